@@ -1,0 +1,54 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+import { mutualDevServer } from './server/dev-plugin.ts';
+
+export default defineConfig({
+  plugins: [sveltekit(), mutualDevServer()],
+  resolve: {
+    // One copy of yjs and lexical in the bundle: two copies break instanceof checks
+    // ("Yjs was already imported") between @lexical/yjs, y-websocket and app code.
+    dedupe: ['yjs', 'lexical', 'y-protocols', 'lib0']
+  },
+  optimizeDeps: {
+    // Pre-bundle these together so Vite's dev optimiser never splits yjs across chunks.
+    include: ['yjs', 'y-protocols/sync', 'y-protocols/awareness', 'y-websocket', 'lexical', '@lexical/yjs', 'lib0/encoding', 'lib0/decoding', 'idb']
+  },
+  build: {
+    target: 'es2022',
+    sourcemap: false
+  },
+  server: { host: process.env.HOST ?? '0.0.0.0' },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'server/**/*.test.ts'],
+          environment: 'node'
+        }
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts', 'tests/fuzz/**/*.test.ts', 'tests/chaos/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000
+        }
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false
+        }
+      }
+    ]
+  }
+});
