@@ -1,0 +1,25 @@
+/**
+ * Names of the top-level Yjs types in Mutual's documents. Every replica, the
+ * relay and the editor binding must agree on these, so they live in one place.
+ *
+ * A document's Y.Doc:
+ *   root   Y.XmlText  — the Lexical editor's text (bound by @lexical/yjs)
+ *   blocks Y.Map      — block id → Y.Map of that block's state (proposal, task, need, agenda item)
+ *   meta   Y.Map      — kind, title, created, seeded flag
+ *
+ * A workspace's index Y.Doc (document id "index"):
+ *   catalogue Y.Map   — document id → Y.Map { id, kind, title, created, archived }
+ *   members   Y.Map   — member id → Y.Map { id, name, colour, role, publicKey, joinedAt }
+ *   settings  Y.Map   — workspace name and settings (e.g. workload norm)
+ */
+export const DocKeys = {
+  root: 'root',
+  blocks: 'blocks',
+  meta: 'meta'
+} as const;
+
+export const IndexKeys = {
+  catalogue: 'catalogue',
+  members: 'members',
+  settings: 'settings'
+} as const;
