@@ -1,0 +1,39 @@
+import {
+  COMMAND_PRIORITY_LOW,
+  FORMAT_TEXT_COMMAND,
+  KEY_DOWN_COMMAND,
+  type LexicalEditor
+} from 'lexical';
+
+/**
+ * Shortcuts Lexical's core does not bind. Core already handles Ctrl/Cmd+B/I/U, Ctrl/Cmd+Z,
+ * Ctrl/Cmd+Shift+Z and Ctrl+Y; we add Ctrl/Cmd+Shift+X (strikethrough, as Google Docs),
+ * Ctrl/Cmd+E (inline code) and Ctrl/Cmd+K (link, asks through `onLink`).
+ */
+export function registerShortcuts(editor: LexicalEditor, options: { onLink: () => void }): () => void {
+  return editor.registerCommand(
+    KEY_DOWN_COMMAND,
+    (event: KeyboardEvent) => {
+      const mod = event.ctrlKey || event.metaKey;
+      if (!mod || event.altKey) return false;
+      const key = event.key.toLowerCase();
+      if (event.shiftKey && key === 'x') {
+        event.preventDefault();
+        editor.dispatchCommand(FORMAT_TEXT_COMMAND, 'strikethrough');
+        return true;
+      }
+      if (!event.shiftKey && key === 'e') {
+        event.preventDefault();
+        editor.dispatchCommand(FORMAT_TEXT_COMMAND, 'code');
+        return true;
+      }
+      if (!event.shiftKey && key === 'k') {
+        event.preventDefault();
+        options.onLink();
+        return true;
+      }
+      return false;
+    },
+    COMMAND_PRIORITY_LOW
+  );
+}

@@ -1,0 +1,166 @@
+import { TOGGLE_LINK_COMMAND } from '@lexical/link';
+import { registerCheckList, registerList } from '@lexical/list';
+import { registerRichText } from '@lexical/rich-text';
+import { $insertNodeToNearestRoot, mergeRegister } from '@lexical/utils';
+import {
+  $createParagraphNode,
+  $getSelection,
+  $isDecoratorNode,
+  $isParagraphNode,
+  $isRangeSelection,
+  $isTextNode,
+  COMMAND_PRIORITY_EDITOR,
+  createEditor,
+  type LexicalEditor
+} from 'lexical';
+import type * as Y from 'yjs';
+import type { Actor } from '../shared/model/doc.ts';
+import { bindEditorToDoc, type Collaboration } from './binding/collaboration.ts';
+import type { CollabProvider, EditorUser } from './binding/provider.ts';
+import { blockCopier, createBlockState } from './blocks.ts';
+import { registerBlockViews, type BlockViews } from './decorators.ts';
+import { $createBlockNode, type BlockNode, INSERT_BLOCK_COMMAND } from './nodes/BlockNode.ts';
+import { mutualNodes } from './nodes/registry.ts';
+import { $selectedLinkUrl, registerLinks } from './plugins/links.ts';
+import { registerMarkdown } from './plugins/markdown.ts';
+import { registerPasteSanitiser } from './plugins/paste.ts';
+import { registerShortcuts } from './plugins/shortcuts.ts';
+import { mutualTheme } from './theme.ts';
+
+/**
+ * Put a block where the caret is. On an empty paragraph (where "/task" was just typed) the
+ * block takes the paragraph's place instead of leaving a blank line above it; a paragraph
+ * follows a block that ends the document so there is always somewhere to keep typing.
+ */
+function $insertBlock(node: BlockNode): void {
+  const selection = $getSelection();
+  const top = $isRangeSelection(selection) ? selection.anchor.getNode().getTopLevelElement() : null;
+  // After "/task" is removed an empty text node may remain (it holds the caret's format).
+  if ($isParagraphNode(top) && top.getTextContentSize() === 0 && top.getChildren().every($isTextNode)) {
+    top.replace(node);
+  } else {
+    $insertNodeToNearestRoot(node);
+  }
+  const next = node.getNextSibling();
+  if (next === null) node.insertAfter($createParagraphNode()).selectStart();
+  else if (!$isDecoratorNode(next)) next.selectStart();
+}
+
+/** Options of {@link createMutualEditor}. */
+export interface MutualEditorOptions {
+  /** The contenteditable element Lexical takes over. */
+  element: HTMLElement;
+  /** Where remote carets are drawn: a positioned element overlaying `element`'s parent. */
+  cursorsContainer?: HTMLElement | null;
+  /** The document's Y.Doc (already loaded from IndexedDB if available). */
+  doc: Y.Doc;
+  /** Document id: names the binding (and the CSS highlight of remote cursors). */
+  docId: string;
+  provider: CollabProvider;
+  user: EditorUser;
+  /** Viewers: no editing, no slash menu, block views without actions. */
+  readOnly?: boolean;
+  /** Svelte component per block kind (see nodes/views.ts for the defaults). */
+  blockViews: BlockViews;
+  /** Ctrl/Cmd+K and the toolbar's link button ask through this; default `window.prompt`. */
+  requestLinkUrl?: (current: string | null) => Promise<string | null> | string | null;
+  /** Provider sync state changes (true once the first sync finished). */
+  onSync?: (isSynced: boolean) => void;
+}
+
+/** A running Mutual editor. */
+export interface MutualEditor {
+  editor: LexicalEditor;
+  collaboration: Collaboration;
+  readOnly: boolean;
+  undo(): void;
+  redo(): void;
+  /** Ask for a URL and link the selection (Ctrl/Cmd+K). */
+  promptLink(): Promise<void>;
+  /** Tear down: listeners, views, presence. Safe to call twice. */
+  destroy(): void;
+}
+
+/**
+ * Create the editor of one document: Lexical with rich text, lists, check lists, links,
+ * markdown and keyboard shortcuts, bound to the Y.Doc, with Svelte views for blocks.
+ * The slash menu and toolbar are Svelte components on top (MutualEditor.svelte).
+ */
+export function createMutualEditor(options: MutualEditorOptions): MutualEditor {
+  const { element, doc, provider, user } = options;
+  const readOnly = options.readOnly ?? false;
+  const actor = (): Actor => ({ memberId: user.id });
+
+  const editor = createEditor({
+    namespace: `mutual-${options.docId}`,
+    nodes: [...mutualNodes],
+    theme: mutualTheme,
+    editable: !readOnly,
+    onError: (error) => {
+      // Lexical reverts the failed update; surface it rather than lose it silently.
+      console.error('Mutual editor error:', error);
+    }
+  });
+  editor.setRootElement(element);
+
+  const requestLinkUrl = options.requestLinkUrl ?? ((current) => window.prompt('Link address (https://…, mailto:…)', current ?? 'https://'));
+  const promptLink = async (): Promise<void> => {
+    const current = editor.getEditorState().read($selectedLinkUrl);
+    const answer = await requestLinkUrl(current);
+    if (answer === null) return;
+    editor.dispatchCommand(TOGGLE_LINK_COMMAND, answer.trim() === '' ? null : answer);
+  };
+
+  const unregister = mergeRegister(
+    registerRichText(editor),
+    registerList(editor),
+    registerCheckList(editor),
+    registerLinks(editor),
+    registerMarkdown(editor),
+    registerShortcuts(editor, { onLink: () => void promptLink() }),
+    registerPasteSanitiser(editor, doc, blockCopier(doc, actor)),
+    editor.registerCommand(
+      INSERT_BLOCK_COMMAND,
+      ({ kind }) => {
+        // State first, node second: a node must never point at a block that does not exist.
+        const blockId = createBlockState(doc, kind, actor());
+        editor.update(() => $insertBlock($createBlockNode(blockId, kind)));
+        return true;
+      },
+      COMMAND_PRIORITY_EDITOR
+    ),
+    registerBlockViews(editor, { doc, views: options.blockViews, editable: () => !readOnly, me: { id: user.id, name: user.name } })
+  );
+
+  // Listeners are attached above; binding last renders existing content and starts syncing.
+  const collaboration = bindEditorToDoc(editor, {
+    id: options.docId,
+    doc,
+    provider,
+    user,
+    cursorsContainer: options.cursorsContainer ?? null,
+    onSync: options.onSync
+  });
+
+  // Closing the tab: others should stop seeing our caret now, not after the 30 s timeout.
+  const onPageHide = (): void => provider.awareness.setLocalState(null);
+  window.addEventListener('pagehide', onPageHide);
+
+  let destroyed = false;
+  return {
+    editor,
+    collaboration,
+    readOnly,
+    undo: () => collaboration.undo(),
+    redo: () => collaboration.redo(),
+    promptLink,
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      window.removeEventListener('pagehide', onPageHide);
+      collaboration.destroy();
+      unregister();
+      editor.setRootElement(null);
+    }
+  };
+}

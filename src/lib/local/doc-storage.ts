@@ -1,0 +1,313 @@
+/**
+ * Documents on the device, over any {@link LocalStore}: validates stored Yjs
+ * updates, skips and reports damaged ones, compacts in the background, and
+ * turns storage failures into problems the UI can list. Nothing here throws at
+ * the UI: a broken record or a full disk is a message, never a blank page.
+ */
+import * as Y from 'yjs';
+import { LocalStoreError, toLocalStoreError } from './errors.ts';
+import { writable, type Readable } from './observable.ts';
+import type { DocMeta, LocalStore } from './store.ts';
+
+/** Something about local data the person should know, in plain words. */
+export interface LocalProblem {
+  /** Stable per (kind, document): a repeat replaces the earlier entry. */
+  id: string;
+  kind: 'corrupt' | 'quota' | 'unavailable' | 'io';
+  message: string;
+  workspaceId?: string;
+  docId?: string;
+  at: number;
+}
+
+/** Result of loading a document from the device. */
+export interface LoadedDoc {
+  /** Everything readable, merged into one update; null when nothing is stored. */
+  update: Uint8Array | null;
+  /** Number of readable records. */
+  records: number;
+  /** Number of damaged records skipped (reported as a problem). */
+  corrupt: number;
+  /** Set when the store itself failed (reported as a problem). */
+  error?: LocalStoreError;
+}
+
+/** Thresholds and hooks of {@link DocStorage}. */
+export interface DocStorageOptions {
+  /** Compact a document once it has this many records. Default 200. */
+  compactAfterCount?: number;
+  /** …or this many bytes of records. Default 1 MiB. */
+  compactAfterBytes?: number;
+  /** Human name of a document for messages (e.g. its title from the index). Default: its id. */
+  describeDoc?: (workspaceId: string, docId: string) => string;
+  now?: () => number;
+}
+
+interface Counters {
+  count: number;
+  bytes: number;
+}
+
+const key = (workspaceId: string, docId: string): string => `${workspaceId}/${docId}`;
+
+/**
+ * True when `value` is a Yjs update this build can read. Y.decodeUpdate throws
+ * on truncated or garbage bytes; an empty array is never written by us.
+ */
+export function isValidUpdate(value: unknown): value is Uint8Array {
+  if (!(value instanceof Uint8Array) || value.byteLength === 0) return false;
+  try {
+    Y.decodeUpdate(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Merge valid updates into one; falls back to a scratch doc if mergeUpdates rejects a combination. */
+export function mergeValidUpdates(updates: Uint8Array[]): Uint8Array {
+  if (updates.length === 1) return updates[0];
+  try {
+    return Y.mergeUpdates(updates);
+  } catch {
+    const scratch = new Y.Doc();
+    for (const update of updates) {
+      try {
+        Y.applyUpdate(scratch, update);
+      } catch {
+        // Already validated; a failure here means the record is unusable. Skip it.
+      }
+    }
+    const merged = Y.encodeStateAsUpdate(scratch);
+    scratch.destroy();
+    return merged;
+  }
+}
+
+/** Document persistence with validation, compaction and problem reporting. */
+export class DocStorage {
+  private readonly problemList = writable<LocalProblem[]>([]);
+  /** Problems to show (damaged records, full storage). Svelte-store compatible. */
+  readonly problems: Readable<LocalProblem[]> = this.problemList;
+  private readonly counters = new Map<string, Counters>();
+  /** Per-document chain: compactions of one document never overlap. */
+  private readonly chains = new Map<string, Promise<unknown>>();
+  /** Updates a failed write could not store (quota): retried with the next write. */
+  private readonly unsaved = new Map<string, Uint8Array[]>();
+  private readonly compactAfterCount: number;
+  private readonly compactAfterBytes: number;
+  private readonly describeDoc: (workspaceId: string, docId: string) => string;
+  private readonly now: () => number;
+
+  constructor(readonly store: LocalStore, options: DocStorageOptions = {}) {
+    this.compactAfterCount = options.compactAfterCount ?? 200;
+    this.compactAfterBytes = options.compactAfterBytes ?? 1024 * 1024;
+    this.describeDoc = options.describeDoc ?? ((_w, docId) => docId);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Load a document: valid records merged, damaged ones skipped, reported and queued for removal. */
+  async load(workspaceId: string, docId: string): Promise<LoadedDoc> {
+    let raw;
+    try {
+      raw = await this.store.loadUpdates(workspaceId, docId);
+    } catch (error) {
+      const storeError = this.report(error, workspaceId, docId);
+      return { update: null, records: 0, corrupt: 0, error: storeError };
+    }
+    const valid: Uint8Array[] = [];
+    let bytes = 0;
+    for (const record of raw) {
+      if (isValidUpdate(record.update)) {
+        valid.push(record.update);
+        bytes += record.update.byteLength;
+      }
+    }
+    const corrupt = raw.length - valid.length;
+    this.counters.set(key(workspaceId, docId), { count: raw.length, bytes });
+    if (corrupt > 0) {
+      this.addProblem({
+        kind: 'corrupt',
+        workspaceId,
+        docId,
+        message: `Some local changes of “${this.describeDoc(workspaceId, docId)}” could not be read; reloading it from the server.`
+      });
+      // Dropping the damaged records (compaction) must not lose the flag: the relay resends everything on next sync.
+      await this.updateMeta(workspaceId, docId, { needsRefetch: true });
+      this.compactInBackground(workspaceId, docId);
+    } else if (this.overThreshold(workspaceId, docId)) {
+      this.compactInBackground(workspaceId, docId);
+    }
+    return { update: valid.length > 0 ? mergeValidUpdates(valid) : null, records: valid.length, corrupt };
+  }
+
+  /**
+   * Append an update. Resolves true when stored; false when the store failed
+   * (the failure is reported, and the bytes are retried with the next write so
+   * a freed-up disk loses nothing). Never rejects.
+   */
+  async append(workspaceId: string, docId: string, update: Uint8Array): Promise<boolean> {
+    const k = key(workspaceId, docId);
+    const earlier = this.unsaved.get(k) ?? [];
+    const toWrite = earlier.length > 0 ? mergeValidUpdates([...earlier, update]) : update;
+    try {
+      await this.store.appendUpdate(workspaceId, docId, toWrite);
+    } catch (error) {
+      this.unsaved.set(k, [toWrite]);
+      const storeError = this.report(error, workspaceId, docId);
+      // Compaction can free space (merged updates are smaller than many small ones).
+      if (storeError.kind === 'quota') this.compactInBackground(workspaceId, docId);
+      return false;
+    }
+    this.unsaved.delete(k);
+    this.resolveProblem('quota');
+    const counters = this.counters.get(k) ?? { count: 0, bytes: 0 };
+    counters.count += 1;
+    counters.bytes += toWrite.byteLength;
+    this.counters.set(k, counters);
+    if (this.overThreshold(workspaceId, docId)) this.compactInBackground(workspaceId, docId);
+    return true;
+  }
+
+  /**
+   * Merge every readable record of a document into one (damaged records are
+   * dropped). Atomic in the store. Resolves the record counts, or null when
+   * there was nothing to do or the store failed (reported).
+   */
+  compact(workspaceId: string, docId: string): Promise<{ before: number; after: number } | null> {
+    return this.serialise(workspaceId, docId, () => this.compactNow(workspaceId, docId));
+  }
+
+  /** Resolves when every background compaction started so far has finished. */
+  async whenIdle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+  }
+
+  /** Read a document's meta; a fresh default when none (or the store failed, reported). */
+  async getMeta(workspaceId: string, docId: string): Promise<DocMeta> {
+    try {
+      return (await this.store.getDocMeta(workspaceId, docId)) ?? { workspaceId, docId, unsynced: false };
+    } catch (error) {
+      this.report(error, workspaceId, docId);
+      return { workspaceId, docId, unsynced: false };
+    }
+  }
+
+  /** Merge fields into a document's meta. Resolves false (reported) when the store failed. */
+  updateMeta(workspaceId: string, docId: string, patch: Partial<Omit<DocMeta, 'workspaceId' | 'docId'>>): Promise<boolean> {
+    // Serialised with compaction so read-modify-write cycles of one document never interleave.
+    return this.serialise(workspaceId, docId, async () => {
+      try {
+        const current = (await this.store.getDocMeta(workspaceId, docId)) ?? { workspaceId, docId, unsynced: false };
+        await this.store.putDocMeta({ ...current, ...patch, workspaceId, docId });
+        return true;
+      } catch (error) {
+        this.report(error, workspaceId, docId);
+        return false;
+      }
+    });
+  }
+
+  /**
+   * Leave a workspace: delete its catalogue entry and every record and meta of
+   * its documents. Rejects with a LocalStoreError (the caller shows it: leaving
+   * is an explicit action, so a failure must not look like success).
+   */
+  async deleteWorkspace(workspaceId: string): Promise<void> {
+    await this.whenIdle();
+    await this.store.deleteWorkspace(workspaceId);
+    const prefix = `${workspaceId}/`;
+    for (const k of [...this.counters.keys()]) if (k.startsWith(prefix)) this.counters.delete(k);
+    for (const k of [...this.unsaved.keys()]) if (k.startsWith(prefix)) this.unsaved.delete(k);
+    this.problemList.update((list) => list.filter((p) => p.workspaceId !== workspaceId));
+  }
+
+  /** Forget a problem the person dismissed. */
+  dismissProblem(id: string): void {
+    this.problemList.update((list) => list.filter((p) => p.id !== id));
+  }
+
+  /** Record a store failure as a problem; returns it as a typed error. */
+  report(error: unknown, workspaceId?: string, docId?: string): LocalStoreError {
+    const storeError = toLocalStoreError(error);
+    // Quota and unavailable are device-wide: one entry, not one per document.
+    const scoped = storeError.kind === 'io';
+    this.addProblem({
+      kind: storeError.kind,
+      message: storeError.message,
+      workspaceId: scoped ? workspaceId : undefined,
+      docId: scoped ? docId : undefined
+    });
+    return storeError;
+  }
+
+  private async compactNow(workspaceId: string, docId: string): Promise<{ before: number; after: number } | null> {
+    try {
+      const raw = await this.store.loadUpdates(workspaceId, docId);
+      if (raw.length <= 1 && raw.every((r) => isValidUpdate(r.update))) return null;
+      const upToSeq = raw[raw.length - 1].seq;
+      // A scratch doc (rather than mergeUpdates) also garbage-collects deleted
+      // content, so the compacted record is as small as the document allows.
+      const scratch = new Y.Doc();
+      for (const record of raw) {
+        if (!isValidUpdate(record.update)) continue;
+        try {
+          Y.applyUpdate(scratch, record.update);
+        } catch {
+          // Decodable but not applicable: treated like any damaged record.
+        }
+      }
+      const merged = Y.encodeStateAsUpdate(scratch);
+      scratch.destroy();
+      await this.store.replaceUpdates(workspaceId, docId, merged, upToSeq);
+      const k = key(workspaceId, docId);
+      const counters = this.counters.get(k);
+      // Appends that landed during compaction stay counted on top of the one merged record.
+      const appendedMeanwhile = counters ? Math.max(0, counters.count - raw.length) : 0;
+      this.counters.set(k, { count: 1 + appendedMeanwhile, bytes: merged.byteLength });
+      const current = (await this.store.getDocMeta(workspaceId, docId)) ?? { workspaceId, docId, unsynced: false };
+      await this.store.putDocMeta({ ...current, compactedAt: this.now() });
+      return { before: raw.length, after: 1 };
+    } catch (error) {
+      this.report(error, workspaceId, docId);
+      return null;
+    }
+  }
+
+  private compactInBackground(workspaceId: string, docId: string): void {
+    // compact() never rejects (failures are reported), so nothing is left unhandled here.
+    void this.compact(workspaceId, docId);
+  }
+
+  private overThreshold(workspaceId: string, docId: string): boolean {
+    const counters = this.counters.get(key(workspaceId, docId));
+    return !!counters && (counters.count >= this.compactAfterCount || counters.bytes >= this.compactAfterBytes);
+  }
+
+  private serialise<T>(workspaceId: string, docId: string, task: () => Promise<T>): Promise<T> {
+    const k = key(workspaceId, docId);
+    const previous = this.chains.get(k) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    const tracked = next.then(
+      () => undefined,
+      () => undefined
+    );
+    this.chains.set(k, tracked);
+    void tracked.then(() => {
+      if (this.chains.get(k) === tracked) this.chains.delete(k);
+    });
+    return next;
+  }
+
+  private addProblem(problem: Omit<LocalProblem, 'id' | 'at'>): void {
+    const id = [problem.kind, problem.workspaceId ?? '', problem.docId ?? ''].join(':');
+    const entry: LocalProblem = { ...problem, id, at: this.now() };
+    this.problemList.update((list) => [...list.filter((p) => p.id !== id), entry]);
+  }
+
+  private resolveProblem(kind: LocalProblem['kind']): void {
+    if (this.problemList.get().some((p) => p.kind === kind)) {
+      this.problemList.update((list) => list.filter((p) => p.kind !== kind));
+    }
+  }
+}

@@ -1,0 +1,338 @@
+/**
+ * Sync one document with the relay using the stock y-websocket
+ * `WebsocketProvider`, and say how it is going in terms a person can act on:
+ * connecting · live · offline · refused (with the plain reason), and whether
+ * edits made here are still waiting to reach the relay ("unsynced").
+ *
+ * "Unsynced" compares the document's state vector with the last state vector
+ * the relay is known to hold: the relay's own (from its sync step 1), plus
+ * everything we sent over an open, synced socket once its buffer drained.
+ * Deletions do not move a state vector, so any local edit also sets a dirty
+ * flag that only a completed sync clears.
+ */
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { Awareness } from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as decoding from 'lib0/decoding';
+import { CloseCode, MessageType, describeCloseCode, isPermanentRefusal } from '#shared/protocol';
+import { STORE_ORIGIN } from './doc-handle.ts';
+import type { DocStorage } from './doc-storage.ts';
+import { shallowEqual, writable, type Readable } from './observable.ts';
+import type { Refusal } from './store.ts';
+
+/** Connection state of one document. */
+export type DocSyncState = 'connecting' | 'live' | 'offline' | 'refused';
+
+/** What the UI shows for one document. */
+export interface DocSyncStatus {
+  state: DocSyncState;
+  /** Local edits may not have reached the relay yet. */
+  unsynced: boolean;
+  /** Set when state is 'refused': the close code and plain words from describeCloseCode. */
+  refused?: Refusal;
+  /** A temporary condition in plain words (e.g. rate limited, reconnecting later). */
+  notice?: string;
+  /** When the relay last confirmed this device's edits (ms since epoch). */
+  lastSyncedAt?: number;
+}
+
+/** A WebSocket constructor (the browser's, or `ws` in Node). */
+export type WebSocketConstructor = NonNullable<
+  NonNullable<ConstructorParameters<typeof WebsocketProvider>[3]>['WebSocketPolyfill']
+>;
+
+/** Options of {@link syncDocument}. */
+export interface DocSyncOptions {
+  doc: Y.Doc;
+  workspaceId: string;
+  docId: string;
+  /** The member's bearer token (sent as `?token=`). */
+  token: string;
+  /** Relay base, `ws(s)://host/sync`. Default: this page's origin. */
+  relayUrl?: string;
+  /** Persist the relay's acknowledgement so "unsynced" survives a reload. */
+  storage?: DocStorage;
+  /** WebSocket implementation; pass `ws`'s in Node. */
+  WebSocket?: WebSocketConstructor;
+  /** Shared awareness (presence); one is created when omitted. */
+  awareness?: Awareness;
+  /** False for background replication: do not announce presence. Default true. */
+  presence?: boolean;
+  /** Start connecting at once. Default true. */
+  connect?: boolean;
+  /** Called once on a permanent refusal (4400–4499 except 4429). */
+  onRefused?: (refusal: Refusal) => void;
+  /** Cross-tab BroadcastChannel sync (stock provider feature). Tests in one process turn it off. */
+  disableBc?: boolean;
+  /** First wait after a 4429 (rate limited) before reconnecting; doubles each time. Default 15 s. */
+  rateLimitRetryMs?: number;
+  /** Longest wait between reconnect attempts. Default 5 s. */
+  maxBackoffTime?: number;
+  now?: () => number;
+}
+
+/** One document's live connection to the relay. */
+export interface DocSync {
+  readonly provider: WebsocketProvider;
+  readonly awareness: Awareness;
+  /** Svelte-store compatible status. */
+  readonly status: Readable<DocSyncStatus>;
+  /** Resolve when live with nothing unsynced, or say why not ('refused' | 'timeout'). */
+  whenSynced(timeoutMs?: number): Promise<'synced' | 'refused' | 'timeout'>;
+  connect(): void;
+  disconnect(): void;
+  destroy(): void;
+}
+
+/** `ws(s)://<this page's host>/sync`; throws outside a browser (pass relayUrl there). */
+export function defaultRelayUrl(): string {
+  if (typeof location === 'undefined') throw new Error('No page origin to derive the relay URL from; pass relayUrl.');
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
+}
+
+type StateVector = Map<number, number>;
+
+/** True when `acked` holds every clock of `current`. */
+export function stateVectorCovers(acked: StateVector, current: StateVector): boolean {
+  for (const [client, clock] of current) if ((acked.get(client) ?? 0) < clock) return false;
+  return true;
+}
+
+function mergeInto(target: StateVector, source: StateVector): void {
+  for (const [client, clock] of source) if ((target.get(client) ?? 0) < clock) target.set(client, clock);
+}
+
+/** Connect a document to the relay and track its status. */
+export function syncDocument(options: DocSyncOptions): DocSync {
+  const { doc, workspaceId, docId, storage } = options;
+  const now = options.now ?? Date.now;
+  const ownsAwareness = !options.awareness;
+  const awareness = options.awareness ?? new Awareness(doc);
+  if (options.presence === false) awareness.setLocalState(null);
+  const provider = new WebsocketProvider(options.relayUrl ?? defaultRelayUrl(), `${workspaceId}/${docId}`, doc, {
+    connect: false,
+    awareness,
+    params: { token: options.token },
+    disableBc: options.disableBc ?? false,
+    maxBackoffTime: options.maxBackoffTime ?? 5000,
+    ...(options.WebSocket ? { WebSocketPolyfill: options.WebSocket } : {})
+  });
+
+  const acked: StateVector = new Map();
+  let dirty = false;
+  let stepOneSeen = false;
+  let ackedThisSession = false;
+  let persistedUnsynced: boolean | undefined;
+  let lastPersistAt = 0;
+  let needsRefetch = false;
+  let lastSyncedAt: number | undefined;
+  let ackTimer: ReturnType<typeof setTimeout> | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let rateLimitedTimes = 0;
+  let destroyed = false;
+  let state: DocSyncState = options.connect === false ? 'offline' : 'connecting';
+  let refused: Refusal | undefined;
+  let notice: string | undefined;
+
+  const computeStatus = (): DocSyncStatus => {
+    const unsynced = dirty || !stateVectorCovers(acked, Y.decodeStateVector(Y.encodeStateVector(doc)));
+    return {
+      state,
+      unsynced,
+      ...(refused ? { refused } : {}),
+      ...(notice ? { notice } : {}),
+      ...(lastSyncedAt !== undefined ? { lastSyncedAt } : {})
+    };
+  };
+  const status = writable<DocSyncStatus>(computeStatus(), shallowEqual);
+  const publish = (): void => status.set(computeStatus());
+  const setState = (next: DocSyncState): void => {
+    state = next;
+    if (next === 'live') notice = undefined;
+    publish();
+  };
+
+  const persistDirty = (): void => {
+    if (!storage || persistedUnsynced === true) return;
+    persistedUnsynced = true;
+    void storage.updateMeta(workspaceId, docId, { unsynced: true });
+  };
+  const persistAck = (force: boolean): void => {
+    if (!storage) return;
+    // Throttled: while live every keystroke is acknowledged; the meta record need not be rewritten each time.
+    if (!force && persistedUnsynced === false && !needsRefetch && now() - lastPersistAt < 5000) return;
+    persistedUnsynced = false;
+    needsRefetch = false;
+    lastPersistAt = now();
+    void storage.updateMeta(workspaceId, docId, {
+      unsynced: false,
+      syncedStateVector: Y.encodeStateVector(doc),
+      lastSyncedAt,
+      needsRefetch: false
+    });
+  };
+
+  const checkAck = (): void => {
+    ackTimer = undefined;
+    if (destroyed || !provider.synced || !stepOneSeen) return;
+    const ws = provider.ws;
+    if (!ws || ws.readyState !== 1) return;
+    // Sent means handed to an open socket after the handshake; wait for the buffer to drain.
+    if (ws.bufferedAmount > 0) {
+      ackTimer = setTimeout(checkAck, 50);
+      return;
+    }
+    mergeInto(acked, Y.decodeStateVector(Y.encodeStateVector(doc)));
+    dirty = false;
+    ackedThisSession = true;
+    lastSyncedAt = now();
+    publish();
+    persistAck(false);
+  };
+  const queueAckCheck = (): void => {
+    if (ackTimer === undefined && !destroyed) ackTimer = setTimeout(checkAck, 0);
+  };
+
+  // Peek at the relay's sync step 1: its state vector says what it already holds,
+  // and the provider answers it with our step 2 (everything the relay lacks).
+  const originalSyncHandler = provider.messageHandlers[MessageType.sync];
+  provider.messageHandlers[MessageType.sync] = (encoder, decoder, p, emitSynced, messageType) => {
+    try {
+      const peek = decoding.clone(decoder);
+      if (decoding.readVarUint(peek) === syncProtocol.messageYjsSyncStep1) {
+        mergeInto(acked, Y.decodeStateVector(decoding.readVarUint8Array(peek)));
+        stepOneSeen = true;
+        queueAckCheck(); // runs after the provider has sent our reply
+      }
+    } catch {
+      // A malformed frame: the stock handler below reports it; nothing to learn here.
+    }
+    originalSyncHandler(encoder, decoder, p, emitSynced, messageType);
+  };
+
+  const onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === provider) {
+      // Came from the relay, so the relay holds it.
+      try {
+        mergeInto(acked, Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update)));
+      } catch {
+        // Unreadable remote update: the doc rejected it as well; nothing to record.
+      }
+    } else if (origin !== STORE_ORIGIN) {
+      dirty = true;
+      if (state !== 'live') persistDirty();
+    }
+    if (state === 'live') queueAckCheck();
+    publish();
+  };
+  doc.on('update', onUpdate);
+
+  provider.on('status', ({ status: s }) => {
+    if (s === 'connecting') {
+      stepOneSeen = false;
+      // While retrying after a drop, stay "offline" rather than flicker between states.
+      if (state !== 'offline' && state !== 'refused') setState('connecting');
+    }
+  });
+  provider.on('sync', (synced) => {
+    if (!synced || destroyed) return;
+    rateLimitedTimes = 0;
+    setState('live');
+    queueAckCheck();
+  });
+  provider.on('connection-close', (event) => {
+    stepOneSeen = false;
+    if (event && isPermanentRefusal(event.code)) handleRefusal(event.code);
+    else if (state !== 'refused') setState('offline');
+  });
+
+  const handleRefusal = (code: number): void => {
+    if (code === CloseCode.rateLimited) {
+      // describeCloseCode promises "reconnecting shortly": one slow, growing retry, never a loop.
+      const delay = Math.min((options.rateLimitRetryMs ?? 15_000) * 2 ** rateLimitedTimes++, 5 * 60_000);
+      notice = describeCloseCode(code);
+      setState('offline');
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(() => {
+        if (!destroyed && state !== 'refused') provider.connect();
+      }, delay);
+      return;
+    }
+    if (state === 'refused') return;
+    refused = { code, reason: describeCloseCode(code) };
+    provider.shouldConnect = false; // the stock provider does this too; be explicit
+    setState('refused');
+    try {
+      options.onRefused?.(refused);
+    } catch {
+      // A failing listener must not break the status machine.
+    }
+  };
+
+  if (storage) {
+    storage
+      .getMeta(workspaceId, docId)
+      .then((meta) => {
+        if (destroyed) return;
+        needsRefetch = !!meta.needsRefetch;
+        persistedUnsynced = meta.unsynced;
+        if (ackedThisSession) return; // fresher knowledge already
+        dirty = dirty || meta.unsynced;
+        lastSyncedAt = meta.lastSyncedAt;
+        if (meta.syncedStateVector) mergeInto(acked, Y.decodeStateVector(meta.syncedStateVector));
+        publish();
+      })
+      .catch(() => {
+        // getMeta reports its own failures; a damaged state vector just means "unsynced" until next sync.
+      });
+  }
+
+  if (options.connect !== false) provider.connect();
+
+  return {
+    provider,
+    awareness,
+    status,
+    whenSynced(timeoutMs = 30_000) {
+      return new Promise((resolve) => {
+        let unsubscribe: (() => void) | undefined;
+        let settled = false;
+        const finish = (result: 'synced' | 'refused' | 'timeout'): void => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          unsubscribe?.();
+          resolve(result);
+        };
+        const timer = setTimeout(() => finish('timeout'), timeoutMs);
+        unsubscribe = status.subscribe((s) => {
+          if (s.state === 'refused') finish('refused');
+          else if (s.state === 'live' && !s.unsynced) finish('synced');
+        });
+        if (settled) unsubscribe();
+      });
+    },
+    connect() {
+      if (destroyed || state === 'refused') return;
+      if (state !== 'live') setState('connecting');
+      provider.connect();
+    },
+    disconnect() {
+      provider.disconnect();
+      if (state !== 'refused') setState('offline');
+    },
+    destroy() {
+      if (destroyed) return;
+      const final = computeStatus();
+      if (!final.unsynced && ackedThisSession) persistAck(true);
+      else if (final.unsynced) persistDirty();
+      destroyed = true;
+      clearTimeout(ackTimer);
+      clearTimeout(retryTimer);
+      doc.off('update', onUpdate);
+      provider.destroy();
+      if (ownsAwareness) awareness.destroy();
+    }
+  };
+}

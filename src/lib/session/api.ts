@@ -1,0 +1,49 @@
+/**
+ * Admin and profile calls to the HTTP API with this device's bearer token. Each failure
+ * becomes an Error whose message is plain words from the server (or about the network).
+ */
+import type { Role } from '$lib/shared/protocol';
+
+export interface InviteLinks {
+  editor: string;
+  viewer: string;
+}
+
+async function call<T>(token: string, method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) })
+    });
+  } catch {
+    throw new Error("You're offline — this needs a connection. Try again when you're back online.");
+  }
+  if (res.status === 204) return undefined as T;
+  const data = (await res.json().catch(() => ({}))) as { error?: string };
+  if (!res.ok) throw new Error(data.error || `The server answered ${res.status}.`);
+  return data as T;
+}
+
+const base = (workspaceId: string) => `/api/workspaces/${encodeURIComponent(workspaceId)}`;
+
+/** Admin: new invite links; the old ones stop working. */
+export function rotateInvites(token: string, workspaceId: string): Promise<{ invites: InviteLinks }> {
+  return call(token, 'POST', `${base(workspaceId)}/invites/rotate`);
+}
+
+/** Admin: remove a member; their devices are disconnected within a second. */
+export function revokeMember(token: string, workspaceId: string, memberId: string): Promise<void> {
+  return call(token, 'DELETE', `${base(workspaceId)}/members/${encodeURIComponent(memberId)}`);
+}
+
+/** Admin: change a member's role or coordinator flag; self: name or public key. */
+export function patchMember(
+  token: string,
+  workspaceId: string,
+  memberId: string,
+  patch: { role?: Role; coordinator?: boolean; name?: string; publicKey?: string }
+): Promise<unknown> {
+  return call(token, 'PATCH', `${base(workspaceId)}/members/${encodeURIComponent(memberId)}`, patch);
+}

@@ -1,0 +1,165 @@
+/**
+ * A workspace as the pages see it: its record on this device, the live index document
+ * (catalogue, members, settings) as reactive state, the replication status, and the
+ * actions people take on the workspace page. One per workspace per page load.
+ */
+import type * as Y from 'yjs';
+import type { Device, OpenDocument, ReplicationStatus, WorkspaceRecord } from '$lib/local';
+import {
+  addCatalogueEntry,
+  readCatalogue,
+  readMembers,
+  readSettings,
+  renameCatalogueEntry,
+  setArchived,
+  updateMember,
+  type CatalogueEntry,
+  type Member,
+  type WorkspaceSettings
+} from '$lib/shared/model';
+import type { DocKind } from '$lib/shared/model/schema';
+
+const sessions = new Map<string, WorkspaceSession>();
+
+/** Random document id matching the contract's id pattern. */
+export function newDocId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(9));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export class WorkspaceSession {
+  record = $state<WorkspaceRecord>() as WorkspaceRecord;
+  status = $state<ReplicationStatus>({ state: 'syncing', syncingCount: 0, unsyncedCount: 0 });
+  documents = $state<CatalogueEntry[]>([]);
+  archived = $state<CatalogueEntry[]>([]);
+  members = $state<Member[]>([]);
+  settings = $state<WorkspaceSettings>({ name: '', workloadNorm: 3, needsRetentionDays: 30 });
+  /** The index document has content from the device or the relay. */
+  ready = $state(false);
+
+  readonly index: OpenDocument;
+  private readonly disposers: (() => void)[] = [];
+
+  constructor(
+    readonly device: Device,
+    record: WorkspaceRecord
+  ) {
+    this.record = record;
+    const replicator = device.replicate(record);
+    this.index = replicator.index;
+    this.disposers.push(replicator.status.subscribe((s) => (this.status = s)));
+    const refresh = () => this.readIndex();
+    this.index.doc.on('update', refresh);
+    this.disposers.push(() => this.index.doc.off('update', refresh));
+    this.readIndex();
+    void this.index.handle.whenLoaded.then(() => this.readIndex());
+    this.disposers.push(
+      device.workspaces.catalogue.subscribe((list) => {
+        const mine = list.find((w) => w.workspaceId === record.workspaceId);
+        if (mine) this.record = mine;
+      })
+    );
+  }
+
+  get workspaceId(): string {
+    return this.record.workspaceId;
+  }
+
+  /** The member acting on this device. */
+  get actor() {
+    return { memberId: this.record.memberId };
+  }
+
+  get me(): Member | undefined {
+    return this.members.find((m) => m.id === this.record.memberId);
+  }
+
+  get isAdmin(): boolean {
+    return this.record.role === 'admin';
+  }
+
+  get canEdit(): boolean {
+    return this.record.role !== 'viewer';
+  }
+
+  /** Display name of the workspace: the live one from the index, else what this device remembers. */
+  get name(): string {
+    return this.settings.name || this.record.name;
+  }
+
+  private readIndex(): void {
+    const doc = this.index.doc;
+    const all = readCatalogue(doc, { includeArchived: true }).value;
+    this.documents = all.filter((d) => !d.archived);
+    this.archived = all.filter((d) => d.archived);
+    this.members = readMembers(doc).value;
+    this.settings = readSettings(doc).value;
+    if (all.length > 0 || this.members.length > 0 || this.index.handle.loaded) this.ready = true;
+  }
+
+  /** Open a document of this workspace for the editor (close it when the page leaves). */
+  open(docId: string): OpenDocument {
+    return this.device.replicate(this.record).open(docId);
+  }
+
+  /** Create a document: catalogue entry + its Y.Doc set up once, here, before anyone else sees it. */
+  async createDocument(kind: DocKind, title: string, setup: (doc: Y.Doc) => void): Promise<string> {
+    const id = newDocId();
+    const opened = this.open(id);
+    try {
+      await opened.handle.whenLoaded;
+      setup(opened.doc);
+      addCatalogueEntry(this.index.doc, { id, kind, title }, this.actor);
+      await opened.handle.flush();
+    } finally {
+      await opened.close();
+    }
+    return id;
+  }
+
+  /** Put an existing document id (opened by link) into the catalogue. */
+  ensureInCatalogue(docId: string, kind: DocKind, title: string): void {
+    if (this.index.doc.getMap('catalogue').has(docId)) return;
+    addCatalogueEntry(this.index.doc, { id: docId, kind, title }, this.actor);
+  }
+
+  rename(docId: string, title: string): void {
+    renameCatalogueEntry(this.index.doc, docId, title, this.actor);
+  }
+
+  archive(docId: string, archived = true): void {
+    setArchived(this.index.doc, docId, archived, this.actor);
+  }
+
+  /** Change my own name (and colour) in the member directory and on this device. */
+  async updateProfile(changes: { name?: string; colour?: string }): Promise<void> {
+    const patch: { name?: string; colour?: string } = {};
+    if (changes.name?.trim()) patch.name = changes.name.trim();
+    if (changes.colour) patch.colour = changes.colour;
+    if (this.members.some((m) => m.id === this.record.memberId)) updateMember(this.index.doc, this.record.memberId, patch, this.actor);
+    await this.device.workspaces.updateProfile(this.workspaceId, { memberName: patch.name, colour: patch.colour });
+  }
+
+  /** Leave the workspace: stop syncing and delete everything this device holds of it. */
+  async leave(): Promise<void> {
+    this.dispose();
+    await this.device.stopReplicating(this.workspaceId);
+    await this.device.workspaces.leave(this.workspaceId);
+  }
+
+  dispose(): void {
+    for (const d of this.disposers.splice(0)) d();
+    sessions.delete(this.workspaceId);
+  }
+}
+
+/** The session of a joined workspace (shared across pages), or null when this device hasn't joined it. */
+export async function openWorkspace(device: Device, workspaceId: string): Promise<WorkspaceSession | null> {
+  const existing = sessions.get(workspaceId);
+  if (existing) return existing;
+  const record = await device.workspaces.get(workspaceId);
+  if (!record) return null;
+  const session = new WorkspaceSession(device, record);
+  sessions.set(workspaceId, session);
+  return session;
+}
