@@ -23,3 +23,15 @@ export const IndexKeys = {
   members: 'members',
   settings: 'settings'
 } as const;
+
+/**
+ * Kinds of structured block kept in a document's `blocks` map. Each block's Y.Map
+ * carries its kind under the `type` key so a reader can tell them apart without
+ * the editor (the Lexical decorator node stores only the block id and this kind).
+ */
+export const BlockTypes = ['proposal', 'task', 'need', 'agenda-item'] as const;
+export type BlockType = (typeof BlockTypes)[number];
+
+/** Document kinds, stored in the document's `meta` map and in the catalogue. */
+export const DocKinds = ['agenda', 'proposal', 'needs', 'page'] as const;
+export type DocKind = (typeof DocKinds)[number];

@@ -1,0 +1,110 @@
+/**
+ * Mutual's document model: the public API for the editor's block components,
+ * dashboards, the local store and the relay's server-side rules.
+ *
+ * - Every mutation takes an {@link Actor} (member id, optional time and origin),
+ *   validates first, then writes in ONE `doc.transact` with {@link MODEL_ORIGIN}
+ *   (or the actor's origin). Refusals are {@link ModelError}s with a stable `code`.
+ * - Every derived view is a pure function of document state returning
+ *   `{ value, issues }`: malformed peer data is skipped with a reason, never thrown.
+ * - Rules (passing rules, quorum, late ballots, claim resolution) are written
+ *   out in docs/model.md.
+ *
+ * @packageDocumentation
+ */
+
+/** Names of top-level Yjs types, block types and document kinds. */
+export * from './schema';
+/** Block ids. */
+export { newBlockId, isBlockId, BLOCK_ID_LENGTH } from './ids';
+/** Typed refusals. */
+export { ModelError, isModelError, type ModelErrorCode } from './errors';
+/** Issues and defensive reading helpers. */
+export { canonicalJson, type ModelIssue, type Read } from './validate';
+/** A document's Y.Doc: root, blocks, meta; origin and actor conventions. */
+export {
+  MODEL_ORIGIN,
+  type Actor,
+  type DocMeta,
+  getRoot,
+  getBlocks,
+  getMeta,
+  initDocument,
+  setDocumentTitle,
+  readMeta,
+  getBlockMap,
+  blockTypeOf,
+  listBlockIds,
+  deleteBlock
+} from './doc';
+/** The workspace index document. */
+export * from './workspace';
+/** Decision methods (registry). */
+export * from './methods/index';
+/** Proposals and ballots. */
+export {
+  type ProposalStatus,
+  type Quorum,
+  type StoredBallot,
+  type RecordedOutcome,
+  type LifecycleEvent,
+  type LifecycleEntry,
+  type ProposalView,
+  readProposal
+} from './proposal-read';
+export {
+  type ProposalInput,
+  type ProposalPatch,
+  type BallotInput,
+  type CloseInput,
+  createProposal,
+  updateProposal,
+  openProposal,
+  castBallot,
+  prepareBallot,
+  withdrawBallot,
+  closeProposal,
+  reopenProposal,
+  extendDeadline,
+  setOutcomeStatement,
+  ballotSigningPayload
+} from './proposal';
+export {
+  type TallyOptions,
+  type QuorumState,
+  type ProposalResult,
+  type BallotState,
+  type BallotView,
+  type ProposalTally,
+  tallyProposal,
+  proposalResult,
+  tallyOf
+} from './tally';
+/** Tasks and claims. */
+export { type TaskStatus, type TaskEvent, type ClaimEffect, type ClaimHistoryEntry, type ClaimState, replayClaims } from './task-claims';
+export {
+  type TaskInput,
+  type TaskView,
+  createTask,
+  updateTask,
+  readTask,
+  currentClaim,
+  claimHistory,
+  claimLostTo,
+  claimTask,
+  releaseTask,
+  releaseTasks,
+  reassignTask,
+  markTaskDone,
+  reopenTask,
+  joinAsCoLead,
+  leaveCoLead
+} from './task';
+/** Needs board: asks and offers. */
+export * from './need';
+/** Agenda items and facilitation. */
+export * from './agenda';
+/** Copy and paste of blocks. */
+export * from './copy';
+/** Views across documents. */
+export * from './views';

@@ -1,0 +1,234 @@
+/**
+ * Tallies and results of proposals: pure functions of document state.
+ *
+ * While a proposal is open, the tally counts every acceptable ballot cast by
+ * the deadline ("so far"). Once closed, the close event's recorded set of
+ * counted ballots is the only input: ballots that arrive or change after the
+ * close are shown (late, changed after close) but never change the outcome.
+ */
+import type * as Y from 'yjs';
+import { getMethod, type DecisionMethod, type MethodConfig, type MethodId } from './methods/index';
+import { readProposal, type ProposalStatus, type ProposalView, type Quorum, type StoredBallot } from './proposal-read';
+import { canonicalJson, type ModelIssue, type Read } from './validate';
+
+/** Context a tally needs from outside the document. */
+export interface TallyOptions {
+  /** Members of the workspace, for a quorum given as a share of members. */
+  memberCount?: number;
+  /**
+   * Extra acceptance check per ballot (issue 8: signature verification, member
+   * directory). Return true to accept or a plain-words reason to reject.
+   */
+  acceptBallot?: (memberId: string, ballot: StoredBallot) => true | string;
+}
+
+/** Whether enough people took part. */
+export interface QuorumState {
+  /** Ballots needed; null when unknown (a share quorum without a member count). */
+  required: number | null;
+  participating: number;
+  met: boolean;
+}
+
+/** A proposal's result (provisional while open, frozen once closed). */
+export interface ProposalResult {
+  method: MethodId;
+  passed: boolean;
+  winner: string | null;
+  counts: Record<string, number>;
+  rounds?: Record<string, number>[];
+  explanation: string;
+  quorum: QuorumState;
+  /** Member ids whose ballots counted, sorted. */
+  countedMembers: string[];
+  /** True once closed: the result is the recorded outcome and no longer changes. */
+  final: boolean;
+}
+
+/** How a member's ballot is treated. */
+export type BallotState = 'counted' | 'changed-after-close' | 'late' | 'after-deadline' | 'invalid' | 'rejected';
+
+/** One member's ballot in a tally. */
+export interface BallotView {
+  memberId: string;
+  /** The ballot now in the document (null if withdrawn after close). */
+  ballot: StoredBallot | null;
+  /** The ballot that counts (closed: as recorded at close), or null. */
+  counted: StoredBallot | null;
+  state: BallotState;
+  /** Plain words for the UI when the ballot is not simply counted. */
+  note?: string;
+}
+
+/** A proposal's ballots and result. */
+export interface ProposalTally {
+  proposalId: string;
+  status: ProposalStatus;
+  /** null when the proposal is still a draft or its method is unknown. */
+  result: ProposalResult | null;
+  ballots: BallotView[];
+}
+
+/** Ballots needed for a quorum; null when none is set; 'unknown' when a share lacks a member count. */
+export function quorumRequired(quorum: Quorum | null, memberCount: number | undefined): number | null | 'unknown' {
+  if (quorum === null) return null;
+  if (quorum.type === 'count') return quorum.count;
+  if (memberCount === undefined) return 'unknown';
+  return Math.ceil(quorum.share * memberCount);
+}
+
+function methodConfig(view: Pick<ProposalView, 'options' | 'standAsideLimit'>): MethodConfig {
+  return { options: view.options, standAsideLimit: view.standAsideLimit };
+}
+
+/** Why a ballot would not count for an open proposal, or null when it counts. */
+function judge(
+  method: DecisionMethod,
+  config: MethodConfig,
+  deadline: number | null,
+  memberId: string,
+  ballot: StoredBallot,
+  options: TallyOptions
+): { state: BallotState; note: string } | null {
+  const problem = method.checkBallot(ballot, config);
+  if (problem) return { state: 'invalid', note: problem.reason };
+  if (options.acceptBallot) {
+    const accepted = options.acceptBallot(memberId, ballot);
+    if (accepted !== true) return { state: 'rejected', note: accepted };
+  }
+  if (deadline !== null && ballot.castAt > deadline) return { state: 'after-deadline', note: 'Cast after the deadline; not counted.' };
+  return null;
+}
+
+/**
+ * The ballots that count for an open proposal right now: acceptable to the
+ * method and the caller's check, cast by the deadline. closeProposal freezes
+ * exactly this set.
+ */
+export function countNow(
+  view: ProposalView,
+  options: TallyOptions = {}
+): { counted: Record<string, StoredBallot>; ballots: BallotView[]; issues: ModelIssue[] } {
+  const counted: Record<string, StoredBallot> = {};
+  const ballots: BallotView[] = [];
+  const issues: ModelIssue[] = [];
+  if (view.method === null) return { counted, ballots, issues };
+  const method = getMethod(view.method);
+  const config = methodConfig(view);
+  for (const [memberId, ballot] of view.ballots) {
+    const verdict = judge(method, config, view.deadline, memberId, ballot, options);
+    if (verdict) {
+      if (verdict.state === 'invalid') issues.push({ blockId: view.id, reason: `ballot of ${memberId}: ${verdict.note}` });
+      ballots.push({ memberId, ballot, counted: null, ...verdict });
+    } else {
+      counted[memberId] = ballot;
+      ballots.push({ memberId, ballot, counted: ballot, state: 'counted' });
+    }
+  }
+  return { counted, ballots, issues };
+}
+
+/** Apply a method and a quorum to a set of counted ballots. */
+export function decide(
+  methodId: MethodId,
+  config: MethodConfig,
+  counted: Record<string, StoredBallot>,
+  required: number | null | 'unknown',
+  final: boolean
+): ProposalResult {
+  const countedMembers = Object.keys(counted).sort();
+  const outcome = getMethod(methodId).decide(
+    countedMembers.map((m) => counted[m]),
+    config
+  );
+  const participating = countedMembers.length;
+  const quorum: QuorumState = {
+    required: required === 'unknown' ? null : required,
+    participating,
+    met: required === null ? true : required === 'unknown' ? false : participating >= required
+  };
+  let explanation = outcome.explanation;
+  if (!quorum.met) {
+    explanation =
+      quorum.required === null
+        ? `Quorum unknown (the number of members is not known). ${explanation}`
+        : `Quorum not met (${participating} of ${quorum.required} ballots needed). ${explanation}`;
+  }
+  const result: ProposalResult = {
+    method: methodId,
+    passed: outcome.passed && quorum.met,
+    winner: quorum.met ? outcome.winner : null,
+    counts: outcome.counts,
+    explanation,
+    quorum,
+    countedMembers,
+    final
+  };
+  if (outcome.rounds) result.rounds = outcome.rounds;
+  return result;
+}
+
+/** Tally of a proposal read from the document (see the module comment for the rules). */
+export function tallyOf(view: ProposalView, options: TallyOptions = {}): Read<ProposalTally> {
+  const issues: ModelIssue[] = [];
+  const base = { proposalId: view.id, status: view.status };
+  if (view.status !== 'closed' || view.outcome === null) {
+    const now = countNow(view, options);
+    issues.push(...now.issues);
+    const result =
+      view.status === 'draft' || view.method === null
+        ? null
+        : decide(view.method, methodConfig(view), now.counted, quorumRequired(view.quorum, options.memberCount), false);
+    return { value: { ...base, result, ballots: now.ballots }, issues };
+  }
+
+  const outcome = view.outcome;
+  const config: MethodConfig = { options: outcome.options, standAsideLimit: outcome.standAsideLimit };
+  const method = getMethod(outcome.method);
+  const ballots: BallotView[] = [];
+  for (const memberId of Object.keys(outcome.counted).sort()) {
+    const counted = outcome.counted[memberId];
+    const problem = method.checkBallot(counted, config);
+    if (problem) issues.push({ blockId: view.id, reason: `recorded ballot of ${memberId} is not valid: ${problem.reason}` });
+    const accepted = options.acceptBallot?.(memberId, counted) ?? true;
+    if (accepted !== true) issues.push({ blockId: view.id, reason: `recorded ballot of ${memberId} fails a check: ${accepted}` });
+    const live = view.ballots.get(memberId) ?? null;
+    if (live === null) ballots.push({ memberId, ballot: null, counted, state: 'counted', note: 'Withdrawn after the proposal closed; still counted.' });
+    else if (canonicalJson(live) === canonicalJson(counted)) ballots.push({ memberId, ballot: live, counted, state: 'counted' });
+    else ballots.push({ memberId, ballot: live, counted, state: 'changed-after-close', note: 'Changed after the proposal closed; the ballot as it was at close counts.' });
+  }
+  for (const [memberId, ballot] of view.ballots) {
+    if (memberId in outcome.counted) continue;
+    const verdict = judge(method, config, outcome.deadline, memberId, ballot, options);
+    if (verdict) ballots.push({ memberId, ballot, counted: null, ...verdict });
+    else {
+      const note = view.closedAt !== null && ballot.castAt <= view.closedAt
+        ? 'Cast before the proposal closed but arrived after; not counted.'
+        : 'Cast after the proposal closed; not counted.';
+      ballots.push({ memberId, ballot, counted: null, state: 'late', note });
+    }
+  }
+  ballots.sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
+
+  const recomputed = decide(outcome.method, config, outcome.counted, outcome.quorumRequired, true);
+  if (recomputed.passed !== outcome.passed || recomputed.winner !== outcome.winner) {
+    issues.push({ blockId: view.id, reason: 'the recorded outcome differs from what its counted ballots give; showing the recorded outcome' });
+  }
+  // Frozen: the recorded decision stands even if the rules of a method change in a later version.
+  const result: ProposalResult = { ...recomputed, passed: outcome.passed, winner: outcome.winner, explanation: outcome.explanation };
+  return { value: { ...base, result, ballots }, issues };
+}
+
+/** Tally of the proposal `proposalId` in `doc`; null (with an issue) if it is not a readable proposal. */
+export function tallyProposal(doc: Y.Doc, proposalId: string, options: TallyOptions = {}): Read<ProposalTally | null> {
+  const read = readProposal(doc, proposalId);
+  if (read.value === null) return { value: null, issues: read.issues };
+  const tally = tallyOf(read.value, options);
+  return { value: tally.value, issues: [...read.issues, ...tally.issues] };
+}
+
+/** The proposal's result: provisional while open, the frozen outcome once closed, null for drafts. */
+export function proposalResult(doc: Y.Doc, proposalId: string, options: TallyOptions = {}): Read<ProposalResult | null> {
+  const tally = tallyProposal(doc, proposalId, options);
+  return { value: tally.value?.result ?? null, issues: tally.issues };
+}

@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  ModelError,
+  claimHistory,
+  claimLostTo,
+  claimTask,
+  createTask,
+  currentClaim,
+  getBlockMap,
+  joinAsCoLead,
+  leaveCoLead,
+  markTaskDone,
+  readTask,
+  reassignTask,
+  releaseTask,
+  releaseTasks,
+  reopenTask,
+  type Actor
+} from './index';
+
+const act = (memberId: string, at = 1000): Actor => ({ memberId, at });
+function replica(clientID: number): Y.Doc {
+  const d = new Y.Doc();
+  d.clientID = clientID;
+  return d;
+}
+function sync(...docs: Y.Doc[]): void {
+  for (const a of docs) for (const b of docs) if (a !== b) Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
+}
+function errorCode(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ModelError) return e.code;
+    throw e;
+  }
+  return 'no error';
+}
+
+describe('claims', () => {
+  it('claim, release, claim by another, done', () => {
+    const doc = new Y.Doc();
+    const id = createTask(doc, { title: 'Pick up bread', due: '2025-03-01' }, act('ana'));
+    expect(currentClaim(doc, id).value).toMatchObject({ status: 'open', claimant: null });
+    claimTask(doc, id, act('ana'));
+    expect(currentClaim(doc, id).value).toMatchObject({ status: 'claimed', claimant: 'ana' });
+    expect(errorCode(() => claimTask(doc, id, act('ben')))).toBe('already-claimed');
+    expect(errorCode(() => releaseTask(doc, id, act('ben')))).toBe('not-claimant');
+    releaseTask(doc, id, act('ana'), 'too much this week');
+    claimTask(doc, id, act('ben'));
+    markTaskDone(doc, id, act('ben', 2000));
+    expect(currentClaim(doc, id).value).toMatchObject({ status: 'done', claimant: 'ben', doneBy: 'ben', doneAt: 2000 });
+    expect(errorCode(() => claimTask(doc, id, act('cal')))).toBe('already-done');
+    expect(errorCode(() => markTaskDone(doc, id, act('cal')))).toBe('already-done');
+    reopenTask(doc, id, act('cal'));
+    expect(currentClaim(doc, id).value).toMatchObject({ status: 'open', claimant: null, doneBy: null });
+    expect(claimHistory(doc, id).value.map((h) => [h.event.type, h.effect])).toEqual([
+      ['claim', 'applied'],
+      ['release', 'applied'],
+      ['claim', 'applied'],
+      ['done', 'applied'],
+      ['reopen', 'applied']
+    ]);
+  });
+
+  it('two concurrent claims: same claimant everywhere, the loser sees who claimed first', () => {
+    for (const [ca, cb] of [
+      [10, 20],
+      [20, 10]
+    ]) {
+      const a = replica(ca);
+      const b = replica(cb);
+      const id = createTask(a, { id: 't1', title: 'Drive to the depot' }, act('ana'));
+      sync(a, b);
+      claimTask(a, id, act('ana', 5000)); // ana's clock is later…
+      claimTask(b, id, act('ben', 1000)); // …but clocks never decide order
+      sync(a, b);
+      const ca1 = currentClaim(a, id).value!;
+      expect(ca1).toEqual(currentClaim(b, id).value);
+      const winner = ca1.claimant!;
+      const loser = winner === 'ana' ? 'ben' : 'ana';
+      const history = claimHistory(b, id).value;
+      expect(history.map((h) => h.effect)).toEqual(['applied', 'lost']);
+      expect(history[1]).toMatchObject({ lostTo: winner, note: `${winner} claimed it first.` });
+      expect(claimLostTo(history, loser)).toBe(winner);
+      expect(claimLostTo(history, winner)).toBeNull();
+    }
+  });
+
+  it('a stale release (of a claim already lost) cannot free the winner’s claim', () => {
+    const a = replica(1);
+    const b = replica(2);
+    const id = createTask(a, { id: 't1', title: 'x' }, act('ana'));
+    sync(a, b);
+    claimTask(a, id, act('ana'));
+    claimTask(b, id, act('ben'));
+    releaseTask(b, id, act('ben')); // ben releases what he thinks is his claim
+    sync(a, b);
+    const claim = currentClaim(a, id).value!;
+    expect(claim).toEqual(currentClaim(b, id).value);
+    // Either order ends with ana: [ana, ben (lost), release (stale)] or [ben, release, ana].
+    expect(claim.claimant).toBe('ana');
+    for (const ca of [1, 2]) {
+      const x = replica(ca);
+      const y = replica(3 - ca);
+      createTask(x, { id: 't2', title: 'x' }, act('ana'));
+      sync(x, y);
+      claimTask(x, 't2', act('ana'));
+      claimTask(y, 't2', act('ben'));
+      releaseTask(y, 't2', act('ben'));
+      sync(x, y);
+      expect(currentClaim(x, 't2').value?.claimant).toBe('ana');
+    }
+  });
+
+  it('reassign hands the task over; a reassign from a claimant who lost it is stale', () => {
+    const doc = new Y.Doc();
+    const id = createTask(doc, { title: 'x' }, act('ana'));
+    reassignTask(doc, id, 'cal', act('ana')); // assign while open
+    expect(currentClaim(doc, id).value?.claimant).toBe('cal');
+    reassignTask(doc, id, 'dee', act('cal'));
+    expect(currentClaim(doc, id).value?.claimant).toBe('dee');
+
+    const a = replica(1);
+    const b = replica(2);
+    createTask(a, { id: 't', title: 'x' }, act('ana'));
+    claimTask(a, 't', act('ana'));
+    sync(a, b);
+    releaseTask(a, 't', act('ana'));
+    reassignTask(b, 't', 'ben', act('eve')); // eve hands ana's claim to ben, concurrently with ana's release
+    sync(a, b);
+    expect(currentClaim(a, 't').value).toEqual(currentClaim(b, 't').value);
+    const effects = claimHistory(a, 't').value.map((h) => h.effect);
+    expect(effects[0]).toBe('applied');
+    expect(effects.slice(1).sort()).toEqual(['applied', 'stale']);
+  });
+
+  it('co-lead: one place, a concurrent second taker loses; claiming promotes the co-lead', () => {
+    const a = replica(1);
+    const b = replica(2);
+    const id = createTask(a, { id: 't', title: 'Run the stall', coLeadWanted: true, newcomerFriendly: true }, act('ana'));
+    claimTask(a, id, act('ana'));
+    sync(a, b);
+    joinAsCoLead(a, id, act('cal'));
+    joinAsCoLead(b, id, act('dee'));
+    sync(a, b);
+    const coLead = currentClaim(a, id).value!.coLead!;
+    expect(currentClaim(b, id).value!.coLead).toBe(coLead);
+    expect(claimHistory(a, id).value.filter((h) => h.effect === 'lost')).toHaveLength(1);
+    expect(errorCode(() => joinAsCoLead(a, id, act('eve')))).toBe('co-lead-taken');
+    releaseTask(a, id, act('ana'));
+    claimTask(a, id, act(coLead));
+    expect(currentClaim(a, id).value).toMatchObject({ claimant: coLead, coLead: null });
+    joinAsCoLead(a, id, act('eve'));
+    leaveCoLead(a, id, act('eve'));
+    expect(currentClaim(a, id).value?.coLead).toBeNull();
+    expect(readTask(a, id).value).toMatchObject({ coLeadWanted: true, newcomerFriendly: true });
+  });
+
+  it('scale back releases several claims at once, only the member’s own', () => {
+    const doc = new Y.Doc();
+    const t1 = createTask(doc, { title: 'a' }, act('ana'));
+    const t2 = createTask(doc, { title: 'b' }, act('ana'));
+    const t3 = createTask(doc, { title: 'c' }, act('ana'));
+    claimTask(doc, t1, act('ana'));
+    claimTask(doc, t2, act('ana'));
+    claimTask(doc, t3, act('ben'));
+    let transactions = 0;
+    doc.on('afterTransaction', () => transactions++);
+    expect(releaseTasks(doc, [t1, t2, t3], act('ana'), 'scaling back')).toEqual([t1, t2]);
+    expect(transactions).toBe(1);
+    expect(currentClaim(doc, t1).value?.status).toBe('open');
+    expect(currentClaim(doc, t3).value?.claimant).toBe('ben');
+  });
+
+  it('malformed claim entries are skipped with a reason', () => {
+    const doc = new Y.Doc();
+    const id = createTask(doc, { title: 'x' }, act('ana'));
+    const events = getBlockMap(doc, id)!.get('events') as Y.Array<unknown>;
+    events.push([{ type: 'claim', at: 1 }, 'ana', { type: 'claim', member: 'ben', at: 2 }, { type: 'teleport', at: 3 }]);
+    getBlockMap(doc, id)!.set('due', 'tomorrow');
+    const read = readTask(doc, id);
+    expect(read.value).toMatchObject({ claimant: 'ben', due: null });
+    expect(read.issues.map((i) => i.reason)).toEqual([
+      'claim entry has no member; skipped',
+      'claim log entry is not an object; skipped',
+      'unknown claim log entry "teleport"; skipped',
+      'field "due" has the wrong type (string)'
+    ]);
+  });
+
+  it('due dates are calendar dates', () => {
+    expect(errorCode(() => createTask(new Y.Doc(), { title: 'x', due: '3 March' }, act('ana')))).toBe('invalid-input');
+  });
+});

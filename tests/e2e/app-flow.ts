@@ -1,0 +1,69 @@
+/**
+ * Steps through the real app that several browser tests share: create a workspace, join
+ * with an invite link, create and open documents.
+ */
+import { expect } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+
+export interface Created {
+  page: Page;
+  workspaceId: string;
+  editorInvite: string;
+  viewerInvite: string;
+}
+
+/** Collect page errors so a test can assert none happened. */
+export function watchErrors(page: Page, label: string): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`${label}: ${e.message}`));
+  return errors;
+}
+
+/** Create a workspace on `/` and return its invite links (shown once to the creator). */
+export async function createWorkspace(ctx: BrowserContext, base: string, name: string, memberName: string): Promise<Created> {
+  const page = await ctx.newPage();
+  await page.goto(`${base}/`);
+  await page.getByLabel('Workspace name').fill(name);
+  await page.getByLabel('Your name').fill(memberName);
+  await page.getByRole('button', { name: 'Create workspace' }).click();
+  await page.waitForURL(/\/w\/[A-Za-z0-9_-]+\?welcome=1/);
+  const workspaceId = new URL(page.url()).pathname.split('/')[2]!;
+  const editorInvite = await page.getByTestId('invite-editor').inputValue();
+  const viewerInvite = await page.getByTestId('invite-viewer').inputValue();
+  expect(editorInvite).toContain(`/join/${workspaceId}#`);
+  return { page, workspaceId, editorInvite, viewerInvite };
+}
+
+/** Open an invite link, type a name, press Join; lands on the workspace page. */
+export async function join(ctx: BrowserContext, invite: string, name: string): Promise<Page> {
+  const page = await ctx.newPage();
+  await page.goto(invite);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await page.waitForURL(/\/w\/[A-Za-z0-9_-]+$/);
+  return page;
+}
+
+/** Create a document of `kind` from the workspace page; returns its id (the page is now on it). */
+export async function newDocument(page: Page, kind: 'agenda' | 'proposal' | 'needs' | 'page'): Promise<string> {
+  await page.getByTestId(`new-${kind}`).click();
+  await page.waitForURL(/\/d\/[A-Za-z0-9_-]+$/);
+  await page.locator('.m-content').waitFor();
+  return new URL(page.url()).pathname.split('/').pop()!;
+}
+
+/** Text of the editor on `page`. */
+export function editorText(page: Page): Promise<string> {
+  return page.locator('.m-content').innerText();
+}
+
+/** Wait until the editor on `page` contains `text`. */
+export async function waitForText(page: Page, text: string, timeout = 15_000): Promise<void> {
+  await page.locator('.m-content', { hasText: text }).waitFor({ timeout });
+}
+
+/** Put the caret at the end of the document. */
+export async function caretToEnd(page: Page): Promise<void> {
+  await page.locator('.m-content').click();
+  await page.keyboard.press('Control+End');
+}

@@ -1,0 +1,40 @@
+/**
+ * `npm run test:fuzz -- --seeds N --from S [--steps K] [--verbose]`
+ * Runs N seeds from S, prints `converged K/N`; on failure prints each failing
+ * seed and how to replay it, and exits 1.
+ */
+import { runSeed } from './model-fuzz';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isInteger(value) || value < 0) {
+    console.error(`--${name} needs a whole number`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const seeds = arg('seeds', 500);
+const from = arg('from', 1);
+const steps = process.argv.includes('--steps') ? arg('steps', 0) : undefined;
+const verbose = process.argv.includes('--verbose');
+
+const failures: Array<{ seed: number; reason: string }> = [];
+const started = Date.now();
+for (let seed = from; seed < from + seeds; seed++) {
+  const result = runSeed(seed, steps === undefined ? {} : { steps });
+  if (verbose) console.log(`seed ${seed}: ${result.ok ? 'ok' : 'FAIL'} ${JSON.stringify(result.stats)}`);
+  if (!result.ok) {
+    failures.push({ seed, reason: result.reason });
+    console.error(`seed ${seed} failed: ${result.reason}`);
+    console.error(`  replay: npm run test:fuzz -- --seeds 1 --from ${seed}`);
+  }
+}
+console.log(`converged ${seeds - failures.length}/${seeds} (seeds ${from}–${from + seeds - 1}, ${Date.now() - started} ms)`);
+if (failures.length > 0) {
+  console.log(`failing seeds: ${failures.map((f) => f.seed).join(', ')}`);
+  console.log(`replay the first: npm run test:fuzz -- --seeds 1 --from ${failures[0].seed}`);
+  process.exit(1);
+}
