@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Limits } from '#shared/protocol';
 
 /** Runtime configuration, read from environment variables (documented in README). */
 export interface MutualConfig {
@@ -18,6 +19,10 @@ export interface MutualConfig {
   compactAfterBytes: number;
   /** Storage backend: 'sqlite' (default) or 'memory' (tests only; loses data on exit). */
   store: 'sqlite' | 'memory';
+  /** Per-socket token bucket: messages per second sustained (default Limits.messagesPerSecond)… */
+  messagesPerSecond: number;
+  /** …and burst (default Limits.messageBurst). Raise both for load tests, not in production. */
+  messageBurst: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -44,6 +49,8 @@ export function loadConfig(env: Record<string, string | undefined>): MutualConfi
     unloadGraceMs: int(env.UNLOAD_GRACE_MS, 10_000, 'UNLOAD_GRACE_MS'),
     compactAfterUpdates: int(env.COMPACT_AFTER_UPDATES, 500, 'COMPACT_AFTER_UPDATES'),
     compactAfterBytes: int(env.COMPACT_AFTER_BYTES, 1024 * 1024, 'COMPACT_AFTER_BYTES'),
-    store
+    store,
+    messagesPerSecond: int(env.RATE_LIMIT_PER_SECOND, Limits.messagesPerSecond, 'RATE_LIMIT_PER_SECOND'),
+    messageBurst: int(env.RATE_LIMIT_BURST, Limits.messageBurst, 'RATE_LIMIT_BURST')
   };
 }

@@ -3,13 +3,17 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { loadConfig } from './config.ts';
 import { createMutual } from './app.ts';
+import { createLogger, errorMessage } from './log.ts';
+
+type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => void;
 
 /** Entry point for `npm start`: the built SvelteKit app + API + relay on one port. */
 async function main() {
   const config = loadConfig(process.env);
-  const mutual = await createMutual(config);
+  const logger = createLogger(config.logLevel);
+  const mutual = await createMutual(config, { logger });
   const handlerUrl = pathToFileURL(path.resolve('build/handler.js')).href;
-  const { handler } = (await import(handlerUrl)) as { handler: (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => void };
+  const { handler } = (await import(handlerUrl)) as { handler: NodeHandler };
   const server = http.createServer((req, res) => {
     if (!mutual.handleHttp(req, res)) handler(req, res);
   });
@@ -17,15 +21,29 @@ async function main() {
     if (!mutual.handleUpgrade(req, socket, head)) socket.destroy();
   });
   server.listen(config.port, config.host, () => {
-    console.log(JSON.stringify({ level: 'info', event: 'listening', url: `http://${config.host}:${config.port}` }));
+    logger.info('listening', { url: `http://${config.host}:${config.port}`, dataDir: config.store === 'sqlite' ? config.dataDir : 'memory' });
   });
-  const stop = async () => {
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting-down', { signal });
+    // Stop taking new connections, then close sockets and flush every pending write.
     server.close();
-    await mutual.close();
+    try {
+      await mutual.close();
+    } catch (err) {
+      logger.error('shutdown-failed', { error: errorMessage(err) });
+      process.exit(1);
+    }
+    server.closeAllConnections();
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Input never crashes the process, but a bug might: log it rather than die silently.
+  process.on('unhandledRejection', (err) => logger.error('unhandled-rejection', { error: errorMessage(err) }));
 }
 
 main().catch((err) => {

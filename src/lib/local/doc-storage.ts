@@ -98,6 +98,7 @@ export class DocStorage {
   private readonly compactAfterBytes: number;
   private readonly describeDoc: (workspaceId: string, docId: string) => string;
   private readonly now: () => number;
+  private readonly changeListeners = new Set<(workspaceId: string, docId: string, update: Uint8Array) => void>();
 
   constructor(readonly store: LocalStore, options: DocStorageOptions = {}) {
     this.compactAfterCount = options.compactAfterCount ?? 200;
@@ -161,12 +162,29 @@ export class DocStorage {
     }
     this.unsaved.delete(k);
     this.resolveProblem('quota');
+    for (const listener of this.changeListeners) {
+      try {
+        listener(workspaceId, docId, toWrite);
+      } catch {
+        // A failing listener (a dashboard) must never break persistence.
+      }
+    }
     const counters = this.counters.get(k) ?? { count: 0, bytes: 0 };
     counters.count += 1;
     counters.bytes += toWrite.byteLength;
     this.counters.set(k, counters);
     if (this.overThreshold(workspaceId, docId)) this.compactInBackground(workspaceId, docId);
     return true;
+  }
+
+  /**
+   * Listen to every update stored on this device (typed here, synced by the replicator,
+   * or from another tab's editor via the relay). Dashboards use it to stay live without
+   * opening a connection per document. Returns the unsubscribe function.
+   */
+  onChange(listener: (workspaceId: string, docId: string, update: Uint8Array) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /**

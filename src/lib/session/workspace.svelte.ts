@@ -18,6 +18,7 @@ import {
   type WorkspaceSettings
 } from '$lib/shared/model';
 import type { DocKind } from '$lib/shared/model/schema';
+import { WorkspaceLibrary } from './library.svelte';
 
 const sessions = new Map<string, WorkspaceSession>();
 
@@ -39,6 +40,7 @@ export class WorkspaceSession {
 
   readonly index: OpenDocument;
   private readonly disposers: (() => void)[] = [];
+  private lib: WorkspaceLibrary | null = null;
 
   constructor(
     readonly device: Device,
@@ -95,6 +97,15 @@ export class WorkspaceSession {
     this.members = readMembers(doc).value;
     this.settings = readSettings(doc).value;
     if (all.length > 0 || this.members.length > 0 || this.index.handle.loaded) this.ready = true;
+    if (this.lib && all.length !== this.known) void this.lib.sync();
+    this.known = all.length;
+  }
+  private known = 0;
+
+  /** Every document of the workspace, read from this device and kept live (for dashboards). */
+  library(): WorkspaceLibrary {
+    this.lib ??= new WorkspaceLibrary(this);
+    return this.lib;
   }
 
   /** Open a document of this workspace for the editor (close it when the page leaves). */
@@ -115,6 +126,25 @@ export class WorkspaceSession {
       await opened.close();
     }
     return id;
+  }
+
+  /**
+   * Change a document that may not be open (from a dashboard): open it, apply `change`
+   * (model functions), store it, and keep the connection until the relay has it (or a
+   * few seconds pass; the background replication sends it later otherwise).
+   */
+  async withDocument<T>(docId: string, change: (doc: Y.Doc) => T): Promise<T> {
+    const opened = this.open(docId);
+    try {
+      await opened.handle.whenLoaded;
+      const result = change(opened.doc);
+      await opened.handle.flush();
+      void opened.sync.whenSynced(8000).finally(() => void opened.close());
+      return result;
+    } catch (error) {
+      void opened.close();
+      throw error;
+    }
   }
 
   /** Put an existing document id (opened by link) into the catalogue. */
@@ -149,6 +179,8 @@ export class WorkspaceSession {
 
   dispose(): void {
     for (const d of this.disposers.splice(0)) d();
+    this.lib?.dispose();
+    this.lib = null;
     sessions.delete(this.workspaceId);
   }
 }

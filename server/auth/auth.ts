@@ -1,0 +1,178 @@
+import { canWrite, PRIVATE_DOC_PREFIX, type Role } from '#shared/protocol';
+import { hashSecret, newId, newSecret, sameHash } from './secrets.ts';
+import type { AuthenticatedMember, MemberEvent, MemberPatch, MemberRecord, MembershipStore } from './types.ts';
+
+/** Why an auth operation was refused; the HTTP layer maps `kind` to a status code. */
+export class AuthError extends Error {
+  constructor(
+    readonly kind: 'unauthorized' | 'forbidden' | 'not-found' | 'conflict',
+    message: string
+  ) {
+    super(message);
+    this.name = 'AuthError';
+  }
+}
+
+/** Invite secrets of a workspace, in plain text: returned once, when created or rotated. */
+export interface InviteSecrets {
+  editor: string;
+  viewer: string;
+}
+
+/** Public view of a member (no token hash). */
+export interface MemberInfo {
+  memberId: string;
+  name: string;
+  role: Role;
+  coordinator: boolean;
+  joinedAt: number;
+  publicKey: string | null;
+  revoked: boolean;
+}
+
+/** Workspaces, members, invites and tokens: the rules over a {@link MembershipStore}. */
+export interface Auth {
+  createWorkspace(input: { name: string; memberName: string }): Promise<{ workspaceId: string; member: MemberInfo; token: string; invites: InviteSecrets }>;
+  /** Join with an invite secret; AuthError 'not-found' (no workspace) or 'forbidden' (wrong/rotated invite). */
+  join(workspaceId: string, invite: string, name: string): Promise<{ member: MemberInfo; token: string }>;
+  rotateInvites(workspaceId: string): Promise<InviteSecrets>;
+  /** The member behind `token`, or null if it is unknown or revoked. Never throws for bad input. */
+  authenticate(token: string | null | undefined): Promise<AuthenticatedMember | null>;
+  workspaceName(workspaceId: string): Promise<string | null>;
+  listMembers(workspaceId: string): Promise<MemberInfo[]>;
+  getMember(workspaceId: string, memberId: string): Promise<MemberInfo | null>;
+  updateMember(workspaceId: string, memberId: string, patch: MemberPatch): Promise<MemberInfo>;
+  revokeMember(workspaceId: string, memberId: string): Promise<void>;
+  /** Subscribe to revocations and role changes; returns an unsubscribe function. */
+  onMemberEvent(listener: (event: MemberEvent) => void): () => void;
+}
+
+/** Whether a member may open document `docId` (private documents: admins and coordinators). */
+export function mayRead(member: Pick<AuthenticatedMember, 'role' | 'coordinator'>, docId: string): boolean {
+  return !docId.startsWith(PRIVATE_DOC_PREFIX) || member.role === 'admin' || member.coordinator;
+}
+
+/** Whether a member's updates may change documents. */
+export function mayWrite(member: Pick<AuthenticatedMember, 'role'>): boolean {
+  return canWrite(member.role);
+}
+
+/** Public view of a stored member. */
+export function memberInfo(m: MemberRecord): MemberInfo {
+  return { memberId: m.id, name: m.name, role: m.role, coordinator: m.coordinator, joinedAt: m.joinedAt, publicKey: m.publicKey, revoked: m.revokedAt !== null };
+}
+
+/** Create the auth service over a membership store. */
+export function createAuth(store: MembershipStore, now: () => number = Date.now): Auth {
+  const listeners = new Set<(event: MemberEvent) => void>();
+  const emit = (event: MemberEvent) => {
+    for (const l of listeners) {
+      // One failing listener must not stop the others (e.g. the relay closing sockets).
+      try {
+        l(event);
+      } catch {
+        /* listeners log their own errors */
+      }
+    }
+  };
+  const newMember = (workspaceId: string, name: string, role: Role, token: string): MemberRecord => ({
+    id: newId(),
+    workspaceId,
+    name,
+    role,
+    coordinator: false,
+    tokenHash: hashSecret(token),
+    publicKey: null,
+    joinedAt: now(),
+    revokedAt: null
+  });
+  const activeMember = async (workspaceId: string, memberId: string) => {
+    const m = await store.getMember(workspaceId, memberId);
+    if (!m || m.revokedAt !== null) throw new AuthError('not-found', 'There is no such member in this workspace.');
+    return m;
+  };
+  const otherActiveAdmins = async (workspaceId: string, memberId: string) =>
+    (await store.listMembers(workspaceId)).filter((m) => m.role === 'admin' && m.revokedAt === null && m.id !== memberId).length;
+
+  return {
+    async createWorkspace({ name, memberName }) {
+      const workspaceId = newId(16);
+      const token = newSecret();
+      const invites = { editor: newSecret(), viewer: newSecret() };
+      const admin = newMember(workspaceId, memberName, 'admin', token);
+      await store.createWorkspace(
+        { id: workspaceId, name, editorInviteHash: hashSecret(invites.editor), viewerInviteHash: hashSecret(invites.viewer), createdAt: now() },
+        admin
+      );
+      return { workspaceId, member: memberInfo(admin), token, invites };
+    },
+
+    async join(workspaceId, invite, name) {
+      const ws = await store.getWorkspace(workspaceId);
+      if (!ws) throw new AuthError('not-found', 'There is no workspace with this id.');
+      const h = hashSecret(invite);
+      // Compare against both in constant time so timing does not reveal which one matched.
+      const editor = sameHash(h, ws.editorInviteHash);
+      const viewer = sameHash(h, ws.viewerInviteHash);
+      if (!editor && !viewer) throw new AuthError('forbidden', 'This invite is not valid: it may have been replaced by a newer one.');
+      const token = newSecret();
+      const member = newMember(workspaceId, name, editor ? 'editor' : 'viewer', token);
+      await store.addMember(member);
+      return { member: memberInfo(member), token };
+    },
+
+    async rotateInvites(workspaceId) {
+      const invites = { editor: newSecret(), viewer: newSecret() };
+      await store.setInviteHashes(workspaceId, hashSecret(invites.editor), hashSecret(invites.viewer));
+      return invites;
+    },
+
+    async authenticate(token) {
+      // Tokens are 43 base64url chars; refuse anything absurd before hashing it.
+      if (typeof token !== 'string' || token.length < 16 || token.length > 256) return null;
+      const m = await store.findMemberByTokenHash(hashSecret(token));
+      if (!m || m.revokedAt !== null) return null;
+      return { workspaceId: m.workspaceId, memberId: m.id, name: m.name, role: m.role, coordinator: m.coordinator };
+    },
+
+    async workspaceName(workspaceId) {
+      return (await store.getWorkspace(workspaceId))?.name ?? null;
+    },
+
+    async listMembers(workspaceId) {
+      return (await store.listMembers(workspaceId)).map(memberInfo);
+    },
+
+    async getMember(workspaceId, memberId) {
+      const m = await store.getMember(workspaceId, memberId);
+      return m ? memberInfo(m) : null;
+    },
+
+    async updateMember(workspaceId, memberId, patch) {
+      const before = await activeMember(workspaceId, memberId);
+      if (before.role === 'admin' && patch.role !== undefined && patch.role !== 'admin' && (await otherActiveAdmins(workspaceId, memberId)) === 0) {
+        throw new AuthError('conflict', 'A workspace needs at least one admin: make someone else admin first.');
+      }
+      const after = await store.updateMember(workspaceId, memberId, patch);
+      if (!after) throw new AuthError('not-found', 'There is no such member in this workspace.');
+      if (after.role !== before.role || after.coordinator !== before.coordinator) {
+        emit({ type: 'updated', workspaceId, memberId, role: after.role, coordinator: after.coordinator });
+      }
+      return memberInfo(after);
+    },
+
+    async revokeMember(workspaceId, memberId) {
+      const m = await activeMember(workspaceId, memberId);
+      if (m.role === 'admin' && (await otherActiveAdmins(workspaceId, memberId)) === 0) {
+        throw new AuthError('conflict', 'A workspace needs at least one admin: this is the last one.');
+      }
+      if (!(await store.revokeMember(workspaceId, memberId, now()))) throw new AuthError('not-found', 'There is no such member in this workspace.');
+      emit({ type: 'revoked', workspaceId, memberId });
+    },
+
+    onMemberEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    }
+  };
+}

@@ -1,0 +1,202 @@
+import type WebSocket from 'ws';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { CloseCode, Limits } from '#shared/protocol';
+import { mayWrite } from '../auth/auth.ts';
+import type { AuthenticatedMember } from '../auth/types.ts';
+import type { Logger } from '../log.ts';
+import type { DocumentPeer, LiveDocument } from './live-document.ts';
+import { checkAwarenessUpdate, MalformedFrameError, readClientFrame, writeAwarenessFrame, writeSyncStep1Frame, writeSyncStep2Frame } from './messages.ts';
+import { TokenBucket } from './rate-limit.ts';
+
+/** Frames a socket may send before its document is ready (the client's step 1 and presence). */
+const MAX_EARLY_FRAMES = 64;
+/** A peer this far behind on reading is dropped rather than buffered without bound. */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+/** Presence entries one message may carry (a client normally sends one). */
+const MAX_AWARENESS_CLIENTS = 32;
+const SEND_OPTIONS = Object.freeze({ binary: true, compress: false });
+
+/** Where a connection is: refusals only ever happen in `pending`, before any byte was sent. */
+type ConnectionState = 'pending' | 'open' | 'closed';
+
+/** Who and what a connection is for (log fields). */
+export interface ConnectionTarget {
+  workspaceId: string;
+  docId: string;
+}
+
+/**
+ * One websocket on one document: rate limit, frame decoding, and the y-websocket
+ * message handlers. Frames that arrive before the document is ready are queued.
+ */
+export class Connection implements DocumentPeer {
+  state: ConnectionState = 'pending';
+  member: AuthenticatedMember | null = null;
+  doc: LiveDocument | null = null;
+  readonly awarenessClients = new Set<number>();
+  /** Cleared by each keepalive round, set by the peer's pong. */
+  alive = true;
+  private early: Buffer[] = [];
+  private readonly bucket: TokenBucket;
+  private readonly openedAt = Date.now();
+  /** Set when we close, so the log says why. */
+  private closeReason: { code: number; reason: string } | null = null;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly target: ConnectionTarget,
+    private readonly logger: Logger,
+    rate: { perSecond: number; burst: number },
+    private readonly onClosed: (conn: Connection) => void
+  ) {
+    this.bucket = new TokenBucket(rate.perSecond, rate.burst);
+    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('close', (code, reason) => this.onClose(code, reason.toString()));
+    ws.on('pong', () => (this.alive = true));
+    // Socket errors (resets, protocol violations) end in 'close'; an unhandled 'error' would crash.
+    ws.on('error', () => {});
+  }
+
+  /** True once the socket is closed or a close was requested. */
+  get closing(): boolean {
+    return this.state === 'closed' || this.closeReason !== null;
+  }
+
+  /** Log fields describing this connection (never the token). */
+  fields() {
+    return { workspace: this.target.workspaceId, doc: this.target.docId, member: this.member?.memberId, role: this.member?.role };
+  }
+
+  /** The document is loaded and the member allowed: start syncing. */
+  open(doc: LiveDocument): void {
+    this.doc = doc;
+    this.state = 'open';
+    doc.peers.add(this);
+    this.logger.info('connection-open', this.fields());
+    this.send(writeSyncStep1Frame(doc.ydoc));
+    if (doc.awareness.getStates().size > 0) this.send(writeAwarenessFrame(doc.awareness, [...doc.awareness.getStates().keys()]));
+    const early = this.early;
+    this.early = [];
+    for (const data of early) {
+      if (this.state !== 'open') break;
+      this.handle(data);
+    }
+  }
+
+  send(frame: Uint8Array): void {
+    const ws = this.ws;
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(CloseCode.goingAway, 'connection too slow to keep up; reconnect');
+      return;
+    }
+    ws.send(frame, SEND_OPTIONS);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.state === 'closed' || this.closeReason) return;
+    this.closeReason = { code, reason };
+    try {
+      this.ws.close(code, reason);
+    } catch {
+      this.ws.terminate();
+    }
+  }
+
+  /**
+   * Keepalive round: a peer that did not answer the previous ping is gone (half-open TCP,
+   * a laptop lid closed); drop it so its document can unload.
+   */
+  keepalive(): void {
+    if (this.state === 'closed') return;
+    if (!this.alive) return this.ws.terminate();
+    this.alive = false;
+    try {
+      this.ws.ping();
+    } catch {
+      this.ws.terminate();
+    }
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    this.alive = true;
+    if (this.state === 'closed' || this.closeReason) return;
+    if (!this.bucket.take()) return this.close(CloseCode.rateLimited, 'too many messages; slow down');
+    if (!isBinary) return this.close(CloseCode.badRequest, 'expected binary frames');
+    if (this.state === 'pending') {
+      if (this.early.length >= MAX_EARLY_FRAMES) return this.close(CloseCode.rateLimited, 'too many messages before the document was ready');
+      this.early.push(data);
+      return;
+    }
+    this.handle(data);
+  }
+
+  private handle(data: Uint8Array): void {
+    const doc = this.doc;
+    if (!doc || doc.state !== 'ready') return;
+    let frame;
+    try {
+      frame = readClientFrame(data);
+    } catch (err) {
+      return this.close(CloseCode.badRequest, err instanceof MalformedFrameError ? err.message : 'malformed message');
+    }
+    switch (frame.type) {
+      case 'sync-step1': {
+        let reply: Uint8Array;
+        try {
+          reply = writeSyncStep2Frame(doc.ydoc, frame.stateVector);
+        } catch {
+          return this.close(CloseCode.badRequest, 'malformed state vector');
+        }
+        // Encoded now, sent once everything it contains is durable: nothing reaches
+        // anyone before it is on disk.
+        doc.afterDurable((err) => {
+          if (!err) this.send(reply);
+        });
+        return;
+      }
+      case 'sync-update':
+        // Viewers' sync steps and updates are dropped: never applied, stored or relayed.
+        if (!this.member || !mayWrite(this.member)) return;
+        doc.queuePeerUpdate(this, frame.update);
+        return;
+      case 'awareness': {
+        const problem = checkAwarenessUpdate(frame.update, Limits.maxAwarenessStateBytes, MAX_AWARENESS_CLIENTS);
+        if (problem) return this.close(problem.code === 'large' ? CloseCode.tooLarge : CloseCode.badRequest, problem.reason);
+        try {
+          doc.applyPeerAwareness(this, frame.update, data);
+        } catch {
+          this.close(CloseCode.badRequest, 'malformed presence update');
+        }
+        return;
+      }
+      case 'query-awareness':
+        this.send(writeAwarenessFrame(doc.awareness, [...doc.awareness.getStates().keys()]));
+        return;
+      case 'auth':
+        return;
+    }
+  }
+
+  private onClose(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    const wasOpen = this.state === 'open';
+    this.state = 'closed';
+    this.early = [];
+    const doc = this.doc;
+    if (doc) {
+      doc.peers.delete(this);
+      if (this.awarenessClients.size > 0 && doc.state === 'ready') {
+        awarenessProtocol.removeAwarenessStates(doc.awareness, [...this.awarenessClients], null);
+      }
+    }
+    const ours = this.closeReason;
+    if (wasOpen || ours) {
+      const event = wasOpen ? 'connection-close' : 'connection-refused';
+      const fields = { ...this.fields(), code: ours?.code ?? code, reason: ours?.reason ?? (reason || 'closed by client'), by: ours ? 'server' : 'client', ms: Date.now() - this.openedAt };
+      if (wasOpen) this.logger.info(event, fields);
+      else this.logger.warn(event, fields);
+    }
+    this.onClosed(this);
+  }
+}

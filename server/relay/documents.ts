@@ -1,0 +1,309 @@
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { CloseCode } from '#shared/protocol';
+import { errorMessage, type Logger } from '../log.ts';
+import { docKey, DocumentLoadError, type DocKey, type DocumentStore } from '../store/types.ts';
+import type { Broadcast } from './broadcast.ts';
+import { LiveDocument, REMOTE_ORIGIN, SERVER_ORIGIN } from './live-document.ts';
+import { readClientFrame, writeAwarenessFrame, writeUpdateFrame } from './messages.ts';
+
+/** Close code for "the server could not load or save this document; try again later". */
+export const CLOSE_DOCUMENT_UNAVAILABLE = 1011;
+
+/** Settings of a document manager (a subset of MutualConfig). */
+export interface DocumentManagerOptions {
+  store: DocumentStore;
+  broadcast: Broadcast;
+  logger: Logger;
+  unloadGraceMs: number;
+  /** 0 disables that trigger. */
+  compactAfterUpdates: number;
+  compactAfterBytes: number;
+  /** Told (in a later microtask) whenever a document was loaded into memory. */
+  onLoaded?: (workspaceId: string, docId: string) => void;
+}
+
+interface Entry {
+  loading: Promise<LiveDocument>;
+  doc: LiveDocument | null;
+}
+
+/**
+ * Loads documents on demand, keeps each in memory while it has holders, runs the write
+ * pipeline (apply → merge per turn → durable append → broadcast once), compacts in the
+ * background, and unloads documents nobody holds after a grace period.
+ *
+ * Server code reads and writes a workspace's documents through {@link read} and
+ * {@link change}; the relay's sockets go through {@link acquire}/{@link release}.
+ */
+export class DocumentManager {
+  private readonly docs = new Map<DocKey, Entry>();
+  private readonly dirty = new Set<LiveDocument>();
+  private flushHandle: ReturnType<typeof setImmediate> | null = null;
+  private closed = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly opts: DocumentManagerOptions) {
+    this.unsubscribe = opts.broadcast.subscribe((key, frame) => this.onRemoteFrame(key, frame));
+  }
+
+  /** Number of documents in memory (loaded or loading). */
+  get loadedCount(): number {
+    return this.docs.size;
+  }
+
+  /** Whether a document is in memory now. */
+  isLoaded(workspaceId: string, docId: string): boolean {
+    return this.docs.has(docKey(workspaceId, docId));
+  }
+
+  /**
+   * Hold a document (loading it if needed). Rejects with DocumentLoadError when its stored
+   * data cannot be read: the caller must refuse the document, never serve it empty.
+   * Every acquire must be paired with one {@link release}.
+   */
+  async acquire(workspaceId: string, docId: string): Promise<LiveDocument> {
+    if (this.closed) throw new Error('relay is shutting down');
+    const key = docKey(workspaceId, docId);
+    for (;;) {
+      let entry = this.docs.get(key);
+      if (!entry) {
+        const e: Entry = { loading: this.load(key), doc: null };
+        this.docs.set(key, e);
+        e.loading.then(
+          (doc) => {
+            e.doc = doc;
+            this.notifyLoaded(key);
+          },
+          () => {
+            // Forget the failure so a later attempt retries the load (the error may be transient).
+            if (this.docs.get(key) === e) this.docs.delete(key);
+          }
+        );
+        entry = e;
+      }
+      const doc = await entry.loading;
+      // It may have been unloaded while we waited; then load it again.
+      if (doc.state !== 'ready') continue;
+      doc.refs++;
+      if (doc.unloadTimer) {
+        clearTimeout(doc.unloadTimer);
+        doc.unloadTimer = null;
+      }
+      return doc;
+    }
+  }
+
+  /** Let go of a document; with no holders left it unloads after the grace period. */
+  release(doc: LiveDocument): void {
+    doc.refs--;
+    if (doc.refs > 0 || doc.state !== 'ready' || this.closed) return;
+    if (doc.unloadTimer) clearTimeout(doc.unloadTimer);
+    doc.unloadTimer = setTimeout(() => this.unload(doc), this.opts.unloadGraceMs);
+    doc.unloadTimer.unref?.();
+  }
+
+  /**
+   * Change a document from server code: `fn` runs inside one transaction with
+   * SERVER_ORIGIN; resolves once the change is durable (and relayed to open sockets).
+   */
+  async change(workspaceId: string, docId: string, fn: (ydoc: Y.Doc) => void): Promise<void> {
+    const doc = await this.acquire(workspaceId, docId);
+    try {
+      doc.ydoc.transact(() => fn(doc.ydoc), SERVER_ORIGIN);
+      await doc.whenDurable();
+    } finally {
+      this.release(doc);
+    }
+  }
+
+  /** Read a document from server code (loading it if needed). Do not keep references to Yjs types. */
+  async read<T>(workspaceId: string, docId: string, fn: (ydoc: Y.Doc) => T): Promise<T> {
+    const doc = await this.acquire(workspaceId, docId);
+    try {
+      return fn(doc.ydoc);
+    } finally {
+      this.release(doc);
+    }
+  }
+
+  private notifyLoaded(key: DocKey): void {
+    const hook = this.opts.onLoaded;
+    if (!hook) return;
+    const slash = key.indexOf('/');
+    try {
+      hook(key.slice(0, slash), key.slice(slash + 1));
+    } catch (err) {
+      this.opts.logger.error('on-loaded-hook-failed', { doc: key, error: errorMessage(err) });
+    }
+  }
+
+  private async load(key: DocKey): Promise<LiveDocument> {
+    const stored = await this.opts.store.load(key);
+    const ydoc = new Y.Doc({ gc: true });
+    try {
+      ydoc.transact(() => {
+        if (stored.snapshot) Y.applyUpdate(ydoc, stored.snapshot);
+        for (const u of stored.updates) Y.applyUpdate(ydoc, u);
+      });
+    } catch (err) {
+      ydoc.destroy();
+      throw new DocumentLoadError(key, err);
+    }
+    const doc = new LiveDocument(
+      key,
+      ydoc,
+      { count: stored.updates.length, bytes: stored.updateBytes },
+      (d) => this.markDirty(d),
+      (d, update) => d.sendToPeers(writeUpdateFrame(update)),
+      (d, frame) => this.opts.broadcast.publish(d.key, frame)
+    );
+    this.maybeCompact(doc);
+    return doc;
+  }
+
+  private markDirty(doc: LiveDocument): void {
+    this.dirty.add(doc);
+    // setImmediate runs after this turn's I/O callbacks: every message that arrived
+    // together is merged into one append and one broadcast.
+    this.flushHandle ??= setImmediate(() => this.flushDirty());
+  }
+
+  private flushDirty(): void {
+    this.flushHandle = null;
+    const docs = [...this.dirty];
+    this.dirty.clear();
+    for (const doc of docs) {
+      if (doc.state !== 'ready') continue;
+      try {
+        for (const peer of doc.applyIncoming()) peer.close(CloseCode.badRequest, 'malformed document update');
+        this.flushAwareness(doc);
+        this.flushUpdates(doc);
+      } catch (err) {
+        this.fail(doc, err);
+      }
+    }
+  }
+
+  private flushAwareness(doc: LiveDocument): void {
+    if (doc.awarenessDirty.size === 0) return;
+    const frame = writeAwarenessFrame(doc.awareness, [...doc.awarenessDirty]);
+    doc.awarenessDirty.clear();
+    // Echo to the sender too: the stock client treats 30 s without any message as a dead socket.
+    doc.sendToPeers(frame);
+  }
+
+  private flushUpdates(doc: LiveDocument): void {
+    const batch = doc.takeBatch();
+    if (!batch) return;
+    this.opts.store
+      .append(doc.key, batch.update)
+      .then(() => {
+        doc.batchDurable(batch.seq, batch.update.byteLength);
+        if (doc.state !== 'ready') return;
+        const frame = writeUpdateFrame(batch.update);
+        doc.sendToPeers(frame, batch.origin);
+        this.opts.broadcast.publish(doc.key, frame);
+        this.maybeCompact(doc);
+        if (doc.refs === 0 && !doc.unloadTimer) this.unload(doc);
+      })
+      .catch((err: unknown) => this.fail(doc, err));
+  }
+
+  /** Storage failed under a served document: stop serving it rather than diverge from disk. */
+  private fail(doc: LiveDocument, err: unknown): void {
+    if (doc.state !== 'ready') return;
+    this.opts.logger.error('document-failed', { doc: doc.key, error: errorMessage(err) });
+    doc.state = 'failed';
+    this.forget(doc);
+    doc.settleWaiters(err);
+    // Not a 44xx: clients reconnect, the document reloads from storage and their sync
+    // re-sends whatever did not reach the disk.
+    for (const p of [...doc.peers]) p.close(CLOSE_DOCUMENT_UNAVAILABLE, 'the server could not save this document; reconnecting');
+    doc.destroy();
+  }
+
+  private forget(doc: LiveDocument): void {
+    const entry = this.docs.get(doc.key);
+    if (entry && entry.doc === doc) this.docs.delete(doc.key);
+    this.dirty.delete(doc);
+  }
+
+  private maybeCompact(doc: LiveDocument): void {
+    const { compactAfterUpdates: n, compactAfterBytes: b } = this.opts;
+    if ((n > 0 && doc.logCount >= n) || (b > 0 && doc.logBytes >= b)) {
+      // Reset now so one threshold crossing schedules one compaction.
+      doc.logCount = 0;
+      doc.logBytes = 0;
+      setImmediate(() => this.compact(doc));
+    }
+  }
+
+  /**
+   * Write the in-memory state as the new snapshot. The store drops every update appended
+   * before this call; the snapshot may also hold this turn's not-yet-appended updates,
+   * which then appear twice on the next load (harmless: Yjs applies updates idempotently).
+   */
+  private compact(doc: LiveDocument): Promise<void> {
+    // Only a served document's state may become a snapshot (a failed or freed one may be partial).
+    if (doc.state !== 'ready') return Promise.resolve();
+    doc.logCount = 0;
+    doc.logBytes = 0;
+    return this.opts.store.compact(doc.key, Y.encodeStateAsUpdate(doc.ydoc)).catch((err: unknown) => {
+      this.opts.logger.warn('compaction-failed', { doc: doc.key, error: errorMessage(err) });
+    });
+  }
+
+  private unload(doc: LiveDocument): void {
+    doc.unloadTimer = null;
+    if (doc.refs > 0 || doc.state !== 'ready') return;
+    // A batch still on its way to disk: flushUpdates calls unload again when it lands.
+    if (doc.inflight || doc.pending.length > 0) return;
+    if (doc.logCount > 0) void this.compact(doc);
+    doc.state = 'closed';
+    this.forget(doc);
+    doc.destroy();
+  }
+
+  /** Apply a frame another relay instance published (already durable there). */
+  private onRemoteFrame(key: DocKey, frame: Uint8Array): void {
+    const doc = this.docs.get(key)?.doc;
+    if (!doc || doc.state !== 'ready') return;
+    try {
+      const msg = readClientFrame(frame);
+      if (msg.type === 'sync-update') Y.applyUpdate(doc.ydoc, msg.update, REMOTE_ORIGIN);
+      else if (msg.type === 'awareness') awarenessProtocol.applyAwarenessUpdate(doc.awareness, msg.update, REMOTE_ORIGIN);
+    } catch (err) {
+      this.opts.logger.warn('remote-frame-rejected', { doc: key, error: errorMessage(err) });
+    }
+  }
+
+  /** Flush and persist everything, compact, and free all documents. Peers should be closed first. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe();
+    if (this.flushHandle) clearImmediate(this.flushHandle);
+    this.flushHandle = null;
+    this.dirty.clear();
+    const loaded = await Promise.allSettled([...this.docs.values()].map((e) => e.loading));
+    const docs = loaded.flatMap((r) => (r.status === 'fulfilled' && r.value.state === 'ready' ? [r.value] : []));
+    // Drain each document's pipeline: one batch may be in flight, more may be pending.
+    await Promise.all(
+      docs.map(async (doc) => {
+        // Updates received this turn are acknowledged by nobody yet, but they were received: keep them.
+        for (const peer of doc.applyIncoming()) peer.close(CloseCode.badRequest, 'malformed document update');
+        for (let i = 0; i < 1000 && doc.state === 'ready' && (doc.inflight || doc.pending.length > 0); i++) {
+          if (!doc.inflight) this.flushUpdates(doc);
+          await doc.whenDurable().catch(() => {});
+        }
+        if (doc.state === 'ready' && doc.logCount > 0) await this.compact(doc);
+      })
+    );
+    for (const doc of docs) {
+      if (doc.state === 'ready') doc.state = 'closed';
+      doc.destroy();
+    }
+    this.docs.clear();
+  }
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+import { checkAwarenessUpdate, MalformedFrameError, readClientFrame, writeSyncStep1Frame, writeUpdateFrame } from './messages.ts';
+import { TokenBucket } from './rate-limit.ts';
+
+describe('frames', () => {
+  it('round-trips the relay’s own frames through the client decoder', () => {
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, 'hi');
+    expect(readClientFrame(writeSyncStep1Frame(doc))).toMatchObject({ type: 'sync-step1' });
+    const update = Y.encodeStateAsUpdate(doc);
+    const frame = readClientFrame(writeUpdateFrame(update));
+    expect(frame.type).toBe('sync-update');
+    expect(Array.from((frame as { update: Uint8Array }).update)).toEqual(Array.from(update));
+    expect(readClientFrame(new Uint8Array([3]))).toEqual({ type: 'query-awareness' });
+  });
+
+  it.each([[[]], [[0xff]], [[0, 0x80]], [[0, 2, 5, 1]], [[7]], [[3, 0]], [[0, 9, 0]]])('rejects %j as malformed', (bytes) => {
+    expect(() => readClientFrame(new Uint8Array(bytes))).toThrow(MalformedFrameError);
+  });
+
+  it('checks presence updates: size cap, entry cap, JSON', () => {
+    const make = (states: string[]) => {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, states.length);
+      states.forEach((s, i) => (encoding.writeVarUint(e, i + 1), encoding.writeVarUint(e, 1), encoding.writeVarString(e, s)));
+      return encoding.toUint8Array(e);
+    };
+    expect(checkAwarenessUpdate(make(['{"a":1}', 'null']), 100, 4)).toBeNull();
+    expect(checkAwarenessUpdate(make([JSON.stringify({ a: 'x'.repeat(200) })]), 100, 4)?.code).toBe('large');
+    expect(checkAwarenessUpdate(make(['1', '2', '3']), 100, 2)?.code).toBe('bad');
+    expect(checkAwarenessUpdate(make(['{not json']), 100, 4)?.code).toBe('bad');
+    expect(checkAwarenessUpdate(new Uint8Array([1, 1]), 100, 4)?.code).toBe('bad');
+  });
+});
+
+describe('token bucket', () => {
+  it('allows the burst, then the sustained rate', () => {
+    let t = 0;
+    const b = new TokenBucket(10, 5, () => t);
+    for (let i = 0; i < 5; i++) expect(b.take()).toBe(true);
+    expect(b.take()).toBe(false);
+    t += 100; // 1 token
+    expect(b.take()).toBe(true);
+    expect(b.take()).toBe(false);
+    t += 10_000;
+    for (let i = 0; i < 5; i++) expect(b.take()).toBe(true);
+    expect(b.take()).toBe(false);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * y-websocket frames, as matching write/read functions. A frame is
+ * `varUint(messageType)` followed by the type's payload:
+ *   sync (0):            varUint(syncType) varUint8Array(payload)
+ *                        syncType 0 = step 1 (state vector), 1 = step 2 (update), 2 = update
+ *   awareness (1):       varUint8Array(awareness update)
+ *   auth (2):            varUint(0 = permission denied) varString(reason)   (server → client only)
+ *   queryAwareness (3):  nothing
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { MessageType } from '#shared/protocol';
+
+/** Stateless strict UTF-8 decoder (throws on invalid bytes). */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Sync sub-types (y-protocols/sync). */
+export const SyncType = { step1: 0, step2: 1, update: 2 } as const;
+
+/** A decoded client frame. Payload arrays are views into the received buffer (no copy). */
+export type ClientFrame =
+  | { type: 'sync-step1'; stateVector: Uint8Array }
+  | { type: 'sync-update'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'query-awareness' }
+  | { type: 'auth' };
+
+/** A frame the relay cannot understand. The message says what was wrong, in plain words. */
+export class MalformedFrameError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedFrameError';
+  }
+}
+
+/**
+ * Decode one client frame. Throws MalformedFrameError on truncated varints, unknown
+ * types or trailing garbage, so one bad frame closes only its socket (4400).
+ */
+export function readClientFrame(data: Uint8Array): ClientFrame {
+  const decoder = decoding.createDecoder(data);
+  try {
+    const type = decoding.readVarUint(decoder);
+    let frame: ClientFrame;
+    switch (type) {
+      case MessageType.sync: {
+        const syncType = decoding.readVarUint(decoder);
+        const payload = decoding.readVarUint8Array(decoder);
+        if (syncType === SyncType.step1) frame = { type: 'sync-step1', stateVector: payload };
+        else if (syncType === SyncType.step2 || syncType === SyncType.update) frame = { type: 'sync-update', update: payload };
+        else throw new MalformedFrameError(`unknown sync message type ${syncType}`);
+        break;
+      }
+      case MessageType.awareness:
+        frame = { type: 'awareness', update: decoding.readVarUint8Array(decoder) };
+        break;
+      case MessageType.queryAwareness:
+        frame = { type: 'query-awareness' };
+        break;
+      case MessageType.auth:
+        // Clients never send auth frames; tolerate and ignore, like the reference server.
+        return { type: 'auth' };
+      default:
+        throw new MalformedFrameError(`unknown message type ${type}`);
+    }
+    if (decoding.hasContent(decoder)) throw new MalformedFrameError('unexpected bytes after the message');
+    return frame;
+  } catch (err) {
+    if (err instanceof MalformedFrameError) throw err;
+    // lib0 throws plain Errors ("Unexpected end of array", "Integer out of Range").
+    throw new MalformedFrameError('truncated or malformed message');
+  }
+}
+
+/** Frame: sync step 1 with `doc`'s state vector. */
+export function writeSyncStep1Frame(doc: Y.Doc): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.sync);
+  encoding.writeVarUint(e, SyncType.step1);
+  encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
+  return encoding.toUint8Array(e);
+}
+
+/** Frame: sync step 2, everything in `doc` the peer with `stateVector` lacks. Throws on a bad state vector. */
+export function writeSyncStep2Frame(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.sync);
+  encoding.writeVarUint(e, SyncType.step2);
+  encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc, stateVector));
+  return encoding.toUint8Array(e);
+}
+
+/** Frame: a sync update (what the relay broadcasts). */
+export function writeUpdateFrame(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.sync);
+  encoding.writeVarUint(e, SyncType.update);
+  encoding.writeVarUint8Array(e, update);
+  return encoding.toUint8Array(e);
+}
+
+/** Frame: awareness states of `clients` (null states encode removals). */
+export function writeAwarenessFrame(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.awareness);
+  encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+  return encoding.toUint8Array(e);
+}
+
+/**
+ * Check an awareness update before applying it: well-formed, at most `maxClients`
+ * entries, each state at most `maxStateBytes` of JSON. Returns an error in plain words,
+ * or null when acceptable.
+ */
+export function checkAwarenessUpdate(update: Uint8Array, maxStateBytes: number, maxClients: number): { code: 'bad' | 'large'; reason: string } | null {
+  const d = decoding.createDecoder(update);
+  try {
+    const n = decoding.readVarUint(d);
+    if (n > maxClients) return { code: 'bad', reason: 'too many presence entries in one message' };
+    for (let i = 0; i < n; i++) {
+      decoding.readVarUint(d); // client id
+      decoding.readVarUint(d); // clock
+      const state = decoding.readVarUint8Array(d); // JSON text, length-prefixed
+      if (state.byteLength > maxStateBytes) return { code: 'large', reason: 'presence state too large' };
+      JSON.parse(utf8.decode(state));
+    }
+    if (decoding.hasContent(d)) return { code: 'bad', reason: 'unexpected bytes after the presence update' };
+    return null;
+  } catch {
+    return { code: 'bad', reason: 'malformed presence update' };
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * A token bucket: `burst` tokens, refilled at `perSecond`. One per message; a socket
+ * that finds the bucket empty is closed with 4429. Refilled lazily on `take`, so there
+ * is no timer per socket.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+    private readonly now: () => number = () => performance.now()
+  ) {
+    this.tokens = burst;
+    this.last = this.now();
+  }
+
+  /** Take one token; false when the bucket is empty. */
+  take(): boolean {
+    const t = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.perSecond);
+    this.last = t;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}

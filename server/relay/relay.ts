@@ -1,0 +1,196 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import WebSocket, { WebSocketServer } from 'ws';
+import { CloseCode, isValidId, Limits, SYNC_PATH_PREFIX } from '#shared/protocol';
+import { mayRead, type Auth } from '../auth/auth.ts';
+import type { MemberEvent } from '../auth/types.ts';
+import type { MutualConfig } from '../config.ts';
+import { errorMessage, type Logger } from '../log.ts';
+import type { DocumentStore } from '../store/types.ts';
+import { createLocalBroadcast, type Broadcast } from './broadcast.ts';
+import { Connection } from './connection.ts';
+import { CLOSE_DOCUMENT_UNAVAILABLE, DocumentManager } from './documents.ts';
+
+/** Ping every socket this often; one missed pong and it is dropped. */
+const KEEPALIVE_MS = 30_000;
+
+/** What a relay needs. */
+export interface RelayOptions {
+  config: Pick<MutualConfig, 'unloadGraceMs' | 'compactAfterUpdates' | 'compactAfterBytes'> & Partial<Pick<MutualConfig, 'messagesPerSecond' | 'messageBurst'>>;
+  store: DocumentStore;
+  auth: Auth;
+  logger: Logger;
+  /** Fan-out to other instances; defaults to a single-instance no-op. */
+  broadcast?: Broadcast;
+  /** Called (after the load) each time a document is loaded into memory. */
+  onDocumentLoaded?: (workspaceId: string, docId: string) => void;
+}
+
+/** The websocket relay: y-websocket protocol, access control, durable fan-out. */
+export interface Relay {
+  /** Take an HTTP upgrade under /sync/; false when the path is not ours. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Read and write documents from server code (member directory, …). */
+  readonly documents: DocumentManager;
+  /** Open (or still authenticating) sockets. */
+  readonly connectionCount: number;
+  /** Close every socket (1001: clients reconnect), flush and persist everything. */
+  close(): Promise<void>;
+}
+
+/**
+ * ws reports an oversized frame by closing with 1009, which the stock client retries
+ * forever. This subclass turns that into the contract's permanent 4413.
+ */
+class RelaySocket extends WebSocket {
+  override close(code?: number, data?: string | Buffer): void {
+    if (code === 1009) return super.close(CloseCode.tooLarge, 'message too large');
+    super.close(code, data);
+  }
+}
+
+/** Split `/sync/<workspaceId>/<docId>?token=…` (no decoding tricks: ids are plain ASCII). */
+export function parseSyncUrl(url: string): { workspaceId: string; docId: string; token: string | null } | null {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const parts = path.slice(SYNC_PATH_PREFIX.length).split('/');
+  if (parts.length !== 2 || !isValidId(parts[0]) || !isValidId(parts[1])) return null;
+  const token = q === -1 ? null : new URLSearchParams(url.slice(q + 1)).get('token');
+  return { workspaceId: parts[0], docId: parts[1], token };
+}
+
+/** Create a relay. No module state: several relays may live in one process. */
+export function createRelay(opts: RelayOptions): Relay {
+  const { config, store, auth, logger } = opts;
+  const broadcast = opts.broadcast ?? createLocalBroadcast();
+  const documents = new DocumentManager({
+    store,
+    broadcast,
+    logger,
+    unloadGraceMs: config.unloadGraceMs,
+    compactAfterUpdates: config.compactAfterUpdates,
+    compactAfterBytes: config.compactAfterBytes,
+    onLoaded: opts.onDocumentLoaded
+  });
+  const rate = { perSecond: config.messagesPerSecond ?? Limits.messagesPerSecond, burst: config.messageBurst ?? Limits.messageBurst };
+  const wss = new WebSocketServer({ noServer: true, maxPayload: Limits.maxFrameBytes, perMessageDeflate: false, clientTracking: false, WebSocket: RelaySocket });
+  const connections = new Set<Connection>();
+  /** `<workspaceId>/<memberId>` → that member's sockets, for revocation and role changes. */
+  const byMember = new Map<string, Set<Connection>>();
+  let closing = false;
+  const keepalive = setInterval(() => {
+    for (const conn of connections) conn.keepalive();
+  }, KEEPALIVE_MS);
+  keepalive.unref?.();
+
+  const memberKey = (workspaceId: string, memberId: string) => `${workspaceId}/${memberId}`;
+
+  const unsubscribe = auth.onMemberEvent((event: MemberEvent) => {
+    const key = memberKey(event.workspaceId, event.memberId);
+    for (const conn of byMember.get(key) ?? []) {
+      if (event.type === 'revoked') {
+        conn.close(CloseCode.unauthorized, 'your access to this workspace was removed');
+      } else if (conn.member) {
+        conn.member = { ...conn.member, role: event.role, coordinator: event.coordinator };
+        if (!mayRead(conn.member, conn.target.docId)) conn.close(CloseCode.forbidden, 'your role no longer allows opening this document');
+      }
+    }
+  });
+
+  const onClosed = (conn: Connection) => {
+    connections.delete(conn);
+    if (conn.member) {
+      const key = memberKey(conn.member.workspaceId, conn.member.memberId);
+      const set = byMember.get(key);
+      set?.delete(conn);
+      if (set?.size === 0) byMember.delete(key);
+    }
+    if (conn.doc) documents.release(conn.doc);
+  };
+
+  /** Authenticate, authorise, load; refusals close before any byte was sent. */
+  const admit = async (conn: Connection, token: string | null) => {
+    const { workspaceId, docId } = conn.target;
+    const member = await auth.authenticate(token);
+    if (conn.closing) return;
+    if (!member) return conn.close(CloseCode.unauthorized, token ? 'this token is not valid or its access was removed' : 'missing token');
+    conn.member = member;
+    // Register first: from here on, revocations and role changes reach this socket.
+    const key = memberKey(member.workspaceId, member.memberId);
+    let set = byMember.get(key);
+    if (!set) byMember.set(key, (set = new Set()));
+    set.add(conn);
+    if (member.workspaceId !== workspaceId) return conn.close(CloseCode.forbidden, 'this token belongs to another workspace');
+    if (!mayRead(member, docId)) return conn.close(CloseCode.forbidden, 'only admins and coordinators may open private documents');
+    let doc;
+    try {
+      doc = await documents.acquire(workspaceId, docId);
+    } catch (err) {
+      logger.error('document-load-failed', { ...conn.fields(), error: errorMessage(err) });
+      return conn.close(CLOSE_DOCUMENT_UNAVAILABLE, 'this document could not be loaded; try again later');
+    }
+    // Read the membership again: a revocation or role change that landed between the first
+    // read and the registration above emitted no event this socket could see.
+    const fresh = conn.closing ? null : await auth.authenticate(token).catch(() => null);
+    if (conn.closing) return documents.release(doc);
+    if (!fresh) {
+      documents.release(doc);
+      return conn.close(CloseCode.unauthorized, 'your access to this workspace was removed');
+    }
+    conn.member = fresh;
+    if (!mayRead(fresh, docId)) {
+      documents.release(doc);
+      return conn.close(CloseCode.forbidden, 'your role no longer allows opening this document');
+    }
+    conn.open(doc);
+  };
+
+  const onSocket = (ws: WebSocket, req: IncomingMessage) => {
+    const parsed = parseSyncUrl(req.url ?? '');
+    const conn = new Connection(ws, parsed ?? { workspaceId: '', docId: '' }, logger, rate, onClosed);
+    connections.add(conn);
+    if (closing) return conn.close(CloseCode.goingAway, 'server restarting');
+    if (!parsed) return conn.close(CloseCode.badRequest, 'the address must be /sync/<workspaceId>/<docId> with ids of letters, digits, - and _');
+    admit(conn, parsed.token).catch((err: unknown) => {
+      logger.error('admit-failed', { ...conn.fields(), error: errorMessage(err) });
+      conn.close(CLOSE_DOCUMENT_UNAVAILABLE, 'the server could not open this document; try again later');
+    });
+  };
+
+  return {
+    documents,
+    get connectionCount() {
+      return connections.size;
+    },
+    handleUpgrade(req, socket, head) {
+      const url = req.url ?? '';
+      if (!url.startsWith(SYNC_PATH_PREFIX)) return false;
+      // Always accept: a refused HTTP upgrade looks like a network error (1006) to the
+      // browser, which then retries forever. Refusals are close codes.
+      wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, req));
+      return true;
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      clearInterval(keepalive);
+      unsubscribe();
+      for (const conn of connections) conn.close(CloseCode.goingAway, 'server restarting');
+      await documents.close();
+      // Sockets that ignore our close frame are cut after a grace period.
+      await waitUntil(() => [...connections].every((c) => c.state === 'closed'), 1000);
+      for (const c of connections) c.ws.terminate();
+      wss.close();
+      await broadcast.close();
+    }
+  };
+}
+
+/** Poll `done` every 20 ms until true or `ms` elapsed. */
+function waitUntil(done: () => boolean, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const tick = () => (done() || Date.now() - started >= ms ? resolve() : setTimeout(tick, 20).unref?.());
+    tick();
+  });
+}
