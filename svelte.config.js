@@ -1,11 +1,17 @@
 import adapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 
+// BUILD_DIR lets several builds live side by side (e.g. parallel test runs): the app goes
+// to BUILD_DIR and SvelteKit's intermediate files to a matching .svelte-kit-* folder.
+const buildDir = process.env.BUILD_DIR || 'build';
+const outDir = buildDir === 'build' ? '.svelte-kit' : `.svelte-kit-${buildDir.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
   preprocess: vitePreprocess(),
   kit: {
-    adapter: adapter({ out: 'build', precompress: true }),
+    adapter: adapter({ out: buildDir, precompress: true }),
+    outDir,
     // A strict Content-Security-Policy: SvelteKit adds hashes/nonces for its own inline
     // bootstrap script, so no 'unsafe-inline' script is ever allowed. Document content can
     // never run script even if a hostile peer writes HTML-looking text into a document.

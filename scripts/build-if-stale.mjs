@@ -16,7 +16,7 @@ function newest(p) {
 }
 
 export function buildIfStale({ force = false } = {}) {
-  const marker = 'build/handler.js';
+  const marker = `${process.env.BUILD_DIR || 'build'}/handler.js`;
   const built = existsSync(marker) ? statSync(marker).mtimeMs : 0;
   const sources = Math.max(...SOURCES.map(newest));
   if (!force && built > sources) return false;

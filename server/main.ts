@@ -12,7 +12,8 @@ async function main() {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const mutual = await createMutual(config, { logger });
-  const handlerUrl = pathToFileURL(path.resolve('build/handler.js')).href;
+  // BUILD_DIR: where `vite build` put the app (default ./build); tests build into their own.
+  const handlerUrl = pathToFileURL(path.resolve(process.env.BUILD_DIR || 'build', 'handler.js')).href;
   const { handler } = (await import(handlerUrl)) as { handler: NodeHandler };
   const server = http.createServer((req, res) => {
     if (!mutual.handleHttp(req, res)) handler(req, res);
