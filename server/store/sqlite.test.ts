@@ -28,4 +28,4 @@ runDocumentStoreTests('sqlite', async () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   };
-});
+}, { corruptible: true });

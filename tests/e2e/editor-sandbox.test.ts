@@ -1,51 +1,18 @@
 /**
- * Browser test of the editor core on the dev sandbox (/dev/editor): two editors on two
- * Y.Docs linked in-page, so no server state is involved. Drives Debian's chromium.
- * Screenshots go to /tmp/mutual-shots/ (SHOTS_DIR overrides) for people to look at.
+ * Browser test of the editor core on the sandbox route (/dev/editor): two editors on two
+ * Y.Docs linked in-page, so no server state is involved. Drives Debian's chromium against
+ * the production build. Screenshots go to SHOTS_DIR for people to look at.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupServer, launchBrowser, shot as saveShot, startServer, type RunningServer } from './harness';
 
-const SHOTS = process.env.SHOTS_DIR || '/tmp/mutual-shots';
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-
-let vite: ChildProcess | undefined;
+let server: RunningServer | undefined;
 let browser: Browser | undefined;
 let base = '';
-let viteLog = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (vite?.exitCode != null) throw new Error(`vite exited:\n${viteLog}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`vite did not serve ${url} in time:\n${viteLog}`);
-}
 
 async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  await saveShot(page, name);
 }
 
 /** The sandbox page with both editors showing the seeded agenda. */
@@ -77,37 +44,16 @@ async function caretAfter(el: Locator, text: string): Promise<void> {
 
 describe('editor sandbox (two linked editors in one page)', () => {
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    vite = spawn('npx', ['vite', 'dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, BROWSER: 'none' }
-    });
-    vite.stdout!.on('data', (d) => (viteLog += d));
-    vite.stderr!.on('data', (d) => (viteLog += d));
-    await waitFor(`${base}/dev/editor`, 120_000);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-    });
-    // Warm-up: the first visit makes Vite discover and pre-bundle dependencies, after which
-    // it reloads the page. A reload mid-test would reset the in-page documents.
-    const warm = await browser.newPage();
-    await warm.goto(`${base}/dev/editor`);
-    await warm.waitForSelector('.m-content', { timeout: 60_000 });
-    await warm.waitForTimeout(3000);
-    await warm.close();
+    // The production server serves the sandbox route from the built app: no dev-server
+    // dependency discovery (and its mid-test reloads) to wait for.
+    server = await startServer();
+    base = server.url;
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
-    if (vite && vite.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        vite!.once('exit', () => resolve());
-        vite!.kill('SIGTERM');
-      });
-    }
+    await cleanupServer(server);
   });
 
   it('co-edits, formats, inserts a task from the slash menu and undoes per person', async () => {

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench`: Mutual's relay and storage side by side with Hocuspocus 4 and the
+ * reference y-websocket server. Writes bench/results.json and prints a table.
+ *
+ *   npm run bench                                   everything (≈ 5 minutes)
+ *   npm run bench -- --quick                        short smoke run → bench/results.quick.json
+ *   npm run bench -- --only fanout,manydocs,coldload
+ *   npm run bench -- --systems mutual,hocuspocus    fan-out/many-docs systems
+ *   npm run bench -- --cpu-prof                     CPU profiles of each Mutual fan-out step → bench/profiles/
+ *   npm run bench -- --out path.json
+ * See docs/performance.md for the method.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runColdLoad } from './coldload/scenario.ts';
+import { FULL_STEPS, FULL_TIMING, QUICK_STEPS, QUICK_TIMING, runFanout, runFanoutStep } from './fanout/scenario.ts';
+import { BENCH_DIR } from './lib/proc.ts';
+import { machine, render, sustainedSteps, type Results, type ScenarioResult } from './lib/results.ts';
+import { isSystemName, SYSTEMS, type SystemName } from './lib/systems.ts';
+import { runManyDocs } from './manydocs/scenario.ts';
+
+const SCENARIOS = ['fanout', 'manydocs', 'coldload'] as const;
+type ScenarioName = (typeof SCENARIOS)[number];
+
+interface Args {
+  quick: boolean;
+  only: ScenarioName[];
+  systems: SystemName[];
+  cpuProf: boolean;
+  out: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const quick = argv.includes('--quick');
+  const only = (value('--only')?.split(',') ?? [...SCENARIOS]).map((s) => s.trim());
+  for (const s of only) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario "${s}" (one of ${SCENARIOS.join(', ')})`);
+  const systems = (value('--systems')?.split(',') ?? [...SYSTEMS]).map((s) => s.trim());
+  for (const s of systems) if (!isSystemName(s)) throw new Error(`unknown system "${s}" (one of ${SYSTEMS.join(', ')})`);
+  const out = value('--out') ?? path.join(BENCH_DIR, quick ? 'results.quick.json' : 'results.json');
+  return { quick, only: only as ScenarioName[], systems: systems as SystemName[], cpuProf: argv.includes('--cpu-prof'), out };
+}
+
+const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const notes: string[] = [];
+  const load0 = os.loadavg()[0];
+  const scenarios: ScenarioResult[] = [];
+  notes.push(
+    'Fan-out: Mutual persists every update to SQLite (WAL, synchronous=NORMAL) before relaying it; Hocuspocus and the reference run without persistence (their default servers). Mutual runs with its per-socket rate limit raised (RATE_LIMIT_PER_SECOND) so the 800/s step is measured, not refused.',
+    `@hocuspocus/server 4.7 declares engines node >= 22; it ran here on ${process.version}.`
+  );
+
+  if (args.only.includes('fanout')) {
+    const cpuProfDir = args.cpuProf ? path.join(BENCH_DIR, 'profiles') : undefined;
+    if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
+    const steps = args.quick ? QUICK_STEPS : FULL_STEPS;
+    const timing = args.quick ? QUICK_TIMING : FULL_TIMING;
+    for (const system of args.systems) {
+      if (system === 'mutual' && cpuProfDir) {
+        for (const step of steps) scenarios.push(await runFanoutStep(system, step, timing, { cpuProfDir }));
+        log(`CPU profiles of Mutual in ${cpuProfDir}`);
+      } else scenarios.push(...(await runFanout([system], steps, timing, log)));
+    }
+  }
+  if (args.only.includes('manydocs')) {
+    for (const system of args.systems.filter((s) => s !== 'hocuspocus')) {
+      scenarios.push(await runManyDocs(system, { docs: args.quick ? 200 : 2000, unloadGraceMs: 500 }, log));
+    }
+  }
+  if (args.only.includes('coldload')) {
+    if (args.quick) notes.push('Quick run: cold load replays only the first 20,000 transactions of the B4 trace.');
+    scenarios.push(...(await runColdLoad({ repeats: args.quick ? 2 : 5, limit: args.quick ? 20_000 : undefined }, log)));
+  }
+
+  const load1 = os.loadavg()[0];
+  if (Math.max(load0, load1) > 1.5) {
+    notes.push(`The machine was busy with other work (1-minute load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at end, on ${os.cpus().length} cores): treat the figures as noisy and compare ratios within this run.`);
+  }
+  const results: Results = { machine: machine(), date: new Date().toISOString(), quick: args.quick, scenarios, sustained: sustainedSteps(scenarios), notes };
+  fs.writeFileSync(args.out, JSON.stringify(results, null, 2) + '\n');
+  console.log('\n' + render(results));
+  console.log(`\nWrote ${path.relative(process.cwd(), args.out)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
