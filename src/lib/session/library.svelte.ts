@@ -2,10 +2,19 @@
  * Every document of a workspace as read-only Y.Docs loaded from this device, kept live
  * from the device store's change feed — for dashboards (my work, workload, open tasks,
  * decisions) that read across documents, offline too, without a connection per document.
- * Changes go through {@link WorkspaceSession.withDocument}, never into these copies.
+ * Changes go through `WorkspaceSession.withDocument`, never into these copies.
  */
 import * as Y from 'yjs';
-import type { WorkspaceSession } from './workspace.svelte';
+import type { Device } from '$lib/local';
+import type { CatalogueEntry } from '$lib/shared/model';
+
+/** What the library needs of its workspace (a WorkspaceSession; an interface keeps imports one-way). */
+export interface LibraryHost {
+  readonly device: Device;
+  readonly workspaceId: string;
+  readonly documents: CatalogueEntry[];
+  readonly archived: CatalogueEntry[];
+}
 
 /** Origin of updates copied in from the device store. */
 const LIBRARY_ORIGIN = Symbol('mutual/library');
@@ -19,7 +28,7 @@ export class WorkspaceLibrary {
   private readonly loading = new Map<string, Promise<void>>();
   private readonly disposers: (() => void)[] = [];
 
-  constructor(private readonly session: WorkspaceSession) {
+  constructor(private readonly session: LibraryHost) {
     const storage = session.device.storage;
     this.disposers.push(
       storage.onChange((workspaceId, docId, update) => {
