@@ -6,11 +6,13 @@
  * their own live connection and skipped by the background passes.
  */
 import type * as Y from 'yjs';
-import { CloseCode, INDEX_DOC_ID } from '#shared/protocol';
+import { CloseCode, INDEX_DOC_ID, PRIVATE_DOC_PREFIX } from '#shared/protocol';
 import { IndexKeys } from '#shared/model/schema';
+import { privateDocsFor } from '#shared/model/contacts';
 import { openDocHandle, type DocHandle } from './doc-handle.ts';
 import type { DocStorage } from './doc-storage.ts';
 import { browserNetwork, type NetworkEnvironment } from './network.ts';
+import { compactAfterContactPurges } from './purge-watch.ts';
 import { shallowEqual, writable, type Readable } from './observable.ts';
 import type { Refusal, WorkspaceRecord } from './store.ts';
 import { syncDocument, type DocSync, type DocSyncStatus, type WebSocketConstructor } from './sync.ts';
@@ -39,7 +41,11 @@ export interface OpenDocument {
 
 /** Options of {@link startReplicator}. */
 export interface ReplicatorOptions {
-  workspace: Pick<WorkspaceRecord, 'workspaceId' | 'token' | 'relayUrl'>;
+  /**
+   * With `memberId`, the private documents this member may read (needs boards' contact
+   * details, for admins and coordinators per the index) are replicated too; never otherwise.
+   */
+  workspace: Pick<WorkspaceRecord, 'workspaceId' | 'token' | 'relayUrl'> & Partial<Pick<WorkspaceRecord, 'memberId'>>;
   storage: DocStorage;
   /** Default: the browser's online/offline events. */
   network?: NetworkEnvironment;
@@ -130,8 +136,22 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
       }
     } else {
       forbidden.add(docId);
+      // No longer allowed to read contact details (coordinator flag removed): drop this
+      // device's copy too. Best effort; a failure is reported like any store failure.
+      if (docId.startsWith(PRIVATE_DOC_PREFIX) && refusal.code === CloseCode.forbidden) {
+        storage.store.deleteDocument(workspaceId, docId).catch((error: unknown) => storage.report(error, workspaceId, docId));
+      }
     }
   };
+
+  /** Private documents of this member (none for non-coordinators: never even asked for). */
+  const privateDocs = (): string[] => {
+    const index = open.get(INDEX_DOC_ID)?.base.doc;
+    return index && workspace.memberId ? privateDocsFor(index, workspace.memberId) : [];
+  };
+  /** Deleted contact details must leave this device's storage too (see purge-watch.ts). */
+  const watchPurges = (docId: string, handle: DocHandle): (() => void) =>
+    docId.startsWith(PRIVATE_DOC_PREFIX) ? compactAfterContactPurges(handle.doc, handle, storage, workspaceId, docId) : () => {};
 
   const connectOptions = (docId: string, doc: Y.Doc, presence: boolean) => ({
     doc,
@@ -170,6 +190,7 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
       return lease(docId, existing);
     }
     const handle = openDocHandle(storage, workspaceId, docId);
+    const stopWatching = watchPurges(docId, handle);
     const sync = syncDocument(connectOptions(docId, handle.doc, true));
     // Connect after loading, so the relay is asked only for what the device lacks.
     void handle.whenLoaded.then(() => {
@@ -181,6 +202,7 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
       unsubscribe: sync.status.subscribe(() => publish()),
       async teardown() {
         entry.unsubscribe();
+        stopWatching();
         await handle.flush();
         sync.destroy();
         await handle.destroy();
@@ -194,6 +216,7 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
     const handle = openDocHandle(storage, workspaceId, docId);
     await handle.whenLoaded;
     if (destroyed || refused) return handle.destroy();
+    const stopWatching = watchPurges(docId, handle);
     const sync = syncDocument({ ...connectOptions(docId, handle.doc, false), connect: true });
     await new Promise<void>((resolve) => {
       let unsubscribe: (() => void) | undefined;
@@ -215,6 +238,8 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
     });
     await handle.flush();
     sync.destroy();
+    // A compaction already started goes on without the handle (it works on the store).
+    stopWatching();
     await handle.destroy();
   };
 
@@ -241,7 +266,7 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
     if (destroyed || refused || !network.isOnline()) return publish();
     const catalogue = open.get(INDEX_DOC_ID)?.base.doc.getMap(IndexKeys.catalogue);
     if (!catalogue) return;
-    for (const docId of [...catalogue.keys()].sort()) {
+    for (const docId of [...[...catalogue.keys()].sort(), ...privateDocs()]) {
       if (docId === INDEX_DOC_ID || forbidden.has(docId) || open.has(docId)) continue;
       if (!running.has(docId) && !queue.includes(docId)) queue.push(docId);
     }
@@ -256,7 +281,27 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
   const index = openDocument(INDEX_DOC_ID);
   const catalogue = index.doc.getMap(IndexKeys.catalogue);
   catalogue.observe(schedulePass);
+  // The relay coming back (after a restart, or a network that was "online" but could not
+  // reach it) fires no browser event: a pass when the index goes live again uploads the
+  // edits made meanwhile in documents that are not open.
+  let indexLive = false;
+  const stopIndexWatch = index.status.subscribe((s) => {
+    const live = s.state === 'live';
+    if (live && !indexLive) schedulePass();
+    indexLive = live;
+  });
   void index.handle.whenLoaded.then(schedulePass);
+  // Becoming a coordinator (or admin) adds private documents: retry those refused before.
+  const members = index.doc.getMap(IndexKeys.members);
+  let privateKnown = '';
+  const onMembers = (): void => {
+    const now = privateDocs().join(' ');
+    if (now === privateKnown) return; // renames and other members' changes: nothing to do
+    privateKnown = now;
+    for (const id of [...forbidden]) if (id.startsWith(PRIVATE_DOC_PREFIX)) forbidden.delete(id);
+    schedulePass();
+  };
+  members.observeDeep(onMembers);
 
   const stopNetwork = network.subscribe((online) => {
     if (online) {
@@ -293,6 +338,8 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
       if (interval) clearInterval(interval);
       stopNetwork();
       catalogue.unobserve(schedulePass);
+      stopIndexWatch();
+      members.unobserveDeep(onMembers);
       queue.length = 0;
       for (const abort of running.values()) abort();
       while (running.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
