@@ -22,6 +22,7 @@ import { registerBlockViews, type BlockViews } from './decorators.ts';
 import { $createBlockNode, type BlockNode, INSERT_BLOCK_COMMAND } from './nodes/BlockNode.ts';
 import { mutualNodes } from './nodes/registry.ts';
 import { $selectedLinkUrl, registerLinks } from './plugins/links.ts';
+import { registerMakeTask } from './plugins/make-task.ts';
 import { registerMarkdown } from './plugins/markdown.ts';
 import { registerPasteSanitiser } from './plugins/paste.ts';
 import { registerShortcuts } from './plugins/shortcuts.ts';
@@ -119,6 +120,7 @@ export function createMutualEditor(options: MutualEditorOptions): MutualEditor {
     registerMarkdown(editor),
     registerShortcuts(editor, { onLink: () => void promptLink() }),
     registerPasteSanitiser(editor, doc, blockCopier(doc, actor)),
+    registerMakeTask(editor, doc, actor),
     editor.registerCommand(
       INSERT_BLOCK_COMMAND,
       ({ kind }) => {

@@ -102,9 +102,23 @@ export {
 } from './task';
 /** Needs board: asks and offers. */
 export * from './need';
+/** Needs board: contact details (private document), board views. */
+export * from './contacts';
+export * from './needs-board';
 /** Agenda items and facilitation. */
 export * from './agenda';
+/** Running a meeting (issue 11): roles, attendance, start and end, carry-over; minutes. */
+export * from './meeting';
+export * from './minutes';
 /** Copy and paste of blocks. */
 export * from './copy';
 /** Views across documents. */
 export * from './views';
+/** Decisions (issue 8): signed ballots, views across documents, follow-up, the decision log. */
+export * from './signatures';
+export * from './decisions';
+export * from './proposal-followup';
+export * from './decision-log';
+/** Sharing the work (issue 9): workload against the norm, scale back, the open tasks board, rotating roles. */
+export * from './sharing';
+export * from './rotation';
