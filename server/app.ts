@@ -5,14 +5,22 @@ import { createSqliteMembershipStore } from './auth/sqlite.ts';
 import type { MutualConfig } from './config.ts';
 import { openDatabase } from './database.ts';
 import { createApi } from './http/api.ts';
-import { INDEX_DOC_ID } from '#shared/protocol';
+import { createHistoryApi } from './http/history-api.ts';
+import { History } from './history/recorder.ts';
+import { createVersionStore } from './history/store.ts';
+import { INDEX_DOC_ID, PRIVATE_DOC_PREFIX } from '#shared/protocol';
 import { createLogger, errorMessage, type Logger } from './log.ts';
 import { MemberDirectory } from './member-directory.ts';
 import type { Broadcast } from './relay/broadcast.ts';
+import { createRedisBroadcast } from './relay/broadcast-redis.ts';
 import type { DocumentManager } from './relay/documents.ts';
 import { createRelay, type Relay } from './relay/relay.ts';
+import { createRetention, type Retention } from './rules/retention.ts';
+import { sqliteRetentionHooks } from './rules/retention-sqlite.ts';
+import { createDeadlineRule, type DeadlineRule } from './rules/deadlines.ts';
 import { createMemoryStore } from './store/memory.ts';
 import { createSqliteStore } from './store/sqlite.ts';
+import { connectPostgres, createPostgresParts } from './scale-out.ts';
 import type { DocumentStore } from './store/types.ts';
 
 /** One Mutual server: HTTP API + relay, without the SvelteKit handler (see main.ts). */
@@ -31,6 +39,10 @@ export interface Mutual {
   readonly relay: Relay;
   /** The member directory writer (index document). */
   readonly directory: MemberDirectory;
+  /** Document versions: `history.record(workspaceId, docId, {reason, name, actor})`; automatic versions (issue 12). */
+  readonly history: History;
+  /** Purge of needs boards' contact details after the retention period (issue 10). */
+  readonly retention: Retention;
 }
 
 /** Replaceable parts, for tests and future deployments (PostgreSQL store, Redis broadcast). */
@@ -39,25 +51,45 @@ export interface MutualParts {
   /** Wraps or replaces the document store built from the config. */
   store?: (built: DocumentStore) => DocumentStore;
   broadcast?: Broadcast;
+  /** The clock of the retention rule; tests move it forward. Default Date.now. */
+  now?: () => number;
 }
 
 /** Build a Mutual server from its configuration. */
 export async function createMutual(config: MutualConfig, parts: MutualParts = {}): Promise<Mutual> {
   const logger = parts.logger ?? createLogger(config.logLevel);
   // Memberships always live in SQLite; STORE=memory keeps even those in memory.
+  // STORE=postgres: documents and memberships in the shared database (server/scale-out.ts);
+  // SQLite then keeps only this instance's version history.
+  const pool = config.store === 'postgres' ? await connectPostgres(config, logger) : null;
+  const pgParts = pool ? createPostgresParts(pool) : null;
   const db = openDatabase(config.store === 'memory' ? ':memory:' : config.dataDir);
-  const built = config.store === 'memory' ? createMemoryStore() : createSqliteStore(db);
+  const built = pgParts ? pgParts.store : config.store === 'memory' ? createMemoryStore() : createSqliteStore(db);
   const store = parts.store ? parts.store(built) : built;
-  const auth = createAuth(createSqliteMembershipStore(db));
+  const auth = createAuth(pgParts ? pgParts.memberships : createSqliteMembershipStore(db));
+  const broadcast = parts.broadcast ?? (config.fanout === 'redis' ? await createRedisBroadcast({ url: config.redisUrl, logger }) : undefined);
   // The directory is created right after the relay; the hook only runs on later loads.
   let directory: MemberDirectory | null = null;
+  // And the version history (server/history/): automatic versions of documents being edited.
+  let history: History | null = null;
+  // And the retention rule (server/rules/retention.ts): purges contact details past retention.
+  let retention: Retention | null = null;
+  // Likewise the deadline rule (server/rules/deadlines.ts): closes proposals past their deadline.
+  let deadlines: DeadlineRule | null = null;
   const relay = createRelay({
     config,
     store,
     auth,
     logger,
-    broadcast: parts.broadcast,
+    broadcast,
     onDocumentLoaded(workspaceId, docId) {
+      history?.watch(workspaceId, docId).catch((err: unknown) => logger.warn('history-watch-failed', { workspace: workspaceId, doc: docId, error: errorMessage(err) }));
+      deadlines?.onLoaded(workspaceId, docId);
+      if (docId.startsWith(PRIVATE_DOC_PREFIX)) {
+        // Purge what is due before anyone reads contact details kept past their retention.
+        retention?.purge(workspaceId, docId).catch((err: unknown) => logger.warn('contacts-purge-failed', { workspace: workspaceId, doc: docId, error: errorMessage(err) }));
+        return;
+      }
       if (docId !== INDEX_DOC_ID || !directory) return;
       const dir = directory;
       auth
@@ -67,22 +99,37 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     }
   });
   directory = new MemberDirectory(relay.documents);
+  retention = createRetention({
+    documents: relay.documents,
+    logger,
+    ...(parts.now ? { now: parts.now } : {}),
+    ...(pgParts ? pgParts.retentionHooks : config.store === 'memory' ? {} : sqliteRetentionHooks(db))
+  });
+  deadlines = createDeadlineRule({ documents: relay.documents, logger, sweepMs: config.deadlineSweepMs });
   const api = createApi({ auth, directory, logger, publicOrigin: config.publicOrigin });
+  const versionStore = createVersionStore(db);
+  history = new History(versionStore, relay.documents, logger, parts.now);
+  const historyApi = createHistoryApi({ auth, history, store: versionStore, logger });
   let closing: Promise<void> | null = null;
 
   return {
     auth,
     relay,
     directory,
+    retention,
+    history,
     documents: relay.documents,
-    handleHttp: api,
+    handleHttp: (req, res) => historyApi(req, res) || api(req, res),
     handleUpgrade: (req, socket, head) => relay.handleUpgrade(req, socket, head),
     close() {
       closing ??= (async () => {
+        deadlines?.stop();
+        retention?.stop();
         await relay.close();
         await store.close();
         if (built !== store) await built.close();
         db.close();
+        await pool?.end();
       })();
       return closing;
     }

@@ -19,6 +19,7 @@ import {
 } from '$lib/shared/model';
 import type { DocKind } from '$lib/shared/model/schema';
 import { WorkspaceLibrary } from './library.svelte';
+import { registerHistoryTarget } from './history';
 
 const sessions = new Map<string, WorkspaceSession>();
 
@@ -110,7 +111,10 @@ export class WorkspaceSession {
 
   /** Open a document of this workspace for the editor (close it when the page leaves). */
   open(docId: string): OpenDocument {
-    return this.device.replicate(this.record).open(docId);
+    const opened = this.device.replicate(this.record).open(docId);
+    // So recordVersion(doc, …) knows where this Y.Doc's versions go (session/history.ts).
+    registerHistoryTarget(opened.doc, { workspaceId: this.workspaceId, docId, token: () => this.record.token });
+    return opened;
   }
 
   /** Create a document: catalogue entry + its Y.Doc set up once, here, before anyone else sees it. */

@@ -1,0 +1,141 @@
+/**
+ * Read a document's text as a small neutral tree, straight from the Yjs structure that
+ * @lexical/yjs writes — no Lexical, no DOM, so the same code runs in the browser, on the
+ * server and in the backup tools.
+ *
+ * The structure (@lexical/yjs 0.52): the `root` Y.XmlText holds one embedded Y.XmlText per
+ * element node, whose attributes carry the node's properties (`__type`, `__tag`,
+ * `__listType`, `__checked`, `__url`…). Inside an element, a text node is a Y.Map of its
+ * properties (`__type: 'text'`, `__format`) followed by its characters; a line break is a
+ * Y.Map with `__type: 'linebreak'`; a decorator node (a Mutual block) is a Y.XmlElement
+ * whose attributes are its properties (`__blockId`, `__blockKind`). Anything unknown is
+ * read for its text, never thrown on: a peer on a newer version may write new node types.
+ */
+import * as Y from 'yjs';
+
+/** Text format bits, as Lexical stores them in `__format`. */
+export const TextFormat = { bold: 1, italic: 2, strikethrough: 4, underline: 8, code: 16 } as const;
+
+/** Inline content of a paragraph, heading, quote or list item. */
+export type Inline =
+  | { type: 'text'; text: string; format: number }
+  | { type: 'break' }
+  | { type: 'link'; url: string; children: Inline[] };
+
+/** A list item: its own text, then any nested lists. */
+export interface ListItem {
+  checked: boolean | null;
+  children: Inline[];
+  nested: ListBlock[];
+}
+
+/** A bullet, numbered or check list. */
+export interface ListBlock {
+  type: 'list';
+  listType: 'bullet' | 'number' | 'check';
+  start: number;
+  items: ListItem[];
+}
+
+/** One top-level piece of the document. */
+export type Block =
+  | { type: 'paragraph'; children: Inline[] }
+  | { type: 'heading'; level: 1 | 2 | 3 | 4 | 5 | 6; children: Inline[] }
+  | { type: 'quote'; children: Inline[] }
+  | ListBlock
+  | { type: 'block'; kind: string; blockId: string };
+
+const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
+
+/** The document's text as blocks, in order. Never throws on odd content. */
+export function readDocumentTree(doc: Y.Doc): Block[] {
+  const root = doc.get('root', Y.XmlText);
+  const blocks: Block[] = [];
+  for (const op of root.toDelta() as Array<{ insert?: unknown }>) {
+    const child = op.insert;
+    if (child instanceof Y.XmlText) {
+      const block = readElement(child);
+      if (block) blocks.push(block);
+    } else if (child instanceof Y.XmlElement) {
+      blocks.push(readDecorator(child));
+    } else if (typeof child === 'string' && child.trim() !== '') {
+      blocks.push({ type: 'paragraph', children: [{ type: 'text', text: child, format: 0 }] });
+    }
+  }
+  return blocks;
+}
+
+function readDecorator(el: Y.XmlElement): Block {
+  const attrs = el.getAttributes() as Record<string, unknown>;
+  return { type: 'block', kind: str(attrs.__blockKind, 'block'), blockId: str(attrs.__blockId) };
+}
+
+function readElement(el: Y.XmlText): Block | null {
+  const attrs = el.getAttributes() as Record<string, unknown>;
+  const type = str(attrs.__type);
+  switch (type) {
+    case 'heading': {
+      const level = Number(/^h([1-6])$/.exec(str(attrs.__tag))?.[1] ?? 2) as 1 | 2 | 3 | 4 | 5 | 6;
+      return { type: 'heading', level, children: readInline(el) };
+    }
+    case 'quote':
+      return { type: 'quote', children: readInline(el) };
+    case 'list':
+      return readList(el);
+    default:
+      // paragraph, and any element type we do not know: keep its text.
+      return { type: 'paragraph', children: readInline(el) };
+  }
+}
+
+function readList(el: Y.XmlText): ListBlock {
+  const attrs = el.getAttributes() as Record<string, unknown>;
+  const listType = attrs.__listType === 'number' || attrs.__listType === 'check' ? attrs.__listType : 'bullet';
+  const start = typeof attrs.__start === 'number' && Number.isFinite(attrs.__start) ? attrs.__start : 1;
+  const items: ListItem[] = [];
+  for (const op of el.toDelta() as Array<{ insert?: unknown }>) {
+    if (!(op.insert instanceof Y.XmlText)) continue;
+    const itemAttrs = op.insert.getAttributes() as Record<string, unknown>;
+    const nested: ListBlock[] = [];
+    const children = readInline(op.insert, nested);
+    // Lexical nests a list inside a list item of its own; fold it into the previous item.
+    const prev = items[items.length - 1];
+    if (children.length === 0 && nested.length > 0 && prev) {
+      prev.nested.push(...nested);
+      continue;
+    }
+    items.push({ checked: listType === 'check' ? itemAttrs.__checked === true : null, children, nested });
+  }
+  return { type: 'list', listType, start, items };
+}
+
+/** Inline content of an element; nested lists (inside list items) go to `nested`. */
+function readInline(el: Y.XmlText, nested?: ListBlock[]): Inline[] {
+  const out: Inline[] = [];
+  let pending: Record<string, unknown> | null = null;
+  for (const op of el.toDelta() as Array<{ insert?: unknown }>) {
+    const part = op.insert;
+    if (typeof part === 'string') {
+      const format = pending && typeof pending.__format === 'number' ? pending.__format : 0;
+      if (!pending || pending.__type === 'text' || pending.__type === 'tab' || pending.__type === undefined) {
+        out.push({ type: 'text', text: part, format });
+      }
+      pending = null;
+    } else if (part instanceof Y.Map) {
+      const props = part.toJSON() as Record<string, unknown>;
+      if (props.__type === 'linebreak') out.push({ type: 'break' });
+      pending = props;
+    } else if (part instanceof Y.XmlText) {
+      const attrs = part.getAttributes() as Record<string, unknown>;
+      if (attrs.__type === 'link' || attrs.__type === 'autolink') out.push({ type: 'link', url: str(attrs.__url), children: readInline(part) });
+      else if (attrs.__type === 'list' && nested) nested.push(readList(part));
+      else out.push(...readInline(part));
+    }
+  }
+  return out;
+}
+
+/** Plain text of inline content. */
+export function inlineText(children: readonly Inline[]): string {
+  return children.map((c) => (c.type === 'text' ? c.text : c.type === 'break' ? '\n' : inlineText(c.children))).join('');
+}

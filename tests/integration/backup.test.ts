@@ -1,0 +1,148 @@
+/**
+ * Server backup and restore across two data directories, through the real CLI
+ * (`node --import tsx server/cli/backup.ts …`): documents, catalogue, members' tokens,
+ * invites and versions survive; restoring over an existing workspace needs --force.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { parseBackup } from '../../src/lib/shared/backup/format.ts';
+import { connectClient, type TestClient } from '../helpers/clients.ts';
+import { api, createWorkspace, inviteSecret, removeDir, startServer, tempDir, type TestServer } from '../helpers/server.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+import { openDatabase } from '../../server/database.ts';
+import { restoreBackup } from '../../server/backup/backup.ts';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, '../..');
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function cli(script: 'backup' | 'restore', dataDir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', `server/cli/${script}.ts`, ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+async function server(dataDir?: string): Promise<TestServer> {
+  const s = await startServer({ dataDir, config: { logLevel: 'silent' } });
+  cleanups.push(() => removeDir(s.dataDir));
+  return s;
+}
+
+function client(s: TestServer, workspaceId: string, docId: string, token: string): TestClient {
+  const c = connectClient(s.syncUrl, workspaceId, docId, token);
+  cleanups.push(() => c.destroy());
+  return c;
+}
+
+describe('backup and restore', () => {
+  it('round-trips a workspace into another data directory; stock clients reconnect with their old tokens', async () => {
+    const a = await server();
+    const ws = await createWorkspace(a.httpUrl);
+    const writer = client(a, ws.workspaceId, 'minutes', ws.editor.token);
+    await writer.synced();
+    writer.doc.getText('t').insert(0, 'Minutes of the AGM');
+    const index = client(a, ws.workspaceId, 'index', ws.admin.token);
+    await index.synced();
+    index.doc.getMap('catalogue').set('minutes', 'entry');
+    await waitFor(() => a.mutual.documents.read(ws.workspaceId, 'minutes', (d) => d.getText('t').toString() === 'Minutes of the AGM'));
+    await waitFor(() => a.mutual.documents.read(ws.workspaceId, 'index', (d) => d.getMap('catalogue').has('minutes')));
+    // A version, so the history comes along too (the root holds text, so the server accepts it).
+    await a.mutual.documents.change(ws.workspaceId, 'minutes', (d) => d.get('root', Y.XmlText).insert(0, 'x'));
+    const saved = await a.mutual.history.record(ws.workspaceId, 'minutes', { reason: 'named', name: 'Signed off', actor: ws.admin.memberId });
+
+    // Backup while the server runs and a client is connected.
+    const file = path.join(tempDir('mutual-backup-'), 'ws.json');
+    cleanups.push(() => removeDir(path.dirname(file)));
+    const backup = await cli('backup', a.dataDir, ['--workspace', ws.workspaceId, '--out', file]);
+    expect(backup.code, backup.stderr).toBe(0);
+    const parsed = parseBackup(JSON.parse(fs.readFileSync(file, 'utf8')));
+    expect(parsed.source).toBe('server');
+    expect(parsed.members.map((m) => m.id).sort()).toEqual([ws.admin.memberId, ws.editor.memberId, ws.viewer.memberId].sort());
+    expect(parsed.members.every((m) => /^[0-9a-f]{64}$/.test(m.tokenHash ?? ''))).toBe(true);
+    expect(JSON.stringify(parsed)).not.toContain(ws.editor.token);
+    expect(parsed.documents.map((d) => d.docId).sort()).toEqual(['index', 'minutes']);
+    expect(parsed.versions.map((v) => v.id)).toEqual([saved.id]);
+    writer.destroy();
+    index.destroy();
+    await a.close();
+
+    const bDir = tempDir();
+    const restore = await cli('restore', bDir, ['--in', file]);
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(restore.stdout).toContain(`Restored workspace ${ws.workspaceId}`);
+    // Again without --force: refused, nothing changed.
+    const again = await cli('restore', bDir, ['--in', file]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('--force');
+    expect((await cli('restore', bDir, ['--in', file, '--force'])).code).toBe(0);
+
+    const b = await server(bDir);
+    cleanups.push(() => b.close());
+    const reader = client(b, ws.workspaceId, 'minutes', ws.editor.token);
+    await reader.synced();
+    expect(reader.doc.getText('t').toString()).toBe('Minutes of the AGM');
+    const idx = client(b, ws.workspaceId, 'index', ws.viewer.token);
+    await idx.synced();
+    expect(idx.doc.getMap('catalogue').get('minutes')).toBe('entry');
+    // Roles survive: the viewer still may not write, the admin still administers.
+    expect((await api(b.httpUrl, 'GET', `/api/workspaces/${ws.workspaceId}/me`, { token: ws.viewer.token })).body.role).toBe('viewer');
+    expect((await api(b.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/invites/rotate`, { token: ws.editor.token })).status).toBe(403);
+    // Versions survive, and the old invite links still work.
+    const versions = await api(b.httpUrl, 'GET', `/api/workspaces/${ws.workspaceId}/docs/minutes/versions`, { token: ws.viewer.token });
+    expect(versions.body.versions.map((v: { name: string }) => v.name)).toEqual(['Signed off']);
+    const joined = await api(b.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/join`, { body: { invite: inviteSecret(ws.invites.editor), name: 'Dee' } });
+    expect(joined.status).toBe(201);
+  });
+
+  it('refuses a missing workspace and an unreadable file in plain words', async () => {
+    const a = await server();
+    await a.close();
+    const missing = await cli('backup', a.dataDir, ['--workspace', 'nope', '--out', path.join(a.dataDir, 'x.json')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('There is no workspace "nope"');
+    const junk = path.join(a.dataDir, 'junk.json');
+    fs.writeFileSync(junk, JSON.stringify({ format: 'something-else' }));
+    const bad = await cli('restore', a.dataDir, ['--in', junk]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('not a usable Mutual backup');
+  });
+
+  it('a device backup restores only with --from-device: documents back, a new admin and new invites', async () => {
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, 'From my phone');
+    const file = parseBackup({
+      format: 'mutual-backup',
+      version: 1,
+      source: 'device',
+      createdAt: 1,
+      workspace: { id: 'phoneWs', name: 'Phone workspace', createdAt: 1 },
+      members: [{ id: 'm1', name: 'Ana', role: 'admin', coordinator: false, publicKey: null, joinedAt: 1, revokedAt: null }],
+      documents: [{ docId: 'notes', state: Buffer.from(Y.encodeStateAsUpdate(doc)).toString('base64') }],
+      versions: []
+    });
+    const dir = tempDir();
+    const db = openDatabase(dir);
+    expect(() => restoreBackup(db, file)).toThrow(/--from-device/);
+    const result = restoreBackup(db, file, { fromDevice: true, adminName: 'Ana' });
+    db.close();
+    expect(result.admin?.token).toBeTruthy();
+    const b = await server(dir);
+    cleanups.push(() => b.close());
+    const c = client(b, 'phoneWs', 'notes', result.admin!.token);
+    await c.synced();
+    expect(c.doc.getText('t').toString()).toBe('From my phone');
+    const joined = await api(b.httpUrl, 'POST', '/api/workspaces/phoneWs/join', { body: { invite: result.invites!.editor, name: 'Ben' } });
+    expect(joined.status).toBe(201);
+  });
+});
