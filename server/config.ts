@@ -17,12 +17,20 @@ export interface MutualConfig {
   compactAfterUpdates: number;
   /** …or this many bytes of log, whichever comes first. */
   compactAfterBytes: number;
-  /** Storage backend: 'sqlite' (default) or 'memory' (tests only; loses data on exit). */
-  store: 'sqlite' | 'memory';
+  /** Storage backend: 'sqlite' (default), 'postgres' (several instances; needs databaseUrl) or 'memory' (tests only; loses data on exit). */
+  store: 'sqlite' | 'memory' | 'postgres';
+  /** PostgreSQL connection string for STORE=postgres (DATABASE_URL), e.g. postgres://mutual@db/mutual. */
+  databaseUrl: string;
+  /** Fan-out between relay instances: 'local' (default, one instance) or 'redis' (needs redisUrl). */
+  fanout: 'local' | 'redis';
+  /** Redis URL for FANOUT=redis (REDIS_URL), e.g. redis://cache:6379. */
+  redisUrl: string;
   /** Per-socket token bucket: messages per second sustained (default Limits.messagesPerSecond)… */
   messagesPerSecond: number;
   /** …and burst (default Limits.messageBurst). Raise both for load tests, not in production. */
   messageBurst: number;
+  /** How often the relay looks for open proposals past their deadline in loaded documents, ms (0: only on load). */
+  deadlineSweepMs: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -39,7 +47,15 @@ export function loadConfig(env: Record<string, string | undefined>): MutualConfi
     throw new Error(`LOG_LEVEL must be one of info, warn, error, silent; got "${logLevel}"`);
   }
   const store = (env.STORE ?? 'sqlite') as MutualConfig['store'];
-  if (!['sqlite', 'memory'].includes(store)) throw new Error(`STORE must be sqlite or memory; got "${store}"`);
+  if (!['sqlite', 'memory', 'postgres'].includes(store)) throw new Error(`STORE must be sqlite, postgres or memory; got "${store}"`);
+  const databaseUrl = env.DATABASE_URL ?? '';
+  if (store === 'postgres' && !databaseUrl) throw new Error('STORE=postgres needs DATABASE_URL, e.g. postgres://mutual@localhost/mutual');
+  const fanout = (env.FANOUT || 'local') as MutualConfig['fanout'];
+  if (!['local', 'redis'].includes(fanout)) throw new Error(`FANOUT must be local or redis; got "${fanout}"`);
+  const redisUrl = env.REDIS_URL ?? '';
+  if (fanout === 'redis' && !redisUrl) throw new Error('FANOUT=redis needs REDIS_URL, e.g. redis://localhost:6379');
+  // Several instances over one store only see each other's edits through the fan-out.
+  if (fanout === 'redis' && store !== 'postgres') throw new Error('FANOUT=redis needs a shared store: set STORE=postgres');
   return {
     port: int(env.PORT, 3000, 'PORT'),
     host: env.HOST || '0.0.0.0',
@@ -50,7 +66,11 @@ export function loadConfig(env: Record<string, string | undefined>): MutualConfi
     compactAfterUpdates: int(env.COMPACT_AFTER_UPDATES, 500, 'COMPACT_AFTER_UPDATES'),
     compactAfterBytes: int(env.COMPACT_AFTER_BYTES, 1024 * 1024, 'COMPACT_AFTER_BYTES'),
     store,
+    databaseUrl,
+    fanout,
+    redisUrl,
     messagesPerSecond: int(env.RATE_LIMIT_PER_SECOND, Limits.messagesPerSecond, 'RATE_LIMIT_PER_SECOND'),
-    messageBurst: int(env.RATE_LIMIT_BURST, Limits.messageBurst, 'RATE_LIMIT_BURST')
+    messageBurst: int(env.RATE_LIMIT_BURST, Limits.messageBurst, 'RATE_LIMIT_BURST'),
+    deadlineSweepMs: int(env.DEADLINE_SWEEP_MS, 30_000, 'DEADLINE_SWEEP_MS')
   };
 }

@@ -36,6 +36,11 @@ export class MemberDirectory {
       setIfChanged(entry, 'coordinator', member.coordinator);
       setIfChanged(entry, 'joinedAt', member.joinedAt);
       setIfChanged(entry, 'publicKey', member.publicKey);
+      // Keep every key the member ever registered (one per device; a new one after a lost key):
+      // ballots signed with an earlier key must keep verifying (docs/security.md).
+      const history = entry.get('publicKeys');
+      const keys = Array.isArray(history) ? history.filter((k): k is string => typeof k === 'string') : [];
+      if (member.publicKey && !keys.includes(member.publicKey)) entry.set('publicKeys', [...keys, member.publicKey]);
       setIfChanged(entry, 'revoked', member.revoked);
     });
   }

@@ -1,0 +1,39 @@
+/** Words and times for the proposal block. */
+
+/** "stand-aside" → "Stand aside". */
+export function choiceLabel(choice: string): string {
+  const text = choice.replace(/-/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A deadline or moment for people: "Fri 7 Mar, 14:00". */
+export function formatWhen(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
+/** "in 2 days", "in 3 hours", "in 5 minutes", "passed". */
+export function relativeTo(ms: number, now: number): string {
+  const diff = ms - now;
+  if (diff <= 0) return 'passed';
+  const minutes = Math.round(diff / 60_000);
+  if (minutes < 1) return 'in less than a minute';
+  if (minutes < 90) return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 36) return `in ${hours} hours`;
+  return `in ${Math.round(hours / 24)} days`;
+}
+
+/** ms → value of an `<input type="datetime-local">` in local time. */
+export function toLocalInput(ms: number | null): string {
+  if (ms === null) return '';
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Value of a datetime-local input → ms, or null when empty or invalid. */
+export function fromLocalInput(value: string): number | null {
+  if (!value) return null;
+  const ms = new Date(value).getTime();
+  return Number.isFinite(ms) ? ms : null;
+}

@@ -1,0 +1,142 @@
+/**
+ * The workspace's decision log (issue 8): every closed proposal with its date, method,
+ * result, statement and a link, and pure formatters for the Markdown and CSV exports.
+ * Deterministic (times in UTC, a total order) so that exports are stable and testable.
+ */
+import { listBlockIds } from './doc';
+import { getMethod } from './methods/index';
+import { readFollowUp } from './proposal-followup';
+import { readProposal } from './proposal-read';
+import { uniqueIssues, type ModelIssue, type Read } from './validate';
+import type { WorkspaceDoc } from './views';
+
+/** One decided proposal. */
+export interface DecisionLogEntry {
+  docId: string;
+  docTitle: string;
+  proposalId: string;
+  title: string;
+  methodLabel: string;
+  /** When the applied close was recorded (the closing device's clock), ms. */
+  closedAt: number;
+  closedBy: string;
+  passed: boolean;
+  /** Option methods: the chosen option's label; otherwise null. */
+  winner: string | null;
+  /** "Passed", "Did not pass", "Chosen: …" or "No decision". */
+  result: string;
+  explanation: string;
+  statement: string;
+  /** Ballots that counted. */
+  counted: number;
+  reviewDate: string | null;
+  followUpTasks: number;
+}
+
+/** A document of the workspace with its catalogue title. */
+export type TitledDoc = WorkspaceDoc & { title: string };
+
+/** Every closed proposal across documents, most recently decided first. */
+export function decisionLog(docs: readonly TitledDoc[]): Read<DecisionLogEntry[]> {
+  const issues: ModelIssue[] = [];
+  const entries: DecisionLogEntry[] = [];
+  for (const { docId, doc, title: docTitle } of docs) {
+    const ids = listBlockIds(doc, 'proposal');
+    issues.push(...ids.issues);
+    for (const id of ids.value) {
+      const read = readProposal(doc, id);
+      issues.push(...read.issues);
+      const p = read.value;
+      if (!p || p.status !== 'closed' || !p.outcome || p.closedAt === null) continue;
+      const o = p.outcome;
+      const method = getMethod(o.method);
+      const winner = o.winner === null ? null : (o.options.find((x) => x.id === o.winner)?.label ?? o.winner);
+      const result = method.usesOptions ? (winner !== null ? `Chosen: ${winner}` : 'No decision') : o.passed ? 'Passed' : 'Did not pass';
+      const followUp = readFollowUp(doc, id);
+      issues.push(...followUp.issues);
+      entries.push({
+        docId,
+        docTitle,
+        proposalId: id,
+        title: p.title,
+        methodLabel: method.label,
+        closedAt: p.closedAt,
+        closedBy: p.closedBy ?? '',
+        passed: o.passed,
+        winner,
+        result,
+        explanation: o.explanation,
+        statement: p.statement,
+        counted: Object.keys(o.counted).length,
+        reviewDate: followUp.value.reviewDate,
+        followUpTasks: followUp.value.tasks.length
+      });
+    }
+  }
+  entries.sort((a, b) => b.closedAt - a.closedAt || (a.docId < b.docId ? -1 : a.docId > b.docId ? 1 : a.proposalId < b.proposalId ? -1 : 1));
+  return { value: entries, issues: uniqueIssues(issues) };
+}
+
+/** `2025-03-01 14:05 UTC`: exports are read by people anywhere, so one unambiguous zone. */
+export function formatUtc(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** What the exports need besides the entries. */
+export interface ExportOptions {
+  workspaceName: string;
+  /** Absolute link to a document, e.g. `https://host/w/<id>/d/<docId>`. */
+  linkOf: (docId: string) => string;
+  exportedAt: number;
+}
+
+const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+/** Markdown link text must not close the bracket early. */
+const linkText = (text: string): string => oneLine(text).replace(/([[\]\\])/g, '\\$1');
+
+/** The decision log as a Markdown document. */
+export function decisionLogMarkdown(entries: readonly DecisionLogEntry[], options: ExportOptions): string {
+  const lines = [`# Decisions — ${oneLine(options.workspaceName)}`, '', `Exported ${formatUtc(options.exportedAt)} · ${entries.length} ${entries.length === 1 ? 'decision' : 'decisions'}`];
+  for (const e of entries) {
+    lines.push('', `## ${oneLine(e.title) || 'Untitled proposal'}`, '');
+    lines.push(`- **Decided:** ${formatUtc(e.closedAt)}`);
+    lines.push(`- **Method:** ${e.methodLabel}`);
+    lines.push(`- **Result:** ${e.result} — ${oneLine(e.explanation)}`);
+    lines.push(`- **Ballots counted:** ${e.counted}`);
+    lines.push(`- **Document:** [${linkText(e.docTitle) || 'Untitled'}](${options.linkOf(e.docId)})`);
+    if (e.reviewDate) lines.push(`- **Review on:** ${e.reviewDate}`);
+    if (e.followUpTasks > 0) lines.push(`- **Follow-up tasks:** ${e.followUpTasks}`);
+    if (e.statement.trim()) lines.push('', ...e.statement.trim().split(/\r?\n/).map((l) => (l ? `> ${l}` : '>')));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. A field that
+ * a spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a leading
+ * apostrophe: the log holds text any member wrote.
+ */
+export function csvField(value: string | number): string {
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The decision log as CSV (header row, CRLF line ends as RFC 4180 asks). */
+export function decisionLogCsv(entries: readonly DecisionLogEntry[], options: Pick<ExportOptions, 'linkOf'>): string {
+  const header = ['decided_at_utc', 'proposal', 'document', 'method', 'result', 'explanation', 'statement', 'ballots_counted', 'review_date', 'follow_up_tasks', 'link'];
+  const rows = entries.map((e) => [
+    formatUtc(e.closedAt).replace(' UTC', ''),
+    e.title,
+    e.docTitle,
+    e.methodLabel,
+    e.result,
+    e.explanation,
+    e.statement,
+    e.counted,
+    e.reviewDate ?? '',
+    e.followUpTasks,
+    options.linkOf(e.docId)
+  ]);
+  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
