@@ -61,6 +61,14 @@ export class MemberDirectory {
     for (const m of needed) await this.upsert(workspaceId, m);
   }
 
+  /** Set a member's display colour (validated by the caller). */
+  setColour(workspaceId: string, memberId: string, colour: string): Promise<void> {
+    return this.documents.change(workspaceId, INDEX_DOC_ID, (ydoc) => {
+      const entry = ydoc.getMap<Y.Map<unknown>>(IndexKeys.members).get(memberId);
+      if (entry instanceof Y.Map) setIfChanged(entry, 'colour', colour);
+    });
+  }
+
   /** Record the workspace's name in the index's settings map. */
   setWorkspaceName(workspaceId: string, name: string): Promise<void> {
     return this.documents.change(workspaceId, INDEX_DOC_ID, (ydoc) => {

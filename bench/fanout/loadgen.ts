@@ -17,6 +17,8 @@ import { checkTemplate, createRangeReader, encodeCharInsert } from '../lib/yupda
 
 export interface LoadInput {
   target: TargetSpec;
+  /** Several relay instances (scale-out): client r connects to targets[r % length] instead of `target`. */
+  targets?: TargetSpec[];
   docId: string;
   clients: number;
   /** Updates per second per client. */
@@ -84,7 +86,7 @@ async function main(input: LoadInput): Promise<LoadResult> {
   for (let i = 0; i < n; i += 16) {
     const batch = [];
     for (let r = i; r < Math.min(n, i + 16); r++) {
-      const { url, dialect } = connectInfo(input.target, input.docId);
+      const { url, dialect } = connectInfo(input.targets?.length ? input.targets[r % input.targets.length] : input.target, input.docId);
       batch.push(connectClient(url, dialect, { onUpdate: onUpdate(r) }));
     }
     sockets.push(...(await Promise.all(batch)));

@@ -5,7 +5,7 @@ export type MetricValue = number | string | boolean | null | string[];
 
 /** One measured configuration of one system. */
 export interface ScenarioResult {
-  name: 'fanout' | 'manydocs' | 'coldload';
+  name: 'fanout' | 'manydocs' | 'coldload' | 'client' | 'scaleout';
   system: string;
   params: Record<string, number | string | boolean>;
   metrics: Record<string, MetricValue>;
@@ -94,11 +94,12 @@ export function render(results: Results): string {
         )
     );
   }
-  for (const name of ['manydocs', 'coldload'] as const) {
+  const titles = { manydocs: 'Many documents', coldload: 'Cold load (B4 trace)', client: 'Client (headless chromium)', scaleout: 'Scale-out: fan-out over 1–3 instances (PostgreSQL + Redis)' } as const;
+  for (const name of ['manydocs', 'coldload', 'client', 'scaleout'] as const) {
     const rows = results.scenarios.filter((s) => s.name === name);
     if (!rows.length) continue;
     const keys = [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))];
-    parts.push(`\n${name === 'manydocs' ? 'Many documents' : 'Cold load (B4 trace)'}\n` + table(['system', 'params', ...keys], rows.map((r) => [r.system, Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' '), ...keys.map((k) => fmt(r.metrics[k]))])));
+    parts.push(`\n${titles[name]}\n` + table(['system', 'params', ...keys], rows.map((r) => [r.system, Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' '), ...keys.map((k) => fmt(r.metrics[k]))])));
   }
   if (results.notes.length) parts.push('\nNotes\n' + results.notes.map((n) => `- ${n}`).join('\n'));
   return parts.join('\n');

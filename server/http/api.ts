@@ -136,7 +136,7 @@ export function createApi({ auth, directory, logger, publicOrigin }: ApiOptions)
         const memberId = requireId(mid, 'The member id');
         const me = await caller(req, workspaceId);
         const body = await readJsonObject(req);
-        onlyFields(body, ['name', 'publicKey', 'role', 'coordinator']);
+        onlyFields(body, ['name', 'publicKey', 'colour', 'role', 'coordinator']);
         const self = me.memberId === memberId;
         const isAdmin = me.role === 'admin';
         const patch: MemberPatch = {};
@@ -151,6 +151,12 @@ export function createApi({ auth, directory, logger, publicOrigin }: ApiOptions)
             patch.publicKey = key as string | null;
           }
         }
+        let colour: string | undefined;
+        if ('colour' in body) {
+          if (!self) throw new HttpError(403, 'Only members themselves may change their colour.');
+          if (typeof body.colour !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(body.colour)) throw new HttpError(400, 'The colour must look like #2f5d50.');
+          colour = body.colour;
+        }
         if ('role' in body || 'coordinator' in body) {
           if (!isAdmin) throw new HttpError(403, 'Only admin members may change roles.');
           if ('role' in body) {
@@ -162,8 +168,11 @@ export function createApi({ auth, directory, logger, publicOrigin }: ApiOptions)
             patch.coordinator = body.coordinator;
           }
         }
-        if (Object.keys(patch).length === 0) throw new HttpError(400, 'Nothing to change: send name, publicKey, role or coordinator.');
-        const updated = await auth.updateMember(workspaceId, memberId, patch);
+        if (Object.keys(patch).length === 0 && colour === undefined) throw new HttpError(400, 'Nothing to change: send name, colour, publicKey, role or coordinator.');
+        const updated = Object.keys(patch).length > 0 ? await auth.updateMember(workspaceId, memberId, patch) : await auth.getMember(workspaceId, memberId);
+        if (!updated) throw new HttpError(404, 'There is no such member in this workspace.');
+        // The colour lives only in the member directory (a display preference, not an access fact).
+        if (colour !== undefined) await directory.setColour(workspaceId, memberId, colour);
         await publish(workspaceId, updated);
         logger.info('member-updated', { workspace: workspaceId, member: memberId, by: me.memberId });
         sendJson(res, 200, memberJson(updated));
@@ -182,6 +191,13 @@ export function createApi({ auth, directory, logger, publicOrigin }: ApiOptions)
         if (info) await publish(workspaceId, info);
         sendJson(res, 204, null);
       }
+    },
+    {
+      // The relay's clock, so devices can agree on a meeting's countdown despite their own
+      // clocks (issue 11): a device samples this and corrects by half the round trip.
+      method: 'GET',
+      pattern: ['api', 'time'],
+      handler: async (_req, res) => sendJson(res, 200, { now: Date.now() })
     },
     {
       method: 'GET',

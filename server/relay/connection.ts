@@ -2,6 +2,7 @@ import type WebSocket from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode, Limits } from '#shared/protocol';
 import { mayWrite } from '../auth/auth.ts';
+import { hasServerOnlyParts, touchesServerOnlyParts } from './guard.ts';
 import type { AuthenticatedMember } from '../auth/types.ts';
 import type { Logger } from '../log.ts';
 import type { DocumentPeer, LiveDocument } from './live-document.ts';
@@ -12,9 +13,15 @@ import { TokenBucket } from './rate-limit.ts';
 const MAX_EARLY_FRAMES = 64;
 /** A peer this far behind on reading is dropped rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
-/** Presence entries one message may carry (a client normally sends one). */
+/**
+ * Presence entries one socket may set (a client normally sets one: its own). Echoes of
+ * states the relay already has and removals do not count: the stock client forwards every
+ * presence change it sees, so one of its messages may carry everyone in the document.
+ */
 const MAX_AWARENESS_CLIENTS = 32;
 const SEND_OPTIONS = Object.freeze({ binary: true, compress: false });
+/** A sync step 2 answer costs one extra rate-limit token per this many bytes (a 1 MiB document: 64). */
+const STEP2_BYTES_PER_TOKEN = 16 * 1024;
 
 /** Where a connection is: refusals only ever happen in `pending`, before any byte was sent. */
 type ConnectionState = 'pending' | 'open' | 'closed';
@@ -41,6 +48,8 @@ export class Connection implements DocumentPeer {
   private readonly openedAt = Date.now();
   /** Set when we close, so the log says why. */
   private closeReason: { code: number; reason: string } | null = null;
+  /** The document has parts only the server writes (the index's member directory). */
+  private readonly serverOnlyParts: boolean;
 
   constructor(
     readonly ws: WebSocket,
@@ -50,6 +59,7 @@ export class Connection implements DocumentPeer {
     private readonly onClosed: (conn: Connection) => void
   ) {
     this.bucket = new TokenBucket(rate.perSecond, rate.burst);
+    this.serverOnlyParts = hasServerOnlyParts(target.docId);
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     ws.on('close', (code, reason) => this.onClose(code, reason.toString()));
     ws.on('pong', () => (this.alive = true));
@@ -148,6 +158,9 @@ export class Connection implements DocumentPeer {
         } catch {
           return this.close(CloseCode.badRequest, 'malformed state vector');
         }
+        // A step 1 of a few bytes asks for the whole document: charge the answer's size, or
+        // one socket repeating it could keep the relay busy encoding megabytes for nobody.
+        this.bucket.charge(Math.floor(reply.byteLength / STEP2_BYTES_PER_TOKEN));
         // Encoded now, sent once everything it contains is durable: nothing reaches
         // anyone before it is on disk.
         doc.afterDurable((err) => {
@@ -158,10 +171,20 @@ export class Connection implements DocumentPeer {
       case 'sync-update':
         // Viewers' sync steps and updates are dropped: never applied, stored or relayed.
         if (!this.member || !mayWrite(this.member)) return;
+        if (this.serverOnlyParts && touchesServerOnlyParts(doc.ydoc, frame.update)) {
+          return this.close(CloseCode.forbidden, 'the member directory is changed by the server only');
+        }
         doc.queuePeerUpdate(this, frame.update);
         return;
       case 'awareness': {
-        const problem = checkAwarenessUpdate(frame.update, Limits.maxAwarenessStateBytes, MAX_AWARENESS_CLIENTS);
+        // A claim costs the relay memory: a state for a client id this socket does not control
+        // yet, newer than the relay's, or a removal of an id the relay never saw. Echoes of
+        // states the relay sent and removals of known ids cost nothing and are not counted.
+        const owned = this.awarenessClients;
+        const meta = doc.awareness.meta;
+        const problem = checkAwarenessUpdate(frame.update, Limits.maxAwarenessStateBytes, MAX_AWARENESS_CLIENTS - owned.size, (id, clock, removal) =>
+          removal ? !meta.has(id) : !owned.has(id) && clock > (meta.get(id)?.clock ?? -1)
+        );
         if (problem) return this.close(problem.code === 'large' ? CloseCode.tooLarge : CloseCode.badRequest, problem.reason);
         try {
           doc.applyPeerAwareness(this, frame.update, data);

@@ -43,7 +43,7 @@ export function patchMember(
   token: string,
   workspaceId: string,
   memberId: string,
-  patch: { role?: Role; coordinator?: boolean; name?: string; publicKey?: string }
+  patch: { role?: Role; coordinator?: boolean; name?: string; colour?: string; publicKey?: string }
 ): Promise<unknown> {
   return call(token, 'PATCH', `${base(workspaceId)}/members/${encodeURIComponent(memberId)}`, patch);
 }

@@ -12,13 +12,14 @@ import {
   readSettings,
   renameCatalogueEntry,
   setArchived,
-  updateMember,
   type CatalogueEntry,
   type Member,
   type WorkspaceSettings
 } from '$lib/shared/model';
 import type { DocKind } from '$lib/shared/model/schema';
 import { WorkspaceLibrary } from './library.svelte';
+import { patchMember } from './api';
+import { forgetDeviceKeys } from '$lib/local/keys';
 import { registerHistoryTarget } from './history';
 
 const sessions = new Map<string, WorkspaceSession>();
@@ -170,7 +171,9 @@ export class WorkspaceSession {
     const patch: { name?: string; colour?: string } = {};
     if (changes.name?.trim()) patch.name = changes.name.trim();
     if (changes.colour) patch.colour = changes.colour;
-    if (this.members.some((m) => m.id === this.record.memberId)) updateMember(this.index.doc, this.record.memberId, patch, this.actor);
+    // The member directory is written by the server only (the relay refuses client writes to
+    // it: it holds roles and ballot-signing keys), so the change goes through the API.
+    await patchMember(this.record.token, this.workspaceId, this.record.memberId, patch);
     await this.device.workspaces.updateProfile(this.workspaceId, { memberName: patch.name, colour: patch.colour });
   }
 
@@ -179,6 +182,8 @@ export class WorkspaceSession {
     this.dispose();
     await this.device.stopReplicating(this.workspaceId);
     await this.device.workspaces.leave(this.workspaceId);
+    // The ballot-signing key of this membership is of no further use on this device.
+    await forgetDeviceKeys(this.workspaceId).catch(() => {});
   }
 
   dispose(): void {
