@@ -1,5 +1,4 @@
 import { createHeadlessEditor } from '@lexical/headless';
-import { $createListItemNode, $createListNode } from '@lexical/list';
 import { $createHeadingNode, $createQuoteNode } from '@lexical/rich-text';
 import { createBinding, syncLexicalUpdateToYjs, type Provider } from '@lexical/yjs';
 import { $createParagraphNode, $createTextNode, $getRoot, type ElementNode } from 'lexical';
@@ -7,6 +6,7 @@ import * as Y from 'yjs';
 import { initDocument, type Actor } from '../shared/model/doc.ts';
 import { DocKeys, type DocKind } from '../shared/model/schema.ts';
 import { mutualNodes } from './nodes/registry.ts';
+import { agendaTemplate } from './agenda-template.ts';
 
 /** Key in the doc's `meta` map that says the document's first content has been written. */
 export const SEEDED_KEY = 'seeded';
@@ -20,7 +20,7 @@ export const SEED_ORIGIN = Symbol('mutual-seed');
  * whole content (text and any block state a template creates through the model) is merged
  * into the real document in one update.
  */
-export type DocumentTemplate = (root: ElementNode, doc: Y.Doc) => void;
+export type DocumentTemplate = (root: ElementNode, doc: Y.Doc, init?: SeedMeta) => void;
 
 /**
  * Write a new document's first content into its Y.Doc, once.
@@ -98,7 +98,7 @@ function renderTemplate(template: DocumentTemplate, init: SeedMeta | undefined):
     syncLexicalUpdateToYjs(binding, provider, u.prevEditorState, u.editorState, u.dirtyElements, u.dirtyLeaves, u.normalizedNodes, u.tags)
   );
   try {
-    editor.update(() => template($getRoot(), doc), { discrete: true });
+    editor.update(() => template($getRoot(), doc, init), { discrete: true });
   } finally {
     stop();
   }
@@ -124,26 +124,11 @@ function paragraph(text = ''): ElementNode {
   return text ? p.append($createTextNode(text)) : p;
 }
 
-function list(kind: 'bullet' | 'check', items: string[]): ElementNode {
-  return $createListNode(kind).append(...items.map((t) => $createListItemNode(kind === 'check' ? false : undefined).append($createTextNode(t))));
-}
-
 /** Text-only templates for the three document kinds (blocks are added by people, or by the app). */
 export const templates: Record<'page' | 'agenda' | 'proposal' | 'needs', DocumentTemplate> = {
   page: blankTemplate,
-  agenda: (root) => {
-    root.append(
-      heading('Meeting agenda', 'h1'),
-      paragraph('Date, place, facilitator, note-taker.'),
-      heading('Check-in'),
-      paragraph(),
-      heading('Items'),
-      paragraph('Type / and choose “Agenda item” to add one.'),
-      heading('Actions'),
-      list('check', ['']),
-      paragraph()
-    );
-  },
+  // Check-in, items (one group-health item to start), appreciations, next meeting (issue 11).
+  agenda: agendaTemplate(),
   proposal: (root) => {
     root.append(
       heading('Proposal', 'h1'),
@@ -158,7 +143,7 @@ export const templates: Record<'page' | 'agenda' | 'proposal' | 'needs', Documen
   needs: (root) => {
     root.append(
       heading('Needs and offers', 'h1'),
-      paragraph('Post what you need or can offer. Type / and choose “Need or offer”.'),
+      paragraph('Add asks and offers with the buttons above; coordinators match them. Use this page for how the group works: who coordinates, and how people reach them.'),
       paragraph()
     );
   }

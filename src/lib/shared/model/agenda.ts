@@ -35,6 +35,11 @@ export interface AgendaItemInput {
   position?: number;
   /** A decision item's proposal block. */
   proposalId?: string | null;
+  /**
+   * The document holding that proposal, when it is not this agenda (decisions are often
+   * drafted in their own proposal document); null means this document.
+   */
+  proposalDoc?: string | null;
 }
 
 export interface AgendaItemView {
@@ -47,6 +52,8 @@ export interface AgendaItemView {
   outcome: string;
   position: number;
   proposalId: string | null;
+  /** Document of the linked proposal; null: this document. */
+  proposalDoc: string | null;
   linkedTasks: string[];
   createdAt: number;
   createdBy: string;
@@ -82,6 +89,7 @@ export function readAgendaItem(doc: Y.Doc, itemId: string): Read<AgendaItemView 
     outcome: readField(block, 'outcome', isString, '', log, false),
     position: readField(block, 'position', isFiniteNumber, 0, log, false),
     proposalId: readField(block, 'proposalId', orNull(isString), null, log, false),
+    proposalDoc: readField(block, 'proposalDoc', orNull(isString), null, log, false),
     linkedTasks,
     createdAt: readField(block, 'createdAt', isFiniteNumber, 0, log),
     createdBy: readField(block, 'createdBy', isString, '', log)
@@ -124,6 +132,7 @@ export function createAgendaItem(doc: Y.Doc, input: AgendaItemInput, actor: Acto
     block.set('outcome', '');
     block.set('position', input.position ?? last + 1);
     block.set('proposalId', input.proposalId ?? null);
+    block.set('proposalDoc', input.proposalDoc ?? null);
     block.set('linkedTasks', new Y.Map<true>());
   });
   return id;

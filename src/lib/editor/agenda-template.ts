@@ -1,0 +1,99 @@
+/**
+ * The meeting agenda: its template (check-in, items, appreciations, next meeting) and
+ * "Add item", which puts a new agenda item block with a line for notes under the last
+ * item, from anywhere on the page.
+ *
+ * Notes for an item are the document text under its block (see minutes.ts for why), so
+ * every item is followed by a paragraph to type into.
+ */
+import { $createHeadingNode, $isHeadingNode } from '@lexical/rich-text';
+import { $createParagraphNode, $createTextNode, $getRoot, type ElementNode, type LexicalEditor, type LexicalNode } from 'lexical';
+import type * as Y from 'yjs';
+import { createAgendaItem, type AgendaItemInput } from '../shared/model/agenda.ts';
+import type { Actor } from '../shared/model/doc.ts';
+import { $createBlockNode, $isBlockNode } from './nodes/BlockNode.ts';
+import type { DocumentTemplate } from './seed.ts';
+
+/** Heading under which the items sit (found again by "Add item"). */
+export const ITEMS_HEADING = 'Items';
+
+function heading(text: string, level: 'h1' | 'h2' = 'h2'): ElementNode {
+  return $createHeadingNode(level).append($createTextNode(text));
+}
+
+function paragraph(text = ''): ElementNode {
+  const p = $createParagraphNode();
+  return text ? p.append($createTextNode(text)) : p;
+}
+
+/** The first check on how the group itself is doing; group health comes first by default. */
+const GROUP_HEALTH: AgendaItemInput = { title: 'How are we doing as a group?', kind: 'group-health', timebox: 5 };
+
+/**
+ * An agenda template. `items` (e.g. carried over from the last meeting) become agenda item
+ * blocks, created through the model in the template's scratch document; a fresh agenda
+ * gets one group-health item to start from.
+ */
+export function agendaTemplate(items: readonly AgendaItemInput[] = []): DocumentTemplate {
+  return (root, doc, init) => {
+    const actor: Actor = init?.actor ?? { memberId: '' };
+    const all = items.some((i) => i.kind === 'group-health') ? items : [GROUP_HEALTH, ...items];
+    const nodes: LexicalNode[] = [];
+    for (const input of all) {
+      const id = createAgendaItem(doc, input, actor);
+      nodes.push($createBlockNode(id, 'agenda'), paragraph());
+    }
+    root.append(
+      heading('Meeting agenda', 'h1'),
+      heading('Check-in'),
+      paragraph('A word from everyone: how are you arriving today?'),
+      heading(ITEMS_HEADING),
+      ...nodes,
+      heading('Appreciations'),
+      paragraph(),
+      heading('Next meeting'),
+      paragraph('Date, place, who hosts.')
+    );
+  };
+}
+
+/**
+ * "Add item": create the item's state, then put its block (and a line for notes) after
+ * the last item's notes — before the next heading — or under the Items heading, or at the
+ * end. State first: a node must never point at a block that does not exist.
+ */
+export function insertAgendaItem(editor: LexicalEditor, doc: Y.Doc, input: AgendaItemInput, actor: Actor): string {
+  const id = createAgendaItem(doc, input, actor);
+  editor.update(() => {
+    const root = $getRoot();
+    const children = root.getChildren();
+    const lastItem = [...children].reverse().find((n) => $isBlockNode(n) && n.getBlockKind() === 'agenda');
+    let anchor: LexicalNode | null = lastItem ?? children.find((n) => $isHeadingNode(n) && n.getTextContent().trim() === ITEMS_HEADING) ?? null;
+    if (anchor && lastItem) {
+      // Skip the last item's notes: stop before the next item, block or heading.
+      let next = anchor.getNextSibling();
+      while (next && !$isHeadingNode(next) && !$isBlockNode(next)) {
+        anchor = next;
+        next = next.getNextSibling();
+      }
+    }
+    const block = $createBlockNode(id, 'agenda');
+    const notes = $createParagraphNode();
+    if (anchor) anchor.insertAfter(block);
+    else root.append(block);
+    block.insertAfter(notes);
+  });
+  return id;
+}
+
+const editors = new WeakMap<Y.Doc, LexicalEditor>();
+
+/** Tell the meeting bar which editor shows `doc` (the document page, when its editor is ready). */
+export function setAgendaEditor(doc: Y.Doc, editor: LexicalEditor): void {
+  editors.set(doc, editor);
+}
+
+/** The editor showing `doc`, if any. */
+export function agendaEditor(doc: Y.Doc): LexicalEditor | undefined {
+  return editors.get(doc);
+}

@@ -1,0 +1,214 @@
+/**
+ * Minutes of a meeting, from its agenda document (issue 11): who was there and in which
+ * role, each item with its notes and outcome, the decisions taken (linked proposals with
+ * their results) and the tasks that came out of it with who claimed them.
+ *
+ * Notes are the document's own text under each agenda item (up to the next item or
+ * heading): people type them in the editor, where concurrent typing merges character by
+ * character, instead of in a block field where the last writer would win.
+ *
+ * Pure: the same document gives the same minutes on every device and in tests (dates are
+ * UTC). Names and other documents come from the caller.
+ */
+import type * as Y from 'yjs';
+import { describeBlock, formatDate } from '../export/blocks.ts';
+import { inlineText, readDocumentTree, type Block, type ListBlock } from '../export/tree.ts';
+import { escapeMarkdown } from '../export/markdown.ts';
+import { agendaOrder, type AgendaItemKind, type AgendaItemStatus } from './agenda';
+import { getMeta } from './doc';
+import { MEETING_ROLE_LABELS, MeetingRoles, readMeeting, type MeetingRole } from './meeting';
+import { readTask, type TaskView } from './task';
+import type { ModelIssue, Read } from './validate';
+
+/** What minutes need besides the agenda itself. */
+export interface MinutesOptions {
+  /** A member's display name (default: the id). */
+  memberName?: (memberId: string) => string;
+  /** Another document of the workspace, for proposals linked from elsewhere. */
+  documentOf?: (docId: string) => Y.Doc | undefined;
+}
+
+/** A decision taken (or still open) at the meeting. */
+export interface MinutesDecision {
+  itemTitle: string;
+  /** "Proposal: Buy a freezer" */
+  title: string;
+  /** Method, result, statement… (empty when the proposal could not be found). */
+  details: string[];
+  found: boolean;
+}
+
+/** An action that came out of an item. */
+export interface MinutesTask {
+  id: string;
+  itemTitle: string;
+  title: string;
+  claimant: string | null;
+  status: TaskView['status'];
+  due: string | null;
+}
+
+/** One agenda item as minuted. */
+export interface MinutesItem {
+  id: string;
+  title: string;
+  kind: AgendaItemKind;
+  status: AgendaItemStatus;
+  owner: string | null;
+  timebox: number;
+  outcome: string;
+  /** The text under the item, as Markdown paragraphs and lists (one string each). */
+  notes: string[];
+  decision: MinutesDecision | null;
+  tasks: MinutesTask[];
+}
+
+/** The whole of a meeting's minutes. */
+export interface MeetingMinutes {
+  title: string;
+  startedAt: number | null;
+  endedAt: number | null;
+  roles: Array<{ role: MeetingRole; label: string; memberId: string | null }>;
+  attendees: string[];
+  items: MinutesItem[];
+  decisions: MinutesDecision[];
+  tasks: MinutesTask[];
+}
+
+/** People's names of agenda item kinds, as minutes show them. */
+export const AGENDA_KIND_LABELS: Record<AgendaItemKind, string> = { decision: 'Decision', discussion: 'Discussion', report: 'Report', 'group-health': 'Group health' };
+
+function listLines(block: ListBlock, indent: string): string[] {
+  return block.items.flatMap((item, i) => {
+    const marker = block.listType === 'number' ? `${block.start + i}.` : '-';
+    const box = block.listType === 'check' ? (item.checked ? '[x] ' : '[ ] ') : '';
+    const text = escapeMarkdown(inlineText(item.children)).trim();
+    const own = text === '' && item.nested.length > 0 ? [] : [`${indent}${marker} ${box}${text}`.trimEnd()];
+    return [...own, ...item.nested.flatMap((n) => listLines(n, indent + '  '))];
+  });
+}
+
+/** Notes under each agenda item: blocks after its node until the next item or heading. */
+function notesByItem(tree: Block[]): Map<string, string[]> {
+  const notes = new Map<string, string[]>();
+  let current: string[] | null = null;
+  for (const block of tree) {
+    if (block.type === 'block') {
+      current = block.kind === 'agenda' ? [] : current;
+      if (block.kind === 'agenda') notes.set(block.blockId, current!);
+      continue;
+    }
+    if (block.type === 'heading') {
+      current = null;
+      continue;
+    }
+    if (!current) continue;
+    if (block.type === 'list') {
+      // Empty items (the template's blank to-do) say nothing.
+      const lines = listLines(block, '').filter((l) => !/^\s*(-|\d+\.)( \[[ x]\])?$/.test(l));
+      if (lines.length) current.push(lines.join('\n'));
+    } else {
+      const text = inlineText(block.children).trim();
+      if (text !== '') current.push(text.split('\n').map((l) => (block.type === 'quote' ? `> ${escapeMarkdown(l)}` : escapeMarkdown(l))).join('\n'));
+    }
+  }
+  return notes;
+}
+
+/** The minutes of the meeting held from agenda `doc`. Never throws on malformed data. */
+export function meetingMinutes(doc: Y.Doc, options: MinutesOptions = {}): Read<MeetingMinutes> {
+  const meeting = readMeeting(doc);
+  const order = agendaOrder(doc);
+  const issues: ModelIssue[] = [...meeting.issues, ...order.issues];
+  const notes = notesByItem(readDocumentTree(doc));
+  const name = (id: string) => options.memberName?.(id) ?? id;
+  const decisions: MinutesDecision[] = [];
+  const tasks: MinutesTask[] = [];
+  const items = order.value.map((item): MinutesItem => {
+    let decision: MinutesDecision | null = null;
+    if (item.proposalId) {
+      const source = item.proposalDoc ? options.documentOf?.(item.proposalDoc) : doc;
+      const text = source ? describeBlock(source, 'proposal', item.proposalId, { memberName: name }) : null;
+      const found = text !== null && !text.title.endsWith('(could not be read)');
+      if (!found) issues.push({ blockId: item.id, reason: 'linked proposal not found on this device' });
+      decision = { itemTitle: item.title, title: found ? text.title : 'Proposal (not available on this device)', details: found ? text.details : [], found };
+      decisions.push(decision);
+    }
+    const itemTasks = item.linkedTasks
+      .flatMap((taskId) => {
+        const t = readTask(doc, taskId);
+        if (!t.value) issues.push(...t.issues);
+        return t.value ? [t.value] : [];
+      })
+      // In the order they were written down (ids break ties, the same on every device).
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+      .map((t): MinutesTask => ({ id: t.id, itemTitle: item.title, title: t.title, claimant: t.claimant, status: t.status, due: t.due }));
+    tasks.push(...itemTasks);
+    return {
+      id: item.id,
+      title: item.title,
+      kind: item.kind,
+      status: item.status,
+      owner: item.owner,
+      timebox: item.timebox,
+      outcome: item.outcome,
+      notes: notes.get(item.id) ?? [],
+      decision,
+      tasks: itemTasks
+    };
+  });
+  const title = getMeta(doc).get('title');
+  return {
+    value: {
+      title: typeof title === 'string' ? title : '',
+      startedAt: meeting.value.startedAt,
+      endedAt: meeting.value.endedAt,
+      roles: MeetingRoles.map((role) => ({ role, label: MEETING_ROLE_LABELS[role], memberId: meeting.value.roles[role] })),
+      attendees: meeting.value.attendees.map((a) => a.memberId),
+      items,
+      decisions,
+      tasks
+    },
+    issues
+  };
+}
+
+/** "Claimed by Ben", "Done (Ben)", "Nobody has claimed it yet". */
+export function taskLine(task: MinutesTask, name: (id: string) => string): string {
+  if (task.status === 'done') return task.claimant ? `done (${name(task.claimant)})` : 'done';
+  return task.claimant ? `claimed by ${name(task.claimant)}` : 'nobody has claimed it yet';
+}
+
+/** The minutes as Markdown. */
+export function minutesMarkdown(minutes: MeetingMinutes, options: Pick<MinutesOptions, 'memberName'> = {}): string {
+  const name = (id: string) => escapeMarkdown(options.memberName?.(id) ?? id);
+  const out: string[] = [`# Minutes: ${escapeMarkdown(minutes.title || 'Meeting')}`, ''];
+  if (minutes.startedAt !== null) out.push(`Held ${formatDate(minutes.startedAt)}${minutes.endedAt !== null ? ` to ${formatDate(minutes.endedAt)}` : ' (still running)'}.`, '');
+  else out.push('This meeting has not started yet.', '');
+  out.push(minutes.roles.map((r) => `${r.label}: ${r.memberId ? name(r.memberId) : 'nobody'}`).join(' · '), '');
+  out.push('## Attendees', '');
+  out.push(...(minutes.attendees.length ? minutes.attendees.map((id) => `- ${name(id)}`) : ['Nobody was recorded.']), '');
+  out.push('## Items', '');
+  minutes.items.forEach((item, i) => {
+    const meta = [AGENDA_KIND_LABELS[item.kind], `${item.timebox} min`, item.owner ? `led by ${name(item.owner)}` : null, item.status === 'done' ? null : 'not finished'];
+    out.push(`### ${i + 1}. ${escapeMarkdown(item.title)}`, '', `*${meta.filter(Boolean).join(' · ')}*`, '');
+    if (item.outcome) out.push(`**Outcome:** ${escapeMarkdown(item.outcome)}`, '');
+    for (const note of item.notes) out.push(note, '');
+    if (item.decision) out.push(`**${escapeMarkdown(item.decision.title)}**${item.decision.found ? ' (see Decisions)' : ''}`, '');
+    if (item.tasks.length) out.push('**Actions:**', '', ...item.tasks.map((t) => `- [${t.status === 'done' ? 'x' : ' '}] ${escapeMarkdown(t.title)}: ${taskLine(t, name)}`), '');
+  });
+  out.push('## Decisions', '');
+  out.push(
+    ...(minutes.decisions.length
+      ? minutes.decisions.flatMap((d) => [`- **${escapeMarkdown(d.title)}** (item: ${escapeMarkdown(d.itemTitle)})`, ...d.details.map((l) => `  - ${escapeMarkdown(l)}`)])
+      : ['No decisions were linked to this meeting.']),
+    ''
+  );
+  out.push('## Tasks', '');
+  out.push(
+    ...(minutes.tasks.length
+      ? minutes.tasks.map((t) => `- ${escapeMarkdown(t.title)}: ${taskLine(t, name)}${t.due ? `, due ${t.due}` : ''} (item: ${escapeMarkdown(t.itemTitle)})`)
+      : ['No tasks came out of this meeting.'])
+  );
+  return out.join('\n') + '\n';
+}
