@@ -60,7 +60,7 @@ describe('editor sandbox (two linked editors in one page)', () => {
     const { page, a, b } = await openSandbox();
 
     // Typing in A shows in B.
-    await caretAfter(a, 'Date, place, facilitator');
+    await caretAfter(a, 'Date, place, who hosts');
     await page.keyboard.type(' Hello from Ana.');
     await expect.poll(() => b.textContent()).toContain('Hello from Ana.');
 

@@ -12,7 +12,7 @@ import type * as Y from 'yjs';
 import { createAgendaItem, type AgendaItemInput } from '../shared/model/agenda.ts';
 import type { Actor } from '../shared/model/doc.ts';
 import { $createBlockNode, $isBlockNode } from './nodes/BlockNode.ts';
-import type { DocumentTemplate } from './seed.ts';
+import type { DocumentTemplate } from './template-types.ts';
 
 /** Heading under which the items sit (found again by "Add item"). */
 export const ITEMS_HEADING = 'Items';

@@ -7,6 +7,9 @@ import { initDocument, type Actor } from '../shared/model/doc.ts';
 import { DocKeys, type DocKind } from '../shared/model/schema.ts';
 import { mutualNodes } from './nodes/registry.ts';
 import { agendaTemplate } from './agenda-template.ts';
+import type { DocumentTemplate, SeedMeta } from './template-types.ts';
+
+export type { DocumentTemplate, SeedMeta } from './template-types.ts';
 
 /** Key in the doc's `meta` map that says the document's first content has been written. */
 export const SEEDED_KEY = 'seeded';
@@ -14,13 +17,6 @@ export const SEEDED_KEY = 'seeded';
 /** Transaction origin of seeding, so observers can tell it from people's edits. */
 export const SEED_ORIGIN = Symbol('mutual-seed');
 
-/**
- * Builds a new document's first content. Runs inside a Lexical update of a headless editor,
- * so `$`-functions work; append top-level nodes to `root`. `doc` is a scratch Y.Doc whose
- * whole content (text and any block state a template creates through the model) is merged
- * into the real document in one update.
- */
-export type DocumentTemplate = (root: ElementNode, doc: Y.Doc, init?: SeedMeta) => void;
 
 /**
  * Write a new document's first content into its Y.Doc, once.
@@ -57,16 +53,6 @@ export function seedDocument(doc: Y.Doc, template: DocumentTemplate = blankTempl
   return seeded;
 }
 
-/**
- * The document's meta, written by the model's `initDocument` in the same update as the
- * content. Pass it instead of calling `initDocument` yourself: both set `seeded`, so
- * whichever ran second would refuse.
- */
-export interface SeedMeta {
-  kind: DocKind;
-  title: string;
-  actor: Actor;
-}
 
 /** True when the document's first content has been written (by anyone). */
 export function isSeeded(doc: Y.Doc): boolean {
