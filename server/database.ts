@@ -26,6 +26,9 @@ export function openDatabase(dataDir: string): SqliteDatabase {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // Deleted rows are overwritten with zeros rather than left in free pages: contact details
+  // purged by the retention rule (server/rules/retention.ts) must not linger in the file.
+  db.pragma('secure_delete = ON');
   // Another process (a backup, a migration) holding a lock briefly should not fail writes.
   db.pragma('busy_timeout = 5000');
   return db;

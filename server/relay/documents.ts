@@ -26,7 +26,12 @@ export interface DocumentManagerOptions {
 interface Entry {
   loading: Promise<LiveDocument>;
   doc: LiveDocument | null;
+  /** Frames other instances published while this document was loading: applied after the load. */
+  early: Uint8Array[];
 }
+
+/** Frames kept for a loading document; past this the store read will have them anyway. */
+const MAX_EARLY_REMOTE_FRAMES = 10_000;
 
 /**
  * Loads documents on demand, keeps each in memory while it has holders, runs the write
@@ -42,9 +47,11 @@ export class DocumentManager {
   private flushHandle: ReturnType<typeof setImmediate> | null = null;
   private closed = false;
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeGap: () => void;
 
   constructor(private readonly opts: DocumentManagerOptions) {
     this.unsubscribe = opts.broadcast.subscribe((key, frame) => this.onRemoteFrame(key, frame));
+    this.unsubscribeGap = opts.broadcast.onGap(() => void this.rereadAll());
   }
 
   /** Number of documents in memory (loaded or loading). */
@@ -68,11 +75,15 @@ export class DocumentManager {
     for (;;) {
       let entry = this.docs.get(key);
       if (!entry) {
-        const e: Entry = { loading: this.load(key), doc: null };
+        const e: Entry = { loading: this.load(key), doc: null, early: [] };
         this.docs.set(key, e);
         e.loading.then(
           (doc) => {
             e.doc = doc;
+            // Published by other instances while we read the store: the read may predate them.
+            const early = e.early;
+            e.early = [];
+            for (const frame of early) this.onRemoteFrame(key, frame);
             this.notifyLoaded(key);
           },
           () => {
@@ -127,6 +138,26 @@ export class DocumentManager {
     }
   }
 
+  /**
+   * Compact a document now and resolve once its stored log is replaced by a snapshot of the
+   * current state (rejects when the store fails). Used after deleting private data (retention
+   * purge): the old log rows still hold the deleted bytes until this runs, and with Yjs gc on
+   * the new snapshot holds none of them.
+   */
+  async compactNow(workspaceId: string, docId: string): Promise<void> {
+    const doc = await this.acquire(workspaceId, docId);
+    try {
+      // Every update received so far must be in the log before the snapshot covers it.
+      await doc.whenDurable();
+      if (doc.state !== 'ready') throw new Error('document is no longer served');
+      doc.logCount = 0;
+      doc.logBytes = 0;
+      await this.opts.store.compact(doc.key, Y.encodeStateAsUpdate(doc.ydoc));
+    } finally {
+      this.release(doc);
+    }
+  }
+
   private notifyLoaded(key: DocKey): void {
     const hook = this.opts.onLoaded;
     if (!hook) return;
@@ -139,16 +170,21 @@ export class DocumentManager {
   }
 
   private async load(key: DocKey): Promise<LiveDocument> {
-    const stored = await this.opts.store.load(key);
+    // Listen to other instances BEFORE reading the store: whatever they make durable after
+    // our read is then published to us (and buffered in the entry until the load ends).
+    await this.opts.broadcast.watch(key);
     const ydoc = new Y.Doc({ gc: true });
+    let stored;
     try {
+      stored = await this.opts.store.load(key);
       ydoc.transact(() => {
-        if (stored.snapshot) Y.applyUpdate(ydoc, stored.snapshot);
-        for (const u of stored.updates) Y.applyUpdate(ydoc, u);
+        if (stored!.snapshot) Y.applyUpdate(ydoc, stored!.snapshot);
+        for (const u of stored!.updates) Y.applyUpdate(ydoc, u);
       });
     } catch (err) {
       ydoc.destroy();
-      throw new DocumentLoadError(key, err);
+      this.opts.broadcast.unwatch(key);
+      throw err instanceof DocumentLoadError ? err : new DocumentLoadError(key, err);
     }
     const doc = new LiveDocument(
       key,
@@ -225,7 +261,10 @@ export class DocumentManager {
 
   private forget(doc: LiveDocument): void {
     const entry = this.docs.get(doc.key);
-    if (entry && entry.doc === doc) this.docs.delete(doc.key);
+    if (entry && entry.doc === doc) {
+      this.docs.delete(doc.key);
+      this.opts.broadcast.unwatch(doc.key);
+    }
     this.dirty.delete(doc);
   }
 
@@ -267,7 +306,12 @@ export class DocumentManager {
 
   /** Apply a frame another relay instance published (already durable there). */
   private onRemoteFrame(key: DocKey, frame: Uint8Array): void {
-    const doc = this.docs.get(key)?.doc;
+    const entry = this.docs.get(key);
+    if (entry && !entry.doc) {
+      if (entry.early.length < MAX_EARLY_REMOTE_FRAMES) entry.early.push(frame);
+      return;
+    }
+    const doc = entry?.doc;
     if (!doc || doc.state !== 'ready') return;
     try {
       const msg = readClientFrame(frame);
@@ -278,11 +322,33 @@ export class DocumentManager {
     }
   }
 
+  /**
+   * Frames from other instances may have been lost (their connection to us dropped): read
+   * every loaded document again from the shared store and apply it. Yjs ignores what we
+   * already have; what we missed reaches our sockets like any remote update.
+   */
+  private async rereadAll(): Promise<void> {
+    const docs = [...this.docs.values()].flatMap((e) => (e.doc && e.doc.state === 'ready' ? [e.doc] : []));
+    for (const doc of docs) {
+      try {
+        const stored = await this.opts.store.load(doc.key);
+        if (doc.state !== 'ready') continue;
+        doc.ydoc.transact(() => {
+          if (stored.snapshot) Y.applyUpdate(doc.ydoc, stored.snapshot);
+          for (const u of stored.updates) Y.applyUpdate(doc.ydoc, u);
+        }, REMOTE_ORIGIN);
+      } catch (err) {
+        this.opts.logger.warn('reread-after-gap-failed', { doc: doc.key, error: errorMessage(err) });
+      }
+    }
+  }
+
   /** Flush and persist everything, compact, and free all documents. Peers should be closed first. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribe();
+    this.unsubscribeGap();
     if (this.flushHandle) clearImmediate(this.flushHandle);
     this.flushHandle = null;
     this.dirty.clear();

@@ -1,6 +1,7 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { DocKey } from '../store/types.ts';
+import { writeAwarenessFrame } from './messages.ts';
 
 /** One socket's view of a document, as the document needs it. Implemented by the relay's connection. */
 export interface DocumentPeer {
@@ -103,6 +104,9 @@ export class LiveDocument {
       this.awarenessDirty.add(id);
     }
     if (this.awarenessDirty.size > 0) this.markDirty(this);
+    // Origin null: a local socket closed and its cursors were removed. Other instances must
+    // drop them too, or their readers see a ghost cursor until presence times out (30 s).
+    if (origin === null && removed.length > 0) this.publishAwareness(this, writeAwarenessFrame(this.awareness, removed));
   };
 
   /**

@@ -85,7 +85,8 @@ export function createRelay(opts: RelayOptions): Relay {
 
   const memberKey = (workspaceId: string, memberId: string) => `${workspaceId}/${memberId}`;
 
-  const unsubscribe = auth.onMemberEvent((event: MemberEvent) => {
+  /** Close or adjust this instance's sockets of a member whose access changed (here or on another instance). */
+  const applyMemberEvent = (event: MemberEvent) => {
     const key = memberKey(event.workspaceId, event.memberId);
     for (const conn of byMember.get(key) ?? []) {
       if (event.type === 'revoked') {
@@ -95,7 +96,28 @@ export function createRelay(opts: RelayOptions): Relay {
         if (!mayRead(conn.member, conn.target.docId)) conn.close(CloseCode.forbidden, 'your role no longer allows opening this document');
       }
     }
+  };
+  const unsubscribeLocal = auth.onMemberEvent((event) => {
+    applyMemberEvent(event);
+    // The member may have sockets on other instances too.
+    broadcast.publishMemberEvent(event);
   });
+  const unsubscribeRemote = broadcast.subscribeMemberEvents((event) => {
+    // Believe the shared membership store, not the message: a forged or stale message must
+    // neither widen anyone's access nor cut off a member in good standing.
+    auth
+      .getMember(event.workspaceId, event.memberId)
+      .then((m) => {
+        if (!m) return;
+        if (m.revoked) applyMemberEvent({ type: 'revoked', workspaceId: event.workspaceId, memberId: event.memberId });
+        else if (event.type === 'updated') applyMemberEvent({ ...event, role: m.role, coordinator: m.coordinator });
+      })
+      .catch((err: unknown) => logger.warn('remote-member-event-failed', { workspace: event.workspaceId, member: event.memberId, error: errorMessage(err) }));
+  });
+  const unsubscribe = () => {
+    unsubscribeLocal();
+    unsubscribeRemote();
+  };
 
   const onClosed = (conn: Connection) => {
     connections.delete(conn);

@@ -8,7 +8,7 @@
 import type * as Y from 'yjs';
 import { CloseCode, INDEX_DOC_ID, PRIVATE_DOC_PREFIX } from '#shared/protocol';
 import { IndexKeys } from '#shared/model/schema';
-import { privateDocsFor } from '#shared/model/contacts';
+import { privateDocsFor, privateDocsToForget } from '#shared/model/contacts';
 import { openDocHandle, type DocHandle } from './doc-handle.ts';
 import type { DocStorage } from './doc-storage.ts';
 import { browserNetwork, type NetworkEnvironment } from './network.ts';
@@ -149,6 +149,17 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
     const index = open.get(INDEX_DOC_ID)?.base.doc;
     return index && workspace.memberId ? privateDocsFor(index, workspace.memberId) : [];
   };
+  /** Copies of private documents this member may no longer read, deleted once per session. */
+  const forgotten = new Set<string>();
+  const forgetPrivateDocs = (): void => {
+    const index = open.get(INDEX_DOC_ID)?.base.doc;
+    if (!index || !workspace.memberId) return;
+    for (const docId of privateDocsToForget(index, workspace.memberId)) {
+      if (forgotten.has(docId) || open.has(docId) || running.has(docId)) continue;
+      forgotten.add(docId);
+      storage.store.deleteDocument(workspaceId, docId).catch((error: unknown) => storage.report(error, workspaceId, docId));
+    }
+  };
   /** Deleted contact details must leave this device's storage too (see purge-watch.ts). */
   const watchPurges = (docId: string, handle: DocHandle): (() => void) =>
     docId.startsWith(PRIVATE_DOC_PREFIX) ? compactAfterContactPurges(handle.doc, handle, storage, workspaceId, docId) : () => {};
@@ -266,6 +277,7 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
     if (destroyed || refused || !network.isOnline()) return publish();
     const catalogue = open.get(INDEX_DOC_ID)?.base.doc.getMap(IndexKeys.catalogue);
     if (!catalogue) return;
+    forgetPrivateDocs();
     for (const docId of [...[...catalogue.keys()].sort(), ...privateDocs()]) {
       if (docId === INDEX_DOC_ID || forbidden.has(docId) || open.has(docId)) continue;
       if (!running.has(docId) && !queue.includes(docId)) queue.push(docId);
@@ -298,6 +310,7 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
     const now = privateDocs().join(' ');
     if (now === privateKnown) return; // renames and other members' changes: nothing to do
     privateKnown = now;
+    if (now) forgotten.clear(); // allowed again: a later removal must delete again
     for (const id of [...forbidden]) if (id.startsWith(PRIVATE_DOC_PREFIX)) forbidden.delete(id);
     schedulePass();
   };

@@ -37,8 +37,8 @@ describe('workspace index', () => {
     addMember(index, { id: 'ben', name: 'Ben', colour: '#33c', role: 'editor' }, act('ana', 6));
     updateMember(index, 'ben', { role: 'viewer', publicKey: 'AAAA' }, act('ana'));
     expect(readMembers(index).value).toEqual([
-      { id: 'ana', name: 'Ana', colour: '#c33', role: 'admin', publicKey: null, joinedAt: 5 },
-      { id: 'ben', name: 'Ben', colour: '#33c', role: 'viewer', publicKey: 'AAAA', joinedAt: 6 }
+      { id: 'ana', name: 'Ana', colour: '#c33', role: 'admin', publicKey: null, joinedAt: 5, coordinator: false },
+      { id: 'ben', name: 'Ben', colour: '#33c', role: 'viewer', publicKey: 'AAAA', joinedAt: 6, coordinator: false }
     ]);
     expect(() => updateMember(index, 'ben', { role: 'owner' as never }, act('ana'))).toThrow(/Unknown role/);
     removeMember(index, 'ben', act('ana'));

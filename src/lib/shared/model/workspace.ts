@@ -32,6 +32,8 @@ export interface Member {
   /** Issue 8: the member's device public key (Ed25519, base64), null until registered. */
   publicKey: string | null;
   joinedAt: number;
+  /** Issue 10: an admin made this member a coordinator (may read needs boards' contact details). */
+  coordinator: boolean;
 }
 
 export interface WorkspaceSettings {
@@ -181,7 +183,8 @@ export function readMembers(index: Y.Doc): Read<Member[]> {
       colour: readField(raw, 'colour', isString, '#888888', log, false),
       role,
       publicKey: readField(raw, 'publicKey', orNull(isString), null, log, false),
-      joinedAt: readField(raw, 'joinedAt', isFiniteNumber, 0, log)
+      joinedAt: readField(raw, 'joinedAt', isFiniteNumber, 0, log),
+      coordinator: readField(raw, 'coordinator', isBoolean, false, log, false)
     });
   });
   members.sort((a, b) => a.joinedAt - b.joinedAt || (a.id < b.id ? -1 : 1));

@@ -1,0 +1,70 @@
+import type pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freshSchemaPool, stopTestPostgres, testPostgres } from '../store/pg-test-db.ts';
+import { AuthError, createAuth, type Auth } from './auth.ts';
+import { createPostgresMembershipStore } from './postgres.ts';
+import { hashSecret } from './secrets.ts';
+import type { MemberEvent } from './types.ts';
+
+beforeAll(() => testPostgres().then(() => {}), 60_000);
+afterAll(() => stopTestPostgres(), 30_000);
+
+// The same behaviours auth.test.ts checks over SQLite, over the PostgreSQL membership store.
+describe('auth over the PostgreSQL membership store', () => {
+  let pool: pg.Pool;
+  let auth: Auth;
+  beforeEach(async () => {
+    pool = (await freshSchemaPool()).pool;
+    auth = createAuth(createPostgresMembershipStore(pool));
+  });
+  afterEach(() => pool.end());
+
+  it('stores tokens and invite secrets only as hashes', async () => {
+    const created = await auth.createWorkspace({ name: 'W', memberName: 'Ada' });
+    const dump = JSON.stringify([(await pool.query('SELECT * FROM workspaces')).rows, (await pool.query('SELECT * FROM members')).rows]);
+    for (const secret of [created.token, created.invites.editor, created.invites.viewer]) {
+      expect(dump).not.toContain(secret);
+      expect(dump).toContain(hashSecret(secret));
+    }
+  });
+
+  it('authenticates members; revoked tokens are null; members list in join order', async () => {
+    const created = await auth.createWorkspace({ name: 'W', memberName: 'Ada' });
+    const joined = await auth.join(created.workspaceId, created.invites.viewer, 'Vic');
+    const third = await auth.join(created.workspaceId, created.invites.editor, 'Eve');
+    expect(await auth.authenticate(joined.token)).toMatchObject({ workspaceId: created.workspaceId, role: 'viewer', name: 'Vic', coordinator: false });
+    expect(await auth.authenticate('x'.repeat(43))).toBeNull();
+    expect((await auth.listMembers(created.workspaceId)).map((m) => m.name)).toEqual(['Ada', 'Vic', 'Eve']);
+    expect(await auth.workspaceName(created.workspaceId)).toBe('W');
+    await auth.revokeMember(created.workspaceId, joined.member.memberId);
+    expect(await auth.authenticate(joined.token)).toBeNull();
+    expect(await auth.getMember(created.workspaceId, joined.member.memberId)).toMatchObject({ revoked: true });
+    expect(await auth.authenticate(third.token)).not.toBeNull();
+  });
+
+  it('rotating invites invalidates the old ones', async () => {
+    const created = await auth.createWorkspace({ name: 'W', memberName: 'Ada' });
+    const fresh = await auth.rotateInvites(created.workspaceId);
+    await expect(auth.join(created.workspaceId, created.invites.editor, 'X')).rejects.toMatchObject({ kind: 'forbidden' });
+    await expect(auth.join(created.workspaceId, fresh.editor, 'X')).resolves.toMatchObject({ member: { role: 'editor' } });
+  });
+
+  it('patches only the fields given; emits events; keeps at least one admin', async () => {
+    const events: MemberEvent[] = [];
+    auth.onMemberEvent((e) => events.push(e));
+    const created = await auth.createWorkspace({ name: 'W', memberName: 'Ada' });
+    const e = await auth.join(created.workspaceId, created.invites.editor, 'Ed');
+    const id = e.member.memberId;
+    await auth.updateMember(created.workspaceId, id, { coordinator: true });
+    await auth.updateMember(created.workspaceId, id, { publicKey: 'key-1' });
+    expect(await auth.updateMember(created.workspaceId, id, { name: 'Eddie' })).toMatchObject({ name: 'Eddie', coordinator: true, publicKey: 'key-1', role: 'editor' });
+    expect(await auth.updateMember(created.workspaceId, id, { publicKey: null })).toMatchObject({ publicKey: null, name: 'Eddie' });
+    await auth.revokeMember(created.workspaceId, id);
+    expect(events).toEqual([
+      { type: 'updated', workspaceId: created.workspaceId, memberId: id, role: 'editor', coordinator: true },
+      { type: 'revoked', workspaceId: created.workspaceId, memberId: id }
+    ]);
+    await expect(auth.revokeMember(created.workspaceId, created.member.memberId)).rejects.toBeInstanceOf(AuthError);
+    await expect(auth.updateMember(created.workspaceId, created.member.memberId, { role: 'viewer' })).rejects.toMatchObject({ kind: 'conflict' });
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * The membership store on PostgreSQL (STORE=postgres): the same rows as the SQLite one,
+ * shared by every relay instance. Tables come from server/store/pg-migrations.ts.
+ */
+import type pg from 'pg';
+import { isRole } from '#shared/protocol';
+import type { MemberPatch, MemberRecord, MembershipStore, WorkspaceRecord } from './types.ts';
+
+interface MemberRow {
+  id: string;
+  workspace_id: string;
+  name: string;
+  role: string;
+  coordinator: boolean;
+  token_hash: string;
+  public_key: string | null;
+  joined_at: string;
+  revoked_at: string | null;
+}
+interface WorkspaceRow {
+  id: string;
+  name: string;
+  editor_invite_hash: string;
+  viewer_invite_hash: string;
+  created_at: string;
+}
+
+const MEMBER_COLUMNS = 'id, workspace_id, name, role, coordinator, token_hash, public_key, joined_at, revoked_at';
+
+// BIGINT arrives as a string (node-postgres keeps 64-bit integers exact); times fit a double.
+function toMember(row: MemberRow): MemberRecord {
+  if (!isRole(row.role)) throw new Error(`member ${row.id} has an unknown role`);
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    name: row.name,
+    role: row.role,
+    coordinator: row.coordinator,
+    tokenHash: row.token_hash,
+    publicKey: row.public_key,
+    joinedAt: Number(row.joined_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at)
+  };
+}
+
+function memberValues(m: MemberRecord): unknown[] {
+  return [m.id, m.workspaceId, m.name, m.role, m.coordinator, m.tokenHash, m.publicKey, m.joinedAt, m.revokedAt];
+}
+
+const INSERT_MEMBER = `INSERT INTO members (${MEMBER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+
+/** The membership store over `pool` (schema migrated; the pool is borrowed, not ended). */
+export function createPostgresMembershipStore(pool: pg.Pool): MembershipStore {
+  const one = async (sql: string, params: unknown[]): Promise<MemberRecord | null> => {
+    const res = await pool.query<MemberRow>(sql, params);
+    return res.rows[0] ? toMember(res.rows[0]) : null;
+  };
+
+  return {
+    async createWorkspace(w: WorkspaceRecord, first: MemberRecord) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('INSERT INTO workspaces (id, name, editor_invite_hash, viewer_invite_hash, created_at) VALUES ($1, $2, $3, $4, $5)', [
+          w.id,
+          w.name,
+          w.editorInviteHash,
+          w.viewerInviteHash,
+          w.createdAt
+        ]);
+        await client.query(INSERT_MEMBER, memberValues(first));
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async getWorkspace(id) {
+      const res = await pool.query<WorkspaceRow>('SELECT id, name, editor_invite_hash, viewer_invite_hash, created_at FROM workspaces WHERE id = $1', [id]);
+      const row = res.rows[0];
+      return row
+        ? { id: row.id, name: row.name, editorInviteHash: row.editor_invite_hash, viewerInviteHash: row.viewer_invite_hash, createdAt: Number(row.created_at) }
+        : null;
+    },
+    async setInviteHashes(workspaceId, editorHash, viewerHash) {
+      await pool.query('UPDATE workspaces SET editor_invite_hash = $1, viewer_invite_hash = $2 WHERE id = $3', [editorHash, viewerHash, workspaceId]);
+    },
+    async addMember(member) {
+      await pool.query(INSERT_MEMBER, memberValues(member));
+    },
+    getMember: (workspaceId, memberId) => one(`SELECT ${MEMBER_COLUMNS} FROM members WHERE workspace_id = $1 AND id = $2`, [workspaceId, memberId]),
+    findMemberByTokenHash: (tokenHash) => one(`SELECT ${MEMBER_COLUMNS} FROM members WHERE token_hash = $1`, [tokenHash]),
+    async listMembers(workspaceId) {
+      const res = await pool.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM members WHERE workspace_id = $1 ORDER BY joined_at, position`, [workspaceId]);
+      return res.rows.map(toMember);
+    },
+    async updateMember(workspaceId, memberId, patch: MemberPatch) {
+      // One statement: COALESCE keeps fields the patch leaves out, so two instances patching
+      // different fields of one member at once do not undo each other.
+      const has = (k: keyof MemberPatch) => Object.prototype.hasOwnProperty.call(patch, k) && patch[k] !== undefined;
+      return one(
+        `UPDATE members SET
+           name = CASE WHEN $3 THEN $4 ELSE name END,
+           role = CASE WHEN $5 THEN $6 ELSE role END,
+           coordinator = CASE WHEN $7 THEN $8::boolean ELSE coordinator END,
+           public_key = CASE WHEN $9 THEN $10 ELSE public_key END
+         WHERE workspace_id = $1 AND id = $2
+         RETURNING ${MEMBER_COLUMNS}`,
+        [workspaceId, memberId, has('name'), patch.name ?? null, has('role'), patch.role ?? null, has('coordinator'), patch.coordinator ?? null, has('publicKey'), patch.publicKey ?? null]
+      );
+    },
+    async revokeMember(workspaceId, memberId, at) {
+      const res = await pool.query('UPDATE members SET revoked_at = $1 WHERE workspace_id = $2 AND id = $3 AND revoked_at IS NULL', [at, workspaceId, memberId]);
+      return res.rowCount === 1;
+    }
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Schema of Mutual's PostgreSQL database (STORE=postgres): a numbered list of migrations,
+ * each applied once, in order, inside one transaction with its row in `schema_migrations`.
+ * Several relay instances may start at once: an advisory lock makes one of them migrate
+ * while the others wait, then find nothing left to do.
+ *
+ * Never edit a migration that has shipped: add the next number.
+ */
+import type pg from 'pg';
+
+/** One schema change. */
+export interface PgMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration, in order. */
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    name: 'documents',
+    sql: `
+      CREATE TABLE doc_snapshots (
+        doc_key TEXT PRIMARY KEY,
+        snapshot BYTEA NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE TABLE doc_updates (
+        seq BIGSERIAL PRIMARY KEY,
+        doc_key TEXT NOT NULL,
+        data BYTEA NOT NULL
+      );
+      CREATE INDEX doc_updates_by_key ON doc_updates (doc_key, seq);`
+  },
+  {
+    version: 2,
+    name: 'memberships',
+    sql: `
+      CREATE TABLE workspaces (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        editor_invite_hash TEXT NOT NULL,
+        viewer_invite_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE TABLE members (
+        id TEXT NOT NULL,
+        workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'viewer')),
+        coordinator BOOLEAN NOT NULL DEFAULT FALSE,
+        token_hash TEXT NOT NULL UNIQUE,
+        public_key TEXT,
+        joined_at BIGINT NOT NULL,
+        revoked_at BIGINT,
+        -- Join order (joined_at ties within a millisecond).
+        position BIGSERIAL NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      );`
+  }
+];
+
+/** Arbitrary constant: the advisory lock key held while migrating. */
+const MIGRATION_LOCK = 7_262_001;
+
+/**
+ * Bring the database up to date. Returns the versions applied now (empty when current).
+ * Each migration commits on its own, so a failure leaves the earlier ones applied and
+ * the failing one not at all.
+ */
+export async function migratePostgres(pool: pg.Pool, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<number[]> {
+  const client = await pool.connect();
+  const applied: number[] = [];
+  try {
+    // A session lock (not a transaction one): held across the migrations' transactions.
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+      const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+      for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+        if (done.has(m.version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(m.sql);
+          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw new Error(`migration ${m.version} (${m.name}) failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        }
+        applied.push(m.version);
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+    }
+  } finally {
+    client.release();
+  }
+  return applied;
+}
