@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadConfig } from './config.ts';
 import { createMutual } from './app.ts';
 import { createLogger, errorMessage } from './log.ts';
+import { applyAppSecurityHeaders } from './http/security-headers.ts';
 
 type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => void;
 
@@ -16,7 +17,9 @@ async function main() {
   const handlerUrl = pathToFileURL(path.resolve(process.env.BUILD_DIR || 'build', 'handler.js')).href;
   const { handler } = (await import(handlerUrl)) as { handler: NodeHandler };
   const server = http.createServer((req, res) => {
-    if (!mutual.handleHttp(req, res)) handler(req, res);
+    if (mutual.handleHttp(req, res)) return;
+    applyAppSecurityHeaders(res);
+    handler(req, res);
   });
   server.on('upgrade', (req, socket, head) => {
     if (!mutual.handleUpgrade(req, socket, head)) socket.destroy();

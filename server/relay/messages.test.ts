@@ -32,6 +32,11 @@ describe('frames', () => {
     expect(checkAwarenessUpdate(make(['1', '2', '3']), 100, 2)?.code).toBe('bad');
     expect(checkAwarenessUpdate(make(['{not json']), 100, 4)?.code).toBe('bad');
     expect(checkAwarenessUpdate(new Uint8Array([1, 1]), 100, 4)?.code).toBe('bad');
+    // Removals and echoes (entries the caller does not count as claims) never hit the cap:
+    // the stock client forwards everyone's presence changes.
+    expect(checkAwarenessUpdate(make(Array.from({ length: 100 }, () => 'null')), 100, 2, (_id, _clock, removal) => !removal)).toBeNull();
+    expect(checkAwarenessUpdate(make(Array.from({ length: 100 }, () => '{}')), 100, 2, (id) => id === 1)).toBeNull();
+    expect(checkAwarenessUpdate(make(Array.from({ length: 100 }, () => '{}')), 100, 2, (id) => id <= 3)?.code).toBe('bad');
   });
 });
 
@@ -47,5 +52,19 @@ describe('token bucket', () => {
     t += 10_000;
     for (let i = 0; i < 5; i++) expect(b.take()).toBe(true);
     expect(b.take()).toBe(false);
+  });
+
+  it('charges expensive answers, at most half the burst at a time', () => {
+    let t = 0;
+    const b = new TokenBucket(10, 100, () => t);
+    expect(b.take()).toBe(true);
+    b.charge(1_000_000); // capped at 50: the next messages still go through
+    for (let i = 0; i < 49; i++) expect(b.take()).toBe(true);
+    expect(b.take()).toBe(false);
+    b.charge(30); // debt: nothing until it is refilled
+    t += 2000;
+    expect(b.take()).toBe(false);
+    t += 1100;
+    expect(b.take()).toBe(true);
   });
 });

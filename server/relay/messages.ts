@@ -110,21 +110,31 @@ export function writeAwarenessFrame(awareness: awarenessProtocol.Awareness, clie
 }
 
 /**
- * Check an awareness update before applying it: well-formed, at most `maxClients`
- * entries, each state at most `maxStateBytes` of JSON. Returns an error in plain words,
- * or null when acceptable.
+ * Check an awareness update before applying it: well-formed, each state at most
+ * `maxStateBytes` of JSON, and at most `maxClaims` entries that
+ * `isClaim(clientId, clock, removal)` counts (default: every entry). The caller decides:
+ * the stock client forwards every presence change it sees (other people's states, their
+ * departures and timeouts), so a message may legitimately carry everyone in the document.
+ * Returns an error in plain words, or null when acceptable.
  */
-export function checkAwarenessUpdate(update: Uint8Array, maxStateBytes: number, maxClients: number): { code: 'bad' | 'large'; reason: string } | null {
+export function checkAwarenessUpdate(
+  update: Uint8Array,
+  maxStateBytes: number,
+  maxClaims: number,
+  isClaim: (clientId: number, clock: number, removal: boolean) => boolean = () => true
+): { code: 'bad' | 'large'; reason: string } | null {
   const d = decoding.createDecoder(update);
   try {
     const n = decoding.readVarUint(d);
-    if (n > maxClients) return { code: 'bad', reason: 'too many presence entries in one message' };
+    let claims = 0;
     for (let i = 0; i < n; i++) {
-      decoding.readVarUint(d); // client id
-      decoding.readVarUint(d); // clock
+      const clientId = decoding.readVarUint(d);
+      const clock = decoding.readVarUint(d);
       const state = decoding.readVarUint8Array(d); // JSON text, length-prefixed
       if (state.byteLength > maxStateBytes) return { code: 'large', reason: 'presence state too large' };
-      JSON.parse(utf8.decode(state));
+      if (isClaim(clientId, clock, JSON.parse(utf8.decode(state)) === null) && ++claims > maxClaims) {
+        return { code: 'bad', reason: 'too many presence entries from one connection' };
+      }
     }
     if (decoding.hasContent(d)) return { code: 'bad', reason: 'unexpected bytes after the presence update' };
     return null;

@@ -25,4 +25,14 @@ export class TokenBucket {
     this.tokens -= 1;
     return true;
   }
+
+  /**
+   * Charge up to `n` more tokens (at most half the burst) for work already granted: an
+   * expensive answer. Never refuses by itself and leaves a full bucket half full, so a
+   * client's one legitimate big request, and the messages right after it, always go through;
+   * repeating it soon empties the bucket.
+   */
+  charge(n: number): void {
+    this.tokens -= Math.min(n, this.burst / 2);
+  }
 }

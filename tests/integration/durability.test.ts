@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import * as Y from 'yjs';
+import { DATABASE_FILE } from '../../server/database.ts';
 import { spawnRelay, freePort, type RelayChild } from '../helpers/child.ts';
 import { connectClient, type TestClient } from '../helpers/clients.ts';
 import { createWorkspace, removeDir, tempDir, type TestWorkspace } from '../helpers/server.ts';
@@ -59,6 +62,14 @@ describe('durability across restarts of a relay child process', () => {
       for (let k = 0; k < 20; k++) writer.doc.getArray<string>('items').push([`offline${k}`]);
       const written = items(writer.doc);
       expect(relayed.size).toBeGreaterThanOrEqual(300);
+      // The database the dead process left behind is whole (WAL recovery, no torn pages).
+      const db = new Database(path.join(dir, DATABASE_FILE));
+      try {
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+        expect(db.pragma('foreign_key_check')).toEqual([]);
+      } finally {
+        db.close();
+      }
 
       relay = await start(port, dir);
       const fresh = client(port, ws, ws.viewer.token);

@@ -1,0 +1,17 @@
+import { freePort, spawnRelay } from '/work/main/tests/helpers/child.ts';
+import { connectClient } from '/work/main/tests/helpers/clients.ts';
+import { api, createWorkspace, inviteSecret, tempDir } from '/work/main/tests/helpers/server.ts';
+import { waitFor } from '/work/main/tests/helpers/wait-for.ts';
+const port = await freePort(); const t0 = Date.now();
+const child = await spawnRelay(port, tempDir());
+console.log('spawn', Date.now()-t0);
+const base = `http://127.0.0.1:${port}`;
+const ws = await createWorkspace(base);
+const toks = [ws.admin.token, ...(await Promise.all(Array.from({length: 40}, (_, i) => api(base,'POST',`/api/workspaces/${ws.workspaceId}/join`,{body:{invite: inviteSecret(ws.invites.editor), name:'M'+i}})))).map(r=>r.body.token)];
+console.log('joined', Date.now()-t0);
+const cs = toks.slice(0,40).map(t => connectClient(`ws://127.0.0.1:${port}/sync`, ws.workspaceId, 'meeting', t));
+await Promise.all(cs.map(c=>c.synced(20000)));
+console.log('synced', Date.now()-t0);
+await waitFor(() => cs.every(c => c.provider.awareness.getStates().size === 40), {timeout: 30000});
+console.log('aware', Date.now()-t0);
+for (const c of cs) c.destroy(); child.process.kill('SIGKILL');

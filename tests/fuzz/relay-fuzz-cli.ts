@@ -1,0 +1,35 @@
+/**
+ * `npm run test:fuzz-relay -- --frames N --seed S [--concurrency C] [--verbose]`
+ *
+ * Fuzzes the real relay (child process) with N hostile frames from seed S and prints the
+ * figures: frames, sockets, close codes, control rounds, child RSS before / peak / after.
+ * Exits 1 (printing the seed to replay) when the relay crashed, closed a socket the wrong
+ * way, disturbed the control clients or grew without bound.
+ */
+import { runRelayFuzz } from './relay-fuzz.ts';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isInteger(value) || value < 0) {
+    console.error(`--${name} needs a whole number`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const frames = arg('frames', 20_000);
+const seed = arg('seed', 1);
+const concurrency = arg('concurrency', 6);
+const verbose = process.argv.includes('--verbose');
+
+const r = await runRelayFuzz({ frames, seed, concurrency, log: verbose ? (l) => console.log(l) : undefined });
+console.log(`frames by kind: ${JSON.stringify(r.byKind)}`);
+console.log(`closes: ${JSON.stringify(r.closes)}`);
+console.log(`relay-fuzz: ${r.frames} frames over ${r.sockets} sockets in ${r.ms} ms; control synced ${r.controlRounds} rounds (slowest ${r.controlMaxMs} ms); relay RSS ${r.rssBeforeMiB} → ${r.rssAfterMiB} MiB (peak ${r.rssPeakMiB})`);
+if (r.problems.length) {
+  for (const p of r.problems) console.log(`  problem: ${p}`);
+  console.log(`FAILED — replay: npm run test:fuzz-relay -- --frames ${frames} --seed ${seed} --concurrency ${concurrency}`);
+  process.exitCode = 1;
+} else console.log('relay-fuzz: ok');

@@ -1,0 +1,180 @@
+/**
+ * Frame generators for the relay fuzzer: valid y-websocket frames, mutations of them,
+ * truncated varints, invalid Yjs updates inside well-formed envelopes, oversized frames,
+ * oversized and over-full presence, floods and text frames. Each batch says which close
+ * codes the relay may answer with.
+ */
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+import type { prng } from '../chaos/chaos.ts';
+
+type Rng = ReturnType<typeof prng>;
+
+/** One socket's worth of frames and what the relay may do about them. */
+export interface Batch {
+  kind: string;
+  frames: (Uint8Array | string)[];
+  /** Close codes the relay may use; `null` = it must keep the socket open. */
+  expect: 'open' | 'open-or-refused' | number;
+}
+
+/** Encode a frame with lib0, like the stock client. */
+export function frame(write: (e: encoding.Encoder) => void): Uint8Array {
+  const e = encoding.createEncoder();
+  write(e);
+  return encoding.toUint8Array(e);
+}
+
+const syncFrame = (syncType: number, payload: Uint8Array) =>
+  frame((e) => {
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint(e, syncType);
+    encoding.writeVarUint8Array(e, payload);
+  });
+
+/** An awareness update with the given entries (client id, clock, JSON text). */
+export function awarenessUpdate(entries: [number, number, string][]): Uint8Array {
+  return frame((e) => {
+    encoding.writeVarUint(e, entries.length);
+    for (const [id, clock, json] of entries) {
+      encoding.writeVarUint(e, id);
+      encoding.writeVarUint(e, clock);
+      encoding.writeVarString(e, json);
+    }
+  });
+}
+const awarenessFrame = (update: Uint8Array) =>
+  frame((e) => {
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarUint8Array(e, update);
+  });
+
+/** Valid Yjs updates from a scratch document: some depend on earlier ones (sent out of order). */
+function scratchUpdates(rng: Rng, n: number): Uint8Array[] {
+  const doc = new Y.Doc();
+  const out: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => out.push(u));
+  for (let i = 0; i < n; i++) {
+    const r = rng.int(4);
+    const text = doc.getText('fuzzText');
+    if (r === 0) text.insert(rng.int(text.length + 1), `f${rng.int(1000)}`);
+    else if (r === 1 && text.length > 0) text.delete(rng.int(text.length), 1);
+    else if (r === 2) doc.getMap('fuzzMap').set(`k${rng.int(20)}`, rng.chance(0.5) ? rng.int(100) : { nested: [1, 'two'] });
+    else doc.getArray('fuzzArray').insert(0, [rng.int(10)]);
+  }
+  doc.destroy();
+  return out;
+}
+
+/** A valid frame of any type; presence is always the socket's own client id (`me`), clock rising. */
+function validFrame(rng: Rng, updates: Uint8Array[], me: { id: number; clock: number; askedAll?: boolean }): Uint8Array {
+  // Like a real client, ask for the whole document (step 1) once per connection.
+  const pick = rng.int(5);
+  switch (pick === 0 && me.askedAll ? 4 : pick) {
+    case 0:
+      me.askedAll = true;
+      return syncFrame(0, Y.encodeStateVector(new Y.Doc()));
+    case 1:
+      return syncFrame(2, rng.pick(updates) ?? new Uint8Array([0, 0]));
+    case 2:
+      return syncFrame(1, rng.pick(updates) ?? new Uint8Array([0, 0]));
+    case 3:
+      return awarenessFrame(awarenessUpdate([[me.id, ++me.clock, JSON.stringify({ cursor: rng.int(100) })]]));
+    default:
+      return new Uint8Array([3]);
+  }
+}
+
+/** 1–3 random byte-level mutations. */
+function mutate(rng: Rng, bytes: Uint8Array): Uint8Array {
+  let b = Array.from(bytes);
+  for (let k = 1 + rng.int(3); k > 0; k--) {
+    const at = rng.int(Math.max(1, b.length));
+    switch (rng.int(6)) {
+      case 0:
+        if (b.length) b[at] ^= 1 << rng.int(8);
+        break;
+      case 1:
+        if (b.length) b[at] = rng.int(256);
+        break;
+      case 2:
+        b.splice(at, 0, rng.int(256));
+        break;
+      case 3:
+        b.splice(at, 1);
+        break;
+      case 4:
+        b = b.slice(0, at);
+        break;
+      default:
+        b.splice(at, 0, ...b.slice(at, at + 1 + rng.int(8)));
+    }
+  }
+  return Uint8Array.from(b);
+}
+
+const randomBytes = (rng: Rng, n: number) => Uint8Array.from({ length: n }, () => rng.int(256));
+
+/** A point inside each family's share of the dice, to ask for that family. */
+export const FAMILIES = {
+  valid: 0.1,
+  mutated: 0.3,
+  badUpdate: 0.5,
+  random: 0.7,
+  truncatedVarint: 0.8,
+  badStateVector: 0.85,
+  hugeAwareness: 0.88,
+  awarenessFlood: 0.91,
+  text: 0.94,
+  flood: 0.96,
+  oversized: 0.98,
+  bigUpdate: 0.99
+} as const;
+export type Family = keyof typeof FAMILIES;
+
+/** How many of the expensive batches (4 MiB frames, 1–2 MiB pastes) a run may still send. */
+export interface HeavyBudget {
+  oversized: number;
+  bigUpdates: number;
+  floods: number;
+}
+
+/** The next batch: `size` frames of one family. */
+export function nextBatch(rng: Rng, size: number, heavy: HeavyBudget, family?: Family): Batch {
+  const updates = scratchUpdates(rng, 8);
+  const many = (f: () => Uint8Array) => Array.from({ length: size }, f);
+  const me = { id: 1_000_000 + rng.int(1_000_000), clock: 0 };
+  const r = family === undefined ? rng.next() : FAMILIES[family];
+  if (r < 0.2) return { kind: 'valid', frames: many(() => validFrame(rng, updates, me)), expect: 'open' };
+  if (r < 0.45) return { kind: 'mutated', frames: many(() => mutate(rng, validFrame(rng, updates, me))), expect: 'open-or-refused' };
+  if (r < 0.65) return { kind: 'bad-update', frames: many(() => syncFrame(rng.chance(0.5) ? 2 : 1, mutate(rng, rng.pick(updates)!))), expect: 'open-or-refused' };
+  if (r < 0.75) return { kind: 'random', frames: many(() => randomBytes(rng, rng.int(48))), expect: 'open-or-refused' };
+  if (r < 0.82) {
+    // A varint whose continuation bit never ends, at the top level or inside a sync frame.
+    const tail = Array.from({ length: 1 + rng.int(9) }, () => 0x80 | rng.int(128));
+    return { kind: 'truncated-varint', frames: [Uint8Array.from(rng.chance(0.5) ? tail : [0, ...tail])], expect: 4400 };
+  }
+  if (r < 0.87) return { kind: 'bad-state-vector', frames: [syncFrame(0, mutate(rng, Y.encodeStateVector(new Y.Doc())).map((x) => x | 0x80))], expect: 4400 };
+  if (r < 0.9) {
+    const json = JSON.stringify({ user: 'x'.repeat(16 * 1024 + rng.int(4096)) });
+    return { kind: 'huge-awareness', frames: [awarenessFrame(awarenessUpdate([[42, 1, json]]))], expect: 4413 };
+  }
+  if (r < 0.93) {
+    const entries = Array.from({ length: 33 + rng.int(100) }, (_, i): [number, number, string] => [i + 1, 1, '{}']);
+    return { kind: 'awareness-flood', frames: [awarenessFrame(awarenessUpdate(entries))], expect: 4400 };
+  }
+  if (r < 0.95) return { kind: 'text', frames: ['{"type":"sync"}'], expect: 4400 };
+  if (r < 0.975 && heavy.floods-- > 0) return { kind: 'flood', frames: Array.from({ length: 6000 }, () => new Uint8Array([3])), expect: 4429 };
+  if (r < 0.985 && heavy.oversized-- > 0) return { kind: 'oversized', frames: [new Uint8Array(4 * 1024 * 1024 + 1 + rng.int(1024))], expect: 4413 };
+  if (r >= 0.985 && heavy.bigUpdates-- > 0) return { kind: 'big-valid-update', frames: [syncFrame(2, bigUpdate(rng))], expect: 'open' };
+  return { kind: 'valid', frames: many(() => validFrame(rng, updates, me)), expect: 'open' };
+}
+
+/** A valid update just under the frame limit (a huge paste). */
+function bigUpdate(rng: Rng): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText('paste').insert(0, 'p'.repeat(1024 * 1024 + rng.int(1024 * 1024)));
+  const u = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return u;
+}

@@ -1,0 +1,93 @@
+/**
+ * Hostile peers the relay fuzzer found or that need exact numbers: asking for a big
+ * document over and over (amplification), and presence spoofing, while well-behaved
+ * clients on the same document keep syncing.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+import { connectClient, rawSocket, type TestClient } from '../helpers/clients.ts';
+import { createWorkspace, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+import { awarenessUpdate, frame } from '../fuzz/relay-fuzz-frames.ts';
+
+const step1 = frame((e) => {
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint8Array(e, Y.encodeStateVector(new Y.Doc()));
+});
+const awarenessFrame = (entries: [number, number, string][]) =>
+  frame((e) => {
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarUint8Array(e, awarenessUpdate(entries));
+  });
+
+describe('hostile peers on a shared document', () => {
+  let server: TestServer;
+  let ws: TestWorkspace;
+  let a: TestClient;
+  let b: TestClient;
+  beforeEach(async () => {
+    server = await startServer();
+    ws = await createWorkspace(server.httpUrl);
+    a = connectClient(server.syncUrl, ws.workspaceId, 'big', ws.admin.token);
+    b = connectClient(server.syncUrl, ws.workspaceId, 'big', ws.editor.token);
+    await Promise.all([a.synced(), b.synced()]);
+  });
+  afterEach(async () => {
+    a.destroy();
+    b.destroy();
+    await server.close();
+    removeDir(server.dataDir);
+  });
+
+  const stillSync = async (text: string) => {
+    a.doc.getText('t').insert(0, text);
+    await waitFor(() => b.doc.getText('t').toString().startsWith(text), { message: 'well-behaved clients to keep syncing' });
+  };
+
+  it('asking for a 3 MiB document again and again is rate limited (4429); one ask is fine', async () => {
+    a.doc.getText('paste').insert(0, 'x'.repeat(3 * 1024 * 1024));
+    await waitFor(() => b.doc.getText('paste').length === 3 * 1024 * 1024, { timeout: 20_000 });
+    // A viewer (read-only) may still read: one ask, answered in full.
+    const once = rawSocket(`${server.syncUrl}/${ws.workspaceId}/big?token=${ws.viewer.token}`);
+    await once.opened;
+    once.ws.send(step1);
+    await waitFor(() => once.frames.some((f) => f[0] === 0 && f[1] === 1 && f.byteLength > 3 * 1024 * 1024), { timeout: 20_000 });
+    once.ws.close();
+    // Hundreds of asks: each answer costs its size in rate-limit tokens.
+    const greedy = rawSocket(`${server.syncUrl}/${ws.workspaceId}/big?token=${ws.viewer.token}`);
+    await greedy.opened;
+    for (let i = 0; i < 300 && greedy.ws.readyState === greedy.ws.OPEN; i++) greedy.ws.send(step1);
+    expect((await greedy.closed).code).toBe(4429);
+    await stillSync('after the greedy reader;');
+  });
+
+  it('one connection may set at most 32 presence entries (4400); echoes and removals of others are fine', async () => {
+    // The stock client forwards everyone's presence it sees: echoes with the same clock.
+    a.provider.awareness.setLocalStateField('user', { name: 'Ada' });
+    await waitFor(() => b.provider.awareness.getStates().has(a.doc.clientID));
+    const echo = rawSocket(`${server.syncUrl}/${ws.workspaceId}/big?token=${ws.editor.token}`);
+    await echo.opened;
+    await waitFor(() => echo.frames.length > 0);
+    const clock = (a.provider.awareness.meta.get(a.doc.clientID) as { clock: number }).clock;
+    const entries: [number, number, string][] = [[a.doc.clientID, clock, JSON.stringify({ user: { name: 'Ada' } })]];
+    for (let i = 0; i < 40; i++) entries.push([500 + i, 1, 'null']); // removals of unknown ids: cheap claims…
+    echo.ws.send(awarenessFrame(entries.slice(0, 30)));
+    echo.ws.send(new Uint8Array([3]));
+    const before = echo.frames.length;
+    await waitFor(() => echo.frames.length > before);
+    expect(echo.ws.readyState).toBe(echo.ws.OPEN);
+    echo.ws.close();
+
+    const spoofer = rawSocket(`${server.syncUrl}/${ws.workspaceId}/big?token=${ws.editor.token}`);
+    await spoofer.opened;
+    const fakes = Array.from({ length: 33 }, (_, i): [number, number, string] => [9000 + i, 1, '{"user":{"name":"Not me"}}']);
+    spoofer.ws.send(awarenessFrame(fakes));
+    const closed = await spoofer.closed;
+    expect(closed.code).toBe(4400);
+    expect(closed.reason).toMatch(/presence/);
+    expect(a.closes).toEqual([]);
+    await stillSync('after the spoofer;');
+  });
+});
