@@ -25,6 +25,7 @@ import { $selectedLinkUrl, registerLinks } from './plugins/links.ts';
 import { registerMakeTask } from './plugins/make-task.ts';
 import { registerMarkdown } from './plugins/markdown.ts';
 import { registerPasteSanitiser } from './plugins/paste.ts';
+import { registerHtmlPasteCleaner } from './plugins/paste-html.ts';
 import { registerShortcuts } from './plugins/shortcuts.ts';
 import { mutualTheme } from './theme.ts';
 
@@ -120,6 +121,7 @@ export function createMutualEditor(options: MutualEditorOptions): MutualEditor {
     registerMarkdown(editor),
     registerShortcuts(editor, { onLink: () => void promptLink() }),
     registerPasteSanitiser(editor, doc, blockCopier(doc, actor)),
+    registerHtmlPasteCleaner(editor),
     registerMakeTask(editor, doc, actor),
     editor.registerCommand(
       INSERT_BLOCK_COMMAND,
