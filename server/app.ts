@@ -105,7 +105,19 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     ...(parts.now ? { now: parts.now } : {}),
     ...(pgParts ? pgParts.retentionHooks : config.store === 'memory' ? {} : sqliteRetentionHooks(db))
   });
-  deadlines = createDeadlineRule({ documents: relay.documents, logger, sweepMs: config.deadlineSweepMs });
+  deadlines = createDeadlineRule({
+    documents: relay.documents,
+    logger,
+    sweepMs: config.deadlineSweepMs,
+    // "When a proposal closes" is one of the moments a version is kept (issue 12).
+    onClosed: (workspaceId, docId, proposals) => {
+      for (const p of proposals) {
+        history?.record(workspaceId, docId, { reason: 'proposal-closed', name: p.title, actor: 'relay' }).catch((err: unknown) =>
+          logger.warn('version-record-failed', { workspace: workspaceId, doc: docId, error: errorMessage(err) })
+        );
+      }
+    }
+  });
   const api = createApi({ auth, directory, logger, publicOrigin: config.publicOrigin });
   const versionStore = createVersionStore(db);
   history = new History(versionStore, relay.documents, logger, parts.now);

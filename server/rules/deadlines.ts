@@ -35,6 +35,8 @@ export interface DeadlineRuleOptions {
   sweepMs: number;
   /** The clock (tests). */
   now?: () => number;
+  /** Called after proposals were closed (e.g. to record a version of the document). */
+  onClosed?: (workspaceId: string, docId: string, proposals: { id: string; title: string }[]) => void;
 }
 
 /** The running rule: tell it about loaded documents; stop it on shutdown. */
@@ -48,7 +50,7 @@ export interface DeadlineRule {
   stop(): void;
 }
 
-export function createDeadlineRule({ documents, logger, sweepMs, now = Date.now }: DeadlineRuleOptions): DeadlineRule {
+export function createDeadlineRule({ documents, logger, sweepMs, now = Date.now, onClosed }: DeadlineRuleOptions): DeadlineRule {
   const seen = new Set<string>();
   const verifier = new SignatureVerifier();
   let stopped = false;
@@ -66,6 +68,7 @@ export function createDeadlineRule({ documents, logger, sweepMs, now = Date.now 
     );
     const checks = await Promise.all(ydocChecks.map(async (c) => ({ id: c.id, accept: await c.accept })));
     const closed: string[] = [];
+    const titles: { id: string; title: string }[] = [];
     await documents.change(workspaceId, docId, (ydoc) => {
       for (const { id, accept } of checks) {
         const view = readProposal(ydoc, id).value;
@@ -73,13 +76,17 @@ export function createDeadlineRule({ documents, logger, sweepMs, now = Date.now 
         try {
           closeProposal(ydoc, id, { memberCount: members.length, acceptBallot: accept }, { memberId: RELAY_MEMBER_ID, at });
           closed.push(id);
+          titles.push({ id, title: view.title });
         } catch (err) {
           if (!isModelError(err)) throw err;
           logger.warn('proposal-auto-close-refused', { workspace: workspaceId, doc: docId, proposal: id, error: err.message });
         }
       }
     });
-    if (closed.length > 0) logger.info('proposals-closed-at-deadline', { workspace: workspaceId, doc: docId, count: closed.length });
+    if (closed.length > 0) {
+      logger.info('proposals-closed-at-deadline', { workspace: workspaceId, doc: docId, count: closed.length });
+      onClosed?.(workspaceId, docId, titles);
+    }
     return closed;
   }
 

@@ -18,6 +18,7 @@ import {
 import { deviceKey } from '$lib/local/keys';
 import type { ProposalEnvironment } from '$lib/editor/nodes/Proposal/environment';
 import { patchMember } from './api';
+import { recordVersion } from './history';
 import type { WorkspaceSession } from './workspace.svelte';
 
 const supports = new WeakMap<WorkspaceSession, DecisionSupport>();
@@ -130,7 +131,7 @@ export class DecisionSupport {
   }
 
   /** The environment for proposal blocks of one document. */
-  environment(docId: string): ProposalEnvironment {
+  environment(docId: string, doc: Y.Doc): ProposalEnvironment {
     return {
       docId,
       voters: this.voters,
@@ -139,7 +140,9 @@ export class DecisionSupport {
       verifier: this.verifier,
       sign: this.session.canEdit ? this.sign : null,
       isAdmin: () => this.session.isAdmin,
-      announce: () => nudgeDocument(this.session.index.doc, docId, { memberId: this.session.record.memberId })
+      announce: () => nudgeDocument(this.session.index.doc, docId, { memberId: this.session.record.memberId }),
+      // "When a proposal closes" is one of the moments a version is kept (issue 12); best effort.
+      decided: (title) => void recordVersion(doc, { reason: 'proposal-closed', name: title, actor: { memberId: this.session.record.memberId } }).catch(() => {})
     };
   }
 

@@ -25,6 +25,8 @@ export interface ProposalEnvironment {
   sign: ((payload: string) => Promise<string>) | null;
   /** Announce a lifecycle change (open, close, reopen, extend) so other devices fetch this document now. */
   announce(): void;
+  /** A proposal of this document was closed here: keep a version of the document as decided. */
+  decided(title: string): void;
   /** Whether the member on this device is an admin (admins may close, reopen, extend any proposal). */
   isAdmin(): boolean;
 }
