@@ -52,8 +52,9 @@ describe('offline editing', () => {
     await caretToEnd(a);
     await a.keyboard.type(', 3 bags of rice');
 
-    // A document created offline.
-    await a.goto(`${server.url}/w/${workspaceId}`);
+    // A document created offline (the workspace tab: in-app navigation, as a person moves on).
+    await a.getByRole('link', { name: 'Documents' }).click();
+    await a.waitForURL(`${server.url}/w/${workspaceId}`);
     const offlineDoc = await newDocument(a, 'page');
     await caretToEnd(a);
     await a.keyboard.type('Written in the basement');

@@ -49,7 +49,9 @@ export function openDocHandle(
   const ownsDoc = !options.doc;
   // gc stays on (Yjs default): the relay and the store keep no history we would need.
   const doc = options.doc ?? new Y.Doc();
-  const schedule = options.schedule ?? ((fn: () => void) => void setTimeout(fn, 0));
+  // A microtask, not a timer: the write starts in the same task as the keystroke, so closing
+  // the tab or following a link right after typing cannot strand the last words in memory.
+  const schedule = options.schedule ?? ((fn: () => void) => queueMicrotask(fn));
   let batch: Uint8Array[] = [];
   let scheduled = false;
   let writing: Promise<void> = Promise.resolve();
@@ -61,16 +63,19 @@ export function openDocHandle(
     if (batch.length === 0) return writing;
     const updates = batch;
     batch = [];
-    // Writes stay in order: a later batch never lands before an earlier one.
-    writing = writing.then(async () => {
-      try {
-        const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
-        await storage.append(workspaceId, docId, update); // never rejects; failures are reported
-      } catch (error) {
-        // mergeUpdates on our own fresh updates should not fail; if it does, say so and keep the chain alive.
-        storage.report(error, workspaceId, docId);
-      }
-    });
+    // The store's transaction is created right here, synchronously: IndexedDB runs read-write
+    // transactions in creation order, so batches stay in order without waiting for each other
+    // (waiting left the newest words unwritten for as long as the previous write took).
+    let written: Promise<unknown>;
+    try {
+      const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+      written = storage.append(workspaceId, docId, update); // never rejects; failures are reported
+    } catch (error) {
+      // mergeUpdates on our own fresh updates should not fail; if it does, say so.
+      storage.report(error, workspaceId, docId);
+      written = Promise.resolve();
+    }
+    writing = Promise.all([writing, written]).then(() => {});
     return writing;
   };
 
@@ -108,6 +113,15 @@ export function openDocHandle(
     void handle.destroy();
   };
   doc.on('destroy', onDocDestroy);
+  // Leaving the page (tab closed, reload, navigation, app switched away on a phone): write now.
+  const onPageHide = (): void => void writeBatch();
+  const onVisibility = (): void => {
+    if (document.visibilityState === 'hidden') void writeBatch();
+  };
+  if (typeof addEventListener === 'function' && typeof document !== 'undefined') {
+    addEventListener('pagehide', onPageHide);
+    document.addEventListener('visibilitychange', onVisibility);
+  }
 
   const handle: DocHandle = {
     workspaceId,
@@ -123,6 +137,10 @@ export function openDocHandle(
       destroyed = true;
       doc.off('update', onUpdate);
       doc.off('destroy', onDocDestroy);
+      if (typeof removeEventListener === 'function' && typeof document !== 'undefined') {
+        removeEventListener('pagehide', onPageHide);
+        document.removeEventListener('visibilitychange', onVisibility);
+      }
       // The last batch was queued before destroy: write it rather than drop it.
       const last = writeBatch();
       if (ownsDoc) doc.destroy();
