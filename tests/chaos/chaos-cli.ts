@@ -7,17 +7,8 @@
  */
 import { runChaos, summaryLine } from './chaos.ts';
 import { RelayProcess } from './net.ts';
+import { wholeNumberArg as arg } from '../helpers/cli.ts';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value < 0) {
-    console.error(`--${name} needs a whole number`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const scenarios = arg('scenarios', 20);
 const from = arg('from', 1);

@@ -4,17 +4,8 @@
  * seed and how to replay it, and exits 1.
  */
 import { runSeed } from './model-fuzz';
+import { wholeNumberArg as arg } from '../helpers/cli.ts';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value < 0) {
-    console.error(`--${name} needs a whole number`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const seeds = arg('seeds', 500);
 const from = arg('from', 1);

@@ -7,17 +7,8 @@
  * way, disturbed the control clients or grew without bound.
  */
 import { runRelayFuzz } from './relay-fuzz.ts';
+import { wholeNumberArg as arg } from '../helpers/cli.ts';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value < 0) {
-    console.error(`--${name} needs a whole number`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const frames = arg('frames', 20_000);
 const seed = arg('seed', 1);
