@@ -4,7 +4,7 @@
  * functions of document state; every list in a total order so every device agrees.
  */
 import { Map as YMap, type Doc as YDoc } from 'yjs';
-import { MODEL_ORIGIN, listBlockIds } from './doc';
+import { MODEL_ORIGIN, collectBlocks, listBlockIds } from './doc';
 import { IndexKeys } from './schema';
 import { readProposal, type ProposalView } from './proposal-read';
 import { uniqueIssues, type ModelIssue, type Read } from './validate';
@@ -21,16 +21,7 @@ export function bySoonestDeadline(a: InDoc<ProposalView>, b: InDoc<ProposalView>
 
 function proposalsWhere(docs: readonly WorkspaceDoc[], keep: (p: ProposalView) => boolean): Read<InDoc<ProposalView>[]> {
   const issues: ModelIssue[] = [];
-  const found: InDoc<ProposalView>[] = [];
-  for (const { docId, doc } of docs) {
-    const ids = listBlockIds(doc, 'proposal');
-    issues.push(...ids.issues);
-    for (const id of ids.value) {
-      const read = readProposal(doc, id);
-      issues.push(...read.issues);
-      if (read.value && keep(read.value)) found.push({ ...read.value, docId });
-    }
-  }
+  const found: InDoc<ProposalView>[] = collectBlocks(docs, 'proposal', readProposal, issues).filter(keep);
   return { value: found.sort(bySoonestDeadline), issues: uniqueIssues(issues) };
 }
 

@@ -179,3 +179,27 @@ export function deleteBlock(doc: Y.Doc, blockId: string, actor: Actor): void {
   if (!getBlocks(doc).has(blockId)) return;
   mutate(doc, actor, () => getBlocks(doc).delete(blockId));
 }
+
+/**
+ * Every readable block of `type` across documents, each with its document id, in document
+ * then id order. Issues met while reading are appended to `issues` (dashboards across a
+ * workspace all gather blocks this way).
+ */
+export function collectBlocks<T>(
+  docs: readonly { docId: string; doc: Y.Doc }[],
+  type: BlockType,
+  read: (doc: Y.Doc, blockId: string) => Read<T | null>,
+  issues: ModelIssue[]
+): (T & { docId: string })[] {
+  const found: (T & { docId: string })[] = [];
+  for (const { docId, doc } of docs) {
+    const ids = listBlockIds(doc, type);
+    issues.push(...ids.issues);
+    for (const id of ids.value) {
+      const one = read(doc, id);
+      issues.push(...one.issues);
+      if (one.value) found.push({ ...one.value, docId });
+    }
+  }
+  return found;
+}

@@ -9,7 +9,7 @@
  */
 import type * as Y from 'yjs';
 import type { Actor } from './doc';
-import { listBlockIds } from './doc';
+import { collectBlocks } from './doc';
 import { readTask, releaseTasks, type TaskView } from './task';
 import { uniqueIssues, type ModelIssue, type Read } from './validate';
 import type { InDoc, WorkspaceDoc } from './views';
@@ -52,16 +52,7 @@ export function isNewcomer(member: { joinedAt: number } | undefined, now: number
 /** Every readable task of the documents, each with its document id. */
 export function collectTasks(docs: readonly WorkspaceDoc[]): Read<InDoc<TaskView>[]> {
   const issues: ModelIssue[] = [];
-  const tasks: InDoc<TaskView>[] = [];
-  for (const { docId, doc } of docs) {
-    const ids = listBlockIds(doc, 'task');
-    issues.push(...ids.issues);
-    for (const id of ids.value) {
-      const read = readTask(doc, id);
-      issues.push(...read.issues);
-      if (read.value) tasks.push({ ...read.value, docId });
-    }
-  }
+  const tasks: InDoc<TaskView>[] = collectBlocks(docs, 'task', readTask, issues);
   return { value: tasks, issues: uniqueIssues(issues) };
 }
 

@@ -6,7 +6,7 @@
  */
 import type * as Y from 'yjs';
 import { agendaOrder, type AgendaItemView } from './agenda';
-import { listBlockIds } from './doc';
+import { collectBlocks, listBlockIds } from './doc';
 import { readProposal, type ProposalView } from './proposal-read';
 import { readTask, type TaskView } from './task';
 import { uniqueIssues, type ModelIssue, type Read } from './validate';
@@ -44,17 +44,7 @@ function byDue(a: { due: string | null }, b: { due: string | null }): number {
 }
 
 function allTasks(docs: readonly WorkspaceDoc[], issues: ModelIssue[]): InDoc<TaskView>[] {
-  const tasks: InDoc<TaskView>[] = [];
-  for (const { docId, doc } of docs) {
-    const ids = listBlockIds(doc, 'task');
-    issues.push(...ids.issues);
-    for (const id of ids.value) {
-      const read = readTask(doc, id);
-      issues.push(...read.issues);
-      if (read.value) tasks.push({ ...read.value, docId });
-    }
-  }
-  return tasks;
+  return collectBlocks(docs, 'task', readTask, issues);
 }
 
 /**
