@@ -160,6 +160,52 @@ describe('bindEditorToDoc', () => {
     expect(json(b.editor)).toEqual(json(a.editor));
   });
 
+  it('undo of text one person started keeps what another typed into it', async () => {
+    const a = makePeer('ana');
+    const b = makePeer('ben');
+    // An empty paragraph: Ana's typing creates the text node, Ben then types inside it.
+    seedDocument(a.doc, (root) => root.append($createParagraphNode()));
+    link(a, b);
+    await settle();
+    typeAtEnd(a.editor, 'alpha ');
+    await settle();
+    a.collab.undoManager.stopCapturing();
+    typeAtEnd(b.editor, 'bravo');
+    await settle();
+    expect(text(a.editor)).toBe('alpha bravo');
+    a.collab.undo();
+    await settle();
+    expect(text(a.editor)).toBe('bravo');
+    expect(text(b.editor)).toBe('bravo');
+    expect(json(b.editor)).toEqual(json(a.editor));
+  });
+
+  it('undo of a paragraph one person added keeps what another typed into it', async () => {
+    const a = makePeer('ana');
+    const b = makePeer('ben');
+    seedDocument(a.doc);
+    link(a, b);
+    await settle();
+    a.editor.update(() => $getRoot().append($createParagraphNode().append($createTextNode('from A'))), { discrete: true });
+    await settle();
+    a.collab.undoManager.stopCapturing();
+    b.editor.update(
+      () => {
+        const last = $getRoot().getLastDescendant();
+        if (!$isTextNode(last)) throw new Error('no text');
+        last.select(last.getTextContentSize(), last.getTextContentSize()).insertText(' and B');
+      },
+      { discrete: true }
+    );
+    await settle();
+    expect(text(a.editor)).toContain('from A and B');
+    a.collab.undo();
+    await settle();
+    expect(text(b.editor)).not.toContain('from A');
+    expect(text(b.editor)).toContain(' and B');
+    expect(json(b.editor)).toEqual(json(a.editor));
+  });
+
   it('undo of a paragraph one person added keeps the other person’s paragraph', async () => {
     const a = makePeer('ana');
     const b = makePeer('ben');

@@ -2,7 +2,6 @@ import {
   type Binding,
   CONNECTED_COMMAND,
   createBinding,
-  createUndoManager,
   initLocalState,
   setLocalStateFocus,
   syncCursorPositions,
@@ -22,6 +21,7 @@ import {
   SKIP_COLLAB_TAG,
   UNDO_COMMAND
 } from 'lexical';
+import { keepOthersEdits } from './undo-filter.ts';
 import { UndoManager, XmlText as YXmlText, type Doc, type Transaction, type XmlText, type YEvent } from 'yjs';
 import { DocKeys } from '../../shared/model/schema.ts';
 import { type CollabProvider, type EditorUser, toLexicalProvider } from './provider.ts';
@@ -104,7 +104,13 @@ export function bindEditorToDoc(editor: LexicalEditor, options: BindOptions): Co
   provider.on('status', onStatus);
   provider.on('sync', onSync);
 
-  const undoManager = createUndoManager(binding, sharedRoot);
+  // What @lexical/yjs's createUndoManager does, plus a delete filter: undoing never takes
+  // away a text node or paragraph that someone else has typed into (see undo-filter.ts).
+  const undoManager = new UndoManager(sharedRoot, {
+    captureTransaction: () => !binding.isBootstrapping,
+    trackedOrigins: new Set([binding, null]),
+    deleteFilter: keepOthersEdits
+  });
   const reportUndoState = (): void => {
     editor.dispatchCommand(CAN_UNDO_COMMAND, undoManager.undoStack.length > 0);
     editor.dispatchCommand(CAN_REDO_COMMAND, undoManager.redoStack.length > 0);
