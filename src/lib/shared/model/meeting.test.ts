@@ -16,16 +16,9 @@ import {
   startMeeting,
   type Actor
 } from './index';
+import { replica, sync } from './test-support';
 
 const act = (memberId: string, at = 1000): Actor => ({ memberId, at });
-function replica(clientID: number): Y.Doc {
-  const d = new Y.Doc();
-  d.clientID = clientID;
-  return d;
-}
-function sync(...docs: Y.Doc[]): void {
-  for (const a of docs) for (const b of docs) if (a !== b) Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-}
 
 describe('meeting', () => {
   it('roles filled at once by two people both stay', () => {

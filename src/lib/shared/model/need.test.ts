@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ModelError, createNeed, fulfilNeed, getBlockMap, matchNeed, needsByStatus, readNeed, readNeeds, reopenNeed, unmatchNeed, withdrawNeed, type Actor } from './index';
+import { createNeed, fulfilNeed, getBlockMap, matchNeed, needsByStatus, readNeed, readNeeds, reopenNeed, unmatchNeed, withdrawNeed, type Actor } from './index';
+import { replica, sync, errorCode } from './test-support';
 
 const act = (memberId: string, at = 1000): Actor => ({ memberId, at });
-function replica(clientID: number): Y.Doc {
-  const d = new Y.Doc();
-  d.clientID = clientID;
-  return d;
-}
-function sync(...docs: Y.Doc[]): void {
-  for (const a of docs) for (const b of docs) if (a !== b) Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-}
-function errorCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ModelError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 function board(doc: Y.Doc) {
   const ask = createNeed(doc, { id: 'ask1', kind: 'ask', title: 'Groceries for a family of 4', category: 'food', urgency: 'urgent', area: 'Northside' }, act('co', 1));
   const offer = createNeed(doc, { id: 'off1', kind: 'offer', title: 'Car on Saturdays', category: 'transport', area: 'Northside' }, act('co', 2));

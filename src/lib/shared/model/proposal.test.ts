@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   MODEL_ORIGIN,
-  ModelError,
   ballotSigningPayload,
   prepareBallot,
   castBallot,
@@ -20,27 +19,11 @@ import {
   withdrawBallot,
   type Actor
 } from './index';
+import { replica, sync, errorCode } from './test-support';
 
 const T0 = 1_700_000_000_000;
 const act = (memberId: string, at = T0, origin?: unknown): Actor => (origin ? { memberId, at, origin } : { memberId, at });
 
-function replica(clientID: number): Y.Doc {
-  const d = new Y.Doc();
-  d.clientID = clientID;
-  return d;
-}
-function sync(...docs: Y.Doc[]): void {
-  for (const a of docs) for (const b of docs) if (a !== b) Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-}
-function errorCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ModelError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 function openConsent(doc = new Y.Doc(), extra: Partial<Parameters<typeof createProposal>[1]> = {}): { doc: Y.Doc; id: string } {
   const id = createProposal(doc, { id: 'p1', title: 'Buy a freezer', method: 'consent', ...extra }, act('ana'));

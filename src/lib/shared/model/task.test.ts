@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
-  ModelError,
   claimHistory,
   claimLostTo,
   claimTask,
@@ -18,25 +17,9 @@ import {
   reopenTask,
   type Actor
 } from './index';
+import { replica, sync, errorCode } from './test-support';
 
 const act = (memberId: string, at = 1000): Actor => ({ memberId, at });
-function replica(clientID: number): Y.Doc {
-  const d = new Y.Doc();
-  d.clientID = clientID;
-  return d;
-}
-function sync(...docs: Y.Doc[]): void {
-  for (const a of docs) for (const b of docs) if (a !== b) Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-}
-function errorCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ModelError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 describe('claims', () => {
   it('claim, release, claim by another, done', () => {
