@@ -37,6 +37,13 @@ export interface Dialect {
   read(frame: Uint8Array): Incoming;
 }
 
+/** One sync message body (after any dialect prefix): `[message type][sync type][bytes]`. */
+function writeSync(e: encoding.Encoder, messageType: number, syncType: number, bytes: Uint8Array): void {
+  encoding.writeVarUint(e, messageType);
+  encoding.writeVarUint(e, syncType);
+  encoding.writeVarUint8Array(e, bytes);
+}
+
 function readSync(d: decoding.Decoder): Incoming {
   const t = decoding.readVarUint(d);
   if (t === SYNC_STEP1) return { kind: 'step1' };
@@ -56,24 +63,12 @@ export function yWebsocketDialect(): Dialect {
   return {
     name: 'y-websocket',
     hello: () => [
-      frame((e) => {
-        encoding.writeVarUint(e, MSG_SYNC);
-        encoding.writeVarUint(e, SYNC_STEP1);
-        encoding.writeVarUint8Array(e, EMPTY_STATE_VECTOR);
-      })
+      frame((e) => writeSync(e, MSG_SYNC, SYNC_STEP1, EMPTY_STATE_VECTOR))
     ],
     step2: () =>
-      frame((e) => {
-        encoding.writeVarUint(e, MSG_SYNC);
-        encoding.writeVarUint(e, SYNC_STEP2);
-        encoding.writeVarUint8Array(e, EMPTY_UPDATE);
-      }),
+      frame((e) => writeSync(e, MSG_SYNC, SYNC_STEP2, EMPTY_UPDATE)),
     update: (update) =>
-      frame((e) => {
-        encoding.writeVarUint(e, MSG_SYNC);
-        encoding.writeVarUint(e, SYNC_UPDATE);
-        encoding.writeVarUint8Array(e, update);
-      }),
+      frame((e) => writeSync(e, MSG_SYNC, SYNC_UPDATE, update)),
     read(bytes) {
       const d = decoding.createDecoder(bytes);
       return decoding.readVarUint(d) === MSG_SYNC ? readSync(d) : { kind: 'other' };
@@ -101,24 +96,12 @@ export function hocuspocusDialect(documentName: string, token = 'bench'): Dialec
         encoding.writeVarUint(e, AUTH_TOKEN);
         encoding.writeVarString(e, token);
       }),
-      frame((e) => {
-        encoding.writeVarUint(e, MSG_SYNC);
-        encoding.writeVarUint(e, SYNC_STEP1);
-        encoding.writeVarUint8Array(e, EMPTY_STATE_VECTOR);
-      })
+      frame((e) => writeSync(e, MSG_SYNC, SYNC_STEP1, EMPTY_STATE_VECTOR))
     ],
     step2: () =>
-      frame((e) => {
-        encoding.writeVarUint(e, MSG_SYNC_REPLY);
-        encoding.writeVarUint(e, SYNC_STEP2);
-        encoding.writeVarUint8Array(e, EMPTY_UPDATE);
-      }),
+      frame((e) => writeSync(e, MSG_SYNC_REPLY, SYNC_STEP2, EMPTY_UPDATE)),
     update: (update) =>
-      frame((e) => {
-        encoding.writeVarUint(e, MSG_SYNC);
-        encoding.writeVarUint(e, SYNC_UPDATE);
-        encoding.writeVarUint8Array(e, update);
-      }),
+      frame((e) => writeSync(e, MSG_SYNC, SYNC_UPDATE, update)),
     read(bytes) {
       const d = decoding.createDecoder(bytes);
       decoding.readVarString(d);
