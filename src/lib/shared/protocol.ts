@@ -23,6 +23,8 @@ export const CloseCode = {
   normal: 1000,
   /** Server going away (restart); clients should reconnect. */
   goingAway: 1001,
+  /** Try again later: reconnect and sync again (e.g. changes arrived before what they build on). */
+  retryLater: 1013,
   /** Bad request: malformed ids or a malformed frame. */
   badRequest: 4400,
   /** Missing, invalid or revoked token. */
@@ -111,3 +113,4 @@ export const INDEX_DOC_ID = 'index';
  * The relay serves them only to admins and coordinators.
  */
 export const PRIVATE_DOC_PREFIX = 'private-';
+
