@@ -34,6 +34,8 @@ export interface AdmissionLimits extends InspectLimits {
   maxHeldPerDocument: number;
   /** How long an update may wait for what it depends on. */
   maxHoldMs: number;
+  /** Largest stored size of the document (bytes); updates that add content past it are refused. */
+  maxDocumentBytes: number;
 }
 
 export const DEFAULT_ADMISSION_LIMITS: Readonly<AdmissionLimits> = Object.freeze({
@@ -44,7 +46,8 @@ export const DEFAULT_ADMISSION_LIMITS: Readonly<AdmissionLimits> = Object.freeze
   maxHeldPerWriter: 32,
   maxHeldBytesPerWriter: 4 * 1024 * 1024,
   maxHeldPerDocument: 256,
-  maxHoldMs: 10_000
+  maxHoldMs: 10_000,
+  maxDocumentBytes: 64 * 1024 * 1024
 });
 
 /** A writer to close, with the code and the reason in plain words. */
@@ -93,6 +96,8 @@ export class Admission<W extends Writer> {
     private readonly ydoc: Y.Doc,
     /** Root types of this document only the server writes. */
     private readonly serverRoots: ReadonlySet<string>,
+    /** The document's stored size now (snapshot and log), for the size quota. */
+    private readonly storedBytes: () => number,
     private readonly limits: AdmissionLimits = DEFAULT_ADMISSION_LIMITS,
     private readonly now: () => number = () => performance.now()
   ) {}
@@ -167,6 +172,10 @@ export class Admission<W extends Writer> {
     const verdict = inspectUpdate(this.ydoc, q.update, { memberId: q.writer.memberId, serverRoots: this.serverRoots }, this.limits);
     if (verdict.kind === 'hold') return 'hold';
     if (verdict.kind === 'refuse') return { writer: q.writer, code: REFUSAL_CODES[verdict.code], reason: verdict.reason };
+    if (verdict.newItems > 0 && this.storedBytes() + q.update.byteLength > this.limits.maxDocumentBytes) {
+      const mb = Math.round(this.limits.maxDocumentBytes / (1024 * 1024));
+      return { writer: q.writer, code: CloseCode.tooLarge, reason: `this document is full (${mb} MB); start a new document for more` };
+    }
     const budget = this.chargeNewClients(q.writer.memberId, verdict.newClients.length);
     if (budget) return { writer: q.writer, code: CloseCode.tooLarge, reason: budget };
     Y.applyUpdate(this.ydoc, q.update);

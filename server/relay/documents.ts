@@ -157,7 +157,9 @@ export class DocumentManager {
       if (doc.state !== 'ready') throw new Error('document is no longer served');
       doc.logCount = 0;
       doc.logBytes = 0;
-      await this.opts.store.compact(doc.key, Y.encodeStateAsUpdate(doc.ydoc));
+      const snapshot = Y.encodeStateAsUpdate(doc.ydoc);
+      doc.baseBytes = snapshot.byteLength;
+      await this.opts.store.compact(doc.key, snapshot);
     } finally {
       this.release(doc);
     }
@@ -195,7 +197,7 @@ export class DocumentManager {
     const doc = new LiveDocument(
       key,
       ydoc,
-      { count: stored.updates.length, bytes: stored.updateBytes },
+      { count: stored.updates.length, bytes: stored.updateBytes, snapshotBytes: stored.snapshot?.byteLength ?? 0 },
       (d) => this.markDirty(d),
       (d, update) => d.sendToPeers(writeUpdateFrame(update)),
       (d, frame) => this.opts.broadcast.publish(d.key, frame),
@@ -338,7 +340,9 @@ export class DocumentManager {
     if (doc.state !== 'ready') return Promise.resolve();
     doc.logCount = 0;
     doc.logBytes = 0;
-    return this.opts.store.compact(doc.key, Y.encodeStateAsUpdate(doc.ydoc)).catch((err: unknown) => {
+    const snapshot = Y.encodeStateAsUpdate(doc.ydoc);
+    doc.baseBytes = snapshot.byteLength;
+    return this.opts.store.compact(doc.key, snapshot).catch((err: unknown) => {
       this.opts.logger.warn('compaction-failed', { doc: doc.key, error: errorMessage(err) });
     });
   }

@@ -41,7 +41,7 @@ export const DEFAULT_INSPECT_LIMITS: Readonly<InspectLimits> = Object.freeze({
 
 /** What to do with an update. */
 export type Verdict =
-  | { kind: 'apply'; newClients: number[] }
+  | { kind: 'apply'; newClients: number[]; /** Items the update adds (0: it only deletes or repeats known content). */ newItems: number }
   /** Depends on something the document does not have yet: keep it and try again later. */
   | { kind: 'hold'; reason: string }
   /** Never acceptable from this member: refuse the frame. */
@@ -124,12 +124,17 @@ class Inspection {
     if (waiting) return { kind: 'hold', reason: waiting };
     const pendingDelete = this.checkDeleteReach();
     if (pendingDelete) return { kind: 'hold', reason: pendingDelete };
+    let newItems = 0;
     for (const [client, structs] of this.byClient) {
       const known = Y.getState(this.doc.store, client);
-      for (const s of structs) if (s instanceof Y.Item && s.id.clock + s.length > known) this.checkCreation(s);
+      for (const s of structs) {
+        if (!(s instanceof Y.Item) || s.id.clock + s.length <= known) continue;
+        newItems++;
+        this.checkCreation(s);
+      }
     }
     this.checkDeletions();
-    return { kind: 'apply', newClients };
+    return { kind: 'apply', newClients, newItems };
   }
 
   /** Group structs by client; a client listed twice is malformed (Yjs would silently drop one list). */

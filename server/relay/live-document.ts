@@ -65,6 +65,8 @@ export class LiveDocument {
   /** Updates in the store's log since its snapshot: drives compaction. */
   logCount: number;
   logBytes: number;
+  /** Size of the stored snapshot (with logBytes: the document's stored size, for the quota). */
+  baseBytes: number;
   unloadTimer: ReturnType<typeof setTimeout> | null = null;
   /** Wakes the document to time out held updates when nothing else arrives. */
   heldTimer: ReturnType<typeof setTimeout> | null = null;
@@ -72,7 +74,7 @@ export class LiveDocument {
   constructor(
     readonly key: DocKey,
     readonly ydoc: Y.Doc,
-    loadedLog: { count: number; bytes: number },
+    loadedLog: { count: number; bytes: number; snapshotBytes?: number },
     /** Called when this document has work for the end of the turn. */
     private readonly markDirty: (doc: LiveDocument) => void,
     /** Called with a remote (already durable) update to forward to local peers. */
@@ -83,7 +85,8 @@ export class LiveDocument {
   ) {
     this.logCount = loadedLog.count;
     this.logBytes = loadedLog.bytes;
-    this.admission = new Admission<DocumentPeer>(ydoc, serverRootsOf(docIdOf(key)), admissionLimits);
+    this.baseBytes = loadedLog.snapshotBytes ?? 0;
+    this.admission = new Admission<DocumentPeer>(ydoc, serverRootsOf(docIdOf(key)), () => this.baseBytes + this.logBytes, admissionLimits);
     this.awareness = new awarenessProtocol.Awareness(ydoc);
     // The relay has no presence of its own.
     this.awareness.setLocalState(null);

@@ -31,6 +31,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** Whether the bucket has refilled completely (its client has been quiet). */
+  isFull(): boolean {
+    this.takeMany(0);
+    return this.tokens >= this.burst;
+  }
+
   /**
    * Charge up to `n` more tokens (at most half the burst) for work already granted: an
    * expensive answer. Never refuses by itself and leaves a full bucket half full, so a

@@ -55,7 +55,7 @@ describe('member directory is server-only', () => {
     await fresh.synced();
     const freshMembers = fresh.doc.getMap<Y.Map<unknown>>('members');
     expect(freshMembers.get(ws.editor.memberId)!.get('role')).toBe('editor');
-    expect(freshMembers.get(ws.admin.memberId)!.get('publicKeys')).toBeUndefined();
+    expect(freshMembers.get(ws.admin.memberId)!.get('publicKeys')).toEqual([]);
     const listed = await api(server.httpUrl, 'GET', `/api/workspaces/${ws.workspaceId}/members`, { token: ws.admin.token });
     expect(listed.body.members.find((m: { memberId: string }) => m.memberId === ws.editor.memberId).role).toBe('editor');
   });
