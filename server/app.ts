@@ -8,6 +8,7 @@ import { createApi } from './http/api.ts';
 import type { CreationPolicy } from './http/context.ts';
 import { createRateLimits, type RateBudgets } from './http/rate-limits.ts';
 import type { MembershipStore } from './auth/types.ts';
+import type { AdmissionLimits } from './relay/admission.ts';
 import { createHistoryApi } from './http/history-api.ts';
 import { History } from './history/recorder.ts';
 import { createVersionStore } from './history/store.ts';
@@ -60,6 +61,8 @@ export interface MutualParts {
   now?: () => number;
   /** HTTP rate budgets (default DEFAULT_RATE_BUDGETS). */
   rateBudgets?: RateBudgets;
+  /** Bounds on writers' updates (default DEFAULT_ADMISSION_LIMITS; tests shorten the hold time). */
+  admission?: Partial<AdmissionLimits>;
 }
 
 /** The workspace creation policy; with mode 'code' and no configured code, one is made once and kept in the database. */
@@ -103,6 +106,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   let deadlines: DeadlineRule | null = null;
   const relay = createRelay({
     config,
+    admission: parts.admission,
     store,
     auth,
     logger,

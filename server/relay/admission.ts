@@ -86,8 +86,27 @@ export class IncompleteApplyError extends Error {
   }
 }
 
+/** One admission round's bookkeeping. */
+class Round<W extends Writer> {
+  readonly rejections: Rejection<W>[] = [];
+  readonly refused = new Set<W>();
+  /** Writers whose updates were applied this round. */
+  readonly applied = new Set<W>();
+  /** The update being applied right now. */
+  current: Queued<W> | null = null;
+  constructor(public queue: Queued<W>[]) {}
+
+  /** Who a failure is blamed on: the update being applied, or the round's only writer. */
+  culprit(): W | null {
+    if (this.current) return this.current.writer;
+    return this.applied.size === 1 ? [...this.applied][0] : null;
+  }
+}
+
 /** The queue of one document's incoming updates. */
 export class Admission<W extends Writer> {
+  /** Apply each update in its own transaction (set after a failure nobody could be blamed for). */
+  isolate = false;
   private incoming: Queued<W>[] = [];
   private held: Queued<W>[] = [];
   private readonly newClientBudget = new Map<string, TokenBucket>();
@@ -131,41 +150,59 @@ export class Admission<W extends Writer> {
    * Admit what can be admitted: inspect and apply, in arrival order, inside ONE transaction
    * with `origin` (so Yjs emits one update event for the turn). Held updates are retried
    * while anything else gets applied, since that may be what they wait for.
+   *
+   * An exception while applying, or in the transaction's clean-up (Yjs's garbage collection,
+   * observers), is a failure. It names the writer when it can: the update being applied, or
+   * the only writer whose updates were applied this turn. After a failure naming nobody the
+   * caller sets {@link isolate}, and each update then gets its own transaction, so a repeat
+   * names its writer.
    */
   admit(origin: unknown): AdmissionResult<W> {
-    const rejections: Rejection<W>[] = [];
-    const refused = new Set<W>();
-    let queue = [...this.held, ...this.incoming];
+    const round = new Round<W>([...this.held, ...this.incoming]);
     this.held = [];
     this.incoming = [];
-    if (queue.length === 0) return { rejections, failure: null, held: 0 };
-    let current: Queued<W> | null = null;
+    if (round.queue.length === 0) return { rejections: [], failure: null, held: 0 };
     try {
-      this.ydoc.transact(() => {
-        for (let progress = true; progress && queue.length > 0; ) {
-          progress = false;
-          const waiting: Queued<W>[] = [];
-          for (const q of queue) {
-            if (refused.has(q.writer)) continue;
-            current = q;
-            const outcome = this.admitOne(q);
-            if (outcome === 'applied') progress = true;
-            else if (outcome === 'hold') waiting.push(q);
-            else {
-              rejections.push(outcome);
-              refused.add(q.writer);
-            }
-          }
-          current = null;
-          queue = waiting;
-        }
-      }, origin);
+      if (this.isolate) this.admitIsolated(round, origin);
+      else this.ydoc.transact(() => this.admitAll(round, (q) => this.admitOne(q)), origin);
     } catch (error) {
       this.held = [];
-      return { rejections, failure: { error, writer: (current as Queued<W> | null)?.writer ?? null }, held: 0 };
+      return { rejections: round.rejections, failure: { error, writer: round.culprit() }, held: 0 };
     }
-    rejections.push(...this.keepHeld(queue.filter((q) => !refused.has(q.writer))));
-    return { rejections, failure: null, held: this.held.length };
+    round.rejections.push(...this.keepHeld(round.queue.filter((q) => !round.refused.has(q.writer))));
+    return { rejections: round.rejections, failure: null, held: this.held.length };
+  }
+
+  /** Apply updates one transaction each (after a failure nobody could be blamed for). */
+  private admitIsolated(round: Round<W>, origin: unknown): void {
+    this.admitAll(round, (q) => {
+      let outcome: ReturnType<typeof this.admitOne> = 'hold';
+      this.ydoc.transact(() => (outcome = this.admitOne(q)), origin);
+      return outcome;
+    });
+  }
+
+  /** Passes over the queue until nothing more applies. */
+  private admitAll(round: Round<W>, admitOne: (q: Queued<W>) => 'applied' | 'hold' | Rejection<W>): void {
+    for (let progress = true; progress && round.queue.length > 0; ) {
+      progress = false;
+      const waiting: Queued<W>[] = [];
+      for (const q of round.queue) {
+        if (round.refused.has(q.writer)) continue;
+        round.current = q;
+        const outcome = admitOne(q);
+        round.current = null;
+        if (outcome === 'applied') {
+          progress = true;
+          round.applied.add(q.writer);
+        } else if (outcome === 'hold') waiting.push(q);
+        else {
+          round.rejections.push(outcome);
+          round.refused.add(q.writer);
+        }
+      }
+      round.queue = waiting;
+    }
   }
 
   private admitOne(q: Queued<W>): 'applied' | 'hold' | Rejection<W> {

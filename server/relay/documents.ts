@@ -49,6 +49,8 @@ const MAX_EARLY_REMOTE_FRAMES = 10_000;
 export class DocumentManager {
   private readonly docs = new Map<DocKey, Entry>();
   private readonly dirty = new Set<LiveDocument>();
+  /** Documents whose last copy failed while applying with nobody to blame: reload them applying one update at a time. */
+  private readonly isolateOnLoad = new Set<DocKey>();
   private flushHandle: ReturnType<typeof setImmediate> | null = null;
   private closed = false;
   private readonly unsubscribe: () => void;
@@ -203,6 +205,7 @@ export class DocumentManager {
       (d, frame) => this.opts.broadcast.publish(d.key, frame),
       this.opts.admission
     );
+    if (this.isolateOnLoad.delete(key)) doc.isolateUpdates();
     this.maybeCompact(doc);
     return doc;
   }
@@ -255,8 +258,10 @@ export class DocumentManager {
       r.writer.close(r.code, r.reason);
     }
     if (result.failure) {
-      result.failure.writer?.close(CloseCode.badRequest, 'this change could not be applied');
-      this.fail(doc, result.failure.error, 'apply');
+      const { writer, error } = result.failure;
+      writer?.close(CloseCode.badRequest, 'this change could not be applied');
+      if (!writer) this.isolateOnLoad.add(doc.key);
+      this.fail(doc, error, 'apply');
       return false;
     }
     // Held updates time out even when nothing else arrives.

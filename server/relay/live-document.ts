@@ -128,6 +128,11 @@ export class LiveDocument {
     this.markDirty(this);
   }
 
+  /** Apply each writer's update in its own transaction (after a failure nobody could be blamed for). */
+  isolateUpdates(): void {
+    this.admission.isolate = true;
+  }
+
   /** Whether updates wait to be admitted (this turn's or held ones). */
   get admissionWaiting(): boolean {
     return this.admission.waiting;
