@@ -8,11 +8,16 @@ import {
   $isElementNode,
   $isRangeSelection,
   $setSelection,
+  type ElementNode,
   type LexicalEditor,
   type LexicalNode
 } from 'lexical';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { blockIdsInText } from '../shared/model/anchors.ts';
+import { bindEditorToDoc } from './binding/collaboration.ts';
+import { MemoryProvider } from './binding/memory-provider.ts';
+import { seedDocument } from './seed.ts';
 import { $insertBlock, registerInsertBlock } from './insert-block.ts';
 import { $createBlockNode, $isBlockNode, BlockNode, INSERT_BLOCK_COMMAND } from './nodes/BlockNode.ts';
 import { mutualNodes } from './nodes/registry.ts';
@@ -156,5 +161,35 @@ describe('INSERT_BLOCK_COMMAND', () => {
     expect(errors.map((x) => x.message)).toEqual(['refused']);
     expect(outline(e).nodes).toEqual(['p:Shopping']);
     expect(failures).toEqual(['proposal: The proposal could not be inserted here; nothing changed. Try again on an empty line.']);
+  });
+});
+
+describe('a block node in the Yjs text', () => {
+  const settleAll = async (): Promise<void> => {
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  };
+
+  it('is found by the model where the binding stores it; undo takes it out of the text, redo puts it back', async () => {
+    const doc = new Y.Doc();
+    seedDocument(doc);
+    const e = editor();
+    const provider = new MemoryProvider(doc);
+    const collab = bindEditorToDoc(e, { id: 'doc', doc, provider, user: { id: 'ana', name: 'Ana', colour: '#333' } });
+    registerInsertBlock(e, doc, () => ({ memberId: 'ana', at: 1 }), () => {});
+    await settleAll();
+    e.update(() => $getRoot().getLastChildOrThrow<ElementNode>().selectEnd(), { discrete: true });
+    e.dispatchCommand(INSERT_BLOCK_COMMAND, { kind: 'task' });
+    await settleAll();
+    const [id] = [...doc.getMap('blocks').keys()];
+    expect(blockIdsInText(doc)).toEqual([id]);
+    collab.undo();
+    await settleAll();
+    expect(blockIdsInText(doc)).toEqual([]);
+    expect(doc.getMap('blocks').has(id)).toBe(true);
+    collab.redo();
+    await settleAll();
+    expect(blockIdsInText(doc)).toEqual([id]);
+    collab.destroy();
+    provider.destroy();
   });
 });
