@@ -203,9 +203,10 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
     const handle = openDocHandle(storage, workspaceId, docId);
     const stopWatching = watchPurges(docId, handle);
     const sync = syncDocument(connectOptions(docId, handle.doc, true));
-    // Connect after loading, so the relay is asked only for what the device lacks.
+    // Connect after loading, so the relay is asked only for what the device lacks; while
+    // the device is offline, when it comes back (the network listener below).
     void handle.whenLoaded.then(() => {
-      if (!refused && !destroyed && open.get(docId)?.base.sync === sync) sync.connect();
+      if (!refused && !destroyed && network.isOnline() && open.get(docId)?.base.sync === sync) sync.connect();
     });
     const entry: OpenEntry = {
       refs: 1,
@@ -324,6 +325,10 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
     } else {
       queue.length = 0;
       for (const abort of running.values()) abort();
+      // Offline means offline for every open document too, at once. Left alone, a socket can
+      // look open for a long while after the network went (Chromium's offline mode keeps it
+      // open and drops its frames): its document would say "live" under an "Offline" bar.
+      for (const entry of open.values()) entry.base.sync.disconnect();
     }
     publish();
   });
