@@ -54,6 +54,8 @@ describe('a document’s sync status', () => {
     await caretToEnd(a);
     await a.keyboard.type('Shelf count:');
     await expect.poll(() => statuses(a), { timeout: 15_000 }).toEqual({ doc: 'All changes synced', pill: 'live' });
+    // And the relay has confirmed the last keystroke (a moment after it is shown as synced).
+    await expect.poll(() => a.getByTestId('doc-status').getAttribute('data-unsynced'), { timeout: 15_000 }).toBe('false');
     await b.goto(docUrl);
     await waitForText(b, 'Shelf count:');
     // The service worker must control the page before the network goes (for the reload below).

@@ -199,6 +199,8 @@ describe('local-first client with the real relay', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     // …and no receipt comes back: still waiting, however open the socket looks.
     expect(sync.status.get()).toMatchObject({ state: 'live', unsynced: true });
+    // Once the silence lasts, people are told: "waiting to sync".
+    await waitFor(() => sync.status.get().waiting, { message: 'the edit to count as waiting' });
 
     // The network is back; the app reconnects (the replicator does so on "online").
     line.cut = false;
@@ -209,6 +211,25 @@ describe('local-first client with the real relay', () => {
     const opened = replicator.open('agenda');
     cleanups.push(() => opened.close());
     await waitFor(() => opened.doc.getText('t').toString() === 'Rent strike: vote on Tuesday', { message: 'the other device to get the edit' });
+  });
+
+  it('edits typed steadily on a live connection are confirmed as they go: never "waiting"', async () => {
+    const { a, wa } = await twoMembers();
+    const handle = openDocHandle(a.storage, wa.workspaceId, 'notes');
+    await handle.whenLoaded;
+    const sync = syncDocument({ doc: handle.doc, workspaceId: wa.workspaceId, docId: 'notes', token: wa.token, relayUrl: server.syncUrl, WebSocket: wsCtor, disableBc: true, confirmIntervalMs: 100 });
+    cleanups.push(() => sync.destroy(), () => handle.destroy());
+    expect(await sync.whenSynced(10_000)).toBe('synced');
+    const seen: boolean[] = [];
+    const stop = sync.status.subscribe((st) => seen.push(st.waiting));
+    const text = handle.doc.getText('t');
+    for (let i = 0; i < 40; i++) {
+      text.insert(text.length, 'x');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await sync.whenSynced(10_000)).toBe('synced');
+    stop();
+    expect(seen.some(Boolean)).toBe(false);
   });
 
   it('the device going offline takes every open document offline at once; back online, they sync', async () => {
@@ -230,7 +251,7 @@ describe('local-first client with the real relay', () => {
     expect(ra.index.status.get().state).toBe('offline');
     expect(ra.status.get().state).toBe('offline');
     page.doc.getText('t').insert(11, ': vote on Tuesday');
-    expect(page.status.get()).toMatchObject({ state: 'offline', unsynced: true });
+    expect(page.status.get()).toMatchObject({ state: 'offline', unsynced: true, waiting: true });
 
     network.set(true);
     expect(await page.sync.whenSynced(10_000)).toBe('synced');

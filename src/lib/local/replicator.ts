@@ -21,7 +21,7 @@ import { syncDocument, type DocSync, type DocSyncStatus, type WebSocketConstruct
 export interface ReplicationStatus {
   /** live · offline (changes saved on this device) · syncing N documents */
   state: 'live' | 'offline' | 'syncing';
-  /** Documents being brought up to date (background and open ones with edits in flight). */
+  /** Documents being brought up to date (background, and open ones whose edits are `waiting` while connected). */
   syncingCount: number;
   /** Open documents (and the index) holding edits the relay has not confirmed. */
   unsyncedCount: number;
@@ -107,7 +107,9 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
     for (const entry of open.values()) {
       const s = entry.base.status.get();
       if (s.unsynced) unsyncedCount++;
-      if (s.unsynced && s.state !== 'offline' && s.state !== 'refused') inFlight++;
+      // The document's own `waiting`, as its header shows it: the bar never says "syncing"
+      // for a keystroke the header calls synced, nor "live" for one the header says waits.
+      if (s.waiting && s.state !== 'offline' && s.state !== 'refused') inFlight++;
     }
     const syncingCount = queue.length + running.size + inFlight;
     const indexState = open.get(INDEX_DOC_ID)?.base.status.get().state;

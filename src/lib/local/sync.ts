@@ -33,8 +33,15 @@ export type DocSyncState = 'connecting' | 'live' | 'offline' | 'refused';
 /** What the UI shows for one document. */
 export interface DocSyncStatus {
   state: DocSyncState;
-  /** Local edits may not have reached the relay yet. */
+  /** Local edits may not have reached the relay yet (the relay has not confirmed them). */
   unsynced: boolean;
+  /**
+   * What people are told, in the document's header and the top bar's count: edits made here
+   * are waiting for the relay. At once while not live; while live only when no confirmation
+   * came for `waitingAfterMs` — a keystroke is confirmed within a round trip (asked for at
+   * most once a second while edits keep coming), so only a lasting silence is news.
+   */
+  waiting: boolean;
   /** Set when state is 'refused': the close code and plain words from describeCloseCode. */
   refused?: Refusal;
   /** A temporary condition in plain words (e.g. rate limited, reconnecting later). */
@@ -77,6 +84,8 @@ export interface DocSyncOptions {
   maxBackoffTime?: number;
   /** Ask the relay to confirm edits at most this often while they keep coming. Default 1 s. */
   confirmIntervalMs?: number;
+  /** Live, unconfirmed edits count as `waiting` after this long without a confirmation. Default 1.5 s. */
+  waitingAfterMs?: number;
   now?: () => number;
 }
 
@@ -149,18 +158,36 @@ export function syncDocument(options: DocSyncOptions): DocSync {
   let refused: Refusal | undefined;
   let notice: string | undefined;
 
+  const waitingAfterMs = options.waitingAfterMs ?? 1500;
+  /** When the current stretch of unconfirmed edits began, and when the relay last confirmed any. */
+  let unsyncedSince: number | undefined;
+  let lastConfirmedAt = Number.NEGATIVE_INFINITY;
+  let waitingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Since when a live document has had unconfirmed edits and no confirmation. */
+  const silentSince = (): number => Math.max(unsyncedSince ?? now(), lastConfirmedAt);
+
   const computeStatus = (): DocSyncStatus => {
     const unsynced = dirty || !stateVectorCovers(acked, Y.decodeStateVector(Y.encodeStateVector(doc)));
+    if (!unsynced) unsyncedSince = undefined;
+    else unsyncedSince ??= now();
     return {
       state,
       unsynced,
+      waiting: unsynced && (state !== 'live' || now() - silentSince() >= waitingAfterMs),
       ...(refused ? { refused } : {}),
       ...(notice ? { notice } : {}),
       ...(lastSyncedAt !== undefined ? { lastSyncedAt } : {})
     };
   };
   const status = writable<DocSyncStatus>(computeStatus(), shallowEqual);
-  const publish = (): void => status.set(computeStatus());
+  const publish = (): void => {
+    const next = computeStatus();
+    status.set(next);
+    // Live and not yet waiting: look again when the silence would become news.
+    clearTimeout(waitingTimer);
+    waitingTimer = undefined;
+    if (next.unsynced && !next.waiting && !destroyed) waitingTimer = setTimeout(publish, Math.max(0, silentSince() + waitingAfterMs - now()));
+  };
   const setState = (next: DocSyncState): void => {
     state = next;
     if (next === 'live') notice = undefined;
@@ -193,6 +220,7 @@ export function syncDocument(options: DocSyncOptions): DocSync {
     if (probe.edits === edits) dirty = false;
     ackedThisSession = true;
     lastSyncedAt = now();
+    lastConfirmedAt = lastSyncedAt;
     publish();
     if (status.get().unsynced) queueProbe();
     else persistAck(false);
@@ -289,6 +317,7 @@ export function syncDocument(options: DocSyncOptions): DocSync {
   });
   provider.on('connection-close', (event) => {
     probes = []; // unanswered probes died with the socket; their edits stay unsynced
+    lastProbeAt = Number.NEGATIVE_INFINITY; // a new connection confirms at once
     if (event && isPermanentRefusal(event.code)) handleRefusal(event.code);
     else if (state !== 'refused') setState('offline');
   });
@@ -378,6 +407,7 @@ export function syncDocument(options: DocSyncOptions): DocSync {
       else if (final.unsynced) persistDirty();
       destroyed = true;
       clearTimeout(probeTimer);
+      clearTimeout(waitingTimer);
       clearTimeout(retryTimer);
       doc.off('update', onUpdate);
       provider.destroy();
