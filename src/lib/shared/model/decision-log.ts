@@ -3,7 +3,7 @@
  * result, statement and a link, and pure formatters for the Markdown and CSV exports.
  * Deterministic (times in UTC, a total order) so that exports are stable and testable.
  */
-import { listBlockIds } from './doc';
+import { listAnchoredBlockIds } from './doc';
 import { getMethod } from './methods/index';
 import { readFollowUp } from './proposal-followup';
 import { readProposal } from './proposal-read';
@@ -36,12 +36,12 @@ export interface DecisionLogEntry {
 /** A document of the workspace with its catalogue title. */
 export type TitledDoc = WorkspaceDoc & { title: string };
 
-/** Every closed proposal across documents, most recently decided first. */
+/** Every closed proposal anchored in its document's text, across documents, most recently decided first. */
 export function decisionLog(docs: readonly TitledDoc[]): Read<DecisionLogEntry[]> {
   const issues: ModelIssue[] = [];
   const entries: DecisionLogEntry[] = [];
   for (const { docId, doc, title: docTitle } of docs) {
-    const ids = listBlockIds(doc, 'proposal');
+    const ids = listAnchoredBlockIds(doc, 'proposal');
     issues.push(...ids.issues);
     for (const id of ids.value) {
       const read = readProposal(doc, id);
