@@ -141,6 +141,11 @@ export class Admission<W extends Writer> {
     return writer;
   }
 
+  /** Whether `writer` has updates queued or held. */
+  waitingFrom(writer: W): boolean {
+    return this.incoming.some((q) => q.writer === writer) || this.held.some((q) => q.writer === writer);
+  }
+
   /** Number of held updates. */
   get heldCount(): number {
     return this.held.length;

@@ -158,20 +158,10 @@ export class Connection implements DocumentPeer {
     }
     switch (frame.type) {
       case 'sync-step1': {
-        let reply: Uint8Array;
-        try {
-          reply = writeSyncStep2Frame(doc.ydoc, frame.stateVector);
-        } catch {
-          return this.close(CloseCode.badRequest, 'malformed state vector');
-        }
-        // A step 1 of a few bytes asks for the whole document: charge the answer's size, or
-        // one socket repeating it could keep the relay busy encoding megabytes for nobody.
-        this.bucket.charge(Math.floor(reply.byteLength / STEP2_BYTES_PER_TOKEN));
-        // Encoded now, sent once everything it contains is durable: nothing reaches
-        // anyone before it is on disk.
-        doc.afterDurable((err) => {
-          if (!err) this.send(reply);
-        });
+        // Answered once this socket's earlier updates are admitted (applied, or refused and
+        // the socket closed): a device reads the answer as "the relay has what I sent".
+        const { stateVector } = frame;
+        doc.afterWriterSettled(this, () => this.answerStepOne(doc, stateVector));
         return;
       }
       case 'sync-update':
@@ -187,6 +177,25 @@ export class Connection implements DocumentPeer {
       case 'auth':
         return;
     }
+  }
+
+  /** Answer a sync step 1 with a step 2, sent once everything in it is durable. */
+  private answerStepOne(doc: LiveDocument, stateVector: Uint8Array): void {
+    if (this.closing || doc.state !== 'ready') return;
+    let reply: Uint8Array;
+    try {
+      reply = writeSyncStep2Frame(doc.ydoc, stateVector);
+    } catch {
+      return this.close(CloseCode.badRequest, 'malformed state vector');
+    }
+    // A step 1 of a few bytes asks for the whole document: charge the answer's size, or
+    // one socket repeating it could keep the relay busy encoding megabytes for nobody.
+    this.bucket.charge(Math.floor(reply.byteLength / STEP2_BYTES_PER_TOKEN));
+    // Encoded now, sent once everything it contains is durable: nothing reaches
+    // anyone before it is on disk.
+    doc.afterDurable((err) => {
+      if (!err) this.send(reply);
+    });
   }
 
   /** Presence: only this socket's own ids, stamped with the member id and name of its token. */

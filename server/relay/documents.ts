@@ -257,6 +257,7 @@ export class DocumentManager {
       this.opts.logger.warn('update-refused', { doc: doc.key, member: r.writer.memberId, code: r.code, reason: r.reason });
       r.writer.close(r.code, r.reason);
     }
+    doc.runSettledWriters();
     if (result.failure) {
       const { writer, error } = result.failure;
       writer?.close(CloseCode.badRequest, 'this change could not be applied');

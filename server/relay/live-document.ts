@@ -50,6 +50,8 @@ export class LiveDocument {
 
   /** Writers' updates received this turn and held ones, inspected before Yjs sees them. */
   private readonly admission: Admission<DocumentPeer>;
+  /** Step-1 answers waiting for their socket's earlier updates to be admitted. */
+  private writerWaiters: { peer: DocumentPeer; fn: () => void }[] = [];
   /** Updates applied this turn, not yet handed to the store. */
   pending: Uint8Array[] = [];
   pendingOrigin: Origin = null;
@@ -150,6 +152,27 @@ export class LiveDocument {
     return this.admission.admit(this.admission.singleWriter() ?? MIXED);
   }
 
+  /**
+   * Run `fn` once `peer` has no update waiting to be admitted (at once if it has none). A
+   * closed peer's callbacks are dropped.
+   */
+  afterWriterSettled(peer: DocumentPeer, fn: () => void): void {
+    if (!this.admission.waitingFrom(peer)) return fn();
+    this.writerWaiters.push({ peer, fn });
+  }
+
+  /** Run the callbacks of writers with nothing left to admit (after refused writers were closed). */
+  runSettledWriters(): void {
+    if (this.writerWaiters.length === 0) return;
+    const waiting = this.writerWaiters;
+    this.writerWaiters = [];
+    for (const w of waiting) {
+      if (w.peer.closed) continue;
+      if (this.admission.waitingFrom(w.peer)) this.writerWaiters.push(w);
+      else w.fn();
+    }
+  }
+
   /** Record that `peer` set presence id `id` (taking it over from another socket of the same member). */
   private ownPresence(id: number, peer: DocumentPeer): void {
     const previous = this.presenceOwners.get(id);
@@ -228,6 +251,7 @@ export class LiveDocument {
   /** Free memory: timers of awareness, observers of the Y.Doc. */
   destroy(): void {
     this.admission.clear();
+    this.writerWaiters = [];
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
     this.unloadTimer = null;
     if (this.heldTimer) clearTimeout(this.heldTimer);

@@ -146,6 +146,20 @@ describe('item 9: structs with missing dependencies', () => {
   });
 });
 
+describe('a device asking for confirmation while its update waits', () => {
+  it('gets no answer to its sync step 1 until the update is admitted (here: never, it is dropped)', async () => {
+    const s = await arena.socket('agenda');
+    const greeting = s.frames.length;
+    await arena.send(s, craftUpdate([{ client: 7777, clock: 3, structs: [{ parent: { root: 'notes' }, content: { kind: 'string', text: 'waits' } }] }]));
+    // Step 1 with an empty state vector: "tell me what I lack" — the device's confirmation request.
+    s.ws.send(Uint8Array.from([0, 0, 1, 0]));
+    const { framesBeforeClose, code } = await s.closed;
+    expect(code).toBe(CloseCode.retryLater);
+    const answers = s.frames.slice(greeting, framesBeforeClose).filter((f) => f[0] === 0 && f[1] === 1);
+    expect(answers).toEqual([]);
+  });
+});
+
 describe('item 15: one frame of a quarter of a million tiny items', () => {
   it('is refused as too large; the relay keeps serving', async () => {
     const structs: Struct[] = [{ parent: { root: 'notes' }, content: { kind: 'any', values: [0] } }];
