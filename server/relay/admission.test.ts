@@ -114,7 +114,7 @@ describe('Admission', () => {
     admission.queue(m, Y.encodeStateAsUpdate(d, sv2));
     const result = admission.admit(null);
     expect(result.rejections).toHaveLength(1);
-    expect(result.rejections[0].code).toBe(CloseCode.forbidden);
+    expect(result.rejections[0].code).toBe(CloseCode.changeRefused);
     expect(ydoc.getText('t').toString()).toBe('');
   });
 });

@@ -75,7 +75,7 @@ interface Queued<W> {
 const REFUSAL_CODES: Record<Extract<Verdict, { kind: 'refuse' }>['code'], number> = {
   malformed: CloseCode.badRequest,
   'too-large': CloseCode.tooLarge,
-  forbidden: CloseCode.forbidden
+  forbidden: CloseCode.changeRefused
 };
 
 /** Thrown when Yjs kept part of an update for later although inspection found it complete. */

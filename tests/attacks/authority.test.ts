@@ -43,11 +43,11 @@ describe('item 7: a decided outcome cannot be reversed', () => {
       (block(ben.doc, 'p').get('ballots') as Y.Map<unknown>).delete(admin.memberId);
       (block(ben.doc, 'p').get('lifecycle') as Y.Array<unknown>).delete(1, 1);
     });
-    await refusedWith(ben, CloseCode.forbidden);
+    await refusedWith(ben, CloseCode.changeRefused);
     // Nor may he replace the whole block with a fresh one.
     const again = await arena.member('vote', editor.token);
     again.doc.getMap('blocks').delete('p');
-    await refusedWith(again, CloseCode.forbidden);
+    await refusedWith(again, CloseCode.changeRefused);
 
     await arena.restart();
     const view = await arena.read('vote', (d) => readProposal(d, 'p').value!);
@@ -65,7 +65,7 @@ describe('item 7: a decided outcome cannot be reversed', () => {
     openProposal(ben.doc, 'p', {}, { memberId: arena.ws.editor.memberId });
     await waitFor(() => arena.read('vote', (d) => readProposal(d, 'p').value?.status === 'open'), { message: 'the proposal to reach the relay' });
     castBallot(ben.doc, 'p', { choice: 'object', reason: 'x' }, { memberId: arena.ws.admin.memberId });
-    await refusedWith(ben, CloseCode.forbidden);
+    await refusedWith(ben, CloseCode.changeRefused);
     expect(await arena.read('vote', (d) => readProposal(d, 'p').value!.ballots.size)).toBe(0);
   });
 
@@ -81,7 +81,7 @@ describe('item 7: a decided outcome cannot be reversed', () => {
       events.delete(0, 1);
       events.push([{ type: 'claim', member: editor.memberId, at: 1 }]);
     });
-    await refusedWith(ben, CloseCode.forbidden);
+    await refusedWith(ben, CloseCode.changeRefused);
     await arena.restart();
     expect(await arena.read('tasks', (d) => readTask(d, 't').value!.claimant)).toBe(admin.memberId);
   });
@@ -92,7 +92,7 @@ describe('item 13: privacy settings and the workspace name are the server’s', 
     const { admin, editor, workspaceId } = arena.ws;
     const ben = await arena.member('index', editor.token);
     ben.doc.getMap('settings').set('needsRetentionDays', 1_000_000_000);
-    await refusedWith(ben, CloseCode.forbidden);
+    await refusedWith(ben, CloseCode.changeRefused);
     const days = () => arena.read('index', (d) => d.getMap('settings').get('needsRetentionDays'));
     expect(await days()).toBeUndefined();
 

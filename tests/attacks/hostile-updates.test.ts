@@ -64,7 +64,7 @@ describe('item 3: racing a held-back directory write with a frame that releases 
     // Frame B: clock 0, touching only the catalogue. Both arrive in the same turn.
     const release = craftUpdate([{ client: 999, clock: 0, structs: [{ parent: { root: 'catalogue' }, parentSub: 'innocent', content: { kind: 'any', values: ['x'] } }] }]);
     await arena.send(s, held, release);
-    expect(await arena.closeCode(s)).toBe(CloseCode.forbidden);
+    expect(await arena.closeCode(s)).toBe(CloseCode.changeRefused);
     const check = async () => {
       const entry = await arena.read('index', (d) => (d.getMap('members').get(arena.ws.admin.memberId) as Y.Map<unknown>).toJSON());
       expect(entry.role).toBe('admin');
@@ -88,7 +88,7 @@ describe('item 4: a held-back delete aimed at what the server writes next', () =
       body: { invite: new URL(arena.ws.invites.editor).hash.slice(1), name: 'Newcomer' }
     });
     expect(joined.status).toBe(201);
-    expect([CloseCode.forbidden, CloseCode.retryLater]).toContain(await arena.closeCode(s));
+    expect([CloseCode.changeRefused, CloseCode.retryLater]).toContain(await arena.closeCode(s));
     const entry = await arena.read('index', (d) => (d.getMap('members').get(joined.body.memberId) as Y.Map<unknown> | undefined)?.toJSON());
     expect(entry).toMatchObject({ name: 'Newcomer', role: 'editor' });
     expect(await holdsPending('index')).toBe(false);

@@ -309,6 +309,21 @@ describe('local-first client with the real relay', () => {
     });
   });
 
+  it('a change the relay refuses stops only that document: the device keeps its copy, says why, and stays a member', async () => {
+    const { b, wb } = await twoMembers();
+    const replicator = b.replicate(wb);
+    await waitFor(() => replicator.status.get().state === 'live', { message: 'b to be live' });
+    // A modified client writing the member directory: refused as a change (4422), not as a connection.
+    replicator.index.doc.getMap('settings').set('needsRetentionDays', 1_000_000);
+    await waitFor(() => replicator.index.status.get().state === 'refused', { message: 'the change to be refused' });
+    const refusal = replicator.index.status.get().refused!;
+    expect(refusal.code).toBe(CloseCode.changeRefused);
+    expect(refusal.reason).toMatch(/refused a change made on this device.*It said: “the member directory and workspace settings are changed by the server only/);
+    expect(replicator.status.get().refused).toBeUndefined();
+    expect((await b.workspaces.get(wb.workspaceId))?.revoked).toBeUndefined();
+    expect(replicator.index.doc.getMap('settings').get('needsRetentionDays')).toBe(1_000_000);
+  });
+
   it('replicates every document of a workspace in the background, at most 3 at a time', async () => {
     const { a, wa, wb } = await twoMembers();
     // Device A writes ten documents and lists them in the index catalogue.

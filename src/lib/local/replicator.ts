@@ -123,8 +123,9 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
   };
 
   const refuse = (docId: string, refusal: Refusal): void => {
-    // 4401 anywhere, or any refusal of the index: the whole workspace is out of reach.
-    if (refusal.code === CloseCode.unauthorized || docId === INDEX_DOC_ID) {
+    // 4401 anywhere, or the index refused: the whole workspace is out of reach. A refused
+    // change (4422) is not: only that document stops syncing, and the device keeps its copy.
+    if (refusal.code === CloseCode.unauthorized || (docId === INDEX_DOC_ID && refusal.code !== CloseCode.changeRefused)) {
       if (refused) return;
       refused = refusal;
       queue.length = 0;

@@ -318,11 +318,11 @@ export function syncDocument(options: DocSyncOptions): DocSync {
   provider.on('connection-close', (event) => {
     probes = []; // unanswered probes died with the socket; their edits stay unsynced
     lastProbeAt = Number.NEGATIVE_INFINITY; // a new connection confirms at once
-    if (event && isPermanentRefusal(event.code)) handleRefusal(event.code);
+    if (event && isPermanentRefusal(event.code)) handleRefusal(event.code, event.reason);
     else if (state !== 'refused') setState('offline');
   });
 
-  const handleRefusal = (code: number): void => {
+  const handleRefusal = (code: number, serverReason = ''): void => {
     if (code === CloseCode.rateLimited) {
       // describeCloseCode promises "reconnecting shortly": one slow, growing retry, never a loop.
       const delay = Math.min((options.rateLimitRetryMs ?? 15_000) * 2 ** rateLimitedTimes++, 5 * 60_000);
@@ -335,7 +335,9 @@ export function syncDocument(options: DocSyncOptions): DocSync {
       return;
     }
     if (state === 'refused') return;
-    refused = { code, reason: describeCloseCode(code) };
+    // A refused change: the server's own words say which rule it broke.
+    const why = code === CloseCode.changeRefused && serverReason ? ` It said: “${serverReason}”.` : '';
+    refused = { code, reason: describeCloseCode(code) + why };
     provider.shouldConnect = false; // the stock provider does this too; be explicit
     setState('refused');
     try {
