@@ -67,3 +67,12 @@ export async function caretToEnd(page: Page): Promise<void> {
   await page.locator('.m-content').click();
   await page.keyboard.press('Control+End');
 }
+
+/**
+ * Put the caret at the end of the paragraph holding `text` (a click in the middle of the
+ * whole text can land on a block's controls, e.g. an agenda item's selects).
+ */
+export async function caretAtEndOf(page: Page, text: string): Promise<void> {
+  await page.locator('.m-content p', { hasText: text }).last().click();
+  await page.keyboard.press('End');
+}

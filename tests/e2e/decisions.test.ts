@@ -142,6 +142,7 @@ describe('decisions', () => {
 
     // Ana closes it and writes the statement; the outcome is frozen.
     await proposal(a).getByRole('button', { name: 'Close now and decide' }).click();
+    await a.getByRole('dialog').getByRole('button', { name: 'Close it now' }).click();
     await expect.poll(() => proposal(a).locator('.mp-headline').textContent(), { timeout: 10_000 }).toBe('Passed');
     await proposal(a).getByLabel('Outcome statement').fill('We buy the freezer from the co-op. Ben collects it on Saturday.');
     await proposal(a).getByLabel('Outcome statement').blur();
@@ -211,6 +212,7 @@ describe('decisions', () => {
     await block.getByRole('button', { name: 'Cast ballot' }).click();
     await block.getByText('Your ballot is cast.').waitFor();
     await block.getByRole('button', { name: 'Close now and decide' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Close it now' }).click();
     await expect.poll(() => block.locator('.mp-headline').textContent(), { timeout: 10_000 }).toBe('Chosen: Park');
     await block.locator('.mp-rounds').scrollIntoViewIfNeeded();
     expect(await block.locator('.mp-rounds tbody tr.mp-winner th').textContent()).toBe('Park');

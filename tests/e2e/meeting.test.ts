@@ -130,6 +130,7 @@ describe('meetings', () => {
     await shot(b, 'meeting-action-claimed-phone');
 
     await bar.getByRole('button', { name: 'End meeting' }).click();
+    await a.getByRole('dialog').getByRole('button', { name: 'End the meeting' }).click();
     await expect.poll(() => b.getByTestId('meeting-bar').textContent(), { timeout: 15_000 }).toContain('Meeting ended');
 
     // Minutes: who came (both devices were present), the decision item and Ben's claim.
