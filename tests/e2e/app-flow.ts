@@ -73,6 +73,10 @@ export async function caretToEnd(page: Page): Promise<void> {
  * whole text can land on a block's controls, e.g. an agenda item's selects).
  */
 export async function caretAtEndOf(page: Page, text: string): Promise<void> {
-  await page.locator('.m-content p', { hasText: text }).last().click();
+  const paragraph = page.locator('.m-content p', { hasText: text }).last();
+  await paragraph.scrollIntoViewIfNeeded();
+  // Click right of the text (the paragraph spans the page): the caret lands at its end.
+  const box = (await paragraph.boundingBox())!;
+  await paragraph.click({ position: { x: box.width - 4, y: box.height / 2 } });
   await page.keyboard.press('End');
 }
