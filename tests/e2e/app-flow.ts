@@ -46,7 +46,12 @@ export async function join(ctx: BrowserContext, invite: string, name: string): P
 
 /** Create a document of `kind` from the workspace page; returns its id (the page is now on it). */
 export async function newDocument(page: Page, kind: 'agenda' | 'proposal' | 'needs' | 'page'): Promise<string> {
-  await page.getByTestId(`new-${kind}`).click();
+  // An empty workspace shows the four kinds as big buttons; otherwise they are in "New document".
+  const direct = page.getByTestId(`new-${kind}`);
+  const menu = page.getByRole('button', { name: 'New document' });
+  await direct.or(menu).first().waitFor();
+  if (!(await direct.isVisible())) await menu.click();
+  await direct.click();
   await page.waitForURL(/\/d\/[A-Za-z0-9_-]+$/);
   await page.locator('.m-content').waitFor();
   return new URL(page.url()).pathname.split('/').pop()!;
