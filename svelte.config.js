@@ -12,6 +12,11 @@ const config = {
   kit: {
     adapter: adapter({ out: buildDir, precompress: true }),
     outDir,
+    // Root-relative asset paths (/_app/…): every route is the same client-rendered shell, so
+    // the service worker can serve one cached copy at any depth. Relative paths (the default)
+    // made the shell carry `./_app` or `../../../_app` from whichever page it was fetched at,
+    // and reloading a page at another depth offline loaded no script (a blank page).
+    paths: { relative: false },
     // A strict Content-Security-Policy: SvelteKit adds hashes/nonces for its own inline
     // bootstrap script, so no 'unsafe-inline' script is ever allowed. Document content can
     // never run script even if a hostile peer writes HTML-looking text into a document.

@@ -5,6 +5,10 @@ import { createSqliteMembershipStore } from './auth/sqlite.ts';
 import type { MutualConfig } from './config.ts';
 import { openDatabase } from './database.ts';
 import { createApi } from './http/api.ts';
+import type { CreationPolicy } from './http/context.ts';
+import { createRateLimits, type RateBudgets } from './http/rate-limits.ts';
+import type { MembershipStore } from './auth/types.ts';
+import type { AdmissionLimits } from './relay/admission.ts';
 import { createHistoryApi } from './http/history-api.ts';
 import { History } from './history/recorder.ts';
 import { createVersionStore } from './history/store.ts';
@@ -43,6 +47,8 @@ export interface Mutual {
   readonly history: History;
   /** Purge of needs boards' contact details after the retention period (issue 10). */
   readonly retention: Retention;
+  /** Who may create workspaces (and the code, in mode 'code'). */
+  readonly creation: CreationPolicy;
 }
 
 /** Replaceable parts, for tests and future deployments (PostgreSQL store, Redis broadcast). */
@@ -53,6 +59,27 @@ export interface MutualParts {
   broadcast?: Broadcast;
   /** The clock of the retention rule; tests move it forward. Default Date.now. */
   now?: () => number;
+  /** HTTP rate budgets (default DEFAULT_RATE_BUDGETS). */
+  rateBudgets?: RateBudgets;
+  /** Bounds on writers' updates (default DEFAULT_ADMISSION_LIMITS; tests shorten the hold time). */
+  admission?: Partial<AdmissionLimits>;
+}
+
+/** The workspace creation policy; with mode 'code' and no configured code, one is made once and kept in the database. */
+function creationPolicy(config: MutualConfig, memberships: MembershipStore): CreationPolicy {
+  let code: Promise<string> | null = null;
+  return {
+    mode: config.workspaceCreation,
+    code: () => (code ??= config.workspaceCreationCode ? Promise.resolve(config.workspaceCreationCode) : memberships.serverSecret('workspace-creation-code', newCreationCode))
+  };
+}
+
+/** A creation code people can read out and type: 12 letters and digits without look-alikes, in groups of 4. */
+function newCreationCode(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  const chars = [...bytes].map((b) => alphabet[b % alphabet.length]);
+  return [chars.slice(0, 4), chars.slice(4, 8), chars.slice(8)].map((g) => g.join('')).join('-');
 }
 
 /** Build a Mutual server from its configuration. */
@@ -66,7 +93,8 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   const db = openDatabase(config.store === 'memory' ? ':memory:' : config.dataDir);
   const built = pgParts ? pgParts.store : config.store === 'memory' ? createMemoryStore() : createSqliteStore(db);
   const store = parts.store ? parts.store(built) : built;
-  const auth = createAuth(pgParts ? pgParts.memberships : createSqliteMembershipStore(db));
+  const memberships = pgParts ? pgParts.memberships : createSqliteMembershipStore(db);
+  const auth = createAuth(memberships, { limits: { maxMembers: config.maxMembers } });
   const broadcast = parts.broadcast ?? (config.fanout === 'redis' ? await createRedisBroadcast({ url: config.redisUrl, logger }) : undefined);
   // The directory is created right after the relay; the hook only runs on later loads.
   let directory: MemberDirectory | null = null;
@@ -78,6 +106,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   let deadlines: DeadlineRule | null = null;
   const relay = createRelay({
     config,
+    admission: parts.admission,
     store,
     auth,
     logger,
@@ -118,10 +147,12 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
       }
     }
   });
-  const api = createApi({ auth, directory, logger, publicOrigin: config.publicOrigin });
+  const creation = creationPolicy(config, memberships);
+  const limits = createRateLimits(parts.rateBudgets);
+  const api = createApi({ auth, directory, logger, publicOrigin: config.publicOrigin, creation, limits, trustProxy: config.trustProxy });
   const versionStore = createVersionStore(db);
   history = new History(versionStore, relay.documents, logger, parts.now);
-  const historyApi = createHistoryApi({ auth, history, store: versionStore, logger });
+  const historyApi = createHistoryApi({ auth, history, store: versionStore, logger, saveLimit: limits.saveVersion, trustProxy: config.trustProxy });
   let closing: Promise<void> | null = null;
 
   return {
@@ -131,6 +162,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     retention,
     history,
     documents: relay.documents,
+    creation,
     handleHttp: (req, res) => historyApi(req, res) || api(req, res),
     handleUpgrade: (req, socket, head) => relay.handleUpgrade(req, socket, head),
     close() {

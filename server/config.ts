@@ -31,6 +31,20 @@ export interface MutualConfig {
   messageBurst: number;
   /** How often the relay looks for open proposals past their deadline in loaded documents, ms (0: only on load). */
   deadlineSweepMs: number;
+  /**
+   * Who may create workspaces (WORKSPACE_CREATION): 'open' (anyone who reaches the server),
+   * 'code' (whoever knows the creation code; the default) or 'closed' (nobody, e.g. a
+   * server kept for one group).
+   */
+  workspaceCreation: 'open' | 'code' | 'closed';
+  /** The creation code (WORKSPACE_CREATION_CODE); empty: generated once, kept in the database, printed at start. */
+  workspaceCreationCode: string;
+  /** Behind a reverse proxy that appends the client's address to X-Forwarded-For (TRUST_PROXY=1). */
+  trustProxy: boolean;
+  /** Active members one workspace may have (MAX_MEMBERS). */
+  maxMembers: number;
+  /** Largest stored size of one document, bytes (MAX_DOCUMENT_BYTES); changes past it are refused. */
+  maxDocumentBytes: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -56,6 +70,10 @@ export function loadConfig(env: Record<string, string | undefined>): MutualConfi
   if (fanout === 'redis' && !redisUrl) throw new Error('FANOUT=redis needs REDIS_URL, e.g. redis://localhost:6379');
   // Several instances over one store only see each other's edits through the fan-out.
   if (fanout === 'redis' && store !== 'postgres') throw new Error('FANOUT=redis needs a shared store: set STORE=postgres');
+  const workspaceCreation = (env.WORKSPACE_CREATION || 'code') as MutualConfig['workspaceCreation'];
+  if (!['open', 'code', 'closed'].includes(workspaceCreation)) throw new Error(`WORKSPACE_CREATION must be open, code or closed; got "${workspaceCreation}"`);
+  const workspaceCreationCode = env.WORKSPACE_CREATION_CODE ?? '';
+  if (workspaceCreationCode && workspaceCreationCode.length < 8) throw new Error('WORKSPACE_CREATION_CODE must be at least 8 characters long');
   return {
     port: int(env.PORT, 3000, 'PORT'),
     host: env.HOST || '0.0.0.0',
@@ -71,6 +89,11 @@ export function loadConfig(env: Record<string, string | undefined>): MutualConfi
     redisUrl,
     messagesPerSecond: int(env.RATE_LIMIT_PER_SECOND, Limits.messagesPerSecond, 'RATE_LIMIT_PER_SECOND'),
     messageBurst: int(env.RATE_LIMIT_BURST, Limits.messageBurst, 'RATE_LIMIT_BURST'),
-    deadlineSweepMs: int(env.DEADLINE_SWEEP_MS, 30_000, 'DEADLINE_SWEEP_MS')
+    deadlineSweepMs: int(env.DEADLINE_SWEEP_MS, 30_000, 'DEADLINE_SWEEP_MS'),
+    workspaceCreation,
+    workspaceCreationCode,
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    maxMembers: int(env.MAX_MEMBERS, 500, 'MAX_MEMBERS'),
+    maxDocumentBytes: int(env.MAX_DOCUMENT_BYTES, 64 * 1024 * 1024, 'MAX_DOCUMENT_BYTES')
   };
 }

@@ -13,7 +13,8 @@ export function mutualDevServer(): Plugin {
       if (!server.httpServer || process.env.VITEST) return;
       const { createMutual } = await import('./app.ts');
       const { loadConfig } = await import('./config.ts');
-      const mutual = await createMutual(loadConfig(process.env));
+      // `npm run dev` is a developer's own machine: anyone may create workspaces unless told otherwise.
+      const mutual = await createMutual(loadConfig({ WORKSPACE_CREATION: 'open', ...process.env }));
       server.middlewares.use((req, res, next) => {
         if (!mutual.handleHttp(req, res)) next();
       });

@@ -26,6 +26,7 @@ async function main() {
   });
   server.listen(config.port, config.host, () => {
     logger.info('listening', { url: `http://${config.host}:${config.port}`, dataDir: config.store === 'sqlite' ? config.dataDir : 'memory' });
+    void announceCreationPolicy(mutual);
   });
 
   let stopping = false;
@@ -48,6 +49,18 @@ async function main() {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   // Input never crashes the process, but a bug might: log it rather than die silently.
   process.on('unhandledRejection', (err) => logger.error('unhandled-rejection', { error: errorMessage(err) }));
+}
+
+/**
+ * Tell the person who runs the server how workspaces get created here. The code goes to the
+ * terminal (stderr), not into the JSON logs a log collector keeps.
+ */
+async function announceCreationPolicy(mutual: Awaited<ReturnType<typeof createMutual>>): Promise<void> {
+  const { mode } = mutual.creation;
+  if (mode === 'open') return console.error('Anyone who can reach this server may create workspaces (WORKSPACE_CREATION=open).');
+  if (mode === 'closed') return console.error('Creating workspaces is switched off (WORKSPACE_CREATION=closed).');
+  const code = await mutual.creation.code();
+  console.error(`To create a workspace on this server, people need this code: ${code}\n(Set WORKSPACE_CREATION=open to let anyone create workspaces, e.g. on a laptop demo.)`);
 }
 
 main().catch((err) => {

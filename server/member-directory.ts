@@ -36,11 +36,9 @@ export class MemberDirectory {
       setIfChanged(entry, 'coordinator', member.coordinator);
       setIfChanged(entry, 'joinedAt', member.joinedAt);
       setIfChanged(entry, 'publicKey', member.publicKey);
-      // Keep every key the member ever registered (one per device; a new one after a lost key):
-      // ballots signed with an earlier key must keep verifying (docs/security.md).
-      const history = entry.get('publicKeys');
-      const keys = Array.isArray(history) ? history.filter((k): k is string => typeof k === 'string') : [];
-      if (member.publicKey && !keys.includes(member.publicKey)) entry.set('publicKeys', [...keys, member.publicKey]);
+      // The key history comes from the database, whole: ballots signed with any of these keys
+      // verify (docs/security.md). Whatever else the document held is replaced.
+      if (!sameKeys(entry.get('publicKeys'), member.publicKeys)) entry.set('publicKeys', [...member.publicKeys]);
       setIfChanged(entry, 'revoked', member.revoked);
     });
   }
@@ -55,7 +53,15 @@ export class MemberDirectory {
       const map = ydoc.getMap<Y.Map<unknown>>(IndexKeys.members);
       return members.filter((m) => {
         const entry = map.get(m.memberId);
-        return !(entry instanceof Y.Map) || entry.get('name') !== m.name || entry.get('role') !== m.role || entry.get('coordinator') !== m.coordinator || entry.get('publicKey') !== m.publicKey || entry.get('revoked') !== m.revoked;
+        return (
+          !(entry instanceof Y.Map) ||
+          entry.get('name') !== m.name ||
+          entry.get('role') !== m.role ||
+          entry.get('coordinator') !== m.coordinator ||
+          entry.get('publicKey') !== m.publicKey ||
+          !sameKeys(entry.get('publicKeys'), m.publicKeys) ||
+          entry.get('revoked') !== m.revoked
+        );
       });
     });
     for (const m of needed) await this.upsert(workspaceId, m);
@@ -71,10 +77,25 @@ export class MemberDirectory {
 
   /** Record the workspace's name in the index's settings map. */
   setWorkspaceName(workspaceId: string, name: string): Promise<void> {
+    return this.setSettings(workspaceId, { name });
+  }
+
+  /** Write workspace settings (validated by the caller) into the index's server-written settings map. */
+  setSettings(workspaceId: string, patch: object): Promise<void> {
     return this.documents.change(workspaceId, INDEX_DOC_ID, (ydoc) => {
-      setIfChanged(ydoc.getMap(IndexKeys.settings), 'name', name);
+      const settings = ydoc.getMap(IndexKeys.settings);
+      for (const [key, value] of Object.entries(patch)) {
+        if (value === undefined) continue;
+        if (Array.isArray(value)) settings.set(key, [...value]);
+        else setIfChanged(settings, key, value);
+      }
     });
   }
+}
+
+/** Whether a stored key list is exactly `keys`. */
+function sameKeys(stored: unknown, keys: readonly string[]): boolean {
+  return Array.isArray(stored) && stored.length === keys.length && stored.every((k, i) => k === keys[i]);
 }
 
 /** Avoid writing (and growing the document) when nothing changed. */

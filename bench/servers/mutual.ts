@@ -9,7 +9,8 @@ import { createMutual } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { announce, exitOnSignal, handleBenchRoute } from './common.ts';
 
-const config = loadConfig(process.env);
+// The bench runs on loopback with workspaces made by the load generator: creation is open.
+const config = loadConfig({ WORKSPACE_CREATION: 'open', ...process.env });
 const mutual = await createMutual(config);
 const server = http.createServer((req, res) => {
   if (req.url === '/bench/stats') {

@@ -27,8 +27,20 @@ export interface MemberInfo {
   coordinator: boolean;
   joinedAt: number;
   publicKey: string | null;
+  /** Every signing key the member ever registered, oldest first (the key history). */
+  publicKeys: string[];
   revoked: boolean;
 }
+
+/** Bounds of the membership rules (docs/security.md). */
+export interface AuthLimits {
+  /** Active members a workspace may have; joining past it is refused. */
+  maxMembers: number;
+  /** Signing keys one member may register (one per device, a new one after a lost key). */
+  maxKeysPerMember: number;
+}
+
+export const DEFAULT_AUTH_LIMITS: Readonly<AuthLimits> = Object.freeze({ maxMembers: 500, maxKeysPerMember: 16 });
 
 /** Workspaces, members, invites and tokens: the rules over a {@link MembershipStore}. */
 export interface Auth {
@@ -42,12 +54,14 @@ export interface Auth {
    */
   previewInvite(workspaceId: string, invite: string): Promise<{ workspaceName: string; role: 'editor' | 'viewer'; invitedBy: string[] }>;
   rotateInvites(workspaceId: string): Promise<InviteSecrets>;
+  renameWorkspace(workspaceId: string, name: string): Promise<void>;
   /** The member behind `token`, or null if it is unknown or revoked. Never throws for bad input. */
   authenticate(token: string | null | undefined): Promise<AuthenticatedMember | null>;
   workspaceName(workspaceId: string): Promise<string | null>;
   listMembers(workspaceId: string): Promise<MemberInfo[]>;
   getMember(workspaceId: string, memberId: string): Promise<MemberInfo | null>;
   updateMember(workspaceId: string, memberId: string, patch: MemberPatch): Promise<MemberInfo>;
+  /** Remove a member; the invite links change too, so the removed member cannot simply join again. */
   revokeMember(workspaceId: string, memberId: string): Promise<void>;
   /** Subscribe to revocations and role changes; returns an unsubscribe function. */
   onMemberEvent(listener: (event: MemberEvent) => void): () => void;
@@ -63,13 +77,15 @@ export function mayWrite(member: Pick<AuthenticatedMember, 'role'>): boolean {
   return canWrite(member.role);
 }
 
-/** Public view of a stored member. */
-export function memberInfo(m: MemberRecord): MemberInfo {
-  return { memberId: m.id, name: m.name, role: m.role, coordinator: m.coordinator, joinedAt: m.joinedAt, publicKey: m.publicKey, revoked: m.revokedAt !== null };
+/** Public view of a stored member, with their key history. */
+export function memberInfo(m: MemberRecord, keys: readonly string[] = m.publicKey ? [m.publicKey] : []): MemberInfo {
+  return { memberId: m.id, name: m.name, role: m.role, coordinator: m.coordinator, joinedAt: m.joinedAt, publicKey: m.publicKey, publicKeys: [...keys], revoked: m.revokedAt !== null };
 }
 
 /** Create the auth service over a membership store. */
-export function createAuth(store: MembershipStore, now: () => number = Date.now): Auth {
+export function createAuth(store: MembershipStore, options: { now?: () => number; limits?: Partial<AuthLimits> } = {}): Auth {
+  const now = options.now ?? Date.now;
+  const limits = { ...DEFAULT_AUTH_LIMITS, ...options.limits };
   const listeners = new Set<(event: MemberEvent) => void>();
   const emit = (event: MemberEvent) => {
     for (const l of listeners) {
@@ -96,6 +112,25 @@ export function createAuth(store: MembershipStore, now: () => number = Date.now)
     const m = await store.getMember(workspaceId, memberId);
     if (!m || m.revokedAt !== null) throw new AuthError('not-found', 'There is no such member in this workspace.');
     return m;
+  };
+  /** Member id → key history, oldest first. */
+  const keysByMember = async (workspaceId: string) => {
+    const map = new Map<string, string[]>();
+    for (const k of await store.listMemberKeys(workspaceId)) {
+      const list = map.get(k.memberId) ?? [];
+      list.push(k.publicKey);
+      map.set(k.memberId, list);
+    }
+    return map;
+  };
+  const withKeys = async (workspaceId: string, members: MemberRecord[]) => {
+    const keys = await keysByMember(workspaceId);
+    return members.map((m) => memberInfo(m, keys.get(m.id) ?? []));
+  };
+  const newInvites = async (workspaceId: string): Promise<InviteSecrets> => {
+    const invites = { editor: newSecret(), viewer: newSecret() };
+    await store.setInviteHashes(workspaceId, hashSecret(invites.editor), hashSecret(invites.viewer));
+    return invites;
   };
   const otherActiveAdmins = async (workspaceId: string, memberId: string) =>
     (await store.listMembers(workspaceId)).filter((m) => m.role === 'admin' && m.revokedAt === null && m.id !== memberId).length;
@@ -127,10 +162,12 @@ export function createAuth(store: MembershipStore, now: () => number = Date.now)
 
     async join(workspaceId, invite, name) {
       const { role } = await inviteRole(workspaceId, invite);
+      const active = (await store.listMembers(workspaceId)).filter((m) => m.revokedAt === null).length;
+      if (active >= limits.maxMembers) throw new AuthError('conflict', `This workspace is full: it has ${limits.maxMembers} members. Ask an admin to make room.`);
       const token = newSecret();
       const member = newMember(workspaceId, name, role, token);
       await store.addMember(member);
-      return { member: memberInfo(member), token };
+      return { member: memberInfo(member, []), token };
     },
 
     async previewInvite(workspaceId, invite) {
@@ -139,10 +176,10 @@ export function createAuth(store: MembershipStore, now: () => number = Date.now)
       return { workspaceName: ws.name, role, invitedBy };
     },
 
-    async rotateInvites(workspaceId) {
-      const invites = { editor: newSecret(), viewer: newSecret() };
-      await store.setInviteHashes(workspaceId, hashSecret(invites.editor), hashSecret(invites.viewer));
-      return invites;
+    rotateInvites: newInvites,
+
+    async renameWorkspace(workspaceId, name) {
+      await store.renameWorkspace(workspaceId, name);
     },
 
     async authenticate(token) {
@@ -158,12 +195,12 @@ export function createAuth(store: MembershipStore, now: () => number = Date.now)
     },
 
     async listMembers(workspaceId) {
-      return (await store.listMembers(workspaceId)).map(memberInfo);
+      return withKeys(workspaceId, await store.listMembers(workspaceId));
     },
 
     async getMember(workspaceId, memberId) {
       const m = await store.getMember(workspaceId, memberId);
-      return m ? memberInfo(m) : null;
+      return m ? (await withKeys(workspaceId, [m]))[0] : null;
     },
 
     async updateMember(workspaceId, memberId, patch) {
@@ -171,12 +208,20 @@ export function createAuth(store: MembershipStore, now: () => number = Date.now)
       if (before.role === 'admin' && patch.role !== undefined && patch.role !== 'admin' && (await otherActiveAdmins(workspaceId, memberId)) === 0) {
         throw new AuthError('conflict', 'A workspace needs at least one admin: make someone else admin first.');
       }
+      const key = patch.publicKey;
+      if (typeof key === 'string') {
+        const history = (await keysByMember(workspaceId)).get(memberId) ?? [];
+        if (!history.includes(key) && history.length >= limits.maxKeysPerMember) {
+          throw new AuthError('conflict', `This member has already registered ${limits.maxKeysPerMember} signing keys, the most one member may have.`);
+        }
+        await store.addMemberKey(workspaceId, memberId, key, now());
+      }
       const after = await store.updateMember(workspaceId, memberId, patch);
       if (!after) throw new AuthError('not-found', 'There is no such member in this workspace.');
       if (after.role !== before.role || after.coordinator !== before.coordinator) {
         emit({ type: 'updated', workspaceId, memberId, role: after.role, coordinator: after.coordinator });
       }
-      return memberInfo(after);
+      return (await withKeys(workspaceId, [after]))[0];
     },
 
     async revokeMember(workspaceId, memberId) {
@@ -185,6 +230,8 @@ export function createAuth(store: MembershipStore, now: () => number = Date.now)
         throw new AuthError('conflict', 'A workspace needs at least one admin: this is the last one.');
       }
       if (!(await store.revokeMember(workspaceId, memberId, now()))) throw new AuthError('not-found', 'There is no such member in this workspace.');
+      // The removed member still knows the invite links: replace them, or they could walk back in.
+      await newInvites(workspaceId);
       emit({ type: 'revoked', workspaceId, memberId });
     },
 

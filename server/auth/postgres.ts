@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import { isRole } from '#shared/protocol';
-import type { MemberPatch, MemberRecord, MembershipStore, WorkspaceRecord } from './types.ts';
+import type { MemberKeyRecord, MemberPatch, MemberRecord, MembershipStore, WorkspaceRecord } from './types.ts';
 
 interface MemberRow {
   id: string;
@@ -114,6 +114,24 @@ export function createPostgresMembershipStore(pool: pg.Pool): MembershipStore {
     async revokeMember(workspaceId, memberId, at) {
       const res = await pool.query('UPDATE members SET revoked_at = $1 WHERE workspace_id = $2 AND id = $3 AND revoked_at IS NULL', [at, workspaceId, memberId]);
       return res.rowCount === 1;
+    },
+    async renameWorkspace(workspaceId, name) {
+      await pool.query('UPDATE workspaces SET name = $1 WHERE id = $2', [name, workspaceId]);
+    },
+    async addMemberKey(workspaceId, memberId, publicKey, at) {
+      await pool.query('INSERT INTO member_keys (workspace_id, member_id, public_key, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [workspaceId, memberId, publicKey, at]);
+    },
+    async listMemberKeys(workspaceId): Promise<MemberKeyRecord[]> {
+      const res = await pool.query<{ member_id: string; public_key: string; added_at: string }>(
+        'SELECT member_id, public_key, added_at FROM member_keys WHERE workspace_id = $1 ORDER BY added_at, position',
+        [workspaceId]
+      );
+      return res.rows.map((r) => ({ memberId: r.member_id, publicKey: r.public_key, addedAt: Number(r.added_at) }));
+    },
+    async serverSecret(name, create) {
+      await pool.query('INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [name, create()]);
+      const res = await pool.query<{ value: string }>('SELECT value FROM server_secrets WHERE name = $1', [name]);
+      return res.rows[0].value;
     }
   };
 }

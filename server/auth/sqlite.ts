@@ -1,6 +1,6 @@
 import type { SqliteDatabase } from '../database.ts';
 import { isRole } from '#shared/protocol';
-import type { MemberPatch, MemberRecord, MembershipStore, WorkspaceRecord } from './types.ts';
+import type { MemberKeyRecord, MemberPatch, MemberRecord, MembershipStore, WorkspaceRecord } from './types.ts';
 
 /** Create the membership tables if they do not exist (idempotent). */
 export function migrateMembershipTables(db: SqliteDatabase): void {
@@ -24,6 +24,21 @@ export function migrateMembershipTables(db: SqliteDatabase): void {
       revoked_at INTEGER,
       PRIMARY KEY (workspace_id, id)
     );
+    CREATE TABLE IF NOT EXISTS member_keys (
+      workspace_id TEXT NOT NULL,
+      member_id TEXT NOT NULL,
+      public_key TEXT NOT NULL,
+      added_at INTEGER NOT NULL,
+      PRIMARY KEY (workspace_id, member_id, public_key),
+      FOREIGN KEY (workspace_id, member_id) REFERENCES members(workspace_id, id) ON DELETE CASCADE
+    );
+    CREATE TABLE IF NOT EXISTS server_secrets (
+      name TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    );
+    -- Key history starts with each member's current key (databases from before it existed).
+    INSERT OR IGNORE INTO member_keys (workspace_id, member_id, public_key, added_at)
+      SELECT workspace_id, id, public_key, joined_at FROM members WHERE public_key IS NOT NULL;
   `);
 }
 
@@ -80,6 +95,14 @@ export function createSqliteMembershipStore(db: SqliteDatabase): MembershipStore
     'UPDATE members SET name = @name, role = @role, coordinator = @coordinator, public_key = @publicKey WHERE workspace_id = @workspaceId AND id = @id'
   );
 
+  const renameWs = db.prepare('UPDATE workspaces SET name = ? WHERE id = ?');
+  const insertKey = db.prepare('INSERT OR IGNORE INTO member_keys (workspace_id, member_id, public_key, added_at) VALUES (?, ?, ?, ?)');
+  const selectKeys = db.prepare<[string], { member_id: string; public_key: string; added_at: number }>(
+    'SELECT member_id, public_key, added_at FROM member_keys WHERE workspace_id = ? ORDER BY added_at, rowid'
+  );
+  const insertSecret = db.prepare('INSERT OR IGNORE INTO server_secrets (name, value) VALUES (?, ?)');
+  const selectSecret = db.prepare<[string], { value: string }>('SELECT value FROM server_secrets WHERE name = ?');
+
   const memberParams = (m: MemberRecord) => ({ ...m, coordinator: m.coordinator ? 1 : 0 });
   const create = db.transaction((w: WorkspaceRecord, m: MemberRecord) => {
     insertWorkspace.run(w);
@@ -122,6 +145,19 @@ export function createSqliteMembershipStore(db: SqliteDatabase): MembershipStore
     },
     async revokeMember(workspaceId, memberId, at) {
       return revoke.run(at, workspaceId, memberId).changes === 1;
+    },
+    async renameWorkspace(workspaceId, name) {
+      renameWs.run(name, workspaceId);
+    },
+    async addMemberKey(workspaceId, memberId, publicKey, at) {
+      insertKey.run(workspaceId, memberId, publicKey, at);
+    },
+    async listMemberKeys(workspaceId): Promise<MemberKeyRecord[]> {
+      return selectKeys.all(workspaceId).map((r) => ({ memberId: r.member_id, publicKey: r.public_key, addedAt: r.added_at }));
+    },
+    async serverSecret(name, create) {
+      insertSecret.run(name, create());
+      return selectSecret.get(name)!.value;
     }
   };
 }

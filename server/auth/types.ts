@@ -47,6 +47,21 @@ export interface MembershipStore {
   updateMember(workspaceId: string, memberId: string, patch: MemberPatch): Promise<MemberRecord | null>;
   /** Mark revoked; returns false when no such active member. */
   revokeMember(workspaceId: string, memberId: string, at: number): Promise<boolean>;
+  /** Change a workspace's name. */
+  renameWorkspace(workspaceId: string, name: string): Promise<void>;
+  /** Record a signing key in a member's key history (nothing happens if it is already there). */
+  addMemberKey(workspaceId: string, memberId: string, publicKey: string, at: number): Promise<void>;
+  /** Every member's key history, oldest key first. */
+  listMemberKeys(workspaceId: string): Promise<MemberKeyRecord[]>;
+  /** A server-wide secret by name, created with `create()` the first time (atomically, once for every instance). */
+  serverSecret(name: string, create: () => string): Promise<string>;
+}
+
+/** One signing key a member registered. Kept forever: ballots signed with it keep verifying. */
+export interface MemberKeyRecord {
+  memberId: string;
+  publicKey: string;
+  addedAt: number;
 }
 
 /** The member behind a valid token. */

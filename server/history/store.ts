@@ -35,8 +35,13 @@ interface Row {
   size: number;
 }
 
-/** Automatic versions kept per document; older ones are dropped (named and event versions never are). */
+/** Automatic versions kept per document; older ones are dropped. */
 export const MAX_AUTO_VERSIONS = 300;
+/**
+ * Versions kept per document and author for every other reason (named, before a restore, at
+ * an event): past it the author's oldest is dropped, so one member cannot fill the disk.
+ */
+export const MAX_VERSIONS_PER_AUTHOR = 100;
 
 /** Versions of documents, in the server's SQLite database (handle borrowed). */
 export interface VersionStore {
@@ -73,9 +78,13 @@ export function createVersionStore(db: SqliteDatabase): VersionStore {
   const prune = db.prepare(
     `DELETE FROM doc_versions WHERE id IN (SELECT id FROM doc_versions WHERE workspace_id = ? AND doc_id = ? AND reason = 'auto' ORDER BY created_at DESC, id LIMIT -1 OFFSET ?)`
   );
+  const pruneByAuthor = db.prepare(
+    `DELETE FROM doc_versions WHERE id IN (SELECT id FROM doc_versions WHERE workspace_id = ? AND doc_id = ? AND reason != 'auto' AND actor IS ? ORDER BY created_at DESC, id LIMIT -1 OFFSET ?)`
+  );
   const addTx = db.transaction((v: StoredVersion) => {
     insert.run({ id: v.id, workspaceId: v.workspaceId, docId: v.docId, createdAt: v.createdAt, reason: v.reason, name: v.name, actor: v.actor, state: v.state });
     if (v.reason === 'auto') prune.run(v.workspaceId, v.docId, MAX_AUTO_VERSIONS);
+    else pruneByAuthor.run(v.workspaceId, v.docId, v.actor, MAX_VERSIONS_PER_AUTHOR);
   });
   return {
     add: (v) => addTx(v),

@@ -6,6 +6,7 @@ import type { AuthenticatedMember } from '../auth/types.ts';
 import { History, VersionError } from '../history/recorder.ts';
 import type { VersionStore } from '../history/store.ts';
 import { errorMessage, type Logger } from '../log.ts';
+import { clientAddress, type RateLimiter } from './rate-limits.ts';
 import { HttpError, readJsonObject, sendError, sendJson } from './respond.ts';
 import { onlyFields, requireId } from './validate.ts';
 
@@ -15,6 +16,9 @@ export interface HistoryApiOptions {
   history: History;
   store: VersionStore;
   logger: Logger;
+  /** Budget of versions saved per client address. */
+  saveLimit: RateLimiter;
+  trustProxy: boolean;
 }
 
 // base64 grows bytes by 4/3; leave room for the other fields.
@@ -27,7 +31,7 @@ const BODY_LIMIT = Math.ceil((MAX_VERSION_BYTES * 4) / 3) + 4096;
  *   POST /api/workspaces/:id/docs/:docId/versions             editors and admins
  * Returns false for any other path, so the main API answers it.
  */
-export function createHistoryApi({ auth, history, store, logger }: HistoryApiOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createHistoryApi({ auth, history, store, logger, saveLimit, trustProxy }: HistoryApiOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const caller = async (req: IncomingMessage, workspaceId: string, docId: string): Promise<AuthenticatedMember> => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     const member = match ? await auth.authenticate(match[1]) : null;
@@ -45,6 +49,7 @@ export function createHistoryApi({ auth, history, store, logger }: HistoryApiOpt
       if (req.method === 'GET' || req.method === 'HEAD') return sendJson(res, 200, { versions: store.list(workspaceId, docId) });
       if (req.method !== 'POST') throw new HttpError(405, 'Use GET or POST for this address.', { allow: 'GET, POST' });
       if (member.role === 'viewer') throw new HttpError(403, 'Viewers can read the history but not save versions.');
+      saveLimit.take(clientAddress(req, trustProxy));
       const body = await readJsonObject(req, BODY_LIMIT);
       onlyFields(body, ['reason', 'name', 'update']);
       const reason = body.reason ?? 'named';

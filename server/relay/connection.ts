@@ -2,11 +2,11 @@ import type WebSocket from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode, Limits } from '#shared/protocol';
 import { mayWrite } from '../auth/auth.ts';
-import { hasServerOnlyParts, touchesServerOnlyParts } from './guard.ts';
 import type { AuthenticatedMember } from '../auth/types.ts';
 import type { Logger } from '../log.ts';
 import type { DocumentPeer, LiveDocument } from './live-document.ts';
-import { checkAwarenessUpdate, MalformedFrameError, readClientFrame, writeAwarenessFrame, writeSyncStep1Frame, writeSyncStep2Frame } from './messages.ts';
+import { MalformedFrameError, readClientFrame, writeAwarenessFrame, writeSyncStep1Frame, writeSyncStep2Frame } from './messages.ts';
+import { filterPresence, readPresenceUpdate, writePresenceUpdate } from './presence.ts';
 import { TokenBucket } from './rate-limit.ts';
 
 /** Frames a socket may send before its document is ready (the client's step 1 and presence). */
@@ -14,11 +14,10 @@ const MAX_EARLY_FRAMES = 64;
 /** A peer this far behind on reading is dropped rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 /**
- * Presence entries one socket may set (a client normally sets one: its own). Echoes of
- * states the relay already has and removals do not count: the stock client forwards every
- * presence change it sees, so one of its messages may carry everyone in the document.
+ * Presence ids one socket may set (a client sets one: its own). Echoes of other people's
+ * states are dropped, not counted: the stock client forwards every presence change it sees.
  */
-const MAX_AWARENESS_CLIENTS = 32;
+const MAX_PRESENCE_IDS_PER_SOCKET = 4;
 const SEND_OPTIONS = Object.freeze({ binary: true, compress: false });
 /** A sync step 2 answer costs one extra rate-limit token per this many bytes (a 1 MiB document: 64). */
 const STEP2_BYTES_PER_TOKEN = 16 * 1024;
@@ -48,8 +47,6 @@ export class Connection implements DocumentPeer {
   private readonly openedAt = Date.now();
   /** Set when we close, so the log says why. */
   private closeReason: { code: number; reason: string } | null = null;
-  /** The document has parts only the server writes (the index's member directory). */
-  private readonly serverOnlyParts: boolean;
 
   constructor(
     readonly ws: WebSocket,
@@ -59,7 +56,6 @@ export class Connection implements DocumentPeer {
     private readonly onClosed: (conn: Connection) => void
   ) {
     this.bucket = new TokenBucket(rate.perSecond, rate.burst);
-    this.serverOnlyParts = hasServerOnlyParts(target.docId);
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     ws.on('close', (code, reason) => this.onClose(code, reason.toString()));
     ws.on('pong', () => (this.alive = true));
@@ -70,6 +66,16 @@ export class Connection implements DocumentPeer {
   /** True once the socket is closed or a close was requested. */
   get closing(): boolean {
     return this.state === 'closed' || this.closeReason !== null;
+  }
+
+  /** {@link DocumentPeer.closed}. */
+  get closed(): boolean {
+    return this.closing;
+  }
+
+  /** The member behind the token ('' before authentication; no update is accepted then). */
+  get memberId(): string {
+    return this.member?.memberId ?? '';
   }
 
   /** Log fields describing this connection (never the token). */
@@ -152,52 +158,59 @@ export class Connection implements DocumentPeer {
     }
     switch (frame.type) {
       case 'sync-step1': {
-        let reply: Uint8Array;
-        try {
-          reply = writeSyncStep2Frame(doc.ydoc, frame.stateVector);
-        } catch {
-          return this.close(CloseCode.badRequest, 'malformed state vector');
-        }
-        // A step 1 of a few bytes asks for the whole document: charge the answer's size, or
-        // one socket repeating it could keep the relay busy encoding megabytes for nobody.
-        this.bucket.charge(Math.floor(reply.byteLength / STEP2_BYTES_PER_TOKEN));
-        // Encoded now, sent once everything it contains is durable: nothing reaches
-        // anyone before it is on disk.
-        doc.afterDurable((err) => {
-          if (!err) this.send(reply);
-        });
+        // Answered once this socket's earlier updates are admitted (applied, or refused and
+        // the socket closed): a device reads the answer as "the relay has what I sent".
+        const { stateVector } = frame;
+        doc.afterWriterSettled(this, () => this.answerStepOne(doc, stateVector));
         return;
       }
       case 'sync-update':
         // Viewers' sync steps and updates are dropped: never applied, stored or relayed.
         if (!this.member || !mayWrite(this.member)) return;
-        if (this.serverOnlyParts && touchesServerOnlyParts(doc.ydoc, frame.update)) {
-          return this.close(CloseCode.forbidden, 'the member directory is changed by the server only');
-        }
         doc.queuePeerUpdate(this, frame.update);
         return;
-      case 'awareness': {
-        // A claim costs the relay memory: a state for a client id this socket does not control
-        // yet, newer than the relay's, or a removal of an id the relay never saw. Echoes of
-        // states the relay sent and removals of known ids cost nothing and are not counted.
-        const owned = this.awarenessClients;
-        const meta = doc.awareness.meta;
-        const problem = checkAwarenessUpdate(frame.update, Limits.maxAwarenessStateBytes, MAX_AWARENESS_CLIENTS - owned.size, (id, clock, removal) =>
-          removal ? !meta.has(id) : !owned.has(id) && clock > (meta.get(id)?.clock ?? -1)
-        );
-        if (problem) return this.close(problem.code === 'large' ? CloseCode.tooLarge : CloseCode.badRequest, problem.reason);
-        try {
-          doc.applyPeerAwareness(this, frame.update, data);
-        } catch {
-          this.close(CloseCode.badRequest, 'malformed presence update');
-        }
-        return;
-      }
+      case 'awareness':
+        return this.handlePresence(doc, frame.update);
       case 'query-awareness':
         this.send(writeAwarenessFrame(doc.awareness, [...doc.awareness.getStates().keys()]));
         return;
       case 'auth':
         return;
+    }
+  }
+
+  /** Answer a sync step 1 with a step 2, sent once everything in it is durable. */
+  private answerStepOne(doc: LiveDocument, stateVector: Uint8Array): void {
+    if (this.closing || doc.state !== 'ready') return;
+    let reply: Uint8Array;
+    try {
+      reply = writeSyncStep2Frame(doc.ydoc, stateVector);
+    } catch {
+      return this.close(CloseCode.badRequest, 'malformed state vector');
+    }
+    // A step 1 of a few bytes asks for the whole document: charge the answer's size, or
+    // one socket repeating it could keep the relay busy encoding megabytes for nobody.
+    this.bucket.charge(Math.floor(reply.byteLength / STEP2_BYTES_PER_TOKEN));
+    // Encoded now, sent once everything it contains is durable: nothing reaches
+    // anyone before it is on disk.
+    doc.afterDurable((err) => {
+      if (!err) this.send(reply);
+    });
+  }
+
+  /** Presence: only this socket's own ids, stamped with the member id and name of its token. */
+  private handlePresence(doc: LiveDocument, update: Uint8Array): void {
+    if (!this.member) return;
+    const read = readPresenceUpdate(update, Limits.maxAwarenessStateBytes);
+    if ('code' in read) return this.close(read.code === 'large' ? CloseCode.tooLarge : CloseCode.badRequest, read.reason);
+    const author = { memberId: this.member.memberId, name: this.member.name };
+    const kept = filterPresence(read.entries, this as DocumentPeer, author, doc.owners, MAX_PRESENCE_IDS_PER_SOCKET);
+    if ('reason' in kept) return this.close(CloseCode.badRequest, kept.reason);
+    if (kept.entries.length === 0) return;
+    try {
+      doc.applyPeerAwareness(this, writePresenceUpdate(kept.entries));
+    } catch {
+      this.close(CloseCode.badRequest, 'malformed presence update');
     }
   }
 

@@ -5,6 +5,7 @@ import { errorMessage, type Logger } from '../log.ts';
 import { docKey, DocumentLoadError, type DocKey, type DocumentStore } from '../store/types.ts';
 import type { Broadcast } from './broadcast.ts';
 import { LiveDocument, REMOTE_ORIGIN, SERVER_ORIGIN } from './live-document.ts';
+import type { AdmissionLimits } from './admission.ts';
 import { readClientFrame, writeAwarenessFrame, writeUpdateFrame } from './messages.ts';
 
 /** Close code for "the server could not load or save this document; try again later". */
@@ -21,6 +22,10 @@ export interface DocumentManagerOptions {
   compactAfterBytes: number;
   /** Told (in a later microtask) whenever a document was loaded into memory. */
   onLoaded?: (workspaceId: string, docId: string) => void;
+  /** How often held updates are checked for their deadline (ms; default 1000). */
+  holdCheckMs?: number;
+  /** Bounds on writers' updates (defaults: DEFAULT_ADMISSION_LIMITS). */
+  admission?: AdmissionLimits;
 }
 
 interface Entry {
@@ -44,6 +49,8 @@ const MAX_EARLY_REMOTE_FRAMES = 10_000;
 export class DocumentManager {
   private readonly docs = new Map<DocKey, Entry>();
   private readonly dirty = new Set<LiveDocument>();
+  /** Documents whose last copy failed while applying with nobody to blame: reload them applying one update at a time. */
+  private readonly isolateOnLoad = new Set<DocKey>();
   private flushHandle: ReturnType<typeof setImmediate> | null = null;
   private closed = false;
   private readonly unsubscribe: () => void;
@@ -152,7 +159,9 @@ export class DocumentManager {
       if (doc.state !== 'ready') throw new Error('document is no longer served');
       doc.logCount = 0;
       doc.logBytes = 0;
-      await this.opts.store.compact(doc.key, Y.encodeStateAsUpdate(doc.ydoc));
+      const snapshot = Y.encodeStateAsUpdate(doc.ydoc);
+      doc.baseBytes = snapshot.byteLength;
+      await this.opts.store.compact(doc.key, snapshot);
     } finally {
       this.release(doc);
     }
@@ -181,6 +190,7 @@ export class DocumentManager {
         if (stored!.snapshot) Y.applyUpdate(ydoc, stored!.snapshot);
         for (const u of stored!.updates) Y.applyUpdate(ydoc, u);
       });
+      this.dropPending(key, ydoc);
     } catch (err) {
       ydoc.destroy();
       this.opts.broadcast.unwatch(key);
@@ -189,13 +199,28 @@ export class DocumentManager {
     const doc = new LiveDocument(
       key,
       ydoc,
-      { count: stored.updates.length, bytes: stored.updateBytes },
+      { count: stored.updates.length, bytes: stored.updateBytes, snapshotBytes: stored.snapshot?.byteLength ?? 0 },
       (d) => this.markDirty(d),
       (d, update) => d.sendToPeers(writeUpdateFrame(update)),
-      (d, frame) => this.opts.broadcast.publish(d.key, frame)
+      (d, frame) => this.opts.broadcast.publish(d.key, frame),
+      this.opts.admission
     );
+    if (this.isolateOnLoad.delete(key)) doc.isolateUpdates();
     this.maybeCompact(doc);
     return doc;
+  }
+
+  /**
+   * Structs and deletes Yjs holds back for missing dependencies were never part of the
+   * document: a store written before the relay inspected updates may still carry some.
+   * Served, they would be re-tried on every update and sent to every device; drop them (the
+   * next compaction writes the document without them).
+   */
+  private dropPending(key: DocKey, ydoc: Y.Doc): void {
+    if (ydoc.store.pendingStructs === null && ydoc.store.pendingDs === null) return;
+    this.opts.logger.warn('stored-pending-dropped', { doc: key, structs: ydoc.store.pendingStructs !== null, deletes: ydoc.store.pendingDs !== null });
+    ydoc.store.pendingStructs = null;
+    ydoc.store.pendingDs = null;
   }
 
   private markDirty(doc: LiveDocument): void {
@@ -212,13 +237,43 @@ export class DocumentManager {
     for (const doc of docs) {
       if (doc.state !== 'ready') continue;
       try {
-        for (const peer of doc.applyIncoming()) peer.close(CloseCode.badRequest, 'malformed document update');
+        if (!this.admit(doc)) continue;
         this.flushAwareness(doc);
         this.flushUpdates(doc);
       } catch (err) {
         this.fail(doc, err);
       }
     }
+  }
+
+  /**
+   * Admit the document's queued updates. Refused writers are closed; when applying threw,
+   * the in-memory state is suspect: the writer is refused and the document is reloaded from
+   * storage (nothing of this turn is persisted or compacted). False when the document failed.
+   */
+  private admit(doc: LiveDocument): boolean {
+    const result = doc.applyIncoming();
+    for (const r of result.rejections) {
+      this.opts.logger.warn('update-refused', { doc: doc.key, member: r.writer.memberId, code: r.code, reason: r.reason });
+      r.writer.close(r.code, r.reason);
+    }
+    doc.runSettledWriters();
+    if (result.failure) {
+      const { writer, error } = result.failure;
+      writer?.close(CloseCode.badRequest, 'this change could not be applied');
+      if (!writer) this.isolateOnLoad.add(doc.key);
+      this.fail(doc, error, 'apply');
+      return false;
+    }
+    // Held updates time out even when nothing else arrives.
+    if (result.held > 0 && !doc.heldTimer) {
+      doc.heldTimer = setTimeout(() => {
+        doc.heldTimer = null;
+        if (doc.state === 'ready') this.markDirty(doc);
+      }, this.opts.holdCheckMs ?? 1000);
+      doc.heldTimer.unref?.();
+    }
+    return true;
   }
 
   private flushAwareness(doc: LiveDocument): void {
@@ -246,10 +301,13 @@ export class DocumentManager {
       .catch((err: unknown) => this.fail(doc, err));
   }
 
-  /** Storage failed under a served document: stop serving it rather than diverge from disk. */
-  private fail(doc: LiveDocument, err: unknown): void {
+  /**
+   * Storage failed under a served document, or applying an update threw: stop serving it
+   * rather than diverge from disk. The next acquire reloads it from storage.
+   */
+  private fail(doc: LiveDocument, err: unknown, cause: 'storage' | 'apply' = 'storage'): void {
     if (doc.state !== 'ready') return;
-    this.opts.logger.error('document-failed', { doc: doc.key, error: errorMessage(err) });
+    this.opts.logger.error('document-failed', { doc: doc.key, cause, error: errorMessage(err) });
     doc.state = 'failed';
     this.forget(doc);
     doc.settleWaiters(err);
@@ -288,7 +346,9 @@ export class DocumentManager {
     if (doc.state !== 'ready') return Promise.resolve();
     doc.logCount = 0;
     doc.logBytes = 0;
-    return this.opts.store.compact(doc.key, Y.encodeStateAsUpdate(doc.ydoc)).catch((err: unknown) => {
+    const snapshot = Y.encodeStateAsUpdate(doc.ydoc);
+    doc.baseBytes = snapshot.byteLength;
+    return this.opts.store.compact(doc.key, snapshot).catch((err: unknown) => {
       this.opts.logger.warn('compaction-failed', { doc: doc.key, error: errorMessage(err) });
     });
   }
@@ -358,7 +418,7 @@ export class DocumentManager {
     await Promise.all(
       docs.map(async (doc) => {
         // Updates received this turn are acknowledged by nobody yet, but they were received: keep them.
-        for (const peer of doc.applyIncoming()) peer.close(CloseCode.badRequest, 'malformed document update');
+        if (!this.admit(doc)) return;
         for (let i = 0; i < 1000 && doc.state === 'ready' && (doc.inflight || doc.pending.length > 0); i++) {
           if (!doc.inflight) this.flushUpdates(doc);
           await doc.whenDurable().catch(() => {});

@@ -3,9 +3,21 @@ import * as Y from 'yjs';
 import { docKey } from '../store/types.ts';
 import { LiveDocument, MIXED, type DocumentPeer } from './live-document.ts';
 
-function peer(): DocumentPeer & { frames: Uint8Array[] } {
+function peer(memberId = 'm1'): DocumentPeer & { frames: Uint8Array[]; closedWith: number | null } {
   const frames: Uint8Array[] = [];
-  return { frames, awarenessClients: new Set(), send: (f) => frames.push(f), close: () => {} };
+  const p = {
+    frames,
+    closedWith: null as number | null,
+    memberId,
+    closed: false,
+    awarenessClients: new Set<number>(),
+    send: (f: Uint8Array) => void frames.push(f),
+    close: (code: number) => {
+      p.closedWith = code;
+      p.closed = true;
+    }
+  };
+  return p;
 }
 
 function textUpdate(text: string): Uint8Array {
@@ -25,7 +37,9 @@ describe('LiveDocument', () => {
     doc.queuePeerUpdate(a, textUpdate('A'));
     doc.queuePeerUpdate(b, new Uint8Array([5, 200, 1, 99, 99]));
     doc.queuePeerUpdate(c, textUpdate('C'));
-    expect(doc.applyIncoming()).toEqual([b]);
+    const result = doc.applyIncoming();
+    expect(result.rejections.map((r) => r.writer)).toEqual([b]);
+    expect(result.failure).toBeNull();
     const text = doc.ydoc.getText('t').toString();
     expect(text).toContain('A');
     expect(text).toContain('C');

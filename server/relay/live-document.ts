@@ -1,7 +1,10 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { DocKey } from '../store/types.ts';
-import { writeAwarenessFrame } from './messages.ts';
+import { serverRootsOf } from '#shared/model/authority';
+import { docIdOf, type DocKey } from '../store/types.ts';
+import { Admission, DEFAULT_ADMISSION_LIMITS, type AdmissionLimits, type AdmissionResult } from './admission.ts';
+import { awarenessFrame, writeAwarenessFrame } from './messages.ts';
+import type { PresenceOwners } from './presence.ts';
 
 /** One socket's view of a document, as the document needs it. Implemented by the relay's connection. */
 export interface DocumentPeer {
@@ -11,6 +14,10 @@ export interface DocumentPeer {
   close(code: number, reason: string): void;
   /** Awareness client ids this peer controls (removed from presence when it leaves). */
   readonly awarenessClients: Set<number>;
+  /** The member behind the socket (from its token): whose ballots and log entries it may write. */
+  readonly memberId: string;
+  /** True once the socket is closed or closing. */
+  readonly closed: boolean;
 }
 
 /** Transaction origin of changes made by server code (member directory, migrations). */
@@ -38,10 +45,13 @@ export class LiveDocument {
   refs = 0;
   readonly peers = new Set<DocumentPeer>();
   readonly awareness: awarenessProtocol.Awareness;
+  /** Presence id → the local socket that set it (ids set through other instances are not here). */
+  private readonly presenceOwners = new Map<number, DocumentPeer>();
 
-  /** Writers' updates received this turn, applied together at the end of it. */
-  private incoming: Uint8Array[] = [];
-  private incomingFrom: DocumentPeer[] = [];
+  /** Writers' updates received this turn and held ones, inspected before Yjs sees them. */
+  private readonly admission: Admission<DocumentPeer>;
+  /** Step-1 answers waiting for their socket's earlier updates to be admitted. */
+  private writerWaiters: { peer: DocumentPeer; fn: () => void }[] = [];
   /** Updates applied this turn, not yet handed to the store. */
   pending: Uint8Array[] = [];
   pendingOrigin: Origin = null;
@@ -57,21 +67,28 @@ export class LiveDocument {
   /** Updates in the store's log since its snapshot: drives compaction. */
   logCount: number;
   logBytes: number;
+  /** Size of the stored snapshot (with logBytes: the document's stored size, for the quota). */
+  baseBytes: number;
   unloadTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Wakes the document to time out held updates when nothing else arrives. */
+  heldTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     readonly key: DocKey,
     readonly ydoc: Y.Doc,
-    loadedLog: { count: number; bytes: number },
+    loadedLog: { count: number; bytes: number; snapshotBytes?: number },
     /** Called when this document has work for the end of the turn. */
     private readonly markDirty: (doc: LiveDocument) => void,
     /** Called with a remote (already durable) update to forward to local peers. */
     private readonly forwardRemote: (doc: LiveDocument, update: Uint8Array) => void,
     /** Called with a local peer's accepted awareness frame, for other relay instances. */
-    private readonly publishAwareness: (doc: LiveDocument, frame: Uint8Array) => void
+    private readonly publishAwareness: (doc: LiveDocument, frame: Uint8Array) => void,
+    admissionLimits: AdmissionLimits = DEFAULT_ADMISSION_LIMITS
   ) {
     this.logCount = loadedLog.count;
     this.logBytes = loadedLog.bytes;
+    this.baseBytes = loadedLog.snapshotBytes ?? 0;
+    this.admission = new Admission<DocumentPeer>(ydoc, serverRootsOf(docIdOf(key)), () => this.baseBytes + this.logBytes, admissionLimits);
     this.awareness = new awarenessProtocol.Awareness(ydoc);
     // The relay has no presence of its own.
     this.awareness.setLocalState(null);
@@ -91,16 +108,14 @@ export class LiveDocument {
 
   private onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
     const peer = origin !== null && typeof origin === 'object' && this.peers.has(origin as DocumentPeer) ? (origin as DocumentPeer) : null;
-    for (const id of added) {
-      peer?.awarenessClients.add(id);
-      this.awarenessDirty.add(id);
-    }
-    for (const id of updated) {
-      peer?.awarenessClients.add(id);
+    for (const id of [...added, ...updated]) {
+      if (peer) this.ownPresence(id, peer);
       this.awarenessDirty.add(id);
     }
     for (const id of removed) {
-      peer?.awarenessClients.delete(id);
+      const owner = this.presenceOwners.get(id);
+      owner?.awarenessClients.delete(id);
+      this.presenceOwners.delete(id);
       this.awarenessDirty.add(id);
     }
     if (this.awarenessDirty.size > 0) this.markDirty(this);
@@ -109,63 +124,76 @@ export class LiveDocument {
     if (origin === null && removed.length > 0) this.publishAwareness(this, writeAwarenessFrame(this.awareness, removed));
   };
 
-  /**
-   * Queue a writer's update for the end of the turn: all updates of one turn are merged
-   * and applied in ONE transaction (one state-vector scan, one encoded update event).
-   */
+  /** Queue a writer's update for the end of the turn (inspected and applied by {@link applyIncoming}). */
   queuePeerUpdate(peer: DocumentPeer, update: Uint8Array): void {
-    this.incoming.push(update);
-    this.incomingFrom.push(peer);
+    this.admission.queue(peer, update);
     this.markDirty(this);
   }
 
+  /** Apply each writer's update in its own transaction (after a failure nobody could be blamed for). */
+  isolateUpdates(): void {
+    this.admission.isolate = true;
+  }
+
+  /** Whether updates wait to be admitted (this turn's or held ones). */
+  get admissionWaiting(): boolean {
+    return this.admission.waiting;
+  }
+
   /**
-   * Apply this turn's queued updates. Returns the peers whose update Yjs rejected (to be
-   * closed with 4400); everyone else's updates are applied even then.
+   * Inspect and apply this turn's queued updates (and held ones that can now integrate) in
+   * ONE transaction: one state-vector scan, one encoded update event. Returns the writers
+   * to close, and a failure when applying threw (the caller reloads the document).
    */
-  applyIncoming(): DocumentPeer[] {
-    const n = this.incoming.length;
-    if (n === 0) return [];
-    const updates = this.incoming;
-    const from = this.incomingFrom;
-    this.incoming = [];
-    this.incomingFrom = [];
-    // If Yjs holds structs waiting for missing dependencies, these updates may release
-    // someone else's changes too, so the sender must not be skipped by the broadcast.
-    const hadPending = this.ydoc.store.pendingStructs !== null || this.ydoc.store.pendingDs !== null;
-    let origin: Origin = from[0];
-    for (let i = 1; i < n && origin !== MIXED; i++) if (from[i] !== origin) origin = MIXED;
-    if (hadPending) origin = MIXED;
-    try {
-      // One transaction for the whole turn: Yjs integrates each update in turn and emits ONE
-      // normalised update event at the end. Y.mergeUpdates here cost more than everything
-      // else together under load (it grows super-linearly with the batch: 4,096 one-character
-      // updates took 614 ms to merge, 33 ms to apply in one transaction), which made the
-      // relay fall off a cliff instead of slowing gradually.
-      if (n === 1) Y.applyUpdate(this.ydoc, updates[0], origin);
-      else this.ydoc.transact(() => {
-        for (const update of updates) Y.applyUpdate(this.ydoc, update, origin);
-      }, origin);
-      return [];
-    } catch {
-      // Find the culprit one by one. Re-applying what already landed is a no-op in Yjs,
-      // so innocent peers lose nothing.
-      const bad: DocumentPeer[] = [];
-      for (let i = 0; i < n; i++) {
-        try {
-          Y.applyUpdate(this.ydoc, updates[i], hadPending ? MIXED : from[i]);
-        } catch {
-          bad.push(from[i]);
-        }
-      }
-      return bad;
+  applyIncoming(): AdmissionResult<DocumentPeer> {
+    // The origin decides who the broadcast skips: a turn with one writer skips that writer.
+    // Y.mergeUpdates before applying cost more than everything else together under load (it
+    // grows super-linearly with the batch), so updates are applied one by one in one transaction.
+    return this.admission.admit(this.admission.singleWriter() ?? MIXED);
+  }
+
+  /**
+   * Run `fn` once `peer` has no update waiting to be admitted (at once if it has none). A
+   * closed peer's callbacks are dropped.
+   */
+  afterWriterSettled(peer: DocumentPeer, fn: () => void): void {
+    if (!this.admission.waitingFrom(peer)) return fn();
+    this.writerWaiters.push({ peer, fn });
+  }
+
+  /** Run the callbacks of writers with nothing left to admit (after refused writers were closed). */
+  runSettledWriters(): void {
+    if (this.writerWaiters.length === 0) return;
+    const waiting = this.writerWaiters;
+    this.writerWaiters = [];
+    for (const w of waiting) {
+      if (w.peer.closed) continue;
+      if (this.admission.waitingFrom(w.peer)) this.writerWaiters.push(w);
+      else w.fn();
     }
   }
 
-  /** Apply a peer's (already checked) presence update; `frame` is the raw frame it came in. */
-  applyPeerAwareness(peer: DocumentPeer, update: Uint8Array, frame: Uint8Array): void {
+  /** Record that `peer` set presence id `id` (taking it over from another socket of the same member). */
+  private ownPresence(id: number, peer: DocumentPeer): void {
+    const previous = this.presenceOwners.get(id);
+    if (previous === peer) return;
+    previous?.awarenessClients.delete(id);
+    this.presenceOwners.set(id, peer);
+    peer.awarenessClients.add(id);
+  }
+
+  /** Who owns presence ids here, for {@link filterPresence}. */
+  readonly owners: PresenceOwners<DocumentPeer> = {
+    ownerOf: (id) => this.presenceOwners.get(id),
+    heldElsewhere: (id) => !this.presenceOwners.has(id) && this.awareness.getStates().has(id),
+    memberOf: (peer) => peer.memberId,
+    countOf: (peer) => peer.awarenessClients.size
+  };
+
+  /** Apply a peer's (already filtered and stamped) presence update and pass it to other instances. */
+  applyPeerAwareness(peer: DocumentPeer, update: Uint8Array): void {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
-    this.publishAwareness(this, frame);
+    this.publishAwareness(this, awarenessFrame(update));
   }
 
   /** Take this turn's batch (merged into one update) for the store, or null if none is due. */
@@ -222,8 +250,12 @@ export class LiveDocument {
 
   /** Free memory: timers of awareness, observers of the Y.Doc. */
   destroy(): void {
+    this.admission.clear();
+    this.writerWaiters = [];
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
     this.unloadTimer = null;
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.heldTimer = null;
     this.awareness.off('update', this.onAwareness);
     this.ydoc.off('update', this.onUpdate);
     this.awareness.destroy();

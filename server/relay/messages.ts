@@ -13,9 +13,6 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { MessageType } from '#shared/protocol';
 
-/** Stateless strict UTF-8 decoder (throws on invalid bytes). */
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /** Sync sub-types (y-protocols/sync). */
 export const SyncType = { step1: 0, step2: 1, update: 2 } as const;
 
@@ -101,44 +98,18 @@ export function writeUpdateFrame(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
+/** Frame: an already encoded awareness update. */
+export function awarenessFrame(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.awareness);
+  encoding.writeVarUint8Array(e, update);
+  return encoding.toUint8Array(e);
+}
+
 /** Frame: awareness states of `clients` (null states encode removals). */
 export function writeAwarenessFrame(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MessageType.awareness);
   encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
   return encoding.toUint8Array(e);
-}
-
-/**
- * Check an awareness update before applying it: well-formed, each state at most
- * `maxStateBytes` of JSON, and at most `maxClaims` entries that
- * `isClaim(clientId, clock, removal)` counts (default: every entry). The caller decides:
- * the stock client forwards every presence change it sees (other people's states, their
- * departures and timeouts), so a message may legitimately carry everyone in the document.
- * Returns an error in plain words, or null when acceptable.
- */
-export function checkAwarenessUpdate(
-  update: Uint8Array,
-  maxStateBytes: number,
-  maxClaims: number,
-  isClaim: (clientId: number, clock: number, removal: boolean) => boolean = () => true
-): { code: 'bad' | 'large'; reason: string } | null {
-  const d = decoding.createDecoder(update);
-  try {
-    const n = decoding.readVarUint(d);
-    let claims = 0;
-    for (let i = 0; i < n; i++) {
-      const clientId = decoding.readVarUint(d);
-      const clock = decoding.readVarUint(d);
-      const state = decoding.readVarUint8Array(d); // JSON text, length-prefixed
-      if (state.byteLength > maxStateBytes) return { code: 'large', reason: 'presence state too large' };
-      if (isClaim(clientId, clock, JSON.parse(utf8.decode(state)) === null) && ++claims > maxClaims) {
-        return { code: 'bad', reason: 'too many presence entries from one connection' };
-      }
-    }
-    if (decoding.hasContent(d)) return { code: 'bad', reason: 'unexpected bytes after the presence update' };
-    return null;
-  } catch {
-    return { code: 'bad', reason: 'malformed presence update' };
-  }
 }

@@ -18,12 +18,23 @@ export class TokenBucket {
 
   /** Take one token; false when the bucket is empty. */
   take(): boolean {
+    return this.takeMany(1);
+  }
+
+  /** Take `n` tokens at once, or none (false) when fewer are left. */
+  takeMany(n: number): boolean {
     const t = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.perSecond);
     this.last = t;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < n) return false;
+    this.tokens -= n;
     return true;
+  }
+
+  /** Whether the bucket has refilled completely (its client has been quiet). */
+  isFull(): boolean {
+    this.takeMany(0);
+    return this.tokens >= this.burst;
   }
 
   /**

@@ -7,6 +7,7 @@ import type { MemberEvent } from '../auth/types.ts';
 import type { MutualConfig } from '../config.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { DocumentStore } from '../store/types.ts';
+import { DEFAULT_ADMISSION_LIMITS, type AdmissionLimits } from './admission.ts';
 import { createLocalBroadcast, type Broadcast } from './broadcast.ts';
 import { Connection } from './connection.ts';
 import { CLOSE_DOCUMENT_UNAVAILABLE, DocumentManager } from './documents.ts';
@@ -16,7 +17,9 @@ const KEEPALIVE_MS = 30_000;
 
 /** What a relay needs. */
 export interface RelayOptions {
-  config: Pick<MutualConfig, 'unloadGraceMs' | 'compactAfterUpdates' | 'compactAfterBytes'> & Partial<Pick<MutualConfig, 'messagesPerSecond' | 'messageBurst'>>;
+  config: Pick<MutualConfig, 'unloadGraceMs' | 'compactAfterUpdates' | 'compactAfterBytes'> & Partial<Pick<MutualConfig, 'messagesPerSecond' | 'messageBurst' | 'maxDocumentBytes'>>;
+  /** Bounds on writers' updates (defaults: DEFAULT_ADMISSION_LIMITS, with config.maxDocumentBytes). */
+  admission?: Partial<AdmissionLimits>;
   store: DocumentStore;
   auth: Auth;
   logger: Logger;
@@ -70,7 +73,8 @@ export function createRelay(opts: RelayOptions): Relay {
     unloadGraceMs: config.unloadGraceMs,
     compactAfterUpdates: config.compactAfterUpdates,
     compactAfterBytes: config.compactAfterBytes,
-    onLoaded: opts.onDocumentLoaded
+    onLoaded: opts.onDocumentLoaded,
+    admission: { ...DEFAULT_ADMISSION_LIMITS, ...(config.maxDocumentBytes ? { maxDocumentBytes: config.maxDocumentBytes } : {}), ...opts.admission }
   });
   const rate = { perSecond: config.messagesPerSecond ?? Limits.messagesPerSecond, burst: config.messageBurst ?? Limits.messageBurst };
   const wss = new WebSocketServer({ noServer: true, maxPayload: Limits.maxFrameBytes, perMessageDeflate: false, clientTracking: false, WebSocket: RelaySocket });

@@ -58,6 +58,26 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         position BIGSERIAL NOT NULL,
         PRIMARY KEY (workspace_id, id)
       );`
+  },
+  {
+    version: 3,
+    name: 'member key history and server secrets',
+    sql: `
+      CREATE TABLE member_keys (
+        workspace_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        added_at BIGINT NOT NULL,
+        position BIGSERIAL NOT NULL,
+        PRIMARY KEY (workspace_id, member_id, public_key),
+        FOREIGN KEY (workspace_id, member_id) REFERENCES members(workspace_id, id) ON DELETE CASCADE
+      );
+      INSERT INTO member_keys (workspace_id, member_id, public_key, added_at)
+        SELECT workspace_id, id, public_key, joined_at FROM members WHERE public_key IS NOT NULL;
+      CREATE TABLE server_secrets (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );`
   }
 ];
 

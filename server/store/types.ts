@@ -15,6 +15,11 @@ export function docKey(workspaceId: string, docId: string): DocKey {
   return `${workspaceId}/${docId}` as DocKey;
 }
 
+/** The document id part of a store key. */
+export function docIdOf(key: DocKey): string {
+  return key.slice(key.indexOf('/') + 1);
+}
+
 /** What `load` returns: apply `snapshot` (if any) and then every update, in order. */
 export interface StoredDocument {
   snapshot: Uint8Array | null;

@@ -60,7 +60,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const url = `http://127.0.0.1:${port}`;
   const launch = () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', UNLOAD_GRACE_MS: '500', ...env },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', UNLOAD_GRACE_MS: '500', WORKSPACE_CREATION: 'open', ...env },
       stdio: ['ignore', 'pipe', 'pipe']
     });
     child.stdout!.on('data', (d) => (log += d));

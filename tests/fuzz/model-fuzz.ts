@@ -4,7 +4,8 @@
  * 3–6 replicas (plain Y.Docs, one member each) apply random model operations —
  * ballots, withdrawals, opens, closes, reopens, claims, releases, reassigns,
  * co-leads, needs and matches, agenda items and facilitation, text edits on the
- * editor root — while their updates travel through a simulated network that
+ * editor root (which delete block nodes too), block nodes taken out of the text and
+ * put back (undo, redo) or never placed (a rejected insertion) — while their updates travel through a simulated network that
  * reorders, duplicates, delays and (during partitions) drops them. Dropped
  * updates are repaired on heal by a state-vector sync, as y-websocket's sync
  * step 1/2 does on reconnect. At the end every replica must hold identical
@@ -17,6 +18,7 @@
 import * as Y from 'yjs';
 import * as model from '../../src/lib/shared/model/index';
 import type { Actor, MethodId, StoredBallot } from '../../src/lib/shared/model/index';
+import { placeAllInText, placeInText } from '../../src/lib/shared/model/test-support';
 
 /** mulberry32: a small, fast, well-distributed 32-bit PRNG. */
 export function mulberry32(seed: number): () => number {
@@ -109,6 +111,7 @@ function viewsJson(doc: Y.Doc, members: readonly string[], now: number): string 
   const byType = (t: model.BlockType) => model.listBlockIds(doc, t).value;
   return stable({
     ids,
+    anchored: [...model.anchoredBlockIds(doc)].sort(),
     meta: model.readMeta(doc),
     tallies: byType('proposal').map((id) => model.tallyProposal(doc, id, { memberCount: members.length })),
     tasks: byType('task').map((id) => [model.currentClaim(doc, id), model.claimHistory(doc, id)]),
@@ -222,6 +225,8 @@ function run(seed: number, rng: Rng, n: number, steps: number, stats: FuzzResult
   for (let i = 0; i < 3; i++) model.createTask(docs[0], { id: newId(), title: `Task ${i}`, coLeadWanted: rng.chance(0.5) }, creator);
   for (const kind of ['ask', 'ask', 'offer', 'offer'] as const) model.createNeed(docs[0], { id: newId(), kind, title: kind, category: 'food' }, creator);
   for (let i = 0; i < 2; i++) model.createAgendaItem(docs[0], { id: newId(), title: `Item ${i}`, kind: rng.pick(model.AgendaItemKinds) }, creator);
+  // The editor puts every new block's node into the text.
+  placeAllInText(docs[0]);
   // Shared as one update (as the creator's first sync would send it), not transaction by transaction.
   queue = [];
   const initial = Y.encodeStateAsUpdate(docs[0]);
@@ -247,22 +252,25 @@ function run(seed: number, rng: Rng, n: number, steps: number, stats: FuzzResult
     [1, (r) => withBlock(r, 'task', (doc, id) => model.joinAsCoLead(doc, id, actor(r)))],
     [0.5, (r) => withBlock(r, 'task', (doc, id) => model.leaveCoLead(doc, id, actor(r)))],
     [0.5, (r) => model.releaseTasks(docs[r], model.listBlockIds(docs[r], 'task').value, actor(r), 'scaling back')],
-    [0.7, (r) => model.createTask(docs[r], { id: newId(), title: 'New task', due: rng.chance(0.5) ? `2025-0${1 + rng.int(9)}-1${rng.int(10)}` : null }, actor(r))],
+    [0.7, (r) => placed(r, model.createTask(docs[r], { id: newId(), title: 'New task', due: rng.chance(0.5) ? `2025-0${1 + rng.int(9)}-1${rng.int(10)}` : null }, actor(r)))],
     [0.5, (r) => withBlock(r, 'task', (doc, id) => model.updateTask(doc, id, { title: `Renamed by ${members[r]}` }, actor(r)))],
     [2, (r) => withBlock(r, 'need', (doc, id) => model.matchNeed(doc, id, rng.chance(0.7) ? { entry: rng.pick(model.listBlockIds(doc, 'need').value)! } : { member: rng.pick(members)! }, actor(r)))],
     [0.7, (r) => withBlock(r, 'need', (doc, id) => model.unmatchNeed(doc, id, actor(r)))],
     [0.7, (r) => withBlock(r, 'need', (doc, id) => model.fulfilNeed(doc, id, actor(r)))],
     [0.5, (r) => withBlock(r, 'need', (doc, id) => model.withdrawNeed(doc, id, actor(r)))],
     [0.3, (r) => withBlock(r, 'need', (doc, id) => model.reopenNeed(doc, id, actor(r)))],
-    [0.4, (r) => model.createNeed(docs[r], { id: newId(), kind: rng.chance(0.5) ? 'ask' : 'offer', title: 'entry', category: 'transport' }, actor(r))],
-    [0.5, (r) => model.createAgendaItem(docs[r], { id: newId(), title: 'Added', kind: rng.pick(model.AgendaItemKinds) }, actor(r))],
+    [0.4, (r) => placed(r, model.createNeed(docs[r], { id: newId(), kind: rng.chance(0.5) ? 'ask' : 'offer', title: 'entry', category: 'transport' }, actor(r)))],
+    [0.5, (r) => placed(r, model.createAgendaItem(docs[r], { id: newId(), title: 'Added', kind: rng.pick(model.AgendaItemKinds) }, actor(r)))],
     [1, (r) => withBlock(r, 'agenda-item', (doc, id) => model.setAgendaItemStatus(doc, id, rng.pick(model.AgendaItemStatuses)!, actor(r)))],
     [0.5, (r) => withBlock(r, 'agenda-item', (doc, id) => model.updateAgendaItem(doc, id, { position: rng.int(5), outcome: `noted by ${members[r]}` }, actor(r)))],
     [0.7, (r) => withBlock(r, 'agenda-item', (doc, id) => model.startAgendaItem(doc, id, actor(r)))],
     [0.3, (r) => model.nextAgendaItem(docs[r], actor(r))],
     [0.4, (r) => withBlock(r, 'agenda-item', (doc, id) => model.linkTask(doc, id, rng.pick(model.listBlockIds(doc, 'task').value)!, actor(r)))],
-    [0.3, (r) => withBlock(r, rng.pick(['task', 'proposal', 'need', 'agenda-item'] as const)!, (doc, id) => model.insertBlockCopy(doc, model.cloneBlockState(doc, id)!, actor(r), newId()))],
-    [4, (r) => textEdit(r)]
+    [0.3, (r) => withBlock(r, rng.pick(['task', 'proposal', 'need', 'agenda-item'] as const)!, (doc, id) => placed(r, model.insertBlockCopy(doc, model.cloneBlockState(doc, id)!, actor(r), newId())))],
+    [4, (r) => textEdit(r)],
+    // Undo of an insertion takes a node out of the text; redo puts one back.
+    [0.7, (r) => removeNode(r)],
+    [0.5, (r) => withBlock(r, rng.pick(['task', 'proposal', 'agenda-item'] as const)!, (doc, id) => placeInText(doc, id))]
   ];
   const totalWeight = ops.reduce((s, [w]) => s + w, 0);
 
@@ -296,6 +304,21 @@ function run(seed: number, rng: Rng, n: number, steps: number, stats: FuzzResult
       latest.set(k, json);
       cast.set(k, [...(cast.get(k) ?? []), json]);
     });
+  }
+  /** The editor places a new block's node in the text — unless the insertion was rejected. */
+  function placed(r: number, id: string): void {
+    if (rng.chance(0.9)) placeInText(docs[r], id);
+  }
+  function removeNode(r: number): void {
+    const root = model.getRoot(docs[r]);
+    let index = 0;
+    const nodes: number[] = [];
+    for (const op of root.toDelta() as Array<{ insert: unknown }>) {
+      if (op.insert instanceof Y.XmlElement) nodes.push(index);
+      index += typeof op.insert === 'string' ? op.insert.length : 1;
+    }
+    const at = rng.pick(nodes);
+    if (at !== undefined) root.delete(at, 1);
   }
   function textEdit(r: number): void {
     const root = model.getRoot(docs[r]);

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createMutual } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 
-const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
+const config = loadConfig({ WORKSPACE_CREATION: 'open', ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
 const mutual = await createMutual(config);
 const server = http.createServer((req, res) => {
   if (!mutual.handleHttp(req, res)) res.writeHead(404).end();

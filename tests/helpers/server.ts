@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createMutual, type Mutual, type MutualParts } from '../../server/app.ts';
 import { loadConfig, type MutualConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
+import type { RateBudgets } from '../../server/http/rate-limits.ts';
 
 /** A Mutual server on loopback with its own temp data directory. */
 export interface TestServer {
@@ -31,14 +32,20 @@ export function removeDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+const ROOMY = { burst: 100_000, perHour: 1_000_000 };
+/** Rate budgets that never get in the way of a test's own set-up. */
+export const TEST_RATE_BUDGETS: RateBudgets = { createWorkspace: ROOMY, join: ROOMY, joinPerWorkspace: ROOMY, memberChange: ROOMY, saveVersion: ROOMY };
+
 /** Start a real server (SQLite in `dataDir`, a new temp dir by default) on an ephemeral port. */
 export async function startServer(
   opts: { dataDir?: string; config?: Partial<MutualConfig>; parts?: MutualParts } = {}
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir();
-  const config: MutualConfig = { ...loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }), port: 0, host: '127.0.0.1', ...opts.config };
+  const config: MutualConfig = { ...loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info', WORKSPACE_CREATION: 'open' }), port: 0, host: '127.0.0.1', ...opts.config };
   const logs: string[] = [];
-  const mutual = await createMutual(config, { logger: createLogger(config.logLevel, (l) => logs.push(l)), ...opts.parts });
+  // Many tests create workspaces and members in quick succession from 127.0.0.1: production
+  // rate budgets are tested on their own (tests/attacks/http-limits.test.ts).
+  const mutual = await createMutual(config, { logger: createLogger(config.logLevel, (l) => logs.push(l)), rateBudgets: TEST_RATE_BUDGETS, ...opts.parts });
   const server = http.createServer((req, res) => {
     if (!mutual.handleHttp(req, res)) res.writeHead(404).end();
   });

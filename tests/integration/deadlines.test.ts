@@ -66,8 +66,12 @@ describe('closing at the deadline on the relay', () => {
     createProposal(a.doc, { id: 'p1', title: 'Freezer', method: 'majority', deadline }, { memberId: ws.admin.memberId });
     openProposal(a.doc, 'p1', {}, { memberId: ws.admin.memberId });
     await signedCast(a.doc, 'decide', ws.admin.memberId, adminKey.privateKey, { choice: 'yes' });
-    // A modified client writes a "no" under Ben's id, signed with the admin's key.
-    await signedCast(a.doc, 'decide', ws.editor.memberId, adminKey.privateKey, { choice: 'no' });
+    // Ben's device signs his "no" with a key that is not registered for him (here the
+    // admin's): the relay admits his own ballot key, but the signature does not verify.
+    const b = await connect('decide', ws.editor.token);
+    await waitFor(() => readProposal(b.doc, 'p1').value?.status === 'open', { message: 'the proposal to reach Ben' });
+    await signedCast(b.doc, 'decide', ws.editor.memberId, adminKey.privateKey, { choice: 'no' });
+    await waitFor(() => readProposal(a.doc, 'p1').value?.ballots.size === 2, { message: 'both ballots to reach the relay' });
 
     const closed = await waitFor(() => {
       const p = readProposal(a.doc, 'p1').value;

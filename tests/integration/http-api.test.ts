@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toBase64Url } from '../../src/lib/shared/model/signatures.ts';
 import { Limits } from '#shared/protocol';
 import { api, createWorkspace, inviteSecret, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 
@@ -28,7 +29,9 @@ describe('HTTP API (contract v1 + extensions)', () => {
       headers: { 'x-forwarded-proto': 'https' }
     });
     expect(r.status).toBe(201);
-    expect(Object.keys(r.body).sort()).toEqual(['invites', 'memberId', 'role', 'token', 'workspaceId']);
+    // The contract's fields, plus the extension `invitesAt` (when the links were made, server time).
+    expect(Object.keys(r.body).sort()).toEqual(['invites', 'invitesAt', 'memberId', 'role', 'token', 'workspaceId']);
+    expect(typeof r.body.invitesAt).toBe('number');
     expect(r.body.role).toBe('admin');
     expect(r.body.workspaceId).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
     expect(r.body.token.length).toBeGreaterThanOrEqual(22); // ≥ 128 bits in base64url
@@ -107,7 +110,7 @@ describe('HTTP API (contract v1 + extensions)', () => {
     expect((await api(server.httpUrl, 'POST', url('/invites/rotate'), { token: other.admin.token })).status).toBe(403);
     const r = await api(server.httpUrl, 'POST', url('/invites/rotate'), { token: ws.admin.token });
     expect(r.status).toBe(200);
-    expect(Object.keys(r.body)).toEqual(['invites']);
+    expect(Object.keys(r.body).sort()).toEqual(['invites', 'invitesAt']);
     const joined = await api(server.httpUrl, 'POST', url('/join'), { body: { invite: inviteSecret(r.body.invites.editor), name: 'New' } });
     expect(joined.status).toBe(201);
     ws.invites = r.body.invites;
@@ -125,6 +128,10 @@ describe('HTTP API (contract v1 + extensions)', () => {
     expect((await api(server.httpUrl, 'DELETE', url('/members/bad.id'), { token: ws.admin.token })).status).toBe(400);
     const last = await api(server.httpUrl, 'DELETE', url(`/members/${ws.admin.memberId}`), { token: ws.admin.token });
     expect(last.status).toBe(409);
+    // The removed member still knows the invite link: removing them replaced it.
+    const back = await api(server.httpUrl, 'POST', url('/join'), { body: { invite: inviteSecret(ws.invites.editor), name: 'Temp again' } });
+    expect(back.status).toBe(403);
+    ws.invites = (await api(server.httpUrl, 'POST', url('/invites/rotate'), { token: ws.admin.token })).body.invites;
   });
 
   it('members list and /me for any member; PATCH rules for admin and self', async () => {
@@ -138,9 +145,15 @@ describe('HTTP API (contract v1 + extensions)', () => {
     const me = await api(server.httpUrl, 'GET', url('/me'), { token: ws.editor.token });
     expect(me.body).toMatchObject({ workspaceId: ws.workspaceId, memberId: ws.editor.memberId, role: 'editor', name: 'Ben' });
 
-    const self = await api(server.httpUrl, 'PATCH', url(`/members/${ws.editor.memberId}`), { token: ws.editor.token, body: { name: 'Benjamin', publicKey: 'pk-1' } });
+    const key = toBase64Url(new Uint8Array(32).fill(7));
+    const self = await api(server.httpUrl, 'PATCH', url(`/members/${ws.editor.memberId}`), { token: ws.editor.token, body: { name: 'Benjamin', publicKey: key } });
     expect(self.status).toBe(200);
-    expect(self.body).toMatchObject({ name: 'Benjamin', publicKey: 'pk-1' });
+    expect(self.body).toMatchObject({ name: 'Benjamin', publicKey: key });
+    // Only a 32-byte Ed25519 key is accepted: anything else would only grow the directory.
+    for (const bad of ['pk-1', 'x'.repeat(4000), toBase64Url(new Uint8Array(33)), null, 42]) {
+      const r = await api(server.httpUrl, 'PATCH', url(`/members/${ws.editor.memberId}`), { token: ws.editor.token, body: { publicKey: bad } });
+      expect(r.status).toBe(400);
+    }
     expect((await api(server.httpUrl, 'PATCH', url(`/members/${ws.editor.memberId}`), { token: ws.editor.token, body: { role: 'admin' } })).status).toBe(403);
     expect((await api(server.httpUrl, 'PATCH', url(`/members/${ws.viewer.memberId}`), { token: ws.editor.token, body: { name: 'X' } })).status).toBe(403);
     expect((await api(server.httpUrl, 'PATCH', url(`/members/${ws.viewer.memberId}`), { token: ws.admin.token, body: { role: 'boss' } })).status).toBe(400);

@@ -60,6 +60,28 @@ function countingWebSocket() {
 
 const wsCtor = WebSocket as unknown as WebSocketConstructor;
 
+/**
+ * `ws` whose sockets can be cut off while they look open, as Chromium's offline mode does (or
+ * a network that died without a word): frames sent and received go nowhere, nothing closes.
+ */
+function cuttableWebSocket() {
+  const line = { cut: false, dropped: [] as Uint8Array[] };
+  class Cuttable extends WebSocket {
+    override send(data: Parameters<WebSocket['send']>[0], ...rest: unknown[]): void {
+      if (line.cut) {
+        line.dropped.push(new Uint8Array(data as ArrayBuffer));
+        return;
+      }
+      (super.send as (...args: unknown[]) => void)(data, ...rest);
+    }
+    override emit(event: string | symbol, ...args: unknown[]): boolean {
+      if (line.cut && event === 'message') return false;
+      return super.emit(event, ...args);
+    }
+  }
+  return { WebSocket: Cuttable as unknown as WebSocketConstructor, line };
+}
+
 describe('local-first client with the real relay', () => {
   let server: TestServer;
   const devices: Device[] = [];
@@ -160,6 +182,84 @@ describe('local-first client with the real relay', () => {
     expect(await page.sync.whenSynced(10_000)).toBe('synced');
   });
 
+  it('"synced" means the relay confirmed it: an edit handed to a socket that delivers nothing stays unsynced', async () => {
+    const { a, b, wa, wb } = await twoMembers();
+    const { WebSocket: Cuttable, line } = cuttableWebSocket();
+    const handle = openDocHandle(a.storage, wa.workspaceId, 'agenda');
+    await handle.whenLoaded;
+    const sync = syncDocument({ doc: handle.doc, workspaceId: wa.workspaceId, docId: 'agenda', token: wa.token, relayUrl: server.syncUrl, storage: a.storage, WebSocket: Cuttable, disableBc: true });
+    cleanups.push(() => sync.destroy(), () => handle.destroy());
+    handle.doc.getText('t').insert(0, 'Rent strike');
+    expect(await sync.whenSynced(10_000)).toBe('synced');
+
+    line.cut = true;
+    handle.doc.getText('t').insert(11, ': vote on Tuesday');
+    // The edit goes into the dead socket (and the request for a receipt after it)…
+    await waitFor(() => line.dropped.length >= 1, { message: 'the edit to be sent' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // …and no receipt comes back: still waiting, however open the socket looks.
+    expect(sync.status.get()).toMatchObject({ state: 'live', unsynced: true });
+    // Once the silence lasts, people are told: "waiting to sync".
+    await waitFor(() => sync.status.get().waiting, { message: 'the edit to count as waiting' });
+
+    // The network is back; the app reconnects (the replicator does so on "online").
+    line.cut = false;
+    sync.disconnect();
+    sync.connect();
+    expect(await sync.whenSynced(10_000)).toBe('synced');
+    const replicator = b.replicate(wb);
+    const opened = replicator.open('agenda');
+    cleanups.push(() => opened.close());
+    await waitFor(() => opened.doc.getText('t').toString() === 'Rent strike: vote on Tuesday', { message: 'the other device to get the edit' });
+  });
+
+  it('edits typed steadily on a live connection are confirmed as they go: never "waiting"', async () => {
+    const { a, wa } = await twoMembers();
+    const handle = openDocHandle(a.storage, wa.workspaceId, 'notes');
+    await handle.whenLoaded;
+    const sync = syncDocument({ doc: handle.doc, workspaceId: wa.workspaceId, docId: 'notes', token: wa.token, relayUrl: server.syncUrl, WebSocket: wsCtor, disableBc: true, confirmIntervalMs: 100 });
+    cleanups.push(() => sync.destroy(), () => handle.destroy());
+    expect(await sync.whenSynced(10_000)).toBe('synced');
+    const seen: boolean[] = [];
+    const stop = sync.status.subscribe((st) => seen.push(st.waiting));
+    const text = handle.doc.getText('t');
+    for (let i = 0; i < 40; i++) {
+      text.insert(text.length, 'x');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await sync.whenSynced(10_000)).toBe('synced');
+    stop();
+    expect(seen.some(Boolean)).toBe(false);
+  });
+
+  it('the device going offline takes every open document offline at once; back online, they sync', async () => {
+    const network = manualNetwork(true);
+    const a = await device({ network });
+    const b = await device();
+    const wa = await a.workspaces.create({ name: 'Tenants union', memberName: 'Ada' });
+    const wb = await b.workspaces.join({ workspaceId: wa.workspaceId, invite: parseInviteLink(wa.invites?.editor ?? '')?.invite ?? '', name: 'Ben' });
+    const ra = a.replicate(wa);
+    const page = ra.open('notes');
+    cleanups.push(() => page.close());
+    await page.handle.whenLoaded;
+    page.doc.getText('t').insert(0, 'Rent strike');
+    expect(await page.sync.whenSynced(10_000)).toBe('synced');
+
+    // The relay is still reachable and the socket still open: the device's word decides.
+    network.set(false);
+    expect(page.status.get()).toMatchObject({ state: 'offline', unsynced: false });
+    expect(ra.index.status.get().state).toBe('offline');
+    expect(ra.status.get().state).toBe('offline');
+    page.doc.getText('t').insert(11, ': vote on Tuesday');
+    expect(page.status.get()).toMatchObject({ state: 'offline', unsynced: true, waiting: true });
+
+    network.set(true);
+    expect(await page.sync.whenSynced(10_000)).toBe('synced');
+    const opened = b.replicate(wb).open('notes');
+    cleanups.push(() => opened.close());
+    await waitFor(() => opened.doc.getText('t').toString() === 'Rent strike: vote on Tuesday', { message: 'the other device to get the edit' });
+  });
+
   it('a refused token shows "refused" with the plain reason and does not retry', async () => {
     const { WebSocket: Counting, stats } = countingWebSocket();
     const doc = new Y.Doc();
@@ -207,6 +307,21 @@ describe('local-first client with the real relay', () => {
     await waitFor(async () => (await b.workspaces.get(wb.workspaceId))?.revoked?.code === 4401, {
       message: 'catalogue to record the revocation'
     });
+  });
+
+  it('a change the relay refuses stops only that document: the device keeps its copy, says why, and stays a member', async () => {
+    const { b, wb } = await twoMembers();
+    const replicator = b.replicate(wb);
+    await waitFor(() => replicator.status.get().state === 'live', { message: 'b to be live' });
+    // A modified client writing the member directory: refused as a change (4422), not as a connection.
+    replicator.index.doc.getMap('settings').set('needsRetentionDays', 1_000_000);
+    await waitFor(() => replicator.index.status.get().state === 'refused', { message: 'the change to be refused' });
+    const refusal = replicator.index.status.get().refused!;
+    expect(refusal.code).toBe(CloseCode.changeRefused);
+    expect(refusal.reason).toMatch(/refused a change made on this device.*It said: “the member directory and workspace settings are changed by the server only/);
+    expect(replicator.status.get().refused).toBeUndefined();
+    expect((await b.workspaces.get(wb.workspaceId))?.revoked).toBeUndefined();
+    expect(replicator.index.doc.getMap('settings').get('needsRetentionDays')).toBe(1_000_000);
   });
 
   it('replicates every document of a workspace in the background, at most 3 at a time', async () => {

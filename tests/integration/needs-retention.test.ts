@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../server/database.ts';
 import { DAY_MS, createNeed, fulfilNeed, privateDocIdFor, readContact, setContact, withdrawNeed } from '../../src/lib/shared/model/index.ts';
 import { connectClient, type TestClient } from '../helpers/clients.ts';
-import { createWorkspace, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
+import { api, createWorkspace, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const PHONE = '07700 900461';
@@ -89,10 +89,10 @@ describe('needs board retention purge (stored bytes)', () => {
 
   it('purges when the private document loads, and honours the workspace retention setting', async () => {
     await takeIn();
-    // A shorter retention, set by the group in the index's settings.
-    const index = client('index');
-    await index.synced();
-    index.doc.getMap('settings').set('needsRetentionDays', 7);
+    // A shorter retention, set by an admin (settings are server-written: the API writes them
+    // into the index; a client writing them directly is refused).
+    const set = await api(server.httpUrl, 'PATCH', `/api/workspaces/${ws.workspaceId}/settings`, { token: ws.admin.token, body: { needsRetentionDays: 7 } });
+    expect(set.status).toBe(200);
     const board = clients.find((c) => c.provider.roomname.endsWith(`/${BOARD}`))!;
     withdrawNeed(board.doc, 'open', { memberId: ws.admin.memberId, at: T0 + 2 * DAY_MS });
     await waitFor(() => server.mutual.documents.read(ws.workspaceId, BOARD, (d) => JSON.stringify(d.getMap('blocks').toJSON()).includes('withdraw')), {

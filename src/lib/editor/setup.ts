@@ -1,25 +1,16 @@
 import { TOGGLE_LINK_COMMAND } from '@lexical/link';
 import { registerCheckList, registerList } from '@lexical/list';
 import { registerRichText } from '@lexical/rich-text';
-import { $insertNodeToNearestRoot, mergeRegister } from '@lexical/utils';
-import {
-  $createParagraphNode,
-  $getSelection,
-  $isDecoratorNode,
-  $isParagraphNode,
-  $isRangeSelection,
-  $isTextNode,
-  COMMAND_PRIORITY_EDITOR,
-  createEditor,
-  type LexicalEditor
-} from 'lexical';
+import { mergeRegister } from '@lexical/utils';
+import { createEditor, type LexicalEditor } from 'lexical';
 import type * as Y from 'yjs';
 import type { Actor } from '../shared/model/doc.ts';
 import { bindEditorToDoc, type Collaboration } from './binding/collaboration.ts';
 import type { CollabProvider, EditorUser } from './binding/provider.ts';
-import { blockCopier, createBlockState } from './blocks.ts';
+import { blockCopier } from './blocks.ts';
 import { registerBlockViews, type BlockViews } from './decorators.ts';
-import { $createBlockNode, type BlockNode, INSERT_BLOCK_COMMAND } from './nodes/BlockNode.ts';
+import { registerInsertBlock } from './insert-block.ts';
+import type { BlockKind } from './nodes/BlockNode.ts';
 import { mutualNodes } from './nodes/registry.ts';
 import { $selectedLinkUrl, registerLinks } from './plugins/links.ts';
 import { registerMakeTask } from './plugins/make-task.ts';
@@ -28,25 +19,6 @@ import { registerPasteSanitiser } from './plugins/paste.ts';
 import { registerHtmlPasteCleaner } from './plugins/paste-html.ts';
 import { registerShortcuts } from './plugins/shortcuts.ts';
 import { mutualTheme } from './theme.ts';
-
-/**
- * Put a block where the caret is. On an empty paragraph (where "/task" was just typed) the
- * block takes the paragraph's place instead of leaving a blank line above it; a paragraph
- * follows a block that ends the document so there is always somewhere to keep typing.
- */
-function $insertBlock(node: BlockNode): void {
-  const selection = $getSelection();
-  const top = $isRangeSelection(selection) ? selection.anchor.getNode().getTopLevelElement() : null;
-  // After "/task" is removed an empty text node may remain (it holds the caret's format).
-  if ($isParagraphNode(top) && top.getTextContentSize() === 0 && top.getChildren().every($isTextNode)) {
-    top.replace(node);
-  } else {
-    $insertNodeToNearestRoot(node);
-  }
-  const next = node.getNextSibling();
-  if (next === null) node.insertAfter($createParagraphNode()).selectStart();
-  else if (!$isDecoratorNode(next)) next.selectStart();
-}
 
 /** Options of {@link createMutualEditor}. */
 export interface MutualEditorOptions {
@@ -68,6 +40,8 @@ export interface MutualEditorOptions {
   requestLinkUrl?: (current: string | null) => Promise<string | null> | string | null;
   /** Provider sync state changes (true once the first sync finished). */
   onSync?: (isSynced: boolean) => void;
+  /** A block could not be put into the text (the editor refused the change): tell the person. */
+  onInsertFailed?: (kind: BlockKind, message: string) => void;
 }
 
 /** A running Mutual editor. */
@@ -123,16 +97,7 @@ export function createMutualEditor(options: MutualEditorOptions): MutualEditor {
     registerPasteSanitiser(editor, doc, blockCopier(doc, actor)),
     registerHtmlPasteCleaner(editor),
     registerMakeTask(editor, doc, actor),
-    editor.registerCommand(
-      INSERT_BLOCK_COMMAND,
-      ({ kind }) => {
-        // State first, node second: a node must never point at a block that does not exist.
-        const blockId = createBlockState(doc, kind, actor());
-        editor.update(() => $insertBlock($createBlockNode(blockId, kind)));
-        return true;
-      },
-      COMMAND_PRIORITY_EDITOR
-    ),
+    registerInsertBlock(editor, doc, actor, (kind, message) => options.onInsertFailed?.(kind, message)),
     registerBlockViews(editor, { doc, views: options.blockViews, editable: () => !readOnly, me: { id: user.id, name: user.name } })
   );
 

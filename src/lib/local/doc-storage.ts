@@ -201,8 +201,12 @@ export class DocStorage {
     while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
   }
 
-  /** Read a document's meta; a fresh default when none (or the store failed, reported). */
+  /**
+   * Read a document's meta; a fresh default when none (or the store failed, reported).
+   * Sees every {@link updateMeta} issued before it (they are queued per document).
+   */
   async getMeta(workspaceId: string, docId: string): Promise<DocMeta> {
+    await this.chains.get(key(workspaceId, docId));
     try {
       return (await this.store.getDocMeta(workspaceId, docId)) ?? { workspaceId, docId, unsynced: false };
     } catch (error) {

@@ -21,7 +21,7 @@ import { syncDocument, type DocSync, type DocSyncStatus, type WebSocketConstruct
 export interface ReplicationStatus {
   /** live · offline (changes saved on this device) · syncing N documents */
   state: 'live' | 'offline' | 'syncing';
-  /** Documents being brought up to date (background and open ones with edits in flight). */
+  /** Documents being brought up to date (background, and open ones whose edits are `waiting` while connected). */
   syncingCount: number;
   /** Open documents (and the index) holding edits the relay has not confirmed. */
   unsyncedCount: number;
@@ -107,7 +107,9 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
     for (const entry of open.values()) {
       const s = entry.base.status.get();
       if (s.unsynced) unsyncedCount++;
-      if (s.unsynced && s.state !== 'offline' && s.state !== 'refused') inFlight++;
+      // The document's own `waiting`, as its header shows it: the bar never says "syncing"
+      // for a keystroke the header calls synced, nor "live" for one the header says waits.
+      if (s.waiting && s.state !== 'offline' && s.state !== 'refused') inFlight++;
     }
     const syncingCount = queue.length + running.size + inFlight;
     const indexState = open.get(INDEX_DOC_ID)?.base.status.get().state;
@@ -121,8 +123,9 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
   };
 
   const refuse = (docId: string, refusal: Refusal): void => {
-    // 4401 anywhere, or any refusal of the index: the whole workspace is out of reach.
-    if (refusal.code === CloseCode.unauthorized || docId === INDEX_DOC_ID) {
+    // 4401 anywhere, or the index refused: the whole workspace is out of reach. A refused
+    // change (4422) is not: only that document stops syncing, and the device keeps its copy.
+    if (refusal.code === CloseCode.unauthorized || (docId === INDEX_DOC_ID && refusal.code !== CloseCode.changeRefused)) {
       if (refused) return;
       refused = refusal;
       queue.length = 0;
@@ -203,9 +206,10 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
     const handle = openDocHandle(storage, workspaceId, docId);
     const stopWatching = watchPurges(docId, handle);
     const sync = syncDocument(connectOptions(docId, handle.doc, true));
-    // Connect after loading, so the relay is asked only for what the device lacks.
+    // Connect after loading, so the relay is asked only for what the device lacks; while
+    // the device is offline, when it comes back (the network listener below).
     void handle.whenLoaded.then(() => {
-      if (!refused && !destroyed && open.get(docId)?.base.sync === sync) sync.connect();
+      if (!refused && !destroyed && network.isOnline() && open.get(docId)?.base.sync === sync) sync.connect();
     });
     const entry: OpenEntry = {
       refs: 1,
@@ -324,6 +328,10 @@ export function startReplicator(options: ReplicatorOptions): Replicator {
     } else {
       queue.length = 0;
       for (const abort of running.values()) abort();
+      // Offline means offline for every open document too, at once. Left alone, a socket can
+      // look open for a long while after the network went (Chromium's offline mode keeps it
+      // open and drops its frames): its document would say "live" under an "Offline" bar.
+      for (const entry of open.values()) entry.base.sync.disconnect();
     }
     publish();
   });

@@ -118,6 +118,14 @@ export function runLocalStoreTests(name: string, setup: () => Promise<LocalStore
       expect(Array.from(meta?.syncedStateVector ?? [])).toEqual([1, 2, 3]);
     });
 
+    it('reads its own meta writes: a read sees every update issued before it', async () => {
+      const storage = new DocStorage(store);
+      // Not awaited, as the sync status writes them: the read must still see both, in order.
+      void storage.updateMeta('w', 'd', { unsynced: false, lastSyncedAt: 1 });
+      void storage.updateMeta('w', 'd', { unsynced: true });
+      expect(await storage.getMeta('w', 'd')).toMatchObject({ unsynced: true, lastSyncedAt: 1 });
+    });
+
     it('deletes one document', async () => {
       await store.appendUpdate('w', 'd', new Uint8Array([1]));
       await store.appendUpdate('w', 'e', new Uint8Array([1]));

@@ -33,6 +33,8 @@ export interface WorkspaceRecord {
   relayUrl?: string;
   /** Invite links, known only to the creator (admin) at creation time. */
   invites?: { editor: string; viewer: string };
+  /** When the server made `invites` (server time): links older than the workspace's `invitesRotatedAt` no longer work. */
+  invitesAt?: number;
   joinedAt: number;
   /** Set when the relay refused this device for good (4401): shown, never retried. */
   revoked?: Refusal;

@@ -5,16 +5,22 @@
  * edits made here are still waiting to reach the relay ("unsynced").
  *
  * "Unsynced" compares the document's state vector with the last state vector
- * the relay is known to hold: the relay's own (from its sync step 1), plus
- * everything we sent over an open, synced socket once its buffer drained.
- * Deletions do not move a state vector, so any local edit also sets a dirty
- * flag that only a completed sync clears.
+ * the relay is known to hold: the relay's own (from its sync step 1), what it
+ * sent us, and what it has *confirmed*. Confirmation is a sync step 1 of ours
+ * (a "probe"): the relay answers a step 1 with a step 2 only once everything it
+ * received before is durable (docs/protocol.md), so the answer confirms every
+ * edit sent before the probe. Handing an edit to an open socket is not enough:
+ * Chromium's offline mode, or a network that died without saying so, leaves a
+ * socket that looks open while its frames go nowhere. Deletions do not move a
+ * state vector, so any local edit also sets a dirty flag that only a
+ * confirmation sent after it clears.
  */
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { Awareness } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { CloseCode, MessageType, describeCloseCode, isPermanentRefusal } from '#shared/protocol';
 import { STORE_ORIGIN } from './doc-handle.ts';
 import type { DocStorage } from './doc-storage.ts';
@@ -27,8 +33,15 @@ export type DocSyncState = 'connecting' | 'live' | 'offline' | 'refused';
 /** What the UI shows for one document. */
 export interface DocSyncStatus {
   state: DocSyncState;
-  /** Local edits may not have reached the relay yet. */
+  /** Local edits may not have reached the relay yet (the relay has not confirmed them). */
   unsynced: boolean;
+  /**
+   * What people are told, in the document's header and the top bar's count: edits made here
+   * are waiting for the relay. At once while not live; while live only when no confirmation
+   * came for `waitingAfterMs` — a keystroke is confirmed within a round trip (asked for at
+   * most once a second while edits keep coming), so only a lasting silence is news.
+   */
+  waiting: boolean;
   /** Set when state is 'refused': the close code and plain words from describeCloseCode. */
   refused?: Refusal;
   /** A temporary condition in plain words (e.g. rate limited, reconnecting later). */
@@ -69,6 +82,10 @@ export interface DocSyncOptions {
   rateLimitRetryMs?: number;
   /** Longest wait between reconnect attempts. Default 5 s. */
   maxBackoffTime?: number;
+  /** Ask the relay to confirm edits at most this often while they keep coming. Default 1 s. */
+  confirmIntervalMs?: number;
+  /** Live, unconfirmed edits count as `waiting` after this long without a confirmation. Default 1.5 s. */
+  waitingAfterMs?: number;
   now?: () => number;
 }
 
@@ -81,6 +98,7 @@ export interface DocSync {
   /** Resolve when live with nothing unsynced, or say why not ('refused' | 'timeout'). */
   whenSynced(timeoutMs?: number): Promise<'synced' | 'refused' | 'timeout'>;
   connect(): void;
+  /** Close the relay's socket (the device went offline, or the workspace refused it). */
   disconnect(): void;
   destroy(): void;
 }
@@ -121,13 +139,18 @@ export function syncDocument(options: DocSyncOptions): DocSync {
 
   const acked: StateVector = new Map();
   let dirty = false;
-  let stepOneSeen = false;
+  /** Local edits so far; a probe remembers the count, so its answer clears `dirty` only if none came after. */
+  let edits = 0;
+  /** Probes sent on this connection and not yet answered, oldest first (answers come in order). */
+  let probes: Array<{ stateVector: StateVector; edits: number }> = [];
+  let lastProbeAt = Number.NEGATIVE_INFINITY;
+  const confirmIntervalMs = options.confirmIntervalMs ?? 1000;
   let ackedThisSession = false;
   let persistedUnsynced: boolean | undefined;
   let lastPersistAt = 0;
   let needsRefetch = false;
   let lastSyncedAt: number | undefined;
-  let ackTimer: ReturnType<typeof setTimeout> | undefined;
+  let probeTimer: ReturnType<typeof setTimeout> | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let rateLimitedTimes = 0;
   let destroyed = false;
@@ -135,18 +158,36 @@ export function syncDocument(options: DocSyncOptions): DocSync {
   let refused: Refusal | undefined;
   let notice: string | undefined;
 
+  const waitingAfterMs = options.waitingAfterMs ?? 1500;
+  /** When the current stretch of unconfirmed edits began, and when the relay last confirmed any. */
+  let unsyncedSince: number | undefined;
+  let lastConfirmedAt = Number.NEGATIVE_INFINITY;
+  let waitingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Since when a live document has had unconfirmed edits and no confirmation. */
+  const silentSince = (): number => Math.max(unsyncedSince ?? now(), lastConfirmedAt);
+
   const computeStatus = (): DocSyncStatus => {
     const unsynced = dirty || !stateVectorCovers(acked, Y.decodeStateVector(Y.encodeStateVector(doc)));
+    if (!unsynced) unsyncedSince = undefined;
+    else unsyncedSince ??= now();
     return {
       state,
       unsynced,
+      waiting: unsynced && (state !== 'live' || now() - silentSince() >= waitingAfterMs),
       ...(refused ? { refused } : {}),
       ...(notice ? { notice } : {}),
       ...(lastSyncedAt !== undefined ? { lastSyncedAt } : {})
     };
   };
   const status = writable<DocSyncStatus>(computeStatus(), shallowEqual);
-  const publish = (): void => status.set(computeStatus());
+  const publish = (): void => {
+    const next = computeStatus();
+    status.set(next);
+    // Live and not yet waiting: look again when the silence would become news.
+    clearTimeout(waitingTimer);
+    waitingTimer = undefined;
+    if (next.unsynced && !next.waiting && !destroyed) waitingTimer = setTimeout(publish, Math.max(0, silentSince() + waitingAfterMs - now()));
+  };
   const setState = (next: DocSyncState): void => {
     state = next;
     if (next === 'live') notice = undefined;
@@ -173,42 +214,67 @@ export function syncDocument(options: DocSyncOptions): DocSync {
     });
   };
 
-  const checkAck = (): void => {
-    ackTimer = undefined;
-    if (destroyed || !provider.synced || !stepOneSeen) return;
-    const ws = provider.ws;
-    if (!ws || ws.readyState !== 1) return;
-    // Sent means handed to an open socket after the handshake; wait for the buffer to drain.
-    if (ws.bufferedAmount > 0) {
-      ackTimer = setTimeout(checkAck, 50);
-      return;
-    }
-    mergeInto(acked, Y.decodeStateVector(Y.encodeStateVector(doc)));
-    dirty = false;
+  /** Everything this device had sent when `probe` went out is durable on the relay. */
+  const confirm = (probe: { stateVector: StateVector; edits: number }): void => {
+    mergeInto(acked, probe.stateVector);
+    if (probe.edits === edits) dirty = false;
     ackedThisSession = true;
     lastSyncedAt = now();
+    lastConfirmedAt = lastSyncedAt;
     publish();
-    persistAck(false);
+    if (status.get().unsynced) queueProbe();
+    else persistAck(false);
   };
-  const queueAckCheck = (): void => {
-    if (ackTimer === undefined && !destroyed) ackTimer = setTimeout(checkAck, 0);
+  /** Ask the relay to confirm what we sent (a sync step 1; its step 2 answer is the receipt). */
+  const sendProbe = (): void => {
+    probeTimer = undefined;
+    // One at a time (its answer sends the next if more is waiting), and only after the
+    // handshake: the provider's own step 1 is answered before `synced`, so from then on
+    // every step 2 from the relay answers one of ours, in order.
+    if (destroyed || state !== 'live' || !provider.synced || probes.length > 0 || !status.get().unsynced) return;
+    const ws = provider.ws;
+    if (!ws || ws.readyState !== 1) return;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.sync);
+    syncProtocol.writeSyncStep1(encoder, doc);
+    probes.push({ stateVector: Y.decodeStateVector(Y.encodeStateVector(doc)), edits });
+    lastProbeAt = now();
+    try {
+      ws.send(encoding.toUint8Array(encoder));
+    } catch {
+      probes = []; // the socket is closing; the reconnect's handshake starts over
+    }
+  };
+  /**
+   * After the current task (the provider sends an edit as it happens; the probe follows it),
+   * and at most once per `confirmIntervalMs`: the relay's answer carries the document's whole
+   * delete set (y-protocols' step 2), a few KB for a long, much-edited page.
+   */
+  const queueProbe = (): void => {
+    if (probeTimer !== undefined || destroyed) return;
+    probeTimer = setTimeout(sendProbe, Math.max(0, lastProbeAt + confirmIntervalMs - now()));
   };
 
   // Peek at the relay's sync step 1: its state vector says what it already holds,
   // and the provider answers it with our step 2 (everything the relay lacks).
+  // And at its step 2 answers to our probes. Only frames from the relay's socket count
+  // (`emitSynced`): another tab of this device speaks the same protocol over a
+  // BroadcastChannel, and what it holds says nothing about the relay.
   const originalSyncHandler = provider.messageHandlers[MessageType.sync];
   provider.messageHandlers[MessageType.sync] = (encoder, decoder, p, emitSynced, messageType) => {
-    try {
-      const peek = decoding.clone(decoder);
-      if (decoding.readVarUint(peek) === syncProtocol.messageYjsSyncStep1) {
-        mergeInto(acked, Y.decodeStateVector(decoding.readVarUint8Array(peek)));
-        stepOneSeen = true;
-        queueAckCheck(); // runs after the provider has sent our reply
+    let answered: { stateVector: StateVector; edits: number } | undefined;
+    if (emitSynced) {
+      try {
+        const peek = decoding.clone(decoder);
+        const type = decoding.readVarUint(peek);
+        if (type === syncProtocol.messageYjsSyncStep1) mergeInto(acked, Y.decodeStateVector(decoding.readVarUint8Array(peek)));
+        else if (type === syncProtocol.messageYjsSyncStep2 && provider.synced) answered = probes.shift();
+      } catch {
+        // A malformed frame: the stock handler below reports it; nothing to learn here.
       }
-    } catch {
-      // A malformed frame: the stock handler below reports it; nothing to learn here.
     }
     originalSyncHandler(encoder, decoder, p, emitSynced, messageType);
+    if (answered) confirm(answered);
   };
 
   const onUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -221,16 +287,16 @@ export function syncDocument(options: DocSyncOptions): DocSync {
       }
     } else if (origin !== STORE_ORIGIN) {
       dirty = true;
+      edits++;
       if (state !== 'live') persistDirty();
     }
-    if (state === 'live') queueAckCheck();
     publish();
+    if (state === 'live') queueProbe();
   };
   doc.on('update', onUpdate);
 
   provider.on('status', ({ status: s }) => {
     if (s === 'connecting') {
-      stepOneSeen = false;
       // While retrying after a drop, stay "offline" rather than flicker between states.
       if (state !== 'offline' && state !== 'refused') setState('connecting');
     }
@@ -239,15 +305,24 @@ export function syncDocument(options: DocSyncOptions): DocSync {
     if (!synced || destroyed) return;
     rateLimitedTimes = 0;
     setState('live');
-    queueAckCheck();
+    if (status.get().unsynced) {
+      queueProbe();
+    } else {
+      // The relay's state vector covers ours and no deletion is pending: nothing to send.
+      ackedThisSession = true;
+      lastSyncedAt = now();
+      publish();
+      persistAck(false);
+    }
   });
   provider.on('connection-close', (event) => {
-    stepOneSeen = false;
-    if (event && isPermanentRefusal(event.code)) handleRefusal(event.code);
+    probes = []; // unanswered probes died with the socket; their edits stay unsynced
+    lastProbeAt = Number.NEGATIVE_INFINITY; // a new connection confirms at once
+    if (event && isPermanentRefusal(event.code)) handleRefusal(event.code, event.reason);
     else if (state !== 'refused') setState('offline');
   });
 
-  const handleRefusal = (code: number): void => {
+  const handleRefusal = (code: number, serverReason = ''): void => {
     if (code === CloseCode.rateLimited) {
       // describeCloseCode promises "reconnecting shortly": one slow, growing retry, never a loop.
       const delay = Math.min((options.rateLimitRetryMs ?? 15_000) * 2 ** rateLimitedTimes++, 5 * 60_000);
@@ -260,7 +335,9 @@ export function syncDocument(options: DocSyncOptions): DocSync {
       return;
     }
     if (state === 'refused') return;
-    refused = { code, reason: describeCloseCode(code) };
+    // A refused change: the server's own words say which rule it broke.
+    const why = code === CloseCode.changeRefused && serverReason ? ` It said: “${serverReason}”.` : '';
+    refused = { code, reason: describeCloseCode(code) + why };
     provider.shouldConnect = false; // the stock provider does this too; be explicit
     setState('refused');
     try {
@@ -320,6 +397,9 @@ export function syncDocument(options: DocSyncOptions): DocSync {
     },
     disconnect() {
       provider.disconnect();
+      // Only the relay's socket goes: tabs of this device keep editing together over the
+      // BroadcastChannel (a no-op when it is turned off).
+      if (!destroyed) provider.connectBc();
       if (state !== 'refused') setState('offline');
     },
     destroy() {
@@ -328,7 +408,8 @@ export function syncDocument(options: DocSyncOptions): DocSync {
       if (!final.unsynced && ackedThisSession) persistAck(true);
       else if (final.unsynced) persistDirty();
       destroyed = true;
-      clearTimeout(ackTimer);
+      clearTimeout(probeTimer);
+      clearTimeout(waitingTimer);
       clearTimeout(retryTimer);
       doc.off('update', onUpdate);
       provider.destroy();

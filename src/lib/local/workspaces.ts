@@ -80,14 +80,16 @@ export class Workspaces {
   }
 
   /** Create a workspace on the server; this device becomes its admin. */
-  async create(input: { name: string; memberName: string; colour?: string }): Promise<WorkspaceRecord> {
-    const body = await this.post('/api/workspaces', { name: input.name.trim(), memberName: input.memberName.trim() }, 'create');
+  async create(input: { name: string; memberName: string; colour?: string; creationCode?: string }): Promise<WorkspaceRecord> {
+    const code = input.creationCode?.trim();
+    const body = await this.post('/api/workspaces', { name: input.name.trim(), memberName: input.memberName.trim(), ...(code ? { creationCode: code } : {}) }, 'create');
     const workspaceId = body.workspaceId;
     if (!isValidId(workspaceId)) throw malformed();
     const record = this.toRecord(workspaceId, input.name.trim(), input.memberName.trim(), input.colour, body);
     const invites = body.invites as { editor?: unknown; viewer?: unknown } | undefined;
     if (invites && typeof invites.editor === 'string' && typeof invites.viewer === 'string') {
       record.invites = { editor: invites.editor, viewer: invites.viewer };
+      if (typeof body.invitesAt === 'number') record.invitesAt = body.invitesAt;
     }
     return this.save(record);
   }
@@ -104,6 +106,18 @@ export class Workspaces {
     // The real workspace name lives in the index document; until it syncs, show what we know.
     const name = input.workspaceName ?? existing?.name ?? input.workspaceId;
     return this.save(this.toRecord(input.workspaceId, name, input.name.trim(), input.colour, body));
+  }
+
+  /** Whether this server lets anyone create workspaces, asks for a creation code, or not at all ('open' when it cannot be asked). */
+  async creationPolicy(): Promise<'open' | 'code' | 'closed'> {
+    try {
+      const response = await this.fetch(`${this.apiBase}/api/config`);
+      const body: unknown = await response.json();
+      const mode = isObject(body) ? body.workspaceCreation : undefined;
+      return mode === 'code' || mode === 'closed' ? mode : 'open';
+    } catch {
+      return 'open';
+    }
   }
 
   /** Leave: forget the credentials and delete every local record of the workspace. */
@@ -191,8 +205,10 @@ export class Workspaces {
     if (!response.ok) {
       const kind = errorKind(response.status, purpose);
       const serverMessage = isObject(body) && typeof body.error === 'string' ? body.error : undefined;
-      // The server's own words are shown only for form mistakes; other kinds have fixed, actionable wording.
-      const message = kind === 'bad-request' && serverMessage ? serverMessage : undefined;
+      // The server's own words are shown for form mistakes, a creation code asked for or wrong,
+      // and rate limits (they say how long to wait); other kinds have fixed, actionable wording.
+      const ownWords = kind === 'bad-request' || response.status === 429 || (purpose === 'create' && response.status === 403);
+      const message = ownWords && serverMessage ? serverMessage : undefined;
       throw new WorkspaceError(kind, { status: response.status, ...(message ? { message } : {}) });
     }
     if (!isObject(body)) throw malformed(response.status);

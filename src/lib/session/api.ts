@@ -29,13 +29,22 @@ async function call<T>(token: string, method: string, path: string, body?: unkno
 const base = (workspaceId: string) => `/api/workspaces/${encodeURIComponent(workspaceId)}`;
 
 /** Admin: new invite links; the old ones stop working. */
-export function rotateInvites(token: string, workspaceId: string): Promise<{ invites: InviteLinks }> {
+export function rotateInvites(token: string, workspaceId: string): Promise<{ invites: InviteLinks; invitesAt?: number }> {
   return call(token, 'POST', `${base(workspaceId)}/invites/rotate`);
 }
 
 /** Admin: remove a member; their devices are disconnected within a second. */
 export function revokeMember(token: string, workspaceId: string, memberId: string): Promise<void> {
   return call(token, 'DELETE', `${base(workspaceId)}/members/${encodeURIComponent(memberId)}`);
+}
+
+/** Admin: change workspace settings (they live in the index's server-written settings). */
+export function patchSettings(
+  token: string,
+  workspaceId: string,
+  patch: { name?: string; workloadNorm?: number; needsRetentionDays?: number; needsCategories?: string[] }
+): Promise<unknown> {
+  return call(token, 'PATCH', `${base(workspaceId)}/settings`, patch);
 }
 
 /** Admin: change a member's role or coordinator flag; self: name or public key. */

@@ -7,6 +7,7 @@ import type * as Y from 'yjs';
 import type { Device, OpenDocument, ReplicationStatus, WorkspaceRecord } from '$lib/local';
 import {
   addCatalogueEntry,
+  DEFAULT_SETTINGS,
   readCatalogue,
   readMembers,
   readSettings,
@@ -36,7 +37,7 @@ export class WorkspaceSession {
   documents = $state<CatalogueEntry[]>([]);
   archived = $state<CatalogueEntry[]>([]);
   members = $state<Member[]>([]);
-  settings = $state<WorkspaceSettings>({ name: '', workloadNorm: 3, needsRetentionDays: 30 });
+  settings = $state<WorkspaceSettings>({ ...DEFAULT_SETTINGS });
   /** The index document has content from the device or the relay. */
   ready = $state(false);
 

@@ -23,14 +23,22 @@ export const CloseCode = {
   normal: 1000,
   /** Server going away (restart); clients should reconnect. */
   goingAway: 1001,
+  /** Try again later: reconnect and sync again (e.g. changes arrived before what they build on). */
+  retryLater: 1013,
   /** Bad request: malformed ids or a malformed frame. */
   badRequest: 4400,
   /** Missing, invalid or revoked token. */
   unauthorized: 4401,
   /** Valid token, but not allowed here (another workspace, a document the role may not read). */
   forbidden: 4403,
-  /** A frame larger than {@link Limits.maxFrameBytes}. */
+  /** A frame larger than {@link Limits.maxFrameBytes}, or an update past a relay bound. */
   tooLarge: 4413,
+  /**
+   * A change the member may not make (another member's ballot, a decision record, the
+   * member directory). The connection itself was fine: the device keeps its copy and the
+   * document stays readable; only that change is refused.
+   */
+  changeRefused: 4422,
   /** Too many messages too fast. */
   rateLimited: 4429
 } as const;
@@ -52,6 +60,8 @@ export function describeCloseCode(code: number): string {
       return 'Your role in this workspace does not allow opening this document.';
     case CloseCode.tooLarge:
       return 'A change was too large to send. Try splitting a very large paste.';
+    case CloseCode.changeRefused:
+      return 'The server refused a change made on this device, so this document stopped syncing here. What you see is kept on this device; reload the page to sync again.';
     case CloseCode.rateLimited:
       return 'Too many changes were sent too quickly; reconnecting shortly.';
     default:
@@ -111,3 +121,4 @@ export const INDEX_DOC_ID = 'index';
  * The relay serves them only to admins and coordinators.
  */
 export const PRIVATE_DOC_PREFIX = 'private-';
+

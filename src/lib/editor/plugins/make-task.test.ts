@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
-import { $createListItemNode, $createListNode, $isListNode, registerList } from '@lexical/list';
-import { $createTextNode, $getRoot, createEditor, type LexicalEditor, type NodeKey } from 'lexical';
+import { $createListItemNode, $createListNode, $isListNode, registerList, type ListItemNode } from '@lexical/list';
+import { $createTextNode, $getNodeByKey, $getRoot, $getSelection, createEditor, type LexicalEditor, type NodeKey } from 'lexical';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { $isBlockNode } from '../nodes/BlockNode.ts';
+import { $createBlockNode, $isBlockNode } from '../nodes/BlockNode.ts';
 import { mutualNodes } from '../nodes/registry.ts';
 import { readTask } from '../../shared/model/task.ts';
 import { MAKE_TASK_COMMAND, registerMakeTask } from './make-task.ts';
@@ -60,6 +60,25 @@ describe('make task from a check-list item', () => {
     expect(result[0]).toMatch(/^task:/);
     expect(result[1]).toBe('paragraph');
     expect(readTask(doc, result[0].replace('task:', '')).value).toMatchObject({ title: 'Print flyers', status: 'done', doneBy: 'ana' });
+  });
+
+  it('the only item of a list directly above another block: the caret goes to a new line between them', async () => {
+    const { editor, keys } = setUp([['Book the hall']]);
+    editor.update(
+      () => {
+        $getRoot().append($createBlockNode('existing', 'proposal'));
+        // The caret is in the item, as when a person presses "Make task".
+        ($getNodeByKey(keys[0]) as ListItemNode).selectEnd();
+      },
+      { discrete: true }
+    );
+    editor.dispatchCommand(MAKE_TASK_COMMAND, keys[0]);
+    await settle();
+    const result = shape(editor);
+    expect(result).toHaveLength(3);
+    expect(result[0]).toMatch(/^task:/);
+    expect(result.slice(1)).toEqual(['paragraph', 'task:existing']);
+    expect(editor.getEditorState().read(() => $getSelection()?.getNodes()[0]?.getType())).toBe('paragraph');
   });
 
   it('does nothing without a check-list item at the caret', () => {

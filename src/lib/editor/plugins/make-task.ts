@@ -1,9 +1,7 @@
 import { $createListNode, $isListItemNode, $isListNode, type ListItemNode } from '@lexical/list';
 import {
-  $createParagraphNode,
   $getNodeByKey,
   $getSelection,
-  $isDecoratorNode,
   $isRangeSelection,
   $isRootOrShadowRoot,
   COMMAND_PRIORITY_EDITOR,
@@ -17,6 +15,7 @@ import type * as Y from 'yjs';
 import type { Actor } from '../../shared/model/doc.ts';
 import { markTaskDone } from '../../shared/model/task.ts';
 import { createBlockState } from '../blocks.ts';
+import { $caretAfterBlock } from '../insert-block.ts';
 import { $createBlockNode, type BlockNode } from '../nodes/BlockNode.ts';
 
 /**
@@ -58,9 +57,7 @@ function $replaceItemWithBlock(item: ListItemNode, block: BlockNode): void {
     list.getTopLevelElementOrThrow().insertAfter(block);
     item.remove();
   }
-  const next = block.getNextSibling();
-  if (next === null) block.insertAfter($createParagraphNode()).selectStart();
-  else if (!$isDecoratorNode(next)) next.selectStart();
+  $caretAfterBlock(block);
 }
 
 /** Handle {@link MAKE_TASK_COMMAND} in `editor`, creating task state in `doc` as `actor`. */

@@ -87,6 +87,7 @@ export function registerSlashMenu(editor: LexicalEditor, onChange: (state: Slash
 
   const refresh = (): void => {
     const next = editor.getEditorState().read(readTrigger);
+    if (!next) dismissed = null; // that "/" is gone: a new one opens the menu again
     if (!next || !editor.isEditable()) return close();
     const id = `${next.key}:${next.start}`;
     if (dismissed === id) return;
@@ -102,6 +103,9 @@ export function registerSlashMenu(editor: LexicalEditor, onChange: (state: Slash
     if (!state || !trigger) return;
     const item = state.items[index];
     const { key, start, end } = trigger;
+    // This "/" is used up. Should the item fail, Lexical reverts the update and "/query" is
+    // back: the menu must not open on it again (each Enter would retry and fail again).
+    dismissed = `${key}:${start}`;
     close();
     if (!item) return;
     // Remove "/query" first, then run the item where the caret now is.

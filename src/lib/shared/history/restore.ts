@@ -12,9 +12,11 @@
  * Block state (the `blocks` map): blocks that still exist keep their live state — ballots
  * cast and tasks claimed since are people's actions, not text edits a restore should erase.
  * Blocks the old version references but the live document lost are brought back from the
- * old version, so every restored block node points at a block that exists.
+ * old version (settings only: ballots and logs are people's own acts), so every restored
+ * block node points at a block that exists.
  */
 import * as Y from 'yjs';
+import { APPEND_ONLY_LOGS, BALLOTS_KEY } from '../model/authority.ts';
 import { DocKeys } from '../model/schema.ts';
 
 /** Transaction origin of a restore, so observers can tell it from typing. */
@@ -48,7 +50,7 @@ export function restoreVersion(live: Y.Doc, old: Y.Doc, origin: unknown = RESTOR
     const blocks = live.getMap<unknown>(DocKeys.blocks);
     for (const id of referencedBlockIds(oldRoot)) {
       if (blocks.has(id) || !oldBlocks.has(id)) continue;
-      blocks.set(id, cloneValue(oldBlocks.get(id)));
+      blocks.set(id, cloneBlock(oldBlocks.get(id)));
       restoredBlocks.push(id);
     }
   }, origin);
@@ -99,6 +101,22 @@ function copyChildren(from: Y.XmlText, to: Y.XmlText): void {
     }
     index += 1;
   }
+}
+
+/**
+ * A lost block brought back: its settings, without its ballots and logs. Those are people's
+ * acts under their own names (the relay lets only their authors write them), not text a
+ * restore may recreate on someone else's behalf.
+ */
+function cloneBlock(value: unknown): unknown {
+  if (!(value instanceof Y.Map)) return cloneValue(value);
+  const map = new Y.Map<unknown>();
+  for (const [key, v] of value.entries()) {
+    if (key === BALLOTS_KEY) map.set(key, new Y.Map<unknown>());
+    else if (APPEND_ONLY_LOGS.has(key)) map.set(key, new Y.Array<unknown>());
+    else map.set(key, cloneValue(v));
+  }
+  return map;
 }
 
 /** Deep copy of a block value: Y.Map / Y.Array become fresh prelim types, plain values are copied. */

@@ -14,6 +14,7 @@ import {
   reopenProposal,
   setReviewDate
 } from './index';
+import { placeAllInText } from './test-support';
 
 const T0 = Date.UTC(2025, 2, 1, 14, 5);
 const act = (memberId: string, at = T0) => ({ memberId, at });
@@ -48,6 +49,8 @@ function workspace() {
   openProposal(venue, 'v3', {}, act('ana'));
   closeProposal(venue, 'v3', {}, act('ana'));
   reopenProposal(venue, 'v3', { reason: 'New facts' }, act('ana'));
+  placeAllInText(freezer);
+  placeAllInText(venue);
   return [
     { docId: 'freezer', doc: freezer, title: 'Freezer proposal' },
     { docId: 'venue', doc: venue, title: 'Spring fair' }
@@ -80,7 +83,7 @@ describe('decision log', () => {
     castBallot(doc, 'p', { choice: 'object', reason: '  Sunday is when\nfamilies come ' }, act('ben'));
     castBallot(doc, 'p', { choice: 'concern', reason: 'Fewer volunteers' }, act('cy'));
     closeProposal(doc, 'p', {}, act('ana'));
-    // Cast after the close: never part of the record.
+    placeAllInText(doc);
     const [entry] = decisionLog([{ docId: 'd', doc, title: 'Rota' }]).value;
     expect(entry.counted).toBe(3);
     expect(entry.ballots).toEqual([

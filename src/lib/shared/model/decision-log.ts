@@ -4,7 +4,7 @@
  * must keep who objected and why) and a link, and pure formatters for the Markdown and CSV
  * exports. Deterministic (times in UTC, a total order) so that exports are stable and testable.
  */
-import { listBlockIds } from './doc';
+import { listAnchoredBlockIds } from './doc';
 import { getMethod, type DecisionMethod, type ProposalOption } from './methods/index';
 import { readFollowUp } from './proposal-followup';
 import { readProposal, type StoredBallot } from './proposal-read';
@@ -82,12 +82,12 @@ export function recordedBallots(counted: Record<string, StoredBallot>, method: D
 /** A document of the workspace with its catalogue title. */
 export type TitledDoc = WorkspaceDoc & { title: string };
 
-/** Every closed proposal across documents, most recently decided first. */
+/** Every closed proposal anchored in its document's text, across documents, most recently decided first. */
 export function decisionLog(docs: readonly TitledDoc[]): Read<DecisionLogEntry[]> {
   const issues: ModelIssue[] = [];
   const entries: DecisionLogEntry[] = [];
   for (const { docId, doc, title: docTitle } of docs) {
-    const ids = listBlockIds(doc, 'proposal');
+    const ids = listAnchoredBlockIds(doc, 'proposal');
     issues.push(...ids.issues);
     for (const id of ids.value) {
       const read = readProposal(doc, id);

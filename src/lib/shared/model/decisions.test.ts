@@ -16,12 +16,14 @@ import {
   setReviewDate,
   ModelError
 } from './index';
+import { placeInText } from './test-support';
 
 const T0 = 1_700_000_000_000;
 const act = (memberId: string, at = T0) => ({ memberId, at });
 
 function proposal(doc: Y.Doc, id: string, deadline: number | null, open = true): void {
   createProposal(doc, { id, title: id, method: 'majority', deadline }, act('ana'));
+  placeInText(doc, id);
   if (open) openProposal(doc, id, {}, act('ana'));
 }
 

@@ -3,6 +3,7 @@
  * plus the conventions every mutation follows (one transaction, one origin).
  */
 import * as Y from 'yjs';
+import { anchoredBlockIds } from './anchors';
 import { BlockTypes, DocKeys, DocKinds, type BlockType, type DocKind } from './schema';
 import { ModelError } from './errors';
 import { IssueLog, isBoolean, isFiniteNumber, isString, oneOf, readField, type ModelIssue, type Read } from './validate';
@@ -149,6 +150,17 @@ export function listBlockIds(doc: Y.Doc, type?: BlockType): Read<string[]> {
 }
 
 /**
+ * The well-formed block ids of `type` that the document shows — anchored in its text (see
+ * anchors.ts) — sorted by id. Views across documents list blocks through this (or
+ * {@link collectBlocks}), so a block whose node left the text is shown nowhere.
+ */
+export function listAnchoredBlockIds(doc: Y.Doc, type: BlockType): Read<string[]> {
+  const all = listBlockIds(doc, type);
+  const anchored = anchoredBlockIds(doc);
+  return { value: all.value.filter((id) => anchored.has(id)), issues: all.issues };
+}
+
+/**
  * Insert a new block's Y.Map under `blockId` with its common fields, inside the
  * caller's transaction. Returns the integrated map so the caller can add nested types.
  */
@@ -181,9 +193,9 @@ export function deleteBlock(doc: Y.Doc, blockId: string, actor: Actor): void {
 }
 
 /**
- * Every readable block of `type` across documents, each with its document id, in document
- * then id order. Issues met while reading are appended to `issues` (dashboards across a
- * workspace all gather blocks this way).
+ * Every readable block of `type` anchored in its document's text (see anchors.ts), each with
+ * its document id, in document then id order. Issues met while reading are appended to
+ * `issues` (dashboards across a workspace all gather blocks this way).
  */
 export function collectBlocks<T>(
   docs: readonly { docId: string; doc: Y.Doc }[],
@@ -193,7 +205,7 @@ export function collectBlocks<T>(
 ): (T & { docId: string })[] {
   const found: (T & { docId: string })[] = [];
   for (const { docId, doc } of docs) {
-    const ids = listBlockIds(doc, type);
+    const ids = listAnchoredBlockIds(doc, type);
     issues.push(...ids.issues);
     for (const id of ids.value) {
       const one = read(doc, id);

@@ -35,8 +35,11 @@ export {
   getBlockMap,
   blockTypeOf,
   listBlockIds,
+  listAnchoredBlockIds,
   deleteBlock
 } from './doc';
+/** Which blocks a document shows: those anchored in its text. */
+export { anchoredBlockIds, blockIdsInText, BLOCK_NODE_TYPE } from './anchors';
 /** The workspace index document. */
 export * from './workspace';
 /** Decision methods (registry). */

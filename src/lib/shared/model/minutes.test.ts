@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { BLOCK_NODE_TYPE } from './anchors';
 import { castBallot, closeProposal, createAgendaItem, createProposal, createTask, linkTask, meetingMinutes, minutesMarkdown, openProposal } from './index';
 
 const act = (memberId: string, at = Date.UTC(2025, 2, 4, 18, 30)) => ({ memberId, at });
@@ -20,8 +21,8 @@ function writeText(doc: Y.Doc, parts: Part[]): void {
   const root = doc.get('root', Y.XmlText);
   for (const part of parts) {
     if ('block' in part) {
-      const el = new Y.XmlElement('mutual-block');
-      el.setAttribute('__type', 'mutual-block');
+      const el = new Y.XmlElement();
+      el.setAttribute('__type', BLOCK_NODE_TYPE);
       el.setAttribute('__blockId', part.block);
       el.setAttribute('__blockKind', part.kind);
       root.insertEmbed(root.length, el);

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { claimTask, createTask, joinAsCoLead, markTaskDone, readTask, type Actor } from './index';
 import { addDays, checkClaimAgainstNorm, isNewcomer, memberWorkloads, scaleBack, taskBoard, type TaskRef } from './sharing';
 import type { WorkspaceDoc } from './views';
+import { placeInText } from './test-support';
 
 const act = (memberId: string, at = 1000): Actor => ({ memberId, at });
 const TODAY = '2025-03-10';
@@ -11,7 +12,9 @@ function docs(n: number): WorkspaceDoc[] {
   return Array.from({ length: n }, (_, i) => ({ docId: `doc${i}`, doc: new Y.Doc() }));
 }
 function task(d: WorkspaceDoc, title: string, extra: { due?: string | null; coLeadWanted?: boolean; newcomerFriendly?: boolean } = {}): TaskRef {
-  return { docId: d.docId, id: createTask(d.doc, { title, ...extra }, act('a')) };
+  const id = createTask(d.doc, { title, ...extra }, act('a'));
+  placeInText(d.doc, id);
+  return { docId: d.docId, id };
 }
 const claim = (d: WorkspaceDoc, ref: TaskRef, m: string): void => claimTask(d.doc, ref.id, act(m));
 

@@ -47,6 +47,11 @@ export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   }
 }
 
+/** Whether `text` is an Ed25519 public key as the directory stores it: 32 bytes, unpadded base64url (43 characters). */
+export function isPublicKeyText(text: unknown): text is string {
+  return typeof text === 'string' && text.length === 43 && fromBase64Url(text)?.byteLength === 32;
+}
+
 /** A public key as the directory stores it: raw 32 bytes, base64url. */
 export async function exportPublicKey(publicKey: CryptoKey): Promise<string> {
   return toBase64Url(new Uint8Array(await crypto.subtle.exportKey('raw', publicKey)));

@@ -18,6 +18,7 @@ import {
   workload,
   type Actor
 } from './index';
+import { placeAllInText } from './test-support';
 
 const act = (memberId: string, at = 1000): Actor => ({ memberId, at });
 
@@ -47,6 +48,8 @@ function workspace() {
     openProposal(d, p, {}, act('ana'));
   castBallot(agenda, p3, { choice: 'consent' }, act('ben'));
   createAgendaItem(agenda, { id: 'i1', title: 'Report', owner: 'ben' }, act('ana'));
+  placeAllInText(agenda);
+  placeAllInText(page);
   return [
     { docId: 'agenda', doc: agenda },
     { docId: 'page', doc: page }

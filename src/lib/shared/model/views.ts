@@ -6,7 +6,8 @@
  */
 import type * as Y from 'yjs';
 import { agendaOrder, type AgendaItemView } from './agenda';
-import { collectBlocks, listBlockIds } from './doc';
+import { anchoredBlockIds } from './anchors';
+import { collectBlocks, listAnchoredBlockIds, listBlockIds } from './doc';
 import { readProposal, type ProposalView } from './proposal-read';
 import { readTask, type TaskView } from './task';
 import { uniqueIssues, type ModelIssue, type Read } from './validate';
@@ -57,7 +58,7 @@ export function memberOpenWork(docs: readonly WorkspaceDoc[], memberId: string, 
   const proposalsAwaitingBallot: InDoc<ProposalView>[] = [];
   const agendaItems: InDoc<AgendaItemView>[] = [];
   for (const { docId, doc } of docs) {
-    const ids = listBlockIds(doc, 'proposal');
+    const ids = listAnchoredBlockIds(doc, 'proposal');
     issues.push(...ids.issues);
     for (const id of ids.value) {
       const read = readProposal(doc, id);
@@ -69,7 +70,8 @@ export function memberOpenWork(docs: readonly WorkspaceDoc[], memberId: string, 
     }
     const agenda = agendaOrder(doc);
     issues.push(...agenda.issues);
-    for (const item of agenda.value) if (item.owner === memberId && item.status !== 'done') agendaItems.push({ ...item, docId });
+    const anchored = anchoredBlockIds(doc);
+    for (const item of agenda.value) if (item.owner === memberId && item.status !== 'done' && anchored.has(item.id)) agendaItems.push({ ...item, docId });
   }
   const deadline = (p: ProposalView): number => p.deadline ?? Number.POSITIVE_INFINITY;
   return {

@@ -42,9 +42,11 @@ export interface WorkspaceSettings {
   workloadNorm: number;
   /** Days after a need is fulfilled or withdrawn before its contact details are purged (issue 10). */
   needsRetentionDays: number;
+  /** When the invite links were last replaced (server time; 0: unknown): older links no longer work. */
+  invitesRotatedAt: number;
 }
 
-export const DEFAULT_SETTINGS: Readonly<WorkspaceSettings> = { name: '', workloadNorm: 3, needsRetentionDays: 30 };
+export const DEFAULT_SETTINGS: Readonly<WorkspaceSettings> = { name: '', workloadNorm: 3, needsRetentionDays: 30, invitesRotatedAt: 0 };
 
 export function getCatalogue(index: Y.Doc): Y.Map<unknown> {
   return index.getMap<unknown>(IndexKeys.catalogue);
@@ -200,13 +202,18 @@ export function readSettings(index: Y.Doc): Read<WorkspaceSettings> {
     value: {
       name: readField(s, 'name', isString, DEFAULT_SETTINGS.name, log, false),
       workloadNorm: readField(s, 'workloadNorm', positiveInt, DEFAULT_SETTINGS.workloadNorm, log, false),
-      needsRetentionDays: readField(s, 'needsRetentionDays', positiveInt, DEFAULT_SETTINGS.needsRetentionDays, log, false)
+      needsRetentionDays: readField(s, 'needsRetentionDays', positiveInt, DEFAULT_SETTINGS.needsRetentionDays, log, false),
+      invitesRotatedAt: readField(s, 'invitesRotatedAt', isFiniteNumber, DEFAULT_SETTINGS.invitesRotatedAt, log, false)
     },
     issues: log.issues
   };
 }
 
-/** Change workspace settings (only the keys given are written). */
+/**
+ * Change workspace settings (only the keys given are written). Settings are server-written:
+ * the relay refuses client updates to them; devices change them through
+ * `PATCH /api/workspaces/:id/settings`. Used by server code and tests.
+ */
 export function updateSettings(index: Y.Doc, patch: Partial<WorkspaceSettings>, actor: Actor): void {
   for (const key of ['workloadNorm', 'needsRetentionDays'] as const) {
     const v = patch[key];

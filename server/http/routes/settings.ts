@@ -1,0 +1,59 @@
+/**
+ * Workspace settings as the API accepts them. They live in the index document's settings
+ * map, which only the server writes: a member could otherwise turn off the purge of
+ * vulnerable people's contact details (needsRetentionDays) by hand.
+ */
+import { HttpError } from '../respond.ts';
+import { onlyFields, requireName } from '../validate.ts';
+
+/** Bounds of each setting (docs/protocol.md). */
+export const SETTING_BOUNDS = Object.freeze({
+  workloadNorm: { min: 1, max: 50 },
+  needsRetentionDays: { min: 1, max: 365 },
+  needsCategories: { max: 40, maxLength: 40 }
+});
+
+/** A validated settings patch. */
+export interface SettingsPatch {
+  name?: string;
+  workloadNorm?: number;
+  needsRetentionDays?: number;
+  needsCategories?: string[];
+}
+
+function wholeNumber(body: Record<string, unknown>, field: 'workloadNorm' | 'needsRetentionDays', label: string): number | undefined {
+  if (!(field in body)) return undefined;
+  const { min, max } = SETTING_BOUNDS[field];
+  const v = body[field];
+  if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) throw new HttpError(400, `${label} must be a whole number from ${min} to ${max}.`);
+  return v as number;
+}
+
+function categories(body: Record<string, unknown>): string[] | undefined {
+  if (!('needsCategories' in body)) return undefined;
+  const { max, maxLength } = SETTING_BOUNDS.needsCategories;
+  const v = body.needsCategories;
+  if (!Array.isArray(v) || v.length > max) throw new HttpError(400, `Categories are a list of at most ${max} short words.`);
+  const out: string[] = [];
+  for (const c of v) {
+    if (typeof c !== 'string' || c.trim() === '' || c.trim().length > maxLength) throw new HttpError(400, `Each category is a word of 1 to ${maxLength} characters.`);
+    const word = c.trim().toLowerCase();
+    if (!out.includes(word)) out.push(word);
+  }
+  return out;
+}
+
+/** Read and validate a settings patch; 400 in plain words for anything else. */
+export function readSettingsPatch(body: Record<string, unknown>): SettingsPatch {
+  onlyFields(body, ['name', 'workloadNorm', 'needsRetentionDays', 'needsCategories']);
+  const patch: SettingsPatch = {};
+  if ('name' in body) patch.name = requireName(body, 'name', 'The workspace name');
+  const norm = wholeNumber(body, 'workloadNorm', 'The workload norm');
+  if (norm !== undefined) patch.workloadNorm = norm;
+  const days = wholeNumber(body, 'needsRetentionDays', 'The number of days contact details are kept');
+  if (days !== undefined) patch.needsRetentionDays = days;
+  const list = categories(body);
+  if (list !== undefined) patch.needsCategories = list;
+  if (Object.keys(patch).length === 0) throw new HttpError(400, 'Nothing to change: send name, workloadNorm, needsRetentionDays or needsCategories.');
+  return patch;
+}

@@ -1,0 +1,143 @@
+/**
+ * Who may change which part of a document: the model's per-member authority, as data and
+ * pure functions, so the relay enforces it on every client update and docs/model.md can
+ * state it once.
+ *
+ * Every editor can hand-craft any valid Yjs update, so a rule that only the interface
+ * follows is no rule. These parts belong to one member, or to nobody once written:
+ *
+ * - `blocks/<id>/ballots/<memberId>`: a ballot. Only that member creates, replaces or
+ *   deletes it (and anything nested under it).
+ * - `blocks/<id>/lifecycle` (a proposal's open/close/reopen/extend log) and
+ *   `blocks/<id>/events` (a task's claim log, a need's match log): append-only logs.
+ *   An entry is appended at the end (never inserted before another), names the sender as
+ *   its author (`by`, or `member` for claims), and is never deleted or rewritten — by
+ *   anyone, so a decided outcome and who claimed first cannot be erased.
+ * - Server-written roots ({@link serverRootsOf}): the workspace index's member directory
+ *   (names, roles, coordinator flags, signing keys and their history) and settings (name,
+ *   workload norm, privacy settings), written by the server from its database; and a
+ *   `server` root in every document, reserved for what the server computes.
+ *
+ * Deleting a container deletes everything inside it, so deleting a block, or replacing its
+ * `ballots` map or a log, is judged entry by entry: it is allowed only when every live
+ * entry inside could be deleted on its own (a draft proposal nobody voted on, a task nobody
+ * claimed). Honest clients never delete blocks (orphans are hidden, not deleted).
+ *
+ * A path is the chain of keys from a root type to a shared type: the root's name first,
+ * then map keys, with `null` for a position in a sequence (array or text).
+ */
+
+/** Path of a shared type: root name, then map keys (`null`: a sequence position). */
+export type TypePath = readonly (string | null)[];
+
+/** One change an update makes, located in the document. */
+export interface LocatedChange {
+  kind: 'create' | 'delete';
+  /** Path of the type the changed item sits in. */
+  parent: TypePath;
+  /** The item's map key, or null for an item in a sequence. */
+  key: string | null;
+  /** For creations: true when created at the end of a sequence (nothing to its right). */
+  appended?: boolean;
+  /** For creations: the JSON values the item holds (`undefined` when it holds a type, text or other content). */
+  values?: readonly unknown[];
+}
+
+/** Block keys holding append-only logs. */
+export const APPEND_ONLY_LOGS: ReadonlySet<string> = new Set(['lifecycle', 'events']);
+/** Block key holding ballots keyed by member id. */
+export const BALLOTS_KEY = 'ballots';
+/** Root types only the server writes in every document (reserved for computed totals and server records). */
+export const SERVER_ROOTS: ReadonlySet<string> = new Set(['server']);
+/** The workspace index's server-written roots: the member directory and settings. */
+const INDEX_SERVER_ROOTS: ReadonlySet<string> = new Set([...SERVER_ROOTS, 'members', 'settings']);
+
+/** Root types of document `docId` that only the server writes. */
+export function serverRootsOf(docId: string): ReadonlySet<string> {
+  return docId === 'index' ? INDEX_SERVER_ROOTS : SERVER_ROOTS;
+}
+/** Root type holding the blocks. */
+const BLOCKS_ROOT = 'blocks';
+
+/** The author a log entry names: `by`, or `member` for entries that have no `by` (claim, co-lead). */
+export function logEntryAuthor(entry: unknown): string | null {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return null;
+  const { by, member } = entry as { by?: unknown; member?: unknown };
+  if (typeof by === 'string') return by;
+  return typeof member === 'string' ? member : null;
+}
+
+/** Where a path sits relative to the protected parts of a block. */
+type Region =
+  | { kind: 'free' }
+  | { kind: 'server' }
+  | { kind: 'ballots' }
+  | { kind: 'ballot'; owner: string }
+  | { kind: 'log'; name: string }
+  | { kind: 'inside-log' };
+
+/** Classify the type at `path` (a type's path, not an item's). */
+function regionOf(path: TypePath, serverRoots: ReadonlySet<string>): Region {
+  if (path.length > 0 && typeof path[0] === 'string' && serverRoots.has(path[0])) return { kind: 'server' };
+  if (path.length < 3 || path[0] !== BLOCKS_ROOT || typeof path[1] !== 'string') return { kind: 'free' };
+  const part = path[2];
+  if (part === BALLOTS_KEY) {
+    if (path.length === 3) return { kind: 'ballots' };
+    const owner = path[3];
+    return typeof owner === 'string' ? { kind: 'ballot', owner } : { kind: 'ballots' };
+  }
+  if (typeof part === 'string' && APPEND_ONLY_LOGS.has(part)) return path.length === 3 ? { kind: 'log', name: part } : { kind: 'inside-log' };
+  return { kind: 'free' };
+}
+
+/**
+ * Whether deleting a type at `path` (with everything inside) may delete protected entries,
+ * so its live contents must be judged one by one. Text, meta and settings never are.
+ */
+export function mayHoldProtected(path: TypePath, serverRoots: ReadonlySet<string> = SERVER_ROOTS): boolean {
+  if (path.length === 1) return path[0] === BLOCKS_ROOT || (typeof path[0] === 'string' && serverRoots.has(path[0]));
+  if (path[0] !== BLOCKS_ROOT) return regionOf(path, serverRoots).kind === 'server';
+  if (path.length === 2) return true; // a block
+  return regionOf(path, serverRoots).kind !== 'free';
+}
+
+/**
+ * Judge one change by `memberId`: null when allowed, otherwise the reason in plain words.
+ * Pure; the relay calls it for every item an update creates or deletes.
+ */
+export function judgeChange(change: LocatedChange, memberId: string, serverRoots: ReadonlySet<string> = SERVER_ROOTS): string | null {
+  const region = regionOf(change.parent, serverRoots);
+  switch (region.kind) {
+    case 'free':
+      return null;
+    case 'server':
+      return change.parent[0] === 'members' || change.parent[0] === 'settings'
+        ? 'the member directory and workspace settings are changed by the server only (members change their profile through the app)'
+        : 'this part of the document is written by the server only';
+    case 'ballots':
+      if (change.key === null) return 'ballots are kept by member, not in a list';
+      return change.key === memberId ? null : 'only the member who cast a ballot may change or remove it';
+    case 'ballot':
+      return region.owner === memberId ? null : 'only the member who cast a ballot may change or remove it';
+    case 'inside-log':
+      return 'entries of a decision or claim log are plain records and never change';
+    case 'log':
+      return judgeLogChange(change, memberId, region.name);
+    default: {
+      const never: never = region;
+      return never;
+    }
+  }
+}
+
+function judgeLogChange(change: LocatedChange, memberId: string, name: string): string | null {
+  const what = name === 'lifecycle' ? 'a proposal’s decision record' : 'a claim or match log';
+  if (change.kind === 'delete') return `entries of ${what} are never removed`;
+  if (change.key !== null) return `${what} is a list of entries`;
+  if (!change.appended) return `entries are only ever added at the end of ${what}`;
+  if (!change.values || change.values.length === 0) return `${what} holds plain records only`;
+  for (const entry of change.values) {
+    if (logEntryAuthor(entry) !== memberId) return `an entry of ${what} must name its own author`;
+  }
+  return null;
+}

@@ -1,0 +1,136 @@
+/**
+ * Every page opens with the browser offline (issue 16, must fix 1): one app shell for every
+ * route at any depth, after any navigation order, with the data from this device — pages
+ * this device never opened too.
+ *
+ * The failure it guards against: the service worker kept whichever page it had fetched last
+ * as its offline shell, and that page's asset paths were relative to its own depth
+ * (`./_app`, `../../../_app`), so reloading a page at another depth offline loaded no script
+ * and showed a blank page.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
+import { createWorkspace, join, newDocument, waitForText, watchErrors } from './app-flow';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await cleanupServer(server);
+});
+
+/** Put the caret at the end of the text (clicking the last paragraph, never a block's inputs). */
+async function caretToEnd(page: Page): Promise<void> {
+  await page.locator('.m-content > :not(.m-block)').last().click();
+  await page.keyboard.press('Control+End');
+}
+
+/** Wait until the service worker controls the page (its shell and assets are cached by then). */
+async function waitForServiceWorker(page: Page): Promise<void> {
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 30_000 }).toBe(true);
+}
+
+/** The page shows the app (not a blank page): the given text is visible. */
+async function expectShown(page: Page, text: string | RegExp, what: string): Promise<void> {
+  await page
+    .getByText(text)
+    .first()
+    .waitFor({ timeout: 15_000 })
+    .catch(async (error: unknown) => {
+      const body = (await page.locator('body').innerText().catch(() => '')).slice(0, 200);
+      throw new Error(`${what} (${page.url()}) did not show ${String(text)}; page text: ${JSON.stringify(body)}`, { cause: error });
+    });
+}
+
+describe('offline at any depth', () => {
+  it('opens every route with the browser offline, pages never visited too, after navigating around', async () => {
+    const devA = await newDevice(browser);
+    const { page: a, workspaceId, editorInvite } = await createWorkspace(devA, server.url, 'Eastside Pantry', 'Ana');
+    const ws = `${server.url}/w/${workspaceId}`;
+
+    // Ana writes a page with a task, an agenda and a needs board.
+    const docId = await newDocument(a, 'page');
+    await caretToEnd(a);
+    await a.keyboard.type('Shelf count: 14 tins of beans');
+    await a.keyboard.press('Enter');
+    await a.keyboard.type('/task');
+    await a.locator('#slash-item-task').waitFor();
+    await a.keyboard.press('Enter');
+    const title = a.getByLabel('Task title').first();
+    await title.waitFor();
+    await title.fill('Collect donations');
+    await title.evaluate((el) => (el as HTMLInputElement).blur());
+    await a.goto(ws);
+    const agendaId = await newDocument(a, 'agenda');
+    await a.goto(ws);
+    const needsId = await newDocument(a, 'needs');
+    await expect.poll(() => a.getByTestId('doc-status').textContent(), { timeout: 15_000 }).toBe('All changes synced');
+
+    // Ben joins on a 390 px phone. He never opens any of those documents while online.
+    const devB = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    const b = await join(devB, editorInvite, 'Ben');
+    const errors = watchErrors(b, 'B');
+    await waitForServiceWorker(b);
+    // Background replication brings Ana's documents to his device: her task is on the board.
+    await b.getByRole('link', { name: 'Open tasks' }).click();
+    await b.waitForURL(`${ws}/tasks`);
+    await expectShown(b, 'Collect donations', 'the open tasks board online');
+    // A full page load at another depth while online (the old worker kept this page as its shell).
+    await b.reload();
+    await expectShown(b, 'Collect donations', 'the open tasks board reloaded online');
+    await waitForServiceWorker(b);
+
+    await devB.setOffline(true);
+    await expect.poll(() => b.evaluate(() => navigator.onLine)).toBe(false);
+
+    // Reload where he is.
+    await b.reload();
+    await expectShown(b, 'Collect donations', 'the open tasks board reloaded offline');
+
+    // A document he never opened, from a bookmark: its text comes from the device.
+    await b.goto(`${ws}/d/${docId}`);
+    await expectShown(b, 'Shelf count: 14 tins of beans', 'a document never opened on this device');
+    await waitForText(b, 'Shelf count: 14 tins of beans');
+    await b.getByLabel('Task title').first().waitFor();
+    expect(await b.getByLabel('Task title').first().inputValue()).toBe('Collect donations');
+    await shot(b, 'offline-routes-document-phone');
+
+    // In-app navigation, then a reload at each place.
+    await b.getByRole('link', { name: /← Eastside Pantry/ }).click();
+    await b.waitForURL(ws);
+    await b.getByRole('link', { name: 'My work' }).click();
+    await b.waitForURL(`${ws}/me`);
+    await b.reload();
+    await expectShown(b, 'Proposals awaiting my ballot', 'My work reloaded offline');
+
+    const routes: Array<[string, string | RegExp, string]> = [
+      [`${ws}/work`, "Who holds what", 'Workload'],
+      [`${ws}/decisions`, /^Decisions$/, 'Decisions'],
+      [`${ws}/d/${agendaId}/minutes`, /^Minutes:/, 'Minutes of the agenda'],
+      [`${ws}/d/${needsId}`, 'Asks and offers', 'The needs board'],
+      [`${ws}/d/${agendaId}`, 'A word from everyone', 'The agenda'],
+      [`${server.url}/`, 'Your workspaces', 'Home'],
+      [ws, 'Documents', 'The workspace'],
+      [`${ws}/d/${docId}`, 'Shelf count: 14 tins of beans', 'The page again']
+    ];
+    for (const [url, text, what] of routes) {
+      await b.goto(url);
+      await expectShown(b, text, what);
+    }
+    // And the reload of the deepest page.
+    await b.goto(`${ws}/d/${agendaId}/minutes`);
+    await b.reload();
+    await expectShown(b, /^Minutes:/, 'Minutes reloaded offline');
+    await shot(b, 'offline-routes-minutes-phone');
+    expect(errors).toEqual([]);
+    await devA.close();
+    await devB.close();
+  });
+});
+

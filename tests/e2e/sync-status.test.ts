@@ -1,0 +1,91 @@
+/**
+ * One truth about a document's sync status (issue 16, must fix 6): with the browser offline,
+ * an edit is "Saved on this device — waiting to sync" in the document's header while the top
+ * bar says Offline — never "All changes synced" — through navigation and a reload, until the
+ * relay has the edit.
+ *
+ * The failure it guards against: Chromium's offline mode leaves an open websocket open (its
+ * frames go nowhere), and a document counted an edit as synced once it was handed to that
+ * socket, so the header said "All changes synced" under an "Offline" pill while the other
+ * member never got the edit.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
+import { createWorkspace, join, newDocument, waitForText, watchErrors } from './app-flow';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await cleanupServer(server);
+});
+
+const WAITING = 'Saved on this device — waiting to sync';
+
+/** The document header's status and the top bar's state, read together. */
+async function statuses(page: Page): Promise<{ doc: string | null; pill: string | null }> {
+  return {
+    doc: await page.getByTestId('doc-status').textContent(),
+    pill: await page.getByTestId('connection-status').getAttribute('data-state')
+  };
+}
+
+/** Put the caret at the end of the text (clicking the last paragraph, never a block's inputs). */
+async function caretToEnd(page: Page): Promise<void> {
+  await page.locator('.m-content > :not(.m-block)').last().click();
+  await page.keyboard.press('Control+End');
+}
+
+describe('a document’s sync status', () => {
+  it('says "waiting to sync" for an edit made with the browser offline, on a phone, through navigation and a reload', async () => {
+    const devA = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    const devB = await newDevice(browser);
+    const { page: a, workspaceId, editorInvite } = await createWorkspace(devA, server.url, 'Riverside Pantry', 'Ana');
+    const errors = watchErrors(a, 'A');
+    const b = await join(devB, editorInvite, 'Ben');
+    const docId = await newDocument(a, 'page');
+    const docUrl = `${server.url}/w/${workspaceId}/d/${docId}`;
+    await caretToEnd(a);
+    await a.keyboard.type('Shelf count:');
+    await expect.poll(() => statuses(a), { timeout: 15_000 }).toEqual({ doc: 'All changes synced', pill: 'live' });
+    // And the relay has confirmed the last keystroke (a moment after it is shown as synced).
+    await expect.poll(() => a.getByTestId('doc-status').getAttribute('data-unsynced'), { timeout: 15_000 }).toBe('false');
+    await b.goto(docUrl);
+    await waitForText(b, 'Shelf count:');
+    // The service worker must control the page before the network goes (for the reload below).
+    await expect.poll(() => a.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 30_000 }).toBe(true);
+
+    await devA.setOffline(true);
+    await expect.poll(() => statuses(a), { timeout: 15_000 }).toEqual({ doc: 'Saved on this device', pill: 'offline' });
+    await caretToEnd(a);
+    await a.keyboard.type(' 14 tins of beans');
+    await expect.poll(() => statuses(a), { timeout: 15_000 }).toEqual({ doc: WAITING, pill: 'offline' });
+    await shot(a, 'sync-status-offline-edit-phone');
+
+    // Away and back, then a reload: still waiting, never "synced".
+    await a.getByRole('link', { name: /← Riverside Pantry/ }).click();
+    await a.waitForURL(`${server.url}/w/${workspaceId}`);
+    await a.getByRole('link', { name: 'Untitled page' }).first().click();
+    await a.waitForURL(docUrl);
+    await expect.poll(() => statuses(a), { timeout: 15_000 }).toEqual({ doc: WAITING, pill: 'offline' });
+    await a.reload();
+    await waitForText(a, 'Shelf count: 14 tins of beans');
+    await expect.poll(() => statuses(a), { timeout: 15_000 }).toEqual({ doc: WAITING, pill: 'offline' });
+    expect(await b.locator('.m-content').innerText()).not.toContain('14 tins');
+
+    // Back online: the edit reaches the relay and the other member, and only then "synced".
+    await devA.setOffline(false);
+    await waitForText(b, 'Shelf count: 14 tins of beans', 30_000);
+    await expect.poll(() => statuses(a), { timeout: 30_000 }).toEqual({ doc: 'All changes synced', pill: 'live' });
+    await shot(a, 'sync-status-back-online-phone');
+    expect(errors).toEqual([]);
+    await devA.close();
+    await devB.close();
+  });
+});
