@@ -47,6 +47,12 @@ export interface Auth {
   createWorkspace(input: { name: string; memberName: string }): Promise<{ workspaceId: string; member: MemberInfo; token: string; invites: InviteSecrets }>;
   /** Join with an invite secret; AuthError 'not-found' (no workspace) or 'forbidden' (wrong/rotated invite). */
   join(workspaceId: string, invite: string, name: string): Promise<{ member: MemberInfo; token: string }>;
+  /**
+   * What an invite leads to, before joining (issue 16: the join page names the group and who
+   * invites): the workspace's name, the role it gives, and its admins' names (invite links
+   * are handed out by admins). Same errors as {@link join}; joins nobody.
+   */
+  previewInvite(workspaceId: string, invite: string): Promise<{ workspaceName: string; role: 'editor' | 'viewer'; invitedBy: string[] }>;
   rotateInvites(workspaceId: string): Promise<InviteSecrets>;
   renameWorkspace(workspaceId: string, name: string): Promise<void>;
   /** The member behind `token`, or null if it is unknown or revoked. Never throws for bad input. */
@@ -129,6 +135,18 @@ export function createAuth(store: MembershipStore, options: { now?: () => number
   const otherActiveAdmins = async (workspaceId: string, memberId: string) =>
     (await store.listMembers(workspaceId)).filter((m) => m.role === 'admin' && m.revokedAt === null && m.id !== memberId).length;
 
+  /** The role an invite secret gives in a workspace; AuthError when there is none. */
+  const inviteRole = async (workspaceId: string, invite: string) => {
+    const ws = await store.getWorkspace(workspaceId);
+    if (!ws) throw new AuthError('not-found', 'There is no workspace with this id.');
+    const h = hashSecret(invite);
+    // Compare against both in constant time so timing does not reveal which one matched.
+    const editor = sameHash(h, ws.editorInviteHash);
+    const viewer = sameHash(h, ws.viewerInviteHash);
+    if (!editor && !viewer) throw new AuthError('forbidden', 'This invite is not valid: it may have been replaced by a newer one.');
+    return { ws, role: editor ? ('editor' as const) : ('viewer' as const) };
+  };
+
   return {
     async createWorkspace({ name, memberName }) {
       const workspaceId = newId(16);
@@ -143,19 +161,19 @@ export function createAuth(store: MembershipStore, options: { now?: () => number
     },
 
     async join(workspaceId, invite, name) {
-      const ws = await store.getWorkspace(workspaceId);
-      if (!ws) throw new AuthError('not-found', 'There is no workspace with this id.');
-      const h = hashSecret(invite);
-      // Compare against both in constant time so timing does not reveal which one matched.
-      const editor = sameHash(h, ws.editorInviteHash);
-      const viewer = sameHash(h, ws.viewerInviteHash);
-      if (!editor && !viewer) throw new AuthError('forbidden', 'This invite is not valid: it may have been replaced by a newer one.');
+      const { role } = await inviteRole(workspaceId, invite);
       const active = (await store.listMembers(workspaceId)).filter((m) => m.revokedAt === null).length;
       if (active >= limits.maxMembers) throw new AuthError('conflict', `This workspace is full: it has ${limits.maxMembers} members. Ask an admin to make room.`);
       const token = newSecret();
-      const member = newMember(workspaceId, name, editor ? 'editor' : 'viewer', token);
+      const member = newMember(workspaceId, name, role, token);
       await store.addMember(member);
       return { member: memberInfo(member, []), token };
+    },
+
+    async previewInvite(workspaceId, invite) {
+      const { ws, role } = await inviteRole(workspaceId, invite);
+      const invitedBy = (await store.listMembers(workspaceId)).filter((m) => m.role === 'admin' && m.revokedAt === null).map((m) => m.name);
+      return { workspaceName: ws.name, role, invitedBy };
     },
 
     rotateInvites: newInvites,

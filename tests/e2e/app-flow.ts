@@ -46,7 +46,12 @@ export async function join(ctx: BrowserContext, invite: string, name: string): P
 
 /** Create a document of `kind` from the workspace page; returns its id (the page is now on it). */
 export async function newDocument(page: Page, kind: 'agenda' | 'proposal' | 'needs' | 'page'): Promise<string> {
-  await page.getByTestId(`new-${kind}`).click();
+  // An empty workspace shows the four kinds as big buttons; otherwise they are in "New document".
+  const direct = page.getByTestId(`new-${kind}`);
+  const menu = page.getByRole('button', { name: 'New document' });
+  await direct.or(menu).first().waitFor();
+  if (!(await direct.isVisible())) await menu.click();
+  await direct.click();
   await page.waitForURL(/\/d\/[A-Za-z0-9_-]+$/);
   await page.locator('.m-content').waitFor();
   return new URL(page.url()).pathname.split('/').pop()!;
@@ -66,4 +71,17 @@ export async function waitForText(page: Page, text: string, timeout = 15_000): P
 export async function caretToEnd(page: Page): Promise<void> {
   await page.locator('.m-content').click();
   await page.keyboard.press('Control+End');
+}
+
+/**
+ * Put the caret at the end of the paragraph holding `text` (a click in the middle of the
+ * whole text can land on a block's controls, e.g. an agenda item's selects).
+ */
+export async function caretAtEndOf(page: Page, text: string): Promise<void> {
+  const paragraph = page.locator('.m-content p', { hasText: text }).last();
+  await paragraph.scrollIntoViewIfNeeded();
+  // Click right of the text (the paragraph spans the page): the caret lands at its end.
+  const box = (await paragraph.boundingBox())!;
+  await paragraph.click({ position: { x: box.width - 4, y: box.height / 2 } });
+  await page.keyboard.press('End');
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
-import { caretToEnd, createWorkspace, join, newDocument, watchErrors } from './app-flow';
+import { createWorkspace, join, newDocument, watchErrors } from './app-flow';
 
 let server: RunningServer;
 let browser: Browser;
@@ -83,12 +83,12 @@ describe('decisions', () => {
     await a.getByText('Cy', { exact: true }).waitFor({ timeout: 15_000 });
 
     // Draft: Ana writes the proposal and sets how the group decides.
+    // A new Proposal document already holds its proposal, a draft ready to set up.
     const docId = await newDocument(a, 'proposal');
-    await caretToEnd(a);
-    await a.keyboard.type('/propo');
-    await a.keyboard.press('Enter');
     const block = proposal(a);
     await block.waitFor();
+    expect(await proposal(a).count()).toBe(1);
+    await block.getByTestId('deadline-hint').getByText(/No deadline yet/).waitFor();
     await block.getByLabel('Proposal title').fill('Buy a chest freezer');
     await block.getByLabel('Proposal title').press('Tab');
     await block.getByLabel(/^Quorum/).fill('60');
@@ -142,6 +142,7 @@ describe('decisions', () => {
 
     // Ana closes it and writes the statement; the outcome is frozen.
     await proposal(a).getByRole('button', { name: 'Close now and decide' }).click();
+    await a.getByRole('dialog').getByRole('button', { name: 'Close it now' }).click();
     await expect.poll(() => proposal(a).locator('.mp-headline').textContent(), { timeout: 10_000 }).toBe('Passed');
     await proposal(a).getByLabel('Outcome statement').fill('We buy the freezer from the co-op. Ben collects it on Saturday.');
     await proposal(a).getByLabel('Outcome statement').blur();
@@ -185,9 +186,6 @@ describe('decisions', () => {
     const errors = watchErrors(page, 'phone');
     await page.goto(`${server.url}/w/${workspaceId}`);
     await newDocument(page, 'proposal');
-    await caretToEnd(page);
-    await page.keyboard.type('/propo');
-    await page.keyboard.press('Enter');
     const block = proposal(page);
     await block.getByLabel('How we decide').selectOption('ranked-choice');
     await block.getByLabel('Option 1').fill('Church hall');
@@ -211,6 +209,7 @@ describe('decisions', () => {
     await block.getByRole('button', { name: 'Cast ballot' }).click();
     await block.getByText('Your ballot is cast.').waitFor();
     await block.getByRole('button', { name: 'Close now and decide' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Close it now' }).click();
     await expect.poll(() => block.locator('.mp-headline').textContent(), { timeout: 10_000 }).toBe('Chosen: Park');
     await block.locator('.mp-rounds').scrollIntoViewIfNeeded();
     expect(await block.locator('.mp-rounds tbody tr.mp-winner th').textContent()).toBe('Park');

@@ -130,6 +130,7 @@ describe('meetings', () => {
     await shot(b, 'meeting-action-claimed-phone');
 
     await bar.getByRole('button', { name: 'End meeting' }).click();
+    await a.getByRole('dialog').getByRole('button', { name: 'End the meeting' }).click();
     await expect.poll(() => b.getByTestId('meeting-bar').textContent(), { timeout: 15_000 }).toContain('Meeting ended');
 
     // Minutes: who came (both devices were present), the decision item and Ben's claim.
@@ -159,7 +160,12 @@ describe('meetings', () => {
     // The next meeting carries over the item never reached.
     await a.goto(`${server.url}/w/${ws}/d/${docId}`);
     await a.getByTestId('meeting-bar').getByRole('button', { name: 'Next meeting' }).click();
+    // It asks for the date (a week on by default) and names the new agenda after it.
+    await a.getByTestId('meeting-bar').getByLabel('Date of the next meeting').fill('2031-03-14');
+    await a.getByTestId('meeting-bar').getByRole('button', { name: 'Create its agenda' }).click();
     await a.waitForURL((url) => url.pathname.includes('/d/') && !url.pathname.endsWith(docId));
+    const nextTitle = await a.evaluate(() => new Date(2031, 2, 14, 12).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' }));
+    await expect.poll(() => a.getByLabel('Document title').inputValue()).toBe(`Meeting ${nextTitle}`);
     await item(a, 'Budget report').waitFor({ timeout: 15_000 });
     expect(await item(a, 'Freezer for the pantry').count()).toBe(0);
     await item(a, 'How are we doing as a group?').waitFor();

@@ -232,6 +232,9 @@ describe('sharing the work', () => {
     expect(await b.getByRole('button', { name: 'Claim Print flyers' }).count()).toBe(1);
     expect(await b.getByTestId('task-card').filter({ hasText: 'Print flyers' }).textContent()).toContain('Handed back by Ana: “Exams this month”');
     await shot(b, 'work-board-after-scale-back-phone');
+    // The task itself says who handed it back and why (with a space before the note: issue 16).
+    await b.getByTestId('task-card').filter({ hasText: 'Print flyers' }).getByRole('link', { name: 'Print flyers' }).click();
+    await b.getByText('Back on the board: Ana released it — “Exams this month”.').first().waitFor({ timeout: 15_000 });
     await a.goto(`${server.url}/w/${ws}/work`);
     const benLoad = a.locator('[data-testid^="workload-"]').filter({ hasText: 'Ben' });
     await expect.poll(() => benLoad.textContent(), { timeout: 20_000 }).toContain('Sort tins');

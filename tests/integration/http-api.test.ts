@@ -84,6 +84,23 @@ describe('HTTP API (contract v1 + extensions)', () => {
     expect((await api(server.httpUrl, 'POST', url('/join'), { body: { invite: inviteSecret(ws.invites.editor) } })).status).toBe(400);
   });
 
+  it('invite preview: the group and who invites, before joining; joins nobody; wrong invite 403; unknown workspace 404', async () => {
+    const before = (await api(server.httpUrl, 'GET', url('/members'), { token: ws.admin.token })).body.members.length;
+    const e = await api(server.httpUrl, 'POST', url('/invites/preview'), { body: { invite: inviteSecret(ws.invites.editor) } });
+    expect(e.status).toBe(200);
+    expect(e.body).toEqual({ workspaceName: 'Tenants union', role: 'editor', invitedBy: ['Ada'] });
+    const v = await api(server.httpUrl, 'POST', url('/invites/preview'), { body: { invite: inviteSecret(ws.invites.viewer) } });
+    expect(v.body).toMatchObject({ role: 'viewer', invitedBy: ['Ada'] });
+    expect((await api(server.httpUrl, 'GET', url('/members'), { token: ws.admin.token })).body.members.length).toBe(before);
+    const wrong = await api(server.httpUrl, 'POST', url('/invites/preview'), { body: { invite: 'wrong' } });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.error).toMatch(/not valid/);
+    expect(wrong.body).not.toHaveProperty('workspaceName');
+    expect((await api(server.httpUrl, 'POST', '/api/workspaces/nope/invites/preview', { body: { invite: 'x' } })).status).toBe(404);
+    expect((await api(server.httpUrl, 'POST', url('/invites/preview'), { body: {} })).status).toBe(400);
+    expect((await api(server.httpUrl, 'GET', url('/invites/preview'))).status).toBe(405);
+  });
+
   it('rotate invites: 401 without token, 403 for editor/viewer/other workspace, 200 for admin', async () => {
     const other = await createWorkspace(server.httpUrl, 'Other');
     expect((await api(server.httpUrl, 'POST', url('/invites/rotate'))).status).toBe(401);

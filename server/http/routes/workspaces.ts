@@ -67,6 +67,22 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
       }
     },
     {
+      // Before joining: which group, which role, who hands out its invites (issue 16). POST, so
+      // the secret travels in the body and never in a URL or a log line; limited like a join,
+      // because it answers the same question about an invite.
+      method: 'POST',
+      pattern: ['api', 'workspaces', ':', 'invites', 'preview'],
+      handler: async (req, res, [id]) => {
+        const workspaceId = requireId(id, 'The workspace id');
+        limits.join.take(ctx.address(req));
+        const body = await readJsonObject(req);
+        const invite = body.invite;
+        if (typeof invite !== 'string' || invite.length === 0) throw new HttpError(400, 'The invite secret is missing (field "invite").');
+        if (invite.length > 256) throw new HttpError(403, 'This invite is not valid: it may have been replaced by a newer one.');
+        sendJson(res, 200, await auth.previewInvite(workspaceId, invite));
+      }
+    },
+    {
       method: 'POST',
       pattern: ['api', 'workspaces', ':', 'invites', 'rotate'],
       handler: async (req, res, [id]) => {

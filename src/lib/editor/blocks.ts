@@ -2,7 +2,7 @@ import type * as Y from 'yjs';
 import { createAgendaItem, readAgendaItem } from '../shared/model/agenda.ts';
 import { getBlockMap, type Actor } from '../shared/model/doc.ts';
 import { createNeed, readNeed } from '../shared/model/need.ts';
-import { createProposal } from '../shared/model/proposal.ts';
+import { createProposal, newProposalInput } from '../shared/model/proposal.ts';
 import { readProposal } from '../shared/model/proposal-read.ts';
 import type { BlockType } from '../shared/model/schema.ts';
 import { createTask, readTask } from '../shared/model/task.ts';
@@ -36,7 +36,8 @@ const NEW_TITLES: Record<BlockKind, string> = {
 export function createBlockState(doc: Y.Doc, kind: BlockKind, actor: Actor, title = NEW_TITLES[kind]): string {
   switch (kind) {
     case 'proposal':
-      return createProposal(doc, { title, method: 'consent' }, actor);
+      // Consent with a quorum of half the voting members (issue 16): never "passed" by nobody.
+      return createProposal(doc, newProposalInput(title), actor);
     case 'task':
       return createTask(doc, { title }, actor);
     case 'need':

@@ -4,6 +4,8 @@ import { createBinding, syncLexicalUpdateToYjs, type Provider } from '@lexical/y
 import { $createParagraphNode, $createTextNode, $getRoot, type ElementNode } from 'lexical';
 import * as Y from 'yjs';
 import { initDocument, type Actor } from '../shared/model/doc.ts';
+import { createProposal, newProposalInput } from '../shared/model/proposal.ts';
+import { $createBlockNode } from './nodes/BlockNode.ts';
 import { DocKeys, type DocKind } from '../shared/model/schema.ts';
 import { mutualNodes } from './nodes/registry.ts';
 import { agendaTemplate } from './agenda-template.ts';
@@ -110,19 +112,25 @@ function paragraph(text = ''): ElementNode {
   return text ? p.append($createTextNode(text)) : p;
 }
 
-/** Text-only templates for the three document kinds (blocks are added by people, or by the app). */
+/** Templates of the document kinds (blocks in them are created through the model, in the scratch doc). */
 export const templates: Record<'page' | 'agenda' | 'proposal' | 'needs', DocumentTemplate> = {
   page: blankTemplate,
   // Check-in, items (one group-health item to start), appreciations, next meeting (issue 11).
   agenda: agendaTemplate(),
-  proposal: (root) => {
+  // A proposal document holds its proposal, ready to draft (issue 16: people were told to
+  // type "/" to get one). Its settings start as every new proposal's: consent, quorum of half.
+  proposal: (root, doc, init) => {
+    const actor: Actor = init?.actor ?? { memberId: '' };
+    const id = createProposal(doc, newProposalInput(init?.title ?? 'New proposal'), actor);
     root.append(
       heading('Proposal', 'h1'),
       heading('What we propose'),
       paragraph(),
       heading('Why'),
       paragraph(),
-      $createQuoteNode().append($createTextNode('Type / and choose “Proposal” to open it for a decision.')),
+      heading('Deciding'),
+      $createQuoteNode().append($createTextNode('Set how the group decides and a deadline below, then open it for a decision.')),
+      $createBlockNode(id, 'proposal'),
       paragraph()
     );
   },

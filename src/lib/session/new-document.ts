@@ -32,6 +32,24 @@ export function defaultTitle(kind: DocKind, now = new Date()): string {
   }
 }
 
+/** Title of the agenda of a meeting held on `date`: "Meeting Sat, Dec 7" (in the device's language). */
+export function meetingTitle(date: Date): string {
+  return `Meeting ${date.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })}`;
+}
+
+/**
+ * `title`, or "title (2)", "title (3)"… when a document of the workspace already has it, so two
+ * agendas never read the same in a list (issue 16: "Next meeting" repeated the last title).
+ */
+export function uniqueTitle(title: string, taken: Iterable<string>): string {
+  const used = new Set([...taken].map((t) => t.trim().toLowerCase()));
+  if (!used.has(title.trim().toLowerCase())) return title;
+  for (let n = 2; ; n++) {
+    const candidate = `${title} (${n})`;
+    if (!used.has(candidate.toLowerCase())) return candidate;
+  }
+}
+
 /** Write a new document's meta and first content. */
 export function setUpNewDocument(doc: Y.Doc, kind: DocKind, title: string, actor: Actor): void {
   // Content, meta and the `seeded` flag arrive in one update (see seedDocument).

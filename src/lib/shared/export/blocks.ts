@@ -6,6 +6,7 @@
  */
 import type * as Y from 'yjs';
 import { readAgendaItem } from '../model/agenda.ts';
+import { ballotLine, recordedBallots } from '../model/decision-log.ts';
 import { readNeed } from '../model/need.ts';
 import { getMethod, isMethodId } from '../model/methods/index.ts';
 import { readProposal } from '../model/proposal-read.ts';
@@ -92,6 +93,9 @@ function describeProposal(doc: Y.Doc, blockId: string, name: (id: string | null)
     details.push(`${verdict} (closed ${formatDate(p.closedAt)}${p.closedBy ? ` by ${name(p.closedBy)}` : ''})`);
     if (o.explanation) details.push(o.explanation);
   }
+  // Who objected and why is what a group has to keep (issue 16): each counted ballot, in words.
+  const ballots = p.status === 'closed' && p.outcome ? recordedBallots(p.outcome.counted, getMethod(p.outcome.method), p.outcome.options) : [];
+  const ballotDetails = ballots.map((b) => ballotLine(b, (id) => name(id)));
   if (!p.resultsHidden || p.status === 'closed') {
     const result = proposalResult(doc, blockId).value;
     if (result && Object.keys(result.counts).length > 0) {
@@ -102,6 +106,7 @@ function describeProposal(doc: Y.Doc, blockId: string, name: (id: string | null)
       details.push(`${p.status === 'closed' ? 'Result' : 'So far'}: ${counts}`);
     }
   }
+  details.push(...ballotDetails);
   if (p.statement) details.push(`Statement: ${p.statement}`);
   return { title: `Proposal: ${p.title}`, details };
 }

@@ -57,7 +57,13 @@ function workspace() {
   ];
 }
 
-const options = { workspaceName: 'Eastside Mutual Aid', linkOf: (docId: string) => `https://mutual.example/w/ws1/d/${docId}`, exportedAt: T0 + 86_400_000 };
+const names: Record<string, string> = { ana: 'Ana', ben: 'Ben', cy: 'Cy' };
+const options = {
+  workspaceName: 'Eastside Mutual Aid',
+  linkOf: (docId: string) => `https://mutual.example/w/ws1/d/${docId}`,
+  exportedAt: T0 + 86_400_000,
+  memberName: (id: string) => names[id] ?? id
+};
 
 describe('decision log', () => {
   it('lists closed proposals, most recent first, with result and follow-up', () => {
@@ -66,6 +72,37 @@ describe('decision log', () => {
     expect(log.value.map((e) => [e.proposalId, e.result, e.counted, e.followUpTasks, e.reviewDate])).toEqual([
       ['v1', 'Chosen: Park', 2, 0, null],
       ['p1', 'Passed', 2, 1, '2025-06-01']
+    ]);
+  });
+
+  it("keeps each counted ballot: who, what and why — objections first (issue 16)", () => {
+    const doc = new Y.Doc();
+    createProposal(doc, { id: 'p', title: 'Close on Sundays', method: 'consent' }, act('ana'));
+    openProposal(doc, 'p', {}, act('ana'));
+    castBallot(doc, 'p', { choice: 'consent' }, act('ana'));
+    castBallot(doc, 'p', { choice: 'object', reason: '  Sunday is when\nfamilies come ' }, act('ben'));
+    castBallot(doc, 'p', { choice: 'concern', reason: 'Fewer volunteers' }, act('cy'));
+    closeProposal(doc, 'p', {}, act('ana'));
+    placeAllInText(doc);
+    const [entry] = decisionLog([{ docId: 'd', doc, title: 'Rota' }]).value;
+    expect(entry.counted).toBe(3);
+    expect(entry.ballots).toEqual([
+      { memberId: 'ben', choice: 'Object', reason: 'Sunday is when\nfamilies come', blocking: true },
+      { memberId: 'cy', choice: 'Concern', reason: 'Fewer volunteers', blocking: false },
+      { memberId: 'ana', choice: 'Consent', reason: null, blocking: false }
+    ]);
+    const md = decisionLogMarkdown([entry], options);
+    expect(md).toContain('- **Ballots counted:** 3\n  - Ben: Object — “Sunday is when families come”\n  - Cy: Concern — “Fewer volunteers”\n  - Ana: Consent\n');
+    const csv = decisionLogCsv([entry], options);
+    expect(csv.split('\r\n')[0]).toMatch(/,link,ballots$/);
+    expect(csv).toContain(',Ben: Object — “Sunday is when families come”; Cy: Concern — “Fewer volunteers”; Ana: Consent\r\n');
+  });
+
+  it('describes score and ranked ballots by option', () => {
+    const log = decisionLog(workspace()).value;
+    expect(log[0].ballots).toEqual([
+      { memberId: 'ana', choice: '1. Park, 2. Church hall', reason: null, blocking: false },
+      { memberId: 'ben', choice: '1. Park', reason: null, blocking: false }
     ]);
   });
 
@@ -82,7 +119,7 @@ describe('decision log', () => {
   });
 
   it('an empty log still exports a header', () => {
-    expect(decisionLogCsv([], options)).toBe('decided_at_utc,proposal,document,method,result,explanation,statement,ballots_counted,review_date,follow_up_tasks,link\r\n');
+    expect(decisionLogCsv([], options)).toBe('decided_at_utc,proposal,document,method,result,explanation,statement,ballots_counted,review_date,follow_up_tasks,link,ballots\r\n');
     expect(decisionLogMarkdown([], options)).toContain('0 decisions');
   });
 });

@@ -1,14 +1,29 @@
 /**
  * The workspace's decision log (issue 8): every closed proposal with its date, method,
- * result, statement and a link, and pure formatters for the Markdown and CSV exports.
- * Deterministic (times in UTC, a total order) so that exports are stable and testable.
+ * result, statement, the ballots that counted (who, what, why: issue 16 — a consent group
+ * must keep who objected and why) and a link, and pure formatters for the Markdown and CSV
+ * exports. Deterministic (times in UTC, a total order) so that exports are stable and testable.
  */
 import { listAnchoredBlockIds } from './doc';
-import { getMethod } from './methods/index';
+import { getMethod, type DecisionMethod, type ProposalOption } from './methods/index';
 import { readFollowUp } from './proposal-followup';
-import { readProposal } from './proposal-read';
+import { readProposal, type StoredBallot } from './proposal-read';
 import { uniqueIssues, type ModelIssue, type Read } from './validate';
 import type { WorkspaceDoc } from './views';
+
+/**
+ * A ballot as recorded at close. Every ballot is named today; when secret ballots arrive,
+ * their entries must leave `memberId` out here, not in the formatters.
+ */
+export interface DecisionBallot {
+  memberId: string;
+  /** What they chose, in words: "Object", "Stand aside", "1. Park, 2. Church hall". */
+  choice: string;
+  /** Their reason as written (trimmed), or null. Member-written: never translated. */
+  reason: string | null;
+  /** An objection or a block: what stopped (or could have stopped) the proposal. */
+  blocking: boolean;
+}
 
 /** One decided proposal. */
 export interface DecisionLogEntry {
@@ -29,8 +44,39 @@ export interface DecisionLogEntry {
   statement: string;
   /** Ballots that counted. */
   counted: number;
+  /** Each counted ballot: objections and blocks first, then those with a reason, then by member id. */
+  ballots: DecisionBallot[];
   reviewDate: string | null;
   followUpTasks: number;
+}
+
+/** "stand-aside" → "Stand aside" (the same words as the proposal block). */
+function choiceWords(choice: string): string {
+  const text = choice.replace(/-/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A counted ballot in words, by the method's choices or the recorded options. */
+export function describeBallot(ballot: StoredBallot, method: DecisionMethod, options: readonly ProposalOption[]): string {
+  const label = (id: string) => options.find((o) => o.id === id)?.label ?? id;
+  if (ballot.choice !== undefined) return choiceWords(ballot.choice);
+  if (ballot.ranking) return ballot.ranking.map((id, i) => `${i + 1}. ${label(id)}`).join(', ');
+  if (ballot.scores) return options.map((o) => `${o.label} ${ballot.scores?.[o.id] ?? 0}`).join(', ');
+  return method.label;
+}
+
+/**
+ * The ballots recorded at close as {@link DecisionBallot}s: objections and blocks first, then
+ * those with a reason, then the rest; member ids break ties (the same order everywhere).
+ */
+export function recordedBallots(counted: Record<string, StoredBallot>, method: DecisionMethod, options: readonly ProposalOption[]): DecisionBallot[] {
+  const rows = Object.entries(counted).map(([memberId, ballot]): DecisionBallot => {
+    const reason = typeof ballot.reason === 'string' && ballot.reason.trim() ? ballot.reason.trim() : null;
+    const blocking = ballot.choice !== undefined && method.blockingChoices.includes(ballot.choice);
+    return { memberId, choice: describeBallot(ballot, method, options), reason, blocking };
+  });
+  const rank = (b: DecisionBallot) => (b.blocking ? 0 : b.reason !== null ? 1 : 2);
+  return rows.sort((a, b) => rank(a) - rank(b) || (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
 }
 
 /** A document of the workspace with its catalogue title. */
@@ -68,6 +114,7 @@ export function decisionLog(docs: readonly TitledDoc[]): Read<DecisionLogEntry[]
         explanation: o.explanation,
         statement: p.statement,
         counted: Object.keys(o.counted).length,
+        ballots: recordedBallots(o.counted, method, o.options),
         reviewDate: followUp.value.reviewDate,
         followUpTasks: followUp.value.tasks.length
       });
@@ -88,14 +135,22 @@ export interface ExportOptions {
   /** Absolute link to a document, e.g. `https://host/w/<id>/d/<docId>`. */
   linkOf: (docId: string) => string;
   exportedAt: number;
+  /** A member's display name (default: the id). */
+  memberName?: (memberId: string) => string;
 }
 
 const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 /** Markdown link text must not close the bracket early. */
 const linkText = (text: string): string => oneLine(text).replace(/([[\]\\])/g, '\\$1');
 
+/** "Ben: Object — “No room in the pantry”" (one line; the reason as the member wrote it). */
+export function ballotLine(b: DecisionBallot, name: (id: string) => string): string {
+  return `${oneLine(name(b.memberId))}: ${b.choice}${b.reason !== null ? ` — “${oneLine(b.reason)}”` : ''}`;
+}
+
 /** The decision log as a Markdown document. */
 export function decisionLogMarkdown(entries: readonly DecisionLogEntry[], options: ExportOptions): string {
+  const name = (id: string) => options.memberName?.(id) ?? id;
   const lines = [`# Decisions — ${oneLine(options.workspaceName)}`, '', `Exported ${formatUtc(options.exportedAt)} · ${entries.length} ${entries.length === 1 ? 'decision' : 'decisions'}`];
   for (const e of entries) {
     lines.push('', `## ${oneLine(e.title) || 'Untitled proposal'}`, '');
@@ -103,6 +158,7 @@ export function decisionLogMarkdown(entries: readonly DecisionLogEntry[], option
     lines.push(`- **Method:** ${e.methodLabel}`);
     lines.push(`- **Result:** ${e.result} — ${oneLine(e.explanation)}`);
     lines.push(`- **Ballots counted:** ${e.counted}`);
+    for (const b of e.ballots) lines.push(`  - ${ballotLine(b, name)}`);
     lines.push(`- **Document:** [${linkText(e.docTitle) || 'Untitled'}](${options.linkOf(e.docId)})`);
     if (e.reviewDate) lines.push(`- **Review on:** ${e.reviewDate}`);
     if (e.followUpTasks > 0) lines.push(`- **Follow-up tasks:** ${e.followUpTasks}`);
@@ -123,8 +179,10 @@ export function csvField(value: string | number): string {
 }
 
 /** The decision log as CSV (header row, CRLF line ends as RFC 4180 asks). */
-export function decisionLogCsv(entries: readonly DecisionLogEntry[], options: Pick<ExportOptions, 'linkOf'>): string {
-  const header = ['decided_at_utc', 'proposal', 'document', 'method', 'result', 'explanation', 'statement', 'ballots_counted', 'review_date', 'follow_up_tasks', 'link'];
+export function decisionLogCsv(entries: readonly DecisionLogEntry[], options: Pick<ExportOptions, 'linkOf' | 'memberName'>): string {
+  const name = (id: string) => options.memberName?.(id) ?? id;
+  // `ballots` is last so that spreadsheets and scripts reading the earlier columns by position keep working.
+  const header = ['decided_at_utc', 'proposal', 'document', 'method', 'result', 'explanation', 'statement', 'ballots_counted', 'review_date', 'follow_up_tasks', 'link', 'ballots'];
   const rows = entries.map((e) => [
     formatUtc(e.closedAt).replace(' UTC', ''),
     e.title,
@@ -136,7 +194,8 @@ export function decisionLogCsv(entries: readonly DecisionLogEntry[], options: Pi
     e.counted,
     e.reviewDate ?? '',
     e.followUpTasks,
-    options.linkOf(e.docId)
+    options.linkOf(e.docId),
+    e.ballots.map((b) => ballotLine(b, name)).join('; ')
   ]);
   return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 }

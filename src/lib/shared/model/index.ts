@@ -60,6 +60,8 @@ export {
   type ProposalPatch,
   type BallotInput,
   type CloseInput,
+  DEFAULT_QUORUM,
+  newProposalInput,
   createProposal,
   updateProposal,
   openProposal,

@@ -44,14 +44,23 @@ describe('meeting', () => {
     expect(facilitationState(doc, 60_000).value).toMatchObject({ currentItem: 'hea', remainingMs: 170_000 });
     expect(() => startMeeting(doc, act('ana'))).toThrow(/already running/);
     expect(nextAgendaItem(doc, act('ana', 240_000))).toBe('rep');
-    endMeeting(doc, act('ana', 300_000));
-    expect(readMeeting(doc).value).toMatchObject({ status: 'ended', startedAt: 50_000, endedAt: 300_000 });
+    endMeeting(doc, act('ben', 300_000));
+    // Everyone sees who ended it for the whole group.
+    expect(readMeeting(doc).value).toMatchObject({ status: 'ended', startedAt: 50_000, endedAt: 300_000, endedBy: 'ben' });
     expect(facilitationState(doc, 300_000).value).toBeNull();
     expect(readAgendaItem(doc, 'rep').value?.status).toBe('done');
     // Resuming keeps the original start.
     createAgendaItem(doc, { id: 'late', title: 'Late addition' }, act('ben'));
     expect(startMeeting(doc, act('ana', 400_000))).toBe('late');
-    expect(readMeeting(doc).value).toMatchObject({ status: 'running', startedAt: 50_000, endedAt: null });
+    expect(readMeeting(doc).value).toMatchObject({ status: 'running', startedAt: 50_000, endedAt: null, endedBy: null });
+  });
+
+  it('an ended meeting written without `by` (older versions) reads with nobody named', () => {
+    const doc = new Y.Doc();
+    getMeta(doc).set('meeting', { startedAt: 1, endedAt: 2 });
+    expect(readMeeting(doc).value).toMatchObject({ status: 'ended', endedBy: null });
+    getMeta(doc).set('meeting', { startedAt: 1, endedAt: 2, by: 42 });
+    expect(readMeeting(doc).value.endedBy).toBeNull();
   });
 
   it('attendance: each member once, in order of arrival; no update when nothing is new', () => {

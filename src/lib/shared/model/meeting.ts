@@ -53,6 +53,11 @@ export interface MeetingView {
   status: MeetingStatus;
   startedAt: number | null;
   endedAt: number | null;
+  /**
+   * Who ended it (while ended) — the meeting ends for everyone, so everyone sees who did it.
+   * Null while not ended, or when an older version recorded no one.
+   */
+  endedBy: string | null;
   /** Who fills each role (null: nobody yet). */
   roles: Record<MeetingRole, string | null>;
   /** In order of arrival, then id. */
@@ -83,14 +88,17 @@ export function readMeeting(doc: Y.Doc): Read<MeetingView> {
   const raw = meta.get(MEETING_KEY);
   let startedAt: number | null = null;
   let endedAt: number | null = null;
+  let by: string | null = null;
   if (raw !== undefined) {
     if (isRecord(raw) && orNull(isFiniteNumber)(raw.startedAt) && orNull(isFiniteNumber)(raw.endedAt)) {
       startedAt = raw.startedAt;
       endedAt = raw.endedAt;
+      // `by` is whoever last started or ended the meeting (one plain value, one writer at a time).
+      by = isString(raw.by) && raw.by !== '' ? raw.by : null;
     } else issues.push({ blockId: '', reason: 'meeting state is malformed; ignored' });
   }
   const status: MeetingStatus = startedAt === null ? 'not-started' : endedAt === null ? 'running' : 'ended';
-  return { value: { status, startedAt, endedAt, roles, attendees }, issues };
+  return { value: { status, startedAt, endedAt, endedBy: status === 'ended' ? by : null, roles, attendees }, issues };
 }
 
 /** Put a member in a meeting role, or clear it (null). */

@@ -1,7 +1,12 @@
 /**
  * Minutes of a meeting, from its agenda document (issue 11): who was there and in which
- * role, each item with its notes and outcome, the decisions taken (linked proposals with
- * their results) and the tasks that came out of it with who claimed them.
+ * role, each item with its notes and outcome, the decisions taken and the tasks that came
+ * out of it with who claimed them.
+ *
+ * Decisions are the proposals linked from agenda items AND the proposals written in the
+ * agenda's own text; tasks are the items' actions AND the tasks written in the text
+ * (issue 16: a group that decides inside its agenda must find that decision in the
+ * minutes). A block in the text belongs to the agenda item above it, up to the next heading.
  *
  * Notes are the document's own text under each agenda item (up to the next item or
  * heading): people type them in the editor, where concurrent typing merges character by
@@ -30,7 +35,8 @@ export interface MinutesOptions {
 
 /** A decision taken (or still open) at the meeting. */
 export interface MinutesDecision {
-  itemTitle: string;
+  /** The agenda item it belongs to (null: written in the text outside any item). */
+  itemTitle: string | null;
   /** "Proposal: Buy a freezer" */
   title: string;
   /** Method, result, statement… (empty when the proposal could not be found). */
@@ -41,7 +47,8 @@ export interface MinutesDecision {
 /** An action that came out of an item. */
 export interface MinutesTask {
   id: string;
-  itemTitle: string;
+  /** The agenda item it came out of (null: written in the text outside any item). */
+  itemTitle: string | null;
   title: string;
   claimant: string | null;
   status: TaskView['status'];
@@ -59,7 +66,10 @@ export interface MinutesItem {
   outcome: string;
   /** The text under the item, as Markdown paragraphs and lists (one string each). */
   notes: string[];
+  /** The first of {@link decisions} (the linked proposal when there is one), or null. */
   decision: MinutesDecision | null;
+  /** The linked proposal, then proposals written in the text under the item. */
+  decisions: MinutesDecision[];
   tasks: MinutesTask[];
 }
 
@@ -88,18 +98,34 @@ function listLines(block: ListBlock, indent: string): string[] {
   });
 }
 
-/** Notes under each agenda item: blocks after its node until the next item or heading. */
-function notesByItem(tree: Block[]): Map<string, string[]> {
+/** A Mutual block written in the text, and the agenda item it sits under (null: none). */
+interface TextBlock {
+  kind: string;
+  blockId: string;
+  itemId: string | null;
+}
+
+/**
+ * Walk the text once: the notes under each agenda item (blocks after its node until the next
+ * item or heading), and the other Mutual blocks in text order with the item they sit under.
+ */
+function readAgendaText(tree: Block[]): { notes: Map<string, string[]>; blocks: TextBlock[] } {
   const notes = new Map<string, string[]>();
+  const blocks: TextBlock[] = [];
   let current: string[] | null = null;
+  let itemId: string | null = null;
   for (const block of tree) {
     if (block.type === 'block') {
-      current = block.kind === 'agenda' ? [] : current;
-      if (block.kind === 'agenda') notes.set(block.blockId, current!);
+      if (block.kind === 'agenda') {
+        current = [];
+        itemId = block.blockId;
+        notes.set(block.blockId, current);
+      } else if (block.blockId) blocks.push({ kind: block.kind, blockId: block.blockId, itemId });
       continue;
     }
     if (block.type === 'heading') {
       current = null;
+      itemId = null;
       continue;
     }
     if (!current) continue;
@@ -112,7 +138,7 @@ function notesByItem(tree: Block[]): Map<string, string[]> {
       if (text !== '') current.push(text.split('\n').map((l) => (block.type === 'quote' ? `> ${escapeMarkdown(l)}` : escapeMarkdown(l))).join('\n'));
     }
   }
-  return notes;
+  return { notes, blocks };
 }
 
 /** The minutes of the meeting held from agenda `doc`. Never throws on malformed data. */
@@ -120,29 +146,65 @@ export function meetingMinutes(doc: Y.Doc, options: MinutesOptions = {}): Read<M
   const meeting = readMeeting(doc);
   const order = agendaOrder(doc);
   const issues: ModelIssue[] = [...meeting.issues, ...order.issues];
-  const notes = notesByItem(readDocumentTree(doc));
+  const text = readAgendaText(readDocumentTree(doc));
   const name = (id: string) => options.memberName?.(id) ?? id;
+  const describeProposal = (itemTitle: string | null, source: Y.Doc | undefined, proposalId: string, blockId: string | null): MinutesDecision => {
+    const described = source ? describeBlock(source, 'proposal', proposalId, { memberName: name }) : null;
+    const found = described !== null && !described.title.endsWith('(could not be read)');
+    if (!found) issues.push({ blockId: blockId ?? proposalId, reason: blockId ? 'linked proposal not found on this device' : 'proposal in the text could not be read' });
+    return { itemTitle, title: found ? described.title : 'Proposal (not available on this device)', details: found ? described.details : [], found };
+  };
+  const toTask = (taskId: string, itemTitle: string | null): (MinutesTask & { createdAt: number }) | null => {
+    const t = readTask(doc, taskId);
+    if (!t.value) {
+      issues.push(...t.issues);
+      return null;
+    }
+    return { id: t.value.id, itemTitle, title: t.value.title, claimant: t.value.claimant, status: t.value.status, due: t.value.due, createdAt: t.value.createdAt };
+  };
+
+  // Blocks written in the text, by the item they sit under ('' = under none).
+  const textProposals = new Map<string, string[]>();
+  const textTasks = new Map<string, string[]>();
+  for (const b of text.blocks) {
+    const into = b.kind === 'proposal' ? textProposals : b.kind === 'task' ? textTasks : null;
+    if (!into) continue;
+    const key = b.itemId !== null && order.value.some((i) => i.id === b.itemId) ? b.itemId : '';
+    into.set(key, [...(into.get(key) ?? []), b.blockId]);
+  }
+  const seenProposals = new Set<string>();
+  const seenTasks = new Set<string>();
   const decisions: MinutesDecision[] = [];
   const tasks: MinutesTask[] = [];
+
   const items = order.value.map((item): MinutesItem => {
-    let decision: MinutesDecision | null = null;
+    const itemDecisions: MinutesDecision[] = [];
     if (item.proposalId) {
-      const source = item.proposalDoc ? options.documentOf?.(item.proposalDoc) : doc;
-      const text = source ? describeBlock(source, 'proposal', item.proposalId, { memberName: name }) : null;
-      const found = text !== null && !text.title.endsWith('(could not be read)');
-      if (!found) issues.push({ blockId: item.id, reason: 'linked proposal not found on this device' });
-      decision = { itemTitle: item.title, title: found ? text.title : 'Proposal (not available on this device)', details: found ? text.details : [], found };
-      decisions.push(decision);
+      const inThisDoc = !item.proposalDoc;
+      itemDecisions.push(describeProposal(item.title, inThisDoc ? doc : options.documentOf?.(item.proposalDoc!), item.proposalId, item.id));
+      if (inThisDoc) seenProposals.add(item.proposalId);
     }
-    const itemTasks = item.linkedTasks
+    for (const id of textProposals.get(item.id) ?? []) {
+      if (seenProposals.has(id)) continue;
+      seenProposals.add(id);
+      itemDecisions.push(describeProposal(item.title, doc, id, null));
+    }
+    decisions.push(...itemDecisions);
+    const linked = item.linkedTasks
       .flatMap((taskId) => {
-        const t = readTask(doc, taskId);
-        if (!t.value) issues.push(...t.issues);
-        return t.value ? [t.value] : [];
+        const t = toTask(taskId, item.title);
+        return t ? [t] : [];
       })
       // In the order they were written down (ids break ties, the same on every device).
-      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
-      .map((t): MinutesTask => ({ id: t.id, itemTitle: item.title, title: t.title, claimant: t.claimant, status: t.status, due: t.due }));
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    linked.forEach((t) => seenTasks.add(t.id));
+    const written = (textTasks.get(item.id) ?? []).flatMap((taskId) => {
+      if (seenTasks.has(taskId)) return [];
+      seenTasks.add(taskId);
+      const t = toTask(taskId, item.title);
+      return t ? [t] : [];
+    });
+    const itemTasks = [...linked, ...written].map(withoutCreatedAt);
     tasks.push(...itemTasks);
     return {
       id: item.id,
@@ -152,11 +214,24 @@ export function meetingMinutes(doc: Y.Doc, options: MinutesOptions = {}): Read<M
       owner: item.owner,
       timebox: item.timebox,
       outcome: item.outcome,
-      notes: notes.get(item.id) ?? [],
-      decision,
+      notes: text.notes.get(item.id) ?? [],
+      decision: itemDecisions[0] ?? null,
+      decisions: itemDecisions,
       tasks: itemTasks
     };
   });
+  // Written in the text outside any item (e.g. under "Next meeting").
+  for (const id of textProposals.get('') ?? []) {
+    if (seenProposals.has(id)) continue;
+    seenProposals.add(id);
+    decisions.push(describeProposal(null, doc, id, null));
+  }
+  for (const taskId of textTasks.get('') ?? []) {
+    if (seenTasks.has(taskId)) continue;
+    seenTasks.add(taskId);
+    const t = toTask(taskId, null);
+    if (t) tasks.push(withoutCreatedAt(t));
+  }
   const title = getMeta(doc).get('title');
   return {
     value: {
@@ -171,6 +246,10 @@ export function meetingMinutes(doc: Y.Doc, options: MinutesOptions = {}): Read<M
     },
     issues
   };
+}
+
+function withoutCreatedAt({ createdAt: _createdAt, ...task }: MinutesTask & { createdAt: number }): MinutesTask {
+  return task;
 }
 
 /** "Claimed by Ben", "Done (Ben)", "Nobody has claimed it yet". */
@@ -194,20 +273,20 @@ export function minutesMarkdown(minutes: MeetingMinutes, options: Pick<MinutesOp
     out.push(`### ${i + 1}. ${escapeMarkdown(item.title)}`, '', `*${meta.filter(Boolean).join(' · ')}*`, '');
     if (item.outcome) out.push(`**Outcome:** ${escapeMarkdown(item.outcome)}`, '');
     for (const note of item.notes) out.push(note, '');
-    if (item.decision) out.push(`**${escapeMarkdown(item.decision.title)}**${item.decision.found ? ' (see Decisions)' : ''}`, '');
+    for (const d of item.decisions) out.push(`**${escapeMarkdown(d.title)}**${d.found ? ' (see Decisions)' : ''}`, '');
     if (item.tasks.length) out.push('**Actions:**', '', ...item.tasks.map((t) => `- [${t.status === 'done' ? 'x' : ' '}] ${escapeMarkdown(t.title)}: ${taskLine(t, name)}`), '');
   });
   out.push('## Decisions', '');
   out.push(
     ...(minutes.decisions.length
-      ? minutes.decisions.flatMap((d) => [`- **${escapeMarkdown(d.title)}** (item: ${escapeMarkdown(d.itemTitle)})`, ...d.details.map((l) => `  - ${escapeMarkdown(l)}`)])
-      : ['No decisions were linked to this meeting.']),
+      ? minutes.decisions.flatMap((d) => [`- **${escapeMarkdown(d.title)}**${d.itemTitle !== null ? ` (item: ${escapeMarkdown(d.itemTitle)})` : ''}`, ...d.details.map((l) => `  - ${escapeMarkdown(l)}`)])
+      : ['No decisions were taken at this meeting.']),
     ''
   );
   out.push('## Tasks', '');
   out.push(
     ...(minutes.tasks.length
-      ? minutes.tasks.map((t) => `- ${escapeMarkdown(t.title)}: ${taskLine(t, name)}${t.due ? `, due ${t.due}` : ''} (item: ${escapeMarkdown(t.itemTitle)})`)
+      ? minutes.tasks.map((t) => `- ${escapeMarkdown(t.title)}: ${taskLine(t, name)}${t.due ? `, due ${t.due}` : ''}${t.itemTitle !== null ? ` (item: ${escapeMarkdown(t.itemTitle)})` : ''}`)
       : ['No tasks came out of this meeting.'])
   );
   return out.join('\n') + '\n';

@@ -82,7 +82,7 @@ describe('needs board views', () => {
     expect(cats).toEqual(['Food', 'Transport', 'Repairs']);
   });
 
-  it('categories: suggested, workspace, board, then used ones; malformed lists ignored', () => {
+  it('categories: suggested (with clothing), workspace, board, used ones, then "other" last; malformed lists ignored', () => {
     const board = new Y.Doc();
     const index = new Y.Doc();
     getSettings(index).set(CUSTOM_CATEGORIES_KEY, ['Pets', 7]);
@@ -92,10 +92,9 @@ describe('needs board views', () => {
     expect(getMeta(board).get(CUSTOM_CATEGORIES_KEY)).toEqual(['repairs']);
     createNeed(board, { kind: 'ask', title: 'x', category: 'laundry' }, act('co'));
     const cats = boardCategories(board, index, readNeeds(board).value);
-    expect(cats.slice(-3)).toEqual(['pets', 'repairs', 'laundry']);
-    expect(cats.slice(0, 7)).toEqual(['food', 'housing', 'transport', 'childcare', 'money', 'medical', 'other']);
+    expect(cats).toEqual(['food', 'clothing', 'housing', 'transport', 'childcare', 'money', 'medical', 'pets', 'repairs', 'laundry', 'other']);
     getMeta(board).set(CUSTOM_CATEGORIES_KEY, 'not a list');
-    expect(boardCategories(board, null)).toHaveLength(7);
+    expect(boardCategories(board, null)).toHaveLength(8);
   });
 
   it('match candidates: open or matched offers, same category then same area first', () => {

@@ -103,19 +103,20 @@ function readList(map: Y.Map<unknown>): string[] {
 }
 
 /**
- * Categories to offer on a board: suggested ones, the workspace's custom ones, the board's own,
- * then any used by entries; no duplicates, in that order.
+ * Categories to offer on a board: suggested ones, the workspace's custom ones (its settings), the
+ * board's own, then any used by entries, and "other" last; no duplicates, in that order.
  */
 export function boardCategories(board: Y.Doc, index: Y.Doc | null, entries: readonly NeedView[] = []): string[] {
   const out: string[] = [];
   const add = (c: string): void => {
     if (c && !out.includes(c)) out.push(c);
   };
-  NeedCategories.forEach(add);
+  NeedCategories.filter((c) => c !== 'other').forEach(add);
   if (index) readList(index.getMap<unknown>(IndexKeys.settings)).forEach(add);
   readList(getMeta(board)).forEach(add);
   [...entries.map((e) => e.category)].sort().forEach(add);
-  return out;
+  // "Other" last: a catch-all in the middle of the list hides the group's own categories after it.
+  return [...out.filter((c) => c !== 'other'), 'other'];
 }
 
 /** Add a custom category to a board (stored lower-case; an existing one is not added twice). */

@@ -7,8 +7,10 @@ import {
   castBallot,
   closeProposal,
   createProposal,
+  DEFAULT_QUORUM,
   extendDeadline,
   getBlockMap,
+  newProposalInput,
   openProposal,
   proposalResult,
   readProposal,
@@ -192,6 +194,36 @@ describe('quorum', () => {
     const r = closeProposal(doc, id, { memberCount: 4 }, act('ana'));
     expect(r.passed).toBe(true);
     expect(readProposal(doc, id).value?.outcome).toMatchObject({ quorumRequired: 2, memberCount: 4 });
+  });
+
+  it('a proposal people create needs half the voting members: nobody voting never passes it (issue 16)', () => {
+    const doc = new Y.Doc();
+    expect(DEFAULT_QUORUM).toEqual({ type: 'share', share: 0.5 });
+    const id = createProposal(doc, { ...newProposalInput('Buy a freezer'), id: 'p1' }, act('ana'));
+    expect(readProposal(doc, id).value).toMatchObject({ method: 'consent', quorum: { type: 'share', share: 0.5 } });
+    // The default is a copy: changing one proposal's quorum never changes the next one's.
+    updateProposal(doc, id, { quorum: { type: 'share', share: 0.75 } }, act('ana'));
+    expect(newProposalInput('Next').quorum).toEqual({ type: 'share', share: 0.5 });
+    updateProposal(doc, id, { quorum: { type: 'share', share: 0.5 } }, act('ana'));
+    openProposal(doc, id, {}, act('ana'));
+    const open = proposalResult(doc, id, { memberCount: 3 }).value!;
+    expect(open).toMatchObject({ passed: false, quorum: { required: 2, participating: 0, met: false } });
+    expect(open.explanation).toBe('Quorum not met: nobody voted (2 ballots needed).');
+    const closed = closeProposal(doc, id, { memberCount: 1 }, act('ana'));
+    expect(closed.passed).toBe(false);
+    expect(readProposal(doc, id).value?.outcome).toMatchObject({ passed: false, quorumRequired: 1, explanation: 'Quorum not met: nobody voted (1 ballot needed).' });
+  });
+
+  it('without a quorum nobody voting still passes consent, and says that nobody voted', () => {
+    const { doc, id } = openConsent(new Y.Doc(), { quorum: null });
+    const r = closeProposal(doc, id, {}, act('ana'));
+    expect(r).toMatchObject({ passed: true, explanation: 'Nobody voted. No objections.' });
+  });
+
+  it('createProposal records no quorum unless given one (copies and imports keep theirs)', () => {
+    const doc = new Y.Doc();
+    const id = createProposal(doc, { title: 'x', method: 'majority' }, act('ana'));
+    expect(readProposal(doc, id).value?.quorum).toBeNull();
   });
 });
 

@@ -27,6 +27,22 @@ export interface ProposalInput {
   resultsHidden?: boolean;
 }
 
+/**
+ * The quorum a proposal starts with when people create one: half the voting members must
+ * take part. Without it a consent proposal passes with nobody voting (silence is consent),
+ * which a group rarely means on its first evening (issue 16). Changeable while a draft.
+ */
+export const DEFAULT_QUORUM: Readonly<Quorum> = Object.freeze({ type: 'share', share: 0.5 });
+
+/**
+ * Settings of a proposal people create (the "/" menu, the toolbar, a new Proposal document):
+ * consent, with {@link DEFAULT_QUORUM}. `createProposal` itself records exactly what it is
+ * given (no quorum when none is passed), so tests, copies and imports keep theirs.
+ */
+export function newProposalInput(title: string): ProposalInput {
+  return { title, method: 'consent', quorum: { ...DEFAULT_QUORUM } };
+}
+
 /** Settings that may change while a proposal is a draft (title may change at any time). */
 export type ProposalPatch = Partial<Omit<ProposalInput, 'id'>>;
 

@@ -152,7 +152,12 @@ export function decide(
     explanation =
       quorum.required === null
         ? `Quorum unknown (the number of members is not known). ${explanation}`
-        : `Quorum not met (${participating} of ${quorum.required} ballots needed). ${explanation}`;
+        : participating === 0
+          ? `Quorum not met: nobody voted (${quorum.required} ${quorum.required === 1 ? 'ballot' : 'ballots'} needed).`
+          : `Quorum not met (${participating} of ${quorum.required} ballots needed). ${explanation}`;
+  } else if (participating === 0) {
+    // Say it plainly: "No objections." alone reads as if people had been asked and agreed.
+    explanation = `Nobody voted. ${explanation}`;
   }
   const result: ProposalResult = {
     method: methodId,
