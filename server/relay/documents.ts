@@ -6,6 +6,7 @@ import { docKey, DocumentLoadError, type DocKey, type DocumentStore } from '../s
 import type { Broadcast } from './broadcast.ts';
 import { LiveDocument, REMOTE_ORIGIN, SERVER_ORIGIN } from './live-document.ts';
 import { readClientFrame, writeAwarenessFrame, writeUpdateFrame } from './messages.ts';
+import { appliesCleanly, encodeServedState } from './served-state.ts';
 
 /** Close code for "the server could not load or save this document; try again later". */
 export const CLOSE_DOCUMENT_UNAVAILABLE = 1011;
@@ -152,7 +153,7 @@ export class DocumentManager {
       if (doc.state !== 'ready') throw new Error('document is no longer served');
       doc.logCount = 0;
       doc.logBytes = 0;
-      await this.opts.store.compact(doc.key, Y.encodeStateAsUpdate(doc.ydoc));
+      await this.opts.store.compact(doc.key, snapshotOf(doc));
     } finally {
       this.release(doc);
     }
@@ -288,7 +289,15 @@ export class DocumentManager {
     if (doc.state !== 'ready') return Promise.resolve();
     doc.logCount = 0;
     doc.logBytes = 0;
-    return this.opts.store.compact(doc.key, Y.encodeStateAsUpdate(doc.ydoc)).catch((err: unknown) => {
+    let snapshot: Uint8Array;
+    try {
+      snapshot = snapshotOf(doc);
+    } catch (err) {
+      // The log is left as it is: it loads (each entry was integrated when it was appended).
+      this.opts.logger.error('compaction-refused', { doc: doc.key, error: errorMessage(err) });
+      return Promise.resolve();
+    }
+    return this.opts.store.compact(doc.key, snapshot).catch((err: unknown) => {
       this.opts.logger.warn('compaction-failed', { doc: doc.key, error: errorMessage(err) });
     });
   }
@@ -372,4 +381,15 @@ export class DocumentManager {
     }
     this.docs.clear();
   }
+}
+
+/**
+ * The snapshot that replaces a document's log: its integrated state, checked to load. A
+ * snapshot that does not load would make every later load fail (issue 28), so it is
+ * never written; throws instead.
+ */
+function snapshotOf(doc: LiveDocument): Uint8Array {
+  const snapshot = encodeServedState(doc.ydoc);
+  if (!appliesCleanly(snapshot)) throw new Error('the snapshot of this document would not load');
+  return snapshot;
 }

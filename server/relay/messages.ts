@@ -12,6 +12,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { MessageType } from '#shared/protocol';
+import { encodeServedState } from './served-state.ts';
 
 /** Stateless strict UTF-8 decoder (throws on invalid bytes). */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -88,7 +89,7 @@ export function writeSyncStep2Frame(doc: Y.Doc, stateVector: Uint8Array): Uint8A
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MessageType.sync);
   encoding.writeVarUint(e, SyncType.step2);
-  encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc, stateVector));
+  encoding.writeVarUint8Array(e, encodeServedState(doc, stateVector));
   return encoding.toUint8Array(e);
 }
 
