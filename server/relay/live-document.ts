@@ -33,9 +33,8 @@ interface DurableWaiter {
  * Lifecycle and I/O are driven by the DocumentManager; this class holds the state.
  */
 export class LiveDocument {
+  /** Served, or not any more (set by the DocumentManager, whose lifecycle also counts holders). */
   state: 'ready' | 'failed' | 'closed' = 'ready';
-  /** Holders: sockets and server-side operations. Unload only at zero. */
-  refs = 0;
   readonly peers = new Set<DocumentPeer>();
   readonly awareness: awarenessProtocol.Awareness;
 
@@ -57,7 +56,6 @@ export class LiveDocument {
   /** Updates in the store's log since its snapshot: drives compaction. */
   logCount: number;
   logBytes: number;
-  unloadTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     readonly key: DocKey,
@@ -222,8 +220,6 @@ export class LiveDocument {
 
   /** Free memory: timers of awareness, observers of the Y.Doc. */
   destroy(): void {
-    if (this.unloadTimer) clearTimeout(this.unloadTimer);
-    this.unloadTimer = null;
     this.awareness.off('update', this.onAwareness);
     this.ydoc.off('update', this.onUpdate);
     this.awareness.destroy();
