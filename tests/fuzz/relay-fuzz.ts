@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import * as Y from 'yjs';
 import { prng } from '../chaos/chaos.ts';
 import { RelayProcess } from '../chaos/net.ts';
-import { connectClient, rawSocket, type TestClient } from '../helpers/clients.ts';
+import { connectClient, rawSocket, type RawSocket, type TestClient } from '../helpers/clients.ts';
 import { api, createWorkspace } from '../helpers/server.ts';
 import * as encoding from 'lib0/encoding';
 import { readClientFrame } from '../../server/relay/messages.ts';
@@ -54,6 +54,8 @@ export function rssMiB(pid: number): number {
 }
 
 const CONTROL_LIMIT_MS = 15_000;
+/** The relay closes a socket it did not greet after 20 s (ADMIT_TIMEOUT_MS); wait a little longer. */
+const GREETING_LIMIT_MS = 25_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Run the fuzzer. Never throws for a finding: see `problems`. */
@@ -110,7 +112,8 @@ export async function runRelayFuzz(opts: RelayFuzzOptions): Promise<RelayFuzzRes
         sockets++;
         byKind[batch.kind] = (byKind[batch.kind] ?? 0) + batch.frames.length;
         const docId = rng.chance(0.5) ? 'control' : `fuzz${w}-${rng.int(4)}`;
-        await fuzzSocket(`${syncUrl}/${ws.workspaceId}/${docId}?token=${ws.editor.token}`, batch, closes, problems);
+        const target = { url: `${syncUrl}/${ws.workspaceId}/${docId}?token=${ws.editor.token}`, relaySide: () => relaySideState(relay.httpUrl, ws.workspaceId, docId) };
+        await fuzzSocket(target, batch, closes, problems);
         if (sockets % 100 === 0) log(`${frames} frames, ${sockets} sockets, rss ${rssMiB(pid)} MiB`);
       }
     };
@@ -149,16 +152,39 @@ function isStep1(f: Uint8Array | string): boolean {
 /** A sync step 2 from the relay: type 0, sub-type 1. */
 const isStep2 = (f: Uint8Array) => f[0] === 0 && f[1] === 1;
 
+/**
+ * What the relay child says about a document (tests/helpers/relay-child.ts's debug route):
+ * its lifecycle state, write pipeline and recent transitions.
+ */
+async function relaySideState(httpUrl: string, workspaceId: string, docId: string): Promise<string> {
+  const r = await api(httpUrl, 'GET', `/__debug/documents/${workspaceId}/${docId}`).catch((err: unknown) => ({ status: 0, body: String(err) }));
+  return r.status === 200 ? JSON.stringify(r.body) : `unavailable (${r.status} ${JSON.stringify(r.body)})`;
+}
+
+/** The relay speaks first (sync step 1) once the document is loaded: wait for that, a close, or the limit. */
+function greeting(sock: RawSocket): Promise<'greeted' | 'timeout' | { code: number; reason: string }> {
+  if (sock.frames.length > 0) return Promise.resolve('greeted');
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    new Promise<'greeted'>((resolve) => sock.ws.once('message', () => resolve('greeted'))),
+    sock.closed.then(({ code, reason }) => ({ code, reason })),
+    new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), GREETING_LIMIT_MS)))
+  ]).finally(() => clearTimeout(timer));
+}
+
 /** Open one socket, wait until the relay admitted it, send the batch, check how it ends. */
-async function fuzzSocket(url: string, batch: Batch, closes: Record<string, number>, problems: string[]): Promise<void> {
-  const sock = rawSocket(url);
+async function fuzzSocket(target: { url: string; relaySide: () => Promise<string> }, batch: Batch, closes: Record<string, number>, problems: string[]): Promise<void> {
+  const sock = rawSocket(target.url);
   const count = (code: string) => (closes[code] = (closes[code] ?? 0) + 1);
   try {
     await sock.opened;
-    // The relay speaks first (sync step 1) once the document is loaded.
-    const t0 = Date.now();
-    while (sock.frames.length === 0 && sock.ws.readyState === sock.ws.OPEN && Date.now() - t0 < 20_000) await sleep(2);
-    if (sock.frames.length === 0) throw new Error('the relay did not greet an admitted socket');
+    const greeted = await greeting(sock);
+    if (greeted !== 'greeted') {
+      // Every socket here is a valid editor's: anything but a greeting is the relay's fault.
+      const what = greeted === 'timeout' ? `did not greet an admitted socket within ${GREETING_LIMIT_MS} ms` : `closed an admitted socket before greeting it: ${greeted.code} (${greeted.reason})`;
+      count(greeted === 'timeout' ? 'not greeted' : String(greeted.code));
+      throw new Error(`the relay ${what}; relay-side document: ${await target.relaySide()}`);
+    }
     for (const f of batch.frames) {
       if (sock.ws.readyState !== sock.ws.OPEN) break;
       sock.ws.send(f, { binary: typeof f !== 'string' });
