@@ -29,8 +29,8 @@ export type FailureCause =
   | 'load'
   /** A write to the store failed: what is in memory is no longer what is on disk. */
   | 'storage'
-  /** Applying something to it failed (a hostile update, or a snapshot that would not load):
-   * the in-memory state is suspect; it is dropped and reloaded from storage. */
+  /** Applying something to it failed half-way (a hostile update): the in-memory state is
+   * suspect; it is dropped and reloaded from storage. */
   | 'apply';
 
 export type LifecycleState =
@@ -57,7 +57,7 @@ export type LifecycleEvent =
   /** The write pipeline is empty (the last write landed). */
   | { readonly type: 'settled' }
   | { readonly type: 'storageFailed' }
-  /** Issue 27's "apply failed → reload from storage", also used for a snapshot that would not load. */
+  /** Issue 27's "apply failed → reload from storage". */
   | { readonly type: 'applyFailed' }
   | { readonly type: 'shutdown' };
 

@@ -379,10 +379,9 @@ export class DocumentManager {
     try {
       snapshot = snapshotOf(doc);
     } catch (err) {
-      // The in-memory state cannot be rebuilt from itself: keep the log (each entry was
-      // integrated when it was appended) and reload from it.
+      // Keep the log, which loads (it was just replayed, or each entry was integrated when
+      // appended): the document stays served. Reloading would rebuild the same state.
       this.opts.logger.error('compaction-refused', { doc: doc.key, error: errorMessage(err) });
-      this.fail(doc, 'applyFailed', err);
       return Promise.resolve();
     }
     return this.opts.store.compact(doc.key, snapshot).catch((err: unknown) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { heldBackPoison } from '../../tests/helpers/held-back-update.ts';
+import { heldBackPoison, zeroLengthStruct } from '../../tests/helpers/hostile-updates.ts';
 import { appliesCleanly, encodeServedState } from './served-state.ts';
 
 function poisoned(): Y.Doc {
@@ -38,5 +38,11 @@ describe('encodeServedState', () => {
     expect(encodeServedState(doc)).toEqual(Y.encodeStateAsUpdate(doc));
     const sv = Y.encodeStateVector(peer);
     expect(encodeServedState(doc, sv)).toEqual(Y.encodeStateAsUpdate(doc, sv));
+  });
+
+  it('cannot help a zero-length struct: it is integrated, so appliesCleanly is the guard', () => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, zeroLengthStruct());
+    expect(appliesCleanly(encodeServedState(doc))).toBe(false);
   });
 });

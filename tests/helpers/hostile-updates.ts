@@ -1,15 +1,20 @@
 /**
- * A hand-written Yjs update that Yjs accepts and holds back ("pending structs") but that
- * crashes any document it is later applied to whole. Found by the relay fuzzer (issue 28):
- * Yjs checks that an item's origin exists only when the origin belongs to ANOTHER client,
- * so an item whose origin is its own client at a clock that never existed integrates by
- * throwing ("Unexpected case" / "reading 'id'").
+ * Hand-written Yjs updates that Yjs accepts but that leave a document whose own encoding
+ * (Y.encodeStateAsUpdate) throws when applied to an empty document. Found by the relay
+ * fuzzer (issue 28); the relay must neither store such an encoding as a snapshot (every
+ * later load would fail) nor stop serving the document.
  *
- * `held` carries two items of client C: C:0 whose origin is an unknown client D (so Yjs
- * holds both back, waiting for D), and C:4 whose origin is C:99. `filler` is an honest
- * C:0–3 ("abcd" in root text `t`). After both, the document reads "abcd" and still holds
- * C:4 back (it waits for D, not for C) — but `Y.encodeStateAsUpdate` merges held-back
- * structs into its output, where C:4 now follows C:3 and is integrated on apply: throw.
+ * heldBackPoison: Yjs checks that an item's origin exists only when the origin belongs to
+ * ANOTHER client, so an item whose origin is its own client at a clock that never existed
+ * integrates by throwing ("Unexpected case" / "reading 'id'"). `held` carries two items of
+ * client C: C:0 whose origin is an unknown client D (so Yjs holds both back, waiting for
+ * D), and C:4 whose origin is C:99. `filler` is an honest C:0–3 ("abcd" in root text `t`).
+ * After both, the document reads "abcd" and still holds C:4 back (it waits for D, not for
+ * C) — but `Y.encodeStateAsUpdate` merges held-back structs into its output, where C:4 now
+ * follows C:3 and is integrated on apply: throw.
+ *
+ * zeroLengthStruct: a GC struct of length 0. Yjs integrates it; the document's encoding
+ * then carries a zero-length deletion that throws when applied.
  */
 import * as encoding from 'lib0/encoding';
 
@@ -58,4 +63,9 @@ export function heldBackPoison(): { held: Uint8Array; filler: Uint8Array; text: 
     filler: craftUpdate(C, [{ clock: 0, root: 't', text: 'abcd' }]),
     text: 'abcd'
   };
+}
+
+/** One GC struct of length 0 for client 77 (v1: 1 client, 1 struct, client, clock, GC info, length, no deletions). */
+export function zeroLengthStruct(): Uint8Array {
+  return Uint8Array.from([1, 1, 77, 0, 0, 0, 0]);
 }
