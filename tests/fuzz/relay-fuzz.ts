@@ -61,7 +61,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Run the fuzzer. Never throws for a finding: see `problems`. */
 export async function runRelayFuzz(opts: RelayFuzzOptions): Promise<RelayFuzzResult> {
   const started = Date.now();
-  const rng = prng(opts.seed);
+  const concurrency = opts.concurrency ?? 6;
   const log = opts.log ?? (() => {});
   const problems: string[] = [];
   const closes: Record<string, number> = {};
@@ -77,8 +77,6 @@ export async function runRelayFuzz(opts: RelayFuzzOptions): Promise<RelayFuzzRes
   let sockets = 0;
   let controlRounds = 0;
   let stop = false;
-  const heavy = { oversized: 3, bigUpdates: 3, floods: 1 };
-  const prologue = Object.keys(FAMILIES) as Family[];
   let controlMaxMs = 0;
 
   try {
@@ -104,10 +102,20 @@ export async function runRelayFuzz(opts: RelayFuzzOptions): Promise<RelayFuzzRes
     })();
 
     const worker = async (w: number) => {
-      while (frames < opts.frames && problems.length < 20) {
+      // Each worker draws from its own stream with its own share of the frames, the families
+      // and the heavy budget: the batches and documents a seed sends do not depend on timing.
+      const rng = prng(opts.seed * 1000 + w);
+      const families = Object.keys(FAMILIES) as Family[];
+      const prologue = families.filter((_, i) => i % concurrency === w);
+      // `total` of a heavy family, dealt round-robin from the worker whose prologue has it.
+      const share = (family: Family, total: number) => Array.from({ length: total }, (_, i) => (families.indexOf(family) + i) % concurrency).filter((x) => x === w).length;
+      const heavy = { oversized: share('oversized', 3), bigUpdates: share('bigUpdate', 3), floods: share('flood', 1) };
+      let sent = 0;
+      while (sent < opts.frames / concurrency && problems.length < 20) {
         // Every family once first (so each run covers them all), then the dice decide.
         const family = prologue.shift();
         const batch = nextBatch(rng, 1 + rng.int(250), heavy, family);
+        sent += batch.frames.length;
         frames += batch.frames.length;
         sockets++;
         byKind[batch.kind] = (byKind[batch.kind] ?? 0) + batch.frames.length;
@@ -117,7 +125,7 @@ export async function runRelayFuzz(opts: RelayFuzzOptions): Promise<RelayFuzzRes
         if (sockets % 100 === 0) log(`${frames} frames, ${sockets} sockets, rss ${rssMiB(pid)} MiB`);
       }
     };
-    await Promise.all(Array.from({ length: opts.concurrency ?? 6 }, (_, w) => worker(w)));
+    await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
     stop = true;
     await control;
 
