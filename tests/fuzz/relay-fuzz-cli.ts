@@ -7,7 +7,7 @@
  * way, disturbed the control clients or grew without bound.
  */
 import { runRelayFuzz } from './relay-fuzz.ts';
-import { wholeNumberArg as arg } from '../helpers/cli.ts';
+import { exitWhenDone, wholeNumberArg as arg } from '../helpers/cli.ts';
 
 
 const frames = arg('frames', 20_000);
@@ -22,5 +22,5 @@ console.log(`relay-fuzz: ${r.frames} frames over ${r.sockets} sockets in ${r.ms}
 if (r.problems.length) {
   for (const p of r.problems) console.log(`  problem: ${p}`);
   console.log(`FAILED — replay: npm run test:fuzz-relay -- --frames ${frames} --seed ${seed} --concurrency ${concurrency}`);
-  process.exitCode = 1;
 } else console.log('relay-fuzz: ok');
+exitWhenDone(r.problems.length ? 1 : 0);
