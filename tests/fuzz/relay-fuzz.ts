@@ -6,8 +6,11 @@
  * - the relay process never dies and /healthz keeps answering;
  * - every socket ends the way its batch allows (kept open and answering, or refused with
  *   4400 / 4413 / 4429), never with 1006 (dropped) or 1011 (a server fault);
+ * - every socket is greeted (sync step 1) — a socket that is not is reported with the
+ *   document's relay-side state (relay-probe.ts);
  * - the control clients never see a close and keep syncing (each round of edits arrives);
- * - the child's memory is bounded (RSS before and after, and the peak).
+ * - the child's memory is bounded: what it holds after a full GC once every document
+ *   unloaded, next to before (RSS before, peak and after are reported too).
  */
 import fs from 'node:fs';
 import * as Y from 'yjs';
@@ -18,6 +21,7 @@ import { api, createWorkspace } from '../helpers/server.ts';
 import * as encoding from 'lib0/encoding';
 import { readClientFrame } from '../../server/relay/messages.ts';
 import { FAMILIES, frame, nextBatch, type Batch, type Family } from './relay-fuzz-frames.ts';
+import { liveMiB, relaySideState, settledLiveMiB, untilUnloaded } from './relay-probe.ts';
 
 /** Settings of a fuzz run. */
 export interface RelayFuzzOptions {
@@ -42,6 +46,9 @@ export interface RelayFuzzResult {
   rssBeforeMiB: number;
   rssPeakMiB: number;
   rssAfterMiB: number;
+  /** Heap and buffers the relay holds after a full GC, before the fuzz and once its documents unloaded. */
+  liveBeforeMiB: number;
+  liveAfterMiB: number;
   problems: string[];
   ms: number;
 }
@@ -82,6 +89,7 @@ export async function runRelayFuzz(opts: RelayFuzzOptions): Promise<RelayFuzzRes
   try {
     await Promise.all(controls.map((c) => c.synced()));
     const rssBeforeMiB = rssMiB(pid);
+    const liveBeforeMiB = await liveMiB(relay.httpUrl);
     let rssPeakMiB = rssBeforeMiB;
 
     // The control: one edit every 50 ms must reach the reader (by state vector, so a hostile
@@ -131,10 +139,13 @@ export async function runRelayFuzz(opts: RelayFuzzOptions): Promise<RelayFuzzRes
 
     if (relay.pid === undefined || (await api(relay.httpUrl, 'GET', '/healthz').catch(() => ({ status: 0 }))).status !== 200) problems.push('the relay is not healthy after the fuzz');
     for (const c of controls) if (c.closes.length) problems.push(`a control client was closed: ${JSON.stringify(c.closes)}`);
-    // Let fuzzed documents unload, then measure.
-    await sleep(1000);
+    const ms = Date.now() - started;
+    // Let every document unload (the control's too), then measure what the relay still holds.
+    for (const c of controls.splice(0)) c.destroy();
+    await untilUnloaded(relay.httpUrl, ws.workspaceId, ['control', ...Array.from({ length: concurrency * 4 }, (_, i) => `fuzz${Math.floor(i / 4)}-${i % 4}`)]);
     const rssAfterMiB = rssMiB(pid);
-    return { frames, sockets, closes, byKind, controlRounds, controlMaxMs, rssBeforeMiB, rssPeakMiB, rssAfterMiB, problems, ms: Date.now() - started };
+    const liveAfterMiB = await settledLiveMiB(relay.httpUrl);
+    return { frames, sockets, closes, byKind, controlRounds, controlMaxMs, rssBeforeMiB, rssPeakMiB, rssAfterMiB, liveBeforeMiB, liveAfterMiB, problems, ms };
   } finally {
     stop = true;
     for (const c of controls) c.destroy();
@@ -159,15 +170,6 @@ function isStep1(f: Uint8Array | string): boolean {
 
 /** A sync step 2 from the relay: type 0, sub-type 1. */
 const isStep2 = (f: Uint8Array) => f[0] === 0 && f[1] === 1;
-
-/**
- * What the relay child says about a document (tests/helpers/relay-child.ts's debug route):
- * its lifecycle state, write pipeline and recent transitions.
- */
-async function relaySideState(httpUrl: string, workspaceId: string, docId: string): Promise<string> {
-  const r = await api(httpUrl, 'GET', `/__debug/documents/${workspaceId}/${docId}`).catch((err: unknown) => ({ status: 0, body: String(err) }));
-  return r.status === 200 ? JSON.stringify(r.body) : `unavailable (${r.status} ${JSON.stringify(r.body)})`;
-}
 
 /** The relay speaks first (sync step 1) once the document is loaded: wait for that, a close, or the limit. */
 function greeting(sock: RawSocket): Promise<'greeted' | 'timeout' | { code: number; reason: string }> {
