@@ -27,6 +27,8 @@ describe('document lifecycle on the relay', () => {
     if (server) {
       await server.close();
       removeDir(server.dataDir);
+      // Every event the relay fed its documents' state machines was one they expect.
+      expect(server.logs.filter((l) => l.includes('document-lifecycle-unexpected'))).toEqual([]);
     }
     server = null;
   });
