@@ -13,6 +13,8 @@ export interface MutualConfig {
   logLevel: 'info' | 'warn' | 'error' | 'silent';
   /** Milliseconds a document with no connections stays in memory before unloading. */
   unloadGraceMs: number;
+  /** A socket not greeted (sync step 1) within this many ms is closed with 1011 and retries. */
+  admitTimeoutMs: number;
   /** Compact a document's update log into a snapshot after this many updates… */
   compactAfterUpdates: number;
   /** …or this many bytes of log, whichever comes first. */
@@ -81,6 +83,8 @@ export function loadConfig(env: Record<string, string | undefined>): MutualConfi
     publicOrigin: (env.PUBLIC_ORIGIN ?? '').replace(/\/+$/, ''),
     logLevel,
     unloadGraceMs: int(env.UNLOAD_GRACE_MS, 10_000, 'UNLOAD_GRACE_MS'),
+    // Under the stock client's 30 s without a message, after which it drops the socket itself.
+    admitTimeoutMs: int(env.ADMIT_TIMEOUT_MS, 20_000, 'ADMIT_TIMEOUT_MS'),
     compactAfterUpdates: int(env.COMPACT_AFTER_UPDATES, 500, 'COMPACT_AFTER_UPDATES'),
     compactAfterBytes: int(env.COMPACT_AFTER_BYTES, 1024 * 1024, 'COMPACT_AFTER_BYTES'),
     store,

@@ -4,6 +4,7 @@ import { INDEX_DOC_ID } from '#shared/protocol';
 import { newId } from '../auth/secrets.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { DocumentManager } from '../relay/documents.ts';
+import { encodeServedState } from '../relay/served-state.ts';
 import type { VersionStore } from './store.ts';
 
 /** What {@link History.record} needs. */
@@ -67,7 +68,7 @@ export class History {
           if (ydoc.get('root', Y.XmlText).length === 0) return;
           const sv = Y.encodeStateVector(ydoc);
           if (last?.sv && equalBytes(last.sv, sv)) return;
-          this.add(workspaceId, docId, Y.encodeStateAsUpdate(ydoc), sv, { reason: 'auto' });
+          this.add(workspaceId, docId, encodeServedState(ydoc), sv, { reason: 'auto' });
         } catch (err) {
           // A failed automatic version must never stop the edit that triggered it.
           this.logger.error('auto-version-failed', { workspace: workspaceId, doc: docId, error: errorMessage(err) });
@@ -87,7 +88,7 @@ export class History {
 
   /** Record a version now: the server's copy, merged with the device's `update` if given. */
   async record(workspaceId: string, docId: string, input: RecordInput): Promise<VersionInfo> {
-    const serverState = await this.documents.read(workspaceId, docId, (ydoc) => Y.encodeStateAsUpdate(ydoc));
+    const serverState = await this.documents.read(workspaceId, docId, (ydoc) => encodeServedState(ydoc));
     const doc = new Y.Doc({ gc: false });
     try {
       Y.applyUpdate(doc, serverState);

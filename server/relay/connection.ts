@@ -1,9 +1,10 @@
 import type WebSocket from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
 import { CloseCode, Limits } from '#shared/protocol';
 import { mayWrite } from '../auth/auth.ts';
 import type { AuthenticatedMember } from '../auth/types.ts';
-import type { Logger } from '../log.ts';
+import { errorMessage, type Logger } from '../log.ts';
 import type { DocumentPeer, LiveDocument } from './live-document.ts';
 import { MalformedFrameError, readClientFrame, writeAwarenessFrame, writeSyncStep1Frame, writeSyncStep2Frame } from './messages.ts';
 import { filterPresence, readPresenceUpdate, writePresenceUpdate } from './presence.ts';
@@ -56,7 +57,7 @@ export class Connection implements DocumentPeer {
     private readonly onClosed: (conn: Connection) => void
   ) {
     this.bucket = new TokenBucket(rate.perSecond, rate.burst);
-    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('message', (data, isBinary) => this.guarded(() => this.onMessage(data as Buffer, isBinary)));
     ws.on('close', (code, reason) => this.onClose(code, reason.toString()));
     ws.on('pong', () => (this.alive = true));
     // Socket errors (resets, protocol violations) end in 'close'; an unhandled 'error' would crash.
@@ -95,7 +96,7 @@ export class Connection implements DocumentPeer {
     this.early = [];
     for (const data of early) {
       if (this.state !== 'open') break;
-      this.handle(data);
+      this.guarded(() => this.handle(data));
     }
   }
 
@@ -131,6 +132,20 @@ export class Connection implements DocumentPeer {
       this.ws.ping();
     } catch {
       this.ws.terminate();
+    }
+  }
+
+  /**
+   * Input never crashes the process: an exception escaping a handler would be thrown inside
+   * ws's receiver and take every workspace down. Log it and close only this socket (1011:
+   * the client reconnects).
+   */
+  private guarded(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.logger.error('frame-handler-failed', { ...this.fields(), error: errorMessage(err) });
+      this.close(1011, 'the server could not handle a message; reconnecting');
     }
   }
 
@@ -182,11 +197,18 @@ export class Connection implements DocumentPeer {
   /** Answer a sync step 1 with a step 2, sent once everything in it is durable. */
   private answerStepOne(doc: LiveDocument, stateVector: Uint8Array): void {
     if (this.closing || doc.state !== 'ready') return;
+    try {
+      Y.decodeStateVector(stateVector);
+    } catch {
+      return this.close(CloseCode.badRequest, 'malformed state vector');
+    }
     let reply: Uint8Array;
     try {
       reply = writeSyncStep2Frame(doc.ydoc, stateVector);
-    } catch {
-      return this.close(CloseCode.badRequest, 'malformed state vector');
+    } catch (err) {
+      // The relay's own encoding failed: not the client's fault. It reconnects and asks again.
+      this.logger.error('step2-encode-failed', { ...this.fields(), error: errorMessage(err) });
+      return this.close(CloseCode.retryLater, 'the server could not answer; reconnecting');
     }
     // A step 1 of a few bytes asks for the whole document: charge the answer's size, or
     // one socket repeating it could keep the relay busy encoding megabytes for nobody.

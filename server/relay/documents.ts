@@ -4,9 +4,12 @@ import { CloseCode } from '#shared/protocol';
 import { errorMessage, type Logger } from '../log.ts';
 import { docKey, DocumentLoadError, type DocKey, type DocumentStore } from '../store/types.ts';
 import type { Broadcast } from './broadcast.ts';
+import { createEntry, diagnose, moveTo, recordOf, type DocumentDiagnosis, type Entry, type EntryRecord } from './document-entry.ts';
+import { isFinal, next, type LifecycleEffect, type LifecycleEvent } from './document-lifecycle.ts';
 import { LiveDocument, REMOTE_ORIGIN, SERVER_ORIGIN } from './live-document.ts';
 import type { AdmissionLimits } from './admission.ts';
 import { readClientFrame, writeAwarenessFrame, writeUpdateFrame } from './messages.ts';
+import { appliesCleanly, encodeServedState } from './served-state.ts';
 
 /** Close code for "the server could not load or save this document; try again later". */
 export const CLOSE_DOCUMENT_UNAVAILABLE = 1011;
@@ -28,26 +31,26 @@ export interface DocumentManagerOptions {
   admission?: AdmissionLimits;
 }
 
-interface Entry {
-  loading: Promise<LiveDocument>;
-  doc: LiveDocument | null;
-  /** Frames other instances published while this document was loading: applied after the load. */
-  early: Uint8Array[];
-}
-
 /** Frames kept for a loading document; past this the store read will have them anyway. */
 const MAX_EARLY_REMOTE_FRAMES = 10_000;
+/** How many documents that left memory `describe` still remembers (why they left). */
+const ENDED_REMEMBERED = 64;
 
 /**
  * Loads documents on demand, keeps each in memory while it has holders, runs the write
  * pipeline (apply → merge per turn → durable append → broadcast once), compacts in the
- * background, and unloads documents nobody holds after a grace period.
+ * background, and unloads documents nobody holds after a grace period. Each document's
+ * stay in memory follows the state machine of document-lifecycle.ts.
  *
  * Server code reads and writes a workspace's documents through {@link read} and
  * {@link change}; the relay's sockets go through {@link acquire}/{@link release}.
  */
 export class DocumentManager {
   private readonly docs = new Map<DocKey, Entry>();
+  /** The entry a served document belongs to (a key may have a newer entry by now). */
+  private readonly entryOf = new WeakMap<LiveDocument, Entry>();
+  /** How documents that left memory ended, newest last. */
+  private readonly ended = new Map<DocKey, EntryRecord>();
   private readonly dirty = new Set<LiveDocument>();
   /** Documents whose last copy failed while applying with nobody to blame: reload them applying one update at a time. */
   private readonly isolateOnLoad = new Set<DocKey>();
@@ -77,48 +80,38 @@ export class DocumentManager {
    * Every acquire must be paired with one {@link release}.
    */
   async acquire(workspaceId: string, docId: string): Promise<LiveDocument> {
-    if (this.closed) throw new Error('relay is shutting down');
     const key = docKey(workspaceId, docId);
     for (;;) {
-      let entry = this.docs.get(key);
-      if (!entry) {
-        const e: Entry = { loading: this.load(key), doc: null, early: [] };
-        this.docs.set(key, e);
-        e.loading.then(
-          (doc) => {
-            e.doc = doc;
-            // Published by other instances while we read the store: the read may predate them.
-            const early = e.early;
-            e.early = [];
-            for (const frame of early) this.onRemoteFrame(key, frame);
-            this.notifyLoaded(key);
-          },
-          () => {
-            // Forget the failure so a later attempt retries the load (the error may be transient).
-            if (this.docs.get(key) === e) this.docs.delete(key);
-          }
-        );
-        entry = e;
-      }
-      const doc = await entry.loading;
-      // It may have been unloaded while we waited; then load it again.
-      if (doc.state !== 'ready') continue;
-      doc.refs++;
-      if (doc.unloadTimer) {
-        clearTimeout(doc.unloadTimer);
-        doc.unloadTimer = null;
-      }
-      return doc;
+      if (this.closed) throw new Error('relay is shutting down');
+      const entry = this.docs.get(key) ?? this.track(key);
+      this.dispatch(entry, { type: 'acquire' });
+      const doc = await entry.loaded;
+      // It may have stopped being served since (another holder's write failed): that hold
+      // ended with it; hold the next copy.
+      if (doc.state === 'ready') return doc;
     }
   }
 
   /** Let go of a document; with no holders left it unloads after the grace period. */
   release(doc: LiveDocument): void {
-    doc.refs--;
-    if (doc.refs > 0 || doc.state !== 'ready' || this.closed) return;
-    if (doc.unloadTimer) clearTimeout(doc.unloadTimer);
-    doc.unloadTimer = setTimeout(() => this.unload(doc), this.opts.unloadGraceMs);
-    doc.unloadTimer.unref?.();
+    const entry = this.entryOf.get(doc);
+    if (entry) this.dispatch(entry, { type: 'release' });
+  }
+
+  /**
+   * Stop serving a document whose in-memory state is suspect (an update failed to apply
+   * half-way): its peers are closed with 1011 and reconnect, nothing more of it is written
+   * or compacted, and the next acquire reloads it from storage.
+   */
+  reloadFromStorage(doc: LiveDocument, err: unknown): void {
+    this.fail(doc, 'applyFailed', err);
+  }
+
+  /** A document's relay-side state, for diagnostics (the fuzzer reports it with a stuck socket). */
+  describe(workspaceId: string, docId: string): DocumentDiagnosis {
+    const key = docKey(workspaceId, docId);
+    const entry = this.docs.get(key) ?? this.ended.get(key);
+    return entry ? diagnose(entry, Date.now()) : { key, state: 'gone', msInState: 0, history: [] };
   }
 
   /**
@@ -159,7 +152,7 @@ export class DocumentManager {
       if (doc.state !== 'ready') throw new Error('document is no longer served');
       doc.logCount = 0;
       doc.logBytes = 0;
-      const snapshot = Y.encodeStateAsUpdate(doc.ydoc);
+      const snapshot = snapshotOf(doc);
       doc.baseBytes = snapshot.byteLength;
       await this.opts.store.compact(doc.key, snapshot);
     } finally {
@@ -241,7 +234,7 @@ export class DocumentManager {
         this.flushAwareness(doc);
         this.flushUpdates(doc);
       } catch (err) {
-        this.fail(doc, err);
+        this.fail(doc, 'applyFailed', err);
       }
     }
   }
@@ -262,7 +255,7 @@ export class DocumentManager {
       const { writer, error } = result.failure;
       writer?.close(CloseCode.badRequest, 'this change could not be applied');
       if (!writer) this.isolateOnLoad.add(doc.key);
-      this.fail(doc, error, 'apply');
+      this.fail(doc, 'applyFailed', error);
       return false;
     }
     // Held updates time out even when nothing else arrives.
@@ -296,34 +289,125 @@ export class DocumentManager {
         doc.sendToPeers(frame, batch.origin);
         this.opts.broadcast.publish(doc.key, frame);
         this.maybeCompact(doc);
-        if (doc.refs === 0 && !doc.unloadTimer) this.unload(doc);
+        if (!isBusy(doc)) this.dispatchFor(doc, { type: 'settled' });
       })
-      .catch((err: unknown) => this.fail(doc, err));
+      .catch((err: unknown) => this.fail(doc, 'storageFailed', err));
   }
 
-  /**
-   * Storage failed under a served document, or applying an update threw: stop serving it
-   * rather than diverge from disk. The next acquire reloads it from storage.
-   */
-  private fail(doc: LiveDocument, err: unknown, cause: 'storage' | 'apply' = 'storage'): void {
-    if (doc.state !== 'ready') return;
-    this.opts.logger.error('document-failed', { doc: doc.key, cause, error: errorMessage(err) });
+  /** Something failed under a served document: stop serving it rather than diverge from disk. */
+  private fail(doc: LiveDocument, type: 'storageFailed' | 'applyFailed', err: unknown): void {
+    const entry = this.entryOf.get(doc);
+    if (!entry || isFinal(entry.life)) return;
+    this.opts.logger.error('document-failed', { doc: doc.key, cause: type, error: errorMessage(err) });
+    entry.error = err;
+    this.dispatch(entry, { type });
+  }
+
+  private dispatchFor(doc: LiveDocument, event: LifecycleEvent): void {
+    const entry = this.entryOf.get(doc);
+    if (entry) this.dispatch(entry, event);
+  }
+
+  /** A new entry for `key`, in the map. */
+  private track(key: DocKey): Entry {
+    const entry = createEntry(key, Date.now());
+    this.docs.set(key, entry);
+    return entry;
+  }
+
+  /** Feed `event` to the entry's state machine and carry out the transition's effects. */
+  private dispatch(entry: Entry, event: LifecycleEvent): void {
+    const t = next(entry.life, event);
+    if (!t) {
+      this.opts.logger.warn('document-lifecycle-unexpected', { doc: entry.key, state: entry.life.kind, event: event.type });
+      return;
+    }
+    if (t.state !== entry.life) moveTo(entry, event, t.state, Date.now());
+    if (isFinal(t.state) && this.docs.get(entry.key) === entry) this.forget(entry);
+    for (const effect of t.effects) this.perform(entry, effect);
+  }
+
+  private perform(entry: Entry, effect: LifecycleEffect): void {
+    switch (effect) {
+      case 'startLoad':
+        return this.startLoad(entry);
+      case 'serve':
+        return this.serve(entry);
+      case 'refuseWaiters':
+        return entry.rejectLoad(entry.error);
+      case 'armUnloadTimer':
+        entry.unloadTimer = setTimeout(() => {
+          entry.unloadTimer = null;
+          this.dispatch(entry, { type: 'graceOver', busy: entry.doc !== null && isBusy(entry.doc) });
+        }, this.opts.unloadGraceMs);
+        entry.unloadTimer.unref?.();
+        return;
+      case 'cancelUnloadTimer':
+        if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+        entry.unloadTimer = null;
+        return;
+      case 'compact':
+        if (entry.doc && entry.doc.logCount > 0) void this.compact(entry.doc);
+        return;
+      case 'closePeers':
+        return this.closePeers(entry);
+      case 'free':
+        return this.free(entry);
+      default:
+        return unreachable(effect);
+    }
+  }
+
+  private startLoad(entry: Entry): void {
+    this.load(entry.key).then(
+      (doc) => {
+        entry.doc = doc;
+        this.entryOf.set(doc, entry);
+        this.dispatch(entry, { type: 'loaded' });
+      },
+      (err: unknown) => {
+        // Forgotten by the transition: a later acquire retries (the error may be transient).
+        entry.error = err;
+        this.dispatch(entry, { type: 'loadFailed' });
+      }
+    );
+  }
+
+  private serve(entry: Entry): void {
+    entry.resolveLoad(entry.doc!);
+    // Published by other instances while we read the store: the read may predate them.
+    const early = entry.early;
+    entry.early = [];
+    for (const frame of early) this.onRemoteFrame(entry.key, frame);
+    this.notifyLoaded(entry.key);
+  }
+
+  private closePeers(entry: Entry): void {
+    const doc = entry.doc!;
     doc.state = 'failed';
-    this.forget(doc);
-    doc.settleWaiters(err);
+    doc.settleWaiters(entry.error ?? new Error('document is no longer served'));
+    const reason = entry.life.kind === 'failed' && entry.life.cause === 'apply' ? 'this document is reloading from storage; reconnecting' : 'the server could not save this document; reconnecting';
     // Not a 44xx: clients reconnect, the document reloads from storage and their sync
     // re-sends whatever did not reach the disk.
-    for (const p of [...doc.peers]) p.close(CLOSE_DOCUMENT_UNAVAILABLE, 'the server could not save this document; reconnecting');
+    for (const p of [...doc.peers]) p.close(CLOSE_DOCUMENT_UNAVAILABLE, reason);
+  }
+
+  private free(entry: Entry): void {
+    const doc = entry.doc;
+    if (!doc) return;
+    if (doc.state === 'ready') doc.state = 'closed';
+    this.dirty.delete(doc);
     doc.destroy();
   }
 
-  private forget(doc: LiveDocument): void {
-    const entry = this.docs.get(doc.key);
-    if (entry && entry.doc === doc) {
-      this.docs.delete(doc.key);
-      this.opts.broadcast.unwatch(doc.key);
-    }
-    this.dirty.delete(doc);
+  /** Out of the map (the next acquire starts a new entry); remembered for describe(). */
+  private forget(entry: Entry): void {
+    this.docs.delete(entry.key);
+    // Only a loaded document was watched (a failed load unwatches itself).
+    if (entry.doc) this.opts.broadcast.unwatch(entry.key);
+    this.ended.delete(entry.key);
+    this.ended.set(entry.key, recordOf(entry));
+    if (this.ended.size > ENDED_REMEMBERED) this.ended.delete(this.ended.keys().next().value!);
   }
 
   private maybeCompact(doc: LiveDocument): void {
@@ -346,22 +430,19 @@ export class DocumentManager {
     if (doc.state !== 'ready') return Promise.resolve();
     doc.logCount = 0;
     doc.logBytes = 0;
-    const snapshot = Y.encodeStateAsUpdate(doc.ydoc);
+    let snapshot: Uint8Array;
+    try {
+      snapshot = snapshotOf(doc);
+    } catch (err) {
+      // Keep the log, which loads (it was just replayed, or each entry was integrated when
+      // appended): the document stays served. Reloading would rebuild the same state.
+      this.opts.logger.error('compaction-refused', { doc: doc.key, error: errorMessage(err) });
+      return Promise.resolve();
+    }
     doc.baseBytes = snapshot.byteLength;
     return this.opts.store.compact(doc.key, snapshot).catch((err: unknown) => {
       this.opts.logger.warn('compaction-failed', { doc: doc.key, error: errorMessage(err) });
     });
-  }
-
-  private unload(doc: LiveDocument): void {
-    doc.unloadTimer = null;
-    if (doc.refs > 0 || doc.state !== 'ready') return;
-    // A batch still on its way to disk: flushUpdates calls unload again when it lands.
-    if (doc.inflight || doc.pending.length > 0) return;
-    if (doc.logCount > 0) void this.compact(doc);
-    doc.state = 'closed';
-    this.forget(doc);
-    doc.destroy();
   }
 
   /** Apply a frame another relay instance published (already durable there). */
@@ -388,7 +469,7 @@ export class DocumentManager {
    * already have; what we missed reaches our sockets like any remote update.
    */
   private async rereadAll(): Promise<void> {
-    const docs = [...this.docs.values()].flatMap((e) => (e.doc && e.doc.state === 'ready' ? [e.doc] : []));
+    const docs = [...this.docs.values()].flatMap((e) => (e.doc?.state === 'ready' ? [e.doc] : []));
     for (const doc of docs) {
       try {
         const stored = await this.opts.store.load(doc.key);
@@ -412,24 +493,43 @@ export class DocumentManager {
     if (this.flushHandle) clearImmediate(this.flushHandle);
     this.flushHandle = null;
     this.dirty.clear();
-    const loaded = await Promise.allSettled([...this.docs.values()].map((e) => e.loading));
-    const docs = loaded.flatMap((r) => (r.status === 'fulfilled' && r.value.state === 'ready' ? [r.value] : []));
-    // Drain each document's pipeline: one batch may be in flight, more may be pending.
-    await Promise.all(
-      docs.map(async (doc) => {
-        // Updates received this turn are acknowledged by nobody yet, but they were received: keep them.
-        if (!this.admit(doc)) return;
-        for (let i = 0; i < 1000 && doc.state === 'ready' && (doc.inflight || doc.pending.length > 0); i++) {
-          if (!doc.inflight) this.flushUpdates(doc);
-          await doc.whenDurable().catch(() => {});
-        }
-        if (doc.state === 'ready' && doc.logCount > 0) await this.compact(doc);
-      })
-    );
-    for (const doc of docs) {
-      if (doc.state === 'ready') doc.state = 'closed';
-      doc.destroy();
-    }
+    const entries = [...this.docs.values()];
+    // Loads in progress end first (acquire refuses new ones now).
+    await Promise.allSettled(entries.map((e) => e.loaded));
+    await Promise.all(entries.flatMap((e) => (e.doc?.state === 'ready' ? [this.drain(e.doc)] : [])));
+    for (const entry of entries) this.dispatch(entry, { type: 'shutdown' });
     this.docs.clear();
   }
+
+  /** Persist everything a document received, then compact it. */
+  private async drain(doc: LiveDocument): Promise<void> {
+    // Updates received this turn are acknowledged by nobody yet, but they were received: keep them.
+    if (!this.admit(doc)) return;
+    // One batch may be in flight, more may be pending.
+    for (let i = 0; i < 1000 && doc.state === 'ready' && isBusy(doc); i++) {
+      if (!doc.inflight) this.flushUpdates(doc);
+      await doc.whenDurable().catch(() => {});
+    }
+    if (doc.state === 'ready' && doc.logCount > 0) await this.compact(doc);
+  }
+}
+
+/**
+ * The snapshot that replaces a document's log: its integrated state, checked to load. A
+ * snapshot that does not load would make every later load fail (issue 28), so it is
+ * never written; throws instead.
+ */
+function snapshotOf(doc: LiveDocument): Uint8Array {
+  const snapshot = encodeServedState(doc.ydoc);
+  if (!appliesCleanly(snapshot)) throw new Error('the snapshot of this document would not load');
+  return snapshot;
+}
+
+/** A write is in flight or waiting to be made. */
+function isBusy(doc: LiveDocument): boolean {
+  return doc.inflight || doc.pending.length > 0;
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unhandled lifecycle effect ${String(value)}`);
 }

@@ -2,6 +2,7 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { castBallot, claimTask, closeProposal, createProposal, createTask, openProposal } from '#shared/model/index';
+import { heldBackPoison, zeroLengthStruct } from '../../tests/helpers/hostile-updates.ts';
 import { DEFAULT_INSPECT_LIMITS, inspectUpdate, type Verdict } from './inspect.ts';
 
 /** A client replica of `relay`, and a way to capture exactly what its next change sends. */
@@ -205,6 +206,19 @@ describe('inspectUpdate: bounds', () => {
       for (let i = 0; i <= DEFAULT_INSPECT_LIMITS.maxRoots; i++) d.getMap(`r${i}`).set('a', 1);
     });
     expect(inspectUpdate(relay, update, 'mallory')).toMatchObject({ kind: 'refuse', code: 'too-large' });
+  });
+
+  it('refuses a struct of length 0 (it would break every later encoding of the document)', () => {
+    expect(inspectUpdate(new Y.Doc(), zeroLengthStruct(), 'x')).toMatchObject({ kind: 'refuse', code: 'malformed' });
+  });
+
+  it('never admits an item whose origin is its own client at a clock that never existed (heldBackPoison)', () => {
+    const relay = new Y.Doc();
+    const { held, filler } = heldBackPoison();
+    expect(inspectUpdate(relay, held, 'x').kind).toBe('hold');
+    expect(admit(relay, filler, 'x').kind).toBe('apply');
+    expect(inspectUpdate(relay, held, 'x').kind).toBe('hold');
+    expect(relay.store.pendingStructs).toBeNull();
   });
 
   it('refuses garbage', () => {

@@ -142,6 +142,8 @@ class Inspection {
     let count = 0;
     let current = -1;
     for (const s of structs) {
+      // A struct of no length integrates, and then breaks every encoding of the document.
+      if (!(s.length > 0)) throw new Refusal('malformed', 'this change holds an empty edit');
       const client = s.id.client;
       if (client !== current) {
         if (this.byClient.has(client)) throw new Refusal('malformed', 'this change lists a writer twice');

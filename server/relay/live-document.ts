@@ -40,9 +40,8 @@ interface DurableWaiter {
  * Lifecycle and I/O are driven by the DocumentManager; this class holds the state.
  */
 export class LiveDocument {
+  /** Served, or not any more (set by the DocumentManager, whose lifecycle also counts holders). */
   state: 'ready' | 'failed' | 'closed' = 'ready';
-  /** Holders: sockets and server-side operations. Unload only at zero. */
-  refs = 0;
   readonly peers = new Set<DocumentPeer>();
   readonly awareness: awarenessProtocol.Awareness;
   /** Presence id → the local socket that set it (ids set through other instances are not here). */
@@ -69,7 +68,6 @@ export class LiveDocument {
   logBytes: number;
   /** Size of the stored snapshot (with logBytes: the document's stored size, for the quota). */
   baseBytes: number;
-  unloadTimer: ReturnType<typeof setTimeout> | null = null;
   /** Wakes the document to time out held updates when nothing else arrives. */
   heldTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -252,8 +250,6 @@ export class LiveDocument {
   destroy(): void {
     this.admission.clear();
     this.writerWaiters = [];
-    if (this.unloadTimer) clearTimeout(this.unloadTimer);
-    this.unloadTimer = null;
     if (this.heldTimer) clearTimeout(this.heldTimer);
     this.heldTimer = null;
     this.awareness.off('update', this.onAwareness);

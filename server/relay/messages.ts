@@ -12,6 +12,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { MessageType } from '#shared/protocol';
+import { encodeServedState } from './served-state.ts';
 
 /** Sync sub-types (y-protocols/sync). */
 export const SyncType = { step1: 0, step2: 1, update: 2 } as const;
@@ -85,7 +86,7 @@ export function writeSyncStep2Frame(doc: Y.Doc, stateVector: Uint8Array): Uint8A
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MessageType.sync);
   encoding.writeVarUint(e, SyncType.step2);
-  encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc, stateVector));
+  encoding.writeVarUint8Array(e, encodeServedState(doc, stateVector));
   return encoding.toUint8Array(e);
 }
 

@@ -14,10 +14,13 @@ import { CLOSE_DOCUMENT_UNAVAILABLE, DocumentManager } from './documents.ts';
 
 /** Ping every socket this often; one missed pong and it is dropped. */
 const KEEPALIVE_MS = 30_000;
+/** Default bound on admitting a socket (authenticate, load, greet); see MutualConfig.admitTimeoutMs. */
+const ADMIT_TIMEOUT_MS = 20_000;
 
 /** What a relay needs. */
 export interface RelayOptions {
-  config: Pick<MutualConfig, 'unloadGraceMs' | 'compactAfterUpdates' | 'compactAfterBytes'> & Partial<Pick<MutualConfig, 'messagesPerSecond' | 'messageBurst' | 'maxDocumentBytes'>>;
+  config: Pick<MutualConfig, 'unloadGraceMs' | 'compactAfterUpdates' | 'compactAfterBytes'> &
+    Partial<Pick<MutualConfig, 'messagesPerSecond' | 'messageBurst' | 'maxDocumentBytes' | 'admitTimeoutMs'>>;
   /** Bounds on writers' updates (defaults: DEFAULT_ADMISSION_LIMITS, with config.maxDocumentBytes). */
   admission?: Partial<AdmissionLimits>;
   store: DocumentStore;
@@ -177,10 +180,23 @@ export function createRelay(opts: RelayOptions): Relay {
     connections.add(conn);
     if (closing) return conn.close(CloseCode.goingAway, 'server restarting');
     if (!parsed) return conn.close(CloseCode.badRequest, 'the address must be /sync/<workspaceId>/<docId> with ids of letters, digits, - and _');
-    admit(conn, parsed.token).catch((err: unknown) => {
-      logger.error('admit-failed', { ...conn.fields(), error: errorMessage(err) });
-      conn.close(CLOSE_DOCUMENT_UNAVAILABLE, 'the server could not open this document; try again later');
-    });
+    // Whatever holds the admission up (a slow store, a stuck load), the socket hears from
+    // us in bounded time; admit() sees the close and lets go of the document when it ends.
+    const deadline = setTimeout(() => refuseSlowAdmission(conn), config.admitTimeoutMs ?? ADMIT_TIMEOUT_MS);
+    deadline.unref?.();
+    admit(conn, parsed.token)
+      .catch((err: unknown) => {
+        logger.error('admit-failed', { ...conn.fields(), error: errorMessage(err) });
+        conn.close(CLOSE_DOCUMENT_UNAVAILABLE, 'the server could not open this document; try again later');
+      })
+      .finally(() => clearTimeout(deadline));
+  };
+
+  const refuseSlowAdmission = (conn: Connection) => {
+    if (conn.state !== 'pending' || conn.closing) return;
+    const d = documents.describe(conn.target.workspaceId, conn.target.docId);
+    logger.error('admit-timeout', { ...conn.fields(), state: d.state, history: d.history.join('; ') });
+    conn.close(CLOSE_DOCUMENT_UNAVAILABLE, 'opening this document took too long; try again later');
   };
 
   return {

@@ -7,7 +7,7 @@
  */
 import { runChaos, summaryLine } from './chaos.ts';
 import { RelayProcess } from './net.ts';
-import { wholeNumberArg as arg } from '../helpers/cli.ts';
+import { exitWhenDone, wholeNumberArg as arg } from '../helpers/cli.ts';
 
 
 const scenarios = arg('scenarios', 20);
@@ -19,6 +19,7 @@ const verbose = process.argv.includes('--verbose');
 
 const relay = await RelayProcess.start();
 const started = Date.now();
+let code = 1;
 try {
   const summary = await runChaos(relay, { scenarios, from, steps, clients, relayKills }, (r) => {
     if (verbose || !r.converged) console.log(`seed ${r.seed}: ${r.converged ? 'converged' : 'FAILED'} ${JSON.stringify(r.stats)}`);
@@ -29,7 +30,8 @@ try {
   });
   console.log(`(${Date.now() - started} ms, relay killed ${relay.kills} times)`);
   console.log(summaryLine(summary));
-  process.exitCode = summary.converged === summary.total ? 0 : 1;
+  code = summary.converged === summary.total ? 0 : 1;
 } finally {
   await relay.stop();
 }
+exitWhenDone(code);

@@ -4,7 +4,7 @@
  * seed and how to replay it, and exits 1.
  */
 import { runSeed } from './model-fuzz';
-import { wholeNumberArg as arg } from '../helpers/cli.ts';
+import { exitWhenDone, wholeNumberArg as arg } from '../helpers/cli.ts';
 
 
 const seeds = arg('seeds', 500);
@@ -27,5 +27,5 @@ console.log(`converged ${seeds - failures.length}/${seeds} (seeds ${from}–${fr
 if (failures.length > 0) {
   console.log(`failing seeds: ${failures.map((f) => f.seed).join(', ')}`);
   console.log(`replay the first: npm run test:fuzz -- --seeds 1 --from ${failures[0].seed}`);
-  process.exit(1);
 }
+exitWhenDone(failures.length > 0 ? 1 : 0);

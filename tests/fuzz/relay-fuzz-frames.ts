@@ -49,9 +49,20 @@ const awarenessFrame = (update: Uint8Array) =>
     encoding.writeVarUint8Array(e, update);
   });
 
+/**
+ * A scratch document whose client id comes from the seed: Yjs picks a random one, and its
+ * size changes the update bytes the mutations draw positions from, so without this a seed
+ * did not replay the same frames.
+ */
+function seededDoc(rng: Rng): Y.Doc {
+  const doc = new Y.Doc();
+  doc.clientID = 1 + rng.int(0xfffffffe);
+  return doc;
+}
+
 /** Valid Yjs updates from a scratch document: some depend on earlier ones (sent out of order). */
 function scratchUpdates(rng: Rng, n: number): Uint8Array[] {
-  const doc = new Y.Doc();
+  const doc = seededDoc(rng);
   const out: Uint8Array[] = [];
   doc.on('update', (u: Uint8Array) => out.push(u));
   for (let i = 0; i < n; i++) {
@@ -172,7 +183,7 @@ export function nextBatch(rng: Rng, size: number, heavy: HeavyBudget, family?: F
 
 /** A valid update just under the frame limit (a huge paste). */
 function bigUpdate(rng: Rng): Uint8Array {
-  const doc = new Y.Doc();
+  const doc = seededDoc(rng);
   doc.getText('paste').insert(0, 'p'.repeat(1024 * 1024 + rng.int(1024 * 1024)));
   const u = Y.encodeStateAsUpdate(doc);
   doc.destroy();

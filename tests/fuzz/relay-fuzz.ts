@@ -6,18 +6,22 @@
  * - the relay process never dies and /healthz keeps answering;
  * - every socket ends the way its batch allows (kept open and answering, or refused with
  *   4400 / 4413 / 4429), never with 1006 (dropped) or 1011 (a server fault);
+ * - every socket is greeted (sync step 1) — a socket that is not is reported with the
+ *   document's relay-side state (relay-probe.ts);
  * - the control clients never see a close and keep syncing (each round of edits arrives);
- * - the child's memory is bounded (RSS before and after, and the peak).
+ * - the child's memory is bounded: what it holds after a full GC once every document
+ *   unloaded, next to before (RSS before, peak and after are reported too).
  */
 import fs from 'node:fs';
 import * as Y from 'yjs';
 import { prng } from '../chaos/chaos.ts';
 import { RelayProcess } from '../chaos/net.ts';
-import { connectClient, rawSocket, type TestClient } from '../helpers/clients.ts';
+import { connectClient, rawSocket, type RawSocket, type TestClient } from '../helpers/clients.ts';
 import { api, createWorkspace } from '../helpers/server.ts';
 import * as encoding from 'lib0/encoding';
 import { readClientFrame } from '../../server/relay/messages.ts';
 import { FAMILIES, frame, nextBatch, type Batch, type Family } from './relay-fuzz-frames.ts';
+import { liveMiB, relaySideState, settledLiveMiB, untilUnloaded } from './relay-probe.ts';
 
 /** Settings of a fuzz run. */
 export interface RelayFuzzOptions {
@@ -42,6 +46,9 @@ export interface RelayFuzzResult {
   rssBeforeMiB: number;
   rssPeakMiB: number;
   rssAfterMiB: number;
+  /** Heap and buffers the relay holds after a full GC, before the fuzz and once its documents unloaded. */
+  liveBeforeMiB: number;
+  liveAfterMiB: number;
   problems: string[];
   ms: number;
 }
@@ -54,12 +61,14 @@ export function rssMiB(pid: number): number {
 }
 
 const CONTROL_LIMIT_MS = 15_000;
+/** The relay closes a socket it did not greet after 20 s (ADMIT_TIMEOUT_MS); wait a little longer. */
+const GREETING_LIMIT_MS = 25_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Run the fuzzer. Never throws for a finding: see `problems`. */
 export async function runRelayFuzz(opts: RelayFuzzOptions): Promise<RelayFuzzResult> {
   const started = Date.now();
-  const rng = prng(opts.seed);
+  const concurrency = opts.concurrency ?? 6;
   const log = opts.log ?? (() => {});
   const problems: string[] = [];
   const closes: Record<string, number> = {};
@@ -75,13 +84,12 @@ export async function runRelayFuzz(opts: RelayFuzzOptions): Promise<RelayFuzzRes
   let sockets = 0;
   let controlRounds = 0;
   let stop = false;
-  const heavy = { oversized: 3, bigUpdates: 3, floods: 1 };
-  const prologue = Object.keys(FAMILIES) as Family[];
   let controlMaxMs = 0;
 
   try {
     await Promise.all(controls.map((c) => c.synced()));
     const rssBeforeMiB = rssMiB(pid);
+    const liveBeforeMiB = await liveMiB(relay.httpUrl);
     let rssPeakMiB = rssBeforeMiB;
 
     // The control: one edit every 50 ms must reach the reader (by state vector, so a hostile
@@ -102,28 +110,42 @@ export async function runRelayFuzz(opts: RelayFuzzOptions): Promise<RelayFuzzRes
     })();
 
     const worker = async (w: number) => {
-      while (frames < opts.frames && problems.length < 20) {
+      // Each worker draws from its own stream with its own share of the frames, the families
+      // and the heavy budget: the batches and documents a seed sends do not depend on timing.
+      const rng = prng(opts.seed * 1000 + w);
+      const families = Object.keys(FAMILIES) as Family[];
+      const prologue = families.filter((_, i) => i % concurrency === w);
+      // `total` of a heavy family, dealt round-robin from the worker whose prologue has it.
+      const share = (family: Family, total: number) => Array.from({ length: total }, (_, i) => (families.indexOf(family) + i) % concurrency).filter((x) => x === w).length;
+      const heavy = { oversized: share('oversized', 3), bigUpdates: share('bigUpdate', 3), floods: share('flood', 1) };
+      let sent = 0;
+      while (sent < opts.frames / concurrency && problems.length < 20) {
         // Every family once first (so each run covers them all), then the dice decide.
         const family = prologue.shift();
         const batch = nextBatch(rng, 1 + rng.int(250), heavy, family);
+        sent += batch.frames.length;
         frames += batch.frames.length;
         sockets++;
         byKind[batch.kind] = (byKind[batch.kind] ?? 0) + batch.frames.length;
         const docId = rng.chance(0.5) ? 'control' : `fuzz${w}-${rng.int(4)}`;
-        await fuzzSocket(`${syncUrl}/${ws.workspaceId}/${docId}?token=${ws.editor.token}`, batch, closes, problems);
+        const target = { url: `${syncUrl}/${ws.workspaceId}/${docId}?token=${ws.editor.token}`, relaySide: () => relaySideState(relay.httpUrl, ws.workspaceId, docId) };
+        await fuzzSocket(target, batch, closes, problems);
         if (sockets % 100 === 0) log(`${frames} frames, ${sockets} sockets, rss ${rssMiB(pid)} MiB`);
       }
     };
-    await Promise.all(Array.from({ length: opts.concurrency ?? 6 }, (_, w) => worker(w)));
+    await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
     stop = true;
     await control;
 
     if (relay.pid === undefined || (await api(relay.httpUrl, 'GET', '/healthz').catch(() => ({ status: 0 }))).status !== 200) problems.push('the relay is not healthy after the fuzz');
     for (const c of controls) if (c.closes.length) problems.push(`a control client was closed: ${JSON.stringify(c.closes)}`);
-    // Let fuzzed documents unload, then measure.
-    await sleep(1000);
+    const ms = Date.now() - started;
+    // Let every document unload (the control's too), then measure what the relay still holds.
+    for (const c of controls.splice(0)) c.destroy();
+    await untilUnloaded(relay.httpUrl, ws.workspaceId, ['control', ...Array.from({ length: concurrency * 4 }, (_, i) => `fuzz${Math.floor(i / 4)}-${i % 4}`)]);
     const rssAfterMiB = rssMiB(pid);
-    return { frames, sockets, closes, byKind, controlRounds, controlMaxMs, rssBeforeMiB, rssPeakMiB, rssAfterMiB, problems, ms: Date.now() - started };
+    const liveAfterMiB = await settledLiveMiB(relay.httpUrl);
+    return { frames, sockets, closes, byKind, controlRounds, controlMaxMs, rssBeforeMiB, rssPeakMiB, rssAfterMiB, liveBeforeMiB, liveAfterMiB, problems, ms };
   } finally {
     stop = true;
     for (const c of controls) c.destroy();
@@ -149,16 +171,30 @@ function isStep1(f: Uint8Array | string): boolean {
 /** A sync step 2 from the relay: type 0, sub-type 1. */
 const isStep2 = (f: Uint8Array) => f[0] === 0 && f[1] === 1;
 
+/** The relay speaks first (sync step 1) once the document is loaded: wait for that, a close, or the limit. */
+function greeting(sock: RawSocket): Promise<'greeted' | 'timeout' | { code: number; reason: string }> {
+  if (sock.frames.length > 0) return Promise.resolve('greeted');
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    new Promise<'greeted'>((resolve) => sock.ws.once('message', () => resolve('greeted'))),
+    sock.closed.then(({ code, reason }) => ({ code, reason })),
+    new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), GREETING_LIMIT_MS)))
+  ]).finally(() => clearTimeout(timer));
+}
+
 /** Open one socket, wait until the relay admitted it, send the batch, check how it ends. */
-async function fuzzSocket(url: string, batch: Batch, closes: Record<string, number>, problems: string[]): Promise<void> {
-  const sock = rawSocket(url);
+async function fuzzSocket(target: { url: string; relaySide: () => Promise<string> }, batch: Batch, closes: Record<string, number>, problems: string[]): Promise<void> {
+  const sock = rawSocket(target.url);
   const count = (code: string) => (closes[code] = (closes[code] ?? 0) + 1);
   try {
     await sock.opened;
-    // The relay speaks first (sync step 1) once the document is loaded.
-    const t0 = Date.now();
-    while (sock.frames.length === 0 && sock.ws.readyState === sock.ws.OPEN && Date.now() - t0 < 20_000) await sleep(2);
-    if (sock.frames.length === 0) throw new Error('the relay did not greet an admitted socket');
+    const greeted = await greeting(sock);
+    if (greeted !== 'greeted') {
+      // Every socket here is a valid editor's: anything but a greeting is the relay's fault.
+      const what = greeted === 'timeout' ? `did not greet an admitted socket within ${GREETING_LIMIT_MS} ms` : `closed an admitted socket before greeting it: ${greeted.code} (${greeted.reason})`;
+      count(greeted === 'timeout' ? 'not greeted' : String(greeted.code));
+      throw new Error(`the relay ${what}; relay-side document: ${await target.relaySide()}`);
+    }
     for (const f of batch.frames) {
       if (sock.ws.readyState !== sock.ws.OPEN) break;
       sock.ws.send(f, { binary: typeof f !== 'string' });

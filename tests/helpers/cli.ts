@@ -13,3 +13,22 @@ export function wholeNumberArg(name: string, fallback: number, argv: readonly st
   }
   return value;
 }
+
+/** How long a CLI may stay alive after its result before the watchdog ends it. */
+const EXIT_WATCHDOG_MS = 10_000;
+/** What the watchdog prints; the CLI exit test fails when it sees it. */
+export const HANDLES_LEFT_OPEN = 'exiting with handles still open';
+
+/**
+ * Call once a CLI printed its result: it exits with `code` as soon as nothing is left to
+ * do. Should a leaked socket or timer keep it alive (the relay fuzz once hung for ever that
+ * way), an unref'd watchdog names what is open and exits anyway, so unattended runs never
+ * hang; the watchdog itself keeps nothing alive.
+ */
+export function exitWhenDone(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => {
+    console.error(`${HANDLES_LEFT_OPEN}: ${process.getActiveResourcesInfo().join(', ')}`);
+    process.exit(code);
+  }, EXIT_WATCHDOG_MS).unref();
+}

@@ -33,6 +33,9 @@ export function connectClient(syncUrl: string, workspaceId: string, docId: strin
     synced: (timeout = 10_000) => waitFor(() => provider.synced, { timeout, message: `client of ${docId} to sync` }).then(() => {}),
     destroy() {
       provider.destroy();
+      // The provider made this presence and leaves it running (its 3 s interval would keep a
+      // CLI's process alive after its work is done).
+      provider.awareness.destroy();
     }
   };
 }

@@ -1,0 +1,38 @@
+/**
+ * What the relay stores and sends of a document: the structs Yjs integrated, never the
+ * ones it holds back. Yjs keeps an update whose dependencies are missing aside ("pending
+ * structs") and `Y.encodeStateAsUpdate` merges those into its output. Held-back structs
+ * were never accepted: not in the store's log (the document's update event carries only
+ * what was integrated), not relayed to anyone. Merged into a snapshot or a sync step 2
+ * they can become integrable there, and a hostile one then throws (issue 28: every later
+ * load of the document failed with it).
+ */
+import * as Y from 'yjs';
+
+/** `Y.encodeStateAsUpdate(ydoc, stateVector)` without held-back structs and deletions. */
+export function encodeServedState(ydoc: Y.Doc, stateVector?: Uint8Array): Uint8Array {
+  const store = ydoc.store;
+  const { pendingStructs, pendingDs } = store;
+  // Detached for one synchronous call only: nothing else can observe the store meanwhile.
+  store.pendingStructs = null;
+  store.pendingDs = null;
+  try {
+    return Y.encodeStateAsUpdate(ydoc, stateVector);
+  } finally {
+    store.pendingStructs = pendingStructs;
+    store.pendingDs = pendingDs;
+  }
+}
+
+/** Whether `update` applies to an empty document without throwing (what a load will do). */
+export function appliesCleanly(update: Uint8Array): boolean {
+  const scratch = new Y.Doc({ gc: true });
+  try {
+    Y.applyUpdate(scratch, update);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    scratch.destroy();
+  }
+}
