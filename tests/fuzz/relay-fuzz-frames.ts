@@ -7,6 +7,7 @@
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import type { prng } from '../chaos/chaos.ts';
+import { craftUpdate, nestedMaps, type Struct } from '../attacks/craft.ts';
 
 type Rng = ReturnType<typeof prng>;
 
@@ -131,7 +132,8 @@ export const FAMILIES = {
   valid: 0.1,
   mutated: 0.3,
   badUpdate: 0.5,
-  random: 0.7,
+  random: 0.68,
+  structured: 0.73,
   truncatedVarint: 0.8,
   badStateVector: 0.85,
   hugeAwareness: 0.88,
@@ -159,7 +161,8 @@ export function nextBatch(rng: Rng, size: number, heavy: HeavyBudget, family?: F
   if (r < 0.2) return { kind: 'valid', frames: many(() => validFrame(rng, updates, me)), expect: 'open' };
   if (r < 0.45) return { kind: 'mutated', frames: many(() => mutate(rng, validFrame(rng, updates, me))), expect: 'open-or-refused' };
   if (r < 0.65) return { kind: 'bad-update', frames: many(() => syncFrame(rng.chance(0.5) ? 2 : 1, mutate(rng, rng.pick(updates)!))), expect: 'open-or-refused' };
-  if (r < 0.75) return { kind: 'random', frames: many(() => randomBytes(rng, rng.int(48))), expect: 'open-or-refused' };
+  if (r < 0.72) return { kind: 'random', frames: many(() => randomBytes(rng, rng.int(48))), expect: 'open-or-refused' };
+  if (r < 0.75) return structuredBatch(rng, heavy);
   if (r < 0.82) {
     // A varint whose continuation bit never ends, at the top level or inside a sync frame.
     const tail = Array.from({ length: 1 + rng.int(9) }, () => 0x80 | rng.int(128));
@@ -179,6 +182,37 @@ export function nextBatch(rng: Rng, size: number, heavy: HeavyBudget, family?: F
   if (r < 0.985 && heavy.oversized-- > 0) return { kind: 'oversized', frames: [new Uint8Array(4 * 1024 * 1024 + 1 + rng.int(1024))], expect: 4413 };
   if (r >= 0.985 && heavy.bigUpdates-- > 0) return { kind: 'big-valid-update', frames: [syncFrame(2, bigUpdate(rng))], expect: 'open' };
   return { kind: 'valid', frames: many(() => validFrame(rng, updates, me)), expect: 'open' };
+}
+
+/**
+ * Structure-aware: valid Yjs updates, written by hand, at the extremes the relay bounds —
+ * deep nesting, many editing sessions, structs and deletes waiting for what never comes, an
+ * empty struct, a write to a server-only part, a quarter of a million items.
+ */
+function structuredBatch(rng: Rng, heavy: HeavyBudget): Batch {
+  const client = 10_000_000 + rng.int(1_000_000_000);
+  const text = (c: number, clock = 0) => ({ client: c, clock, structs: [{ parent: { root: 'fuzzText' }, content: { kind: 'string' as const, text: 'x' } }] });
+  const update = (u: Uint8Array): Uint8Array => syncFrame(2, u);
+  switch (rng.int(heavy.bigUpdates > 0 ? 7 : 6)) {
+    case 0:
+      return { kind: 'deep-types', frames: [update(nestedMaps(client, 'fuzzMap', 'deep', 33 + rng.int(3000)))], expect: 4413 };
+    case 1:
+      return { kind: 'many-sessions', frames: [update(craftUpdate(Array.from({ length: 257 + rng.int(2000) }, (_, i) => text(client + i))))], expect: 4413 };
+    case 2:
+      return { kind: 'pending-structs', frames: [update(craftUpdate([text(client, 1 + rng.int(1000))]))], expect: 'open' };
+    case 3:
+      return { kind: 'pending-deletes', frames: [update(craftUpdate([], [{ client, ranges: [[rng.int(100), 1 + rng.int(1_000_000)]] }]))], expect: 'open' };
+    case 4:
+      return { kind: 'empty-struct', frames: [update(Uint8Array.from([1, 1, 77, 0, 0, 0, 0]))], expect: 4400 };
+    case 5:
+      return { kind: 'server-root', frames: [update(craftUpdate([{ client, clock: 0, structs: [{ parent: { root: 'server' }, parentSub: 'total', content: { kind: 'any', values: [1] } }] }]))], expect: 4422 };
+    default: {
+      heavy.bigUpdates--;
+      const structs: Struct[] = [{ parent: { root: 'fuzzArray' }, content: { kind: 'any', values: [0] } }];
+      for (let i = 1; i < 200_001 + rng.int(50_000); i++) structs.push({ origin: { client, clock: i - 1 }, content: { kind: 'any', values: [0] } });
+      return { kind: 'many-items', frames: [update(craftUpdate([{ client, clock: 0, structs }]))], expect: 4413 };
+    }
+  }
 }
 
 /** A valid update just under the frame limit (a huge paste). */
