@@ -263,7 +263,7 @@ export class DocumentManager {
       doc.heldTimer = setTimeout(() => {
         doc.heldTimer = null;
         if (doc.state === 'ready') this.markDirty(doc);
-      }, this.opts.holdCheckMs ?? 1000);
+      }, Math.min(this.opts.holdCheckMs ?? 1000, this.opts.admission?.maxHoldMs ?? 10_000));
       doc.heldTimer.unref?.();
     }
     return true;

@@ -73,7 +73,9 @@ export async function runRelayFuzz(opts: RelayFuzzOptions): Promise<RelayFuzzRes
   const problems: string[] = [];
   const closes: Record<string, number> = {};
   const byKind: Record<string, number> = {};
-  const relay = await RelayProcess.start({ UNLOAD_GRACE_MS: '200' });
+  // Held updates time out after 200 ms instead of 10 s: the fuzz sends many out-of-order
+  // updates, and a socket's confirmation waits for its held updates to settle.
+  const relay = await RelayProcess.start({ UNLOAD_GRACE_MS: '200', TEST_MAX_HOLD_MS: '200' });
   const pid = relay.pid!;
   const ws = await createWorkspace(relay.httpUrl, 'Fuzz');
   const syncUrl = `ws://127.0.0.1:${relay.port}/sync`;

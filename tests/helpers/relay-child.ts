@@ -17,7 +17,9 @@ import { createMutual } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 
 const config = loadConfig({ WORKSPACE_CREATION: 'open', ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
-const mutual = await createMutual(config);
+// TEST_MAX_HOLD_MS: how long held updates wait (production: 10 s); harnesses shorten it.
+const maxHoldMs = Number(process.env.TEST_MAX_HOLD_MS);
+const mutual = await createMutual(config, Number.isFinite(maxHoldMs) && maxHoldMs > 0 ? { admission: { maxHoldMs } } : {});
 const DEBUG_DOCUMENTS = /^\/__debug\/documents\/([\w-]+)\/([\w-]+)$/;
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
