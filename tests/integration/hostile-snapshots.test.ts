@@ -4,8 +4,9 @@
  * `Y.encodeStateAsUpdate` into the snapshot written when the document unloaded; that
  * snapshot throws when applied, so every later load failed and every socket got 1011.
  * The same encoding went to joiners as their sync step 2, crashing their apply.
- * And a state whose encoding does not load for another reason (a zero-length struct) is
- * never written as a snapshot: the document keeps its log and stays served.
+ * A state whose encoding does not load for another reason is never written as a snapshot
+ * (server/relay/served-state.ts); the one such update found (a zero-length struct) is now
+ * refused at the door by the relay's inspection (issue 27).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
@@ -72,7 +73,7 @@ describe('hostile updates and snapshots', () => {
     expect(server.logs.filter((l) => l.includes('document-load-failed'))).toEqual([]);
   });
 
-  it('a state that would not load is never snapshotted: the document stays served and reloads from its log', async () => {
+  it('an empty struct (whose encoding would not load) is refused at the door; the document compacts and reloads', async () => {
     server = await startServer({ config: { unloadGraceMs: 20, compactAfterUpdates: 1 } });
     const ws = await createWorkspace(server.httpUrl);
     const writer = client(ws, ws.editor.token);
@@ -81,21 +82,17 @@ describe('hostile updates and snapshots', () => {
     await sock.opened;
     await waitFor(() => sock.frames.length > 0, { message: 'the relay to greet' });
     sock.ws.send(writeUpdateFrame(zeroLengthStruct()));
-    writer.doc.getText('t').insert(0, 'still here');
-    await waitFor(() => server.logs.some((l) => l.includes('"compaction-refused"')), { message: 'the compaction to be refused' });
-    // Still served: an edit after the refusal reaches another client. (This joiner's sync
-    // step 2 still carries the zero-length struct and its apply logs an error: refusing such
-    // updates at the door is issue 27's.)
+    expect((await sock.closed).code).toBe(4400);
+    // Still served: an edit reaches another client, compaction writes a snapshot that loads.
     const reader = client(ws, ws.viewer.token);
-    writer.doc.getText('t').insert(10, '!');
+    writer.doc.getText('t').insert(0, 'still here!');
     await waitFor(() => reader.doc.getText('t').toString() === 'still here!', { message: 'the edit to arrive' });
     expect(writer.closes).toEqual([]);
-    sock.ws.close();
     for (const c of clients.splice(0)) c.destroy();
     await waitFor(() => !server.mutual.documents.isLoaded(ws.workspaceId, 'd'), { message: 'the document to unload' });
     const again = client(ws, ws.viewer.token);
     await again.synced();
     expect(again.doc.getText('t').toString()).toBe('still here!');
-    expect(server.logs.filter((l) => l.includes('document-load-failed'))).toEqual([]);
+    expect(server.logs.filter((l) => l.includes('document-load-failed') || l.includes('compaction-refused'))).toEqual([]);
   });
 });
