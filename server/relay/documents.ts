@@ -55,6 +55,8 @@ export class DocumentManager {
   private closed = false;
   private readonly unsubscribe: () => void;
   private readonly unsubscribeGap: () => void;
+  private readonly unloadListeners = new Set<(key: DocKey, ydoc: Y.Doc) => void>();
+  private readonly loadListeners = new Set<(key: DocKey) => void>();
 
   constructor(private readonly opts: DocumentManagerOptions) {
     this.unsubscribe = opts.broadcast.subscribe((key, frame) => this.onRemoteFrame(key, frame));
@@ -64,6 +66,27 @@ export class DocumentManager {
   /** Number of documents in memory (loaded or loading). */
   get loadedCount(): number {
     return this.docs.size;
+  }
+
+  /**
+   * The Y.Doc of a document served from memory now (loaded and not failed), or null. Read it
+   * synchronously and keep no reference: it is destroyed when the document unloads.
+   */
+  peek(workspaceId: string, docId: string): Y.Doc | null {
+    const doc = this.docs.get(docKey(workspaceId, docId))?.doc;
+    return doc && doc.state === 'ready' ? doc.ydoc : null;
+  }
+
+  /** Be told when a document is about to leave memory (its final state, before it is destroyed). Returns the unsubscribe function. */
+  onUnloading(listener: (key: DocKey, ydoc: Y.Doc) => void): () => void {
+    this.unloadListeners.add(listener);
+    return () => this.unloadListeners.delete(listener);
+  }
+
+  /** Be told when a document was loaded into memory. Returns the unsubscribe function. */
+  onLoading(listener: (key: DocKey) => void): () => void {
+    this.loadListeners.add(listener);
+    return () => this.loadListeners.delete(listener);
   }
 
   /** Whether a document is in memory now. */
@@ -168,6 +191,7 @@ export class DocumentManager {
   }
 
   private notifyLoaded(key: DocKey): void {
+    for (const listener of this.loadListeners) listener(key);
     const hook = this.opts.onLoaded;
     if (!hook) return;
     const slash = key.indexOf('/');
@@ -359,6 +383,13 @@ export class DocumentManager {
     // A batch still on its way to disk: flushUpdates calls unload again when it lands.
     if (doc.inflight || doc.pending.length > 0) return;
     if (doc.logCount > 0) void this.compact(doc);
+    for (const listener of this.unloadListeners) {
+      try {
+        listener(doc.key, doc.ydoc);
+      } catch (err) {
+        this.opts.logger.warn('unload-listener-failed', { doc: doc.key, error: errorMessage(err) });
+      }
+    }
     doc.state = 'closed';
     this.forget(doc);
     doc.destroy();

@@ -4,12 +4,13 @@
  */
 import { sameHash, hashSecret } from '../../auth/secrets.ts';
 import { memberJson, type ApiContext, type Route } from '../context.ts';
+import { DIGEST_ALGORITHM } from '#shared/digest';
 import { HttpError, readJsonObject, sendJson } from '../respond.ts';
 import { onlyFields, requireId, requireName } from '../validate.ts';
 import { readSettingsPatch } from './settings.ts';
 
 export function workspaceRoutes(ctx: ApiContext): Route[] {
-  const { auth, logger, creation, limits } = ctx.opts;
+  const { auth, logger, creation, limits, digests } = ctx.opts;
 
   /** Refuse creation unless the policy allows it (the code compared in constant time). */
   const checkCreation = async (body: Record<string, unknown>) => {
@@ -23,6 +24,17 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
   };
 
   return [
+    {
+      // What each document the caller may read looks like on the relay, in one short hash
+      // (src/lib/shared/digest.ts): a device syncs only the documents whose digest differs.
+      method: 'GET',
+      pattern: ['api', 'workspaces', ':', 'digest'],
+      handler: async (req, res, [id]) => {
+        const workspaceId = requireId(id, 'The workspace id');
+        const member = await ctx.caller(req, workspaceId);
+        sendJson(res, 200, { algorithm: DIGEST_ALGORITHM, documents: await digests.ofWorkspace(member) });
+      }
+    },
     {
       method: 'GET',
       pattern: ['api', 'config'],
