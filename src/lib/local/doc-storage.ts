@@ -177,6 +177,11 @@ export class DocStorage {
     return true;
   }
 
+  /** Whether a failed write of this document still waits to be retried. */
+  hasUnsaved(workspaceId: string, docId: string): boolean {
+    return (this.unsaved.get(key(workspaceId, docId))?.length ?? 0) > 0;
+  }
+
   /**
    * Listen to every update stored on this device (typed here, synced by the replicator,
    * or from another tab's editor via the relay). Dashboards use it to stay live without
@@ -212,6 +217,17 @@ export class DocStorage {
     } catch (error) {
       this.report(error, workspaceId, docId);
       return { workspaceId, docId, unsynced: false };
+    }
+  }
+
+  /** Every meta record of a workspace; empty (reported) when the store failed. */
+  async listMeta(workspaceId: string): Promise<DocMeta[]> {
+    await Promise.all([...this.chains.values()]);
+    try {
+      return await this.store.listDocMeta(workspaceId);
+    } catch (error) {
+      this.report(error, workspaceId);
+      return [];
     }
   }
 

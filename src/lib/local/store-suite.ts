@@ -10,7 +10,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DocStorage } from './doc-storage.ts';
-import { openDocHandle } from './doc-handle.ts';
+import { DocPersistence } from './handle/persistence.ts';
 import type { LocalStore, WorkspaceRecord } from './store.ts';
 
 /** What a test setup provides for one fresh, empty store. */
@@ -227,25 +227,39 @@ export function runLocalStoreTests(name: string, setup: () => Promise<LocalStore
       expect(await contentOf(storage, 'w', 'd')).toBe('before during after');
     });
 
-    it('a document handle persists changes and reloads them', async () => {
+    it('lists a workspace\'s meta records in one read', async () => {
+      await store.putDocMeta({ workspaceId: 'w', docId: 'a', unsynced: false, digest: 'abc' });
+      await store.putDocMeta({ workspaceId: 'w', docId: 'b', unsynced: true });
+      await store.putDocMeta({ workspaceId: 'w2', docId: 'a', unsynced: false });
+      const metas = (await store.listDocMeta('w')).sort((x, y) => x.docId.localeCompare(y.docId));
+      expect(metas).toEqual([
+        { workspaceId: 'w', docId: 'a', unsynced: false, digest: 'abc' },
+        { workspaceId: 'w', docId: 'b', unsynced: true }
+      ]);
+      expect(await store.listDocMeta('nowhere')).toEqual([]);
+    });
+
+    it('a document\'s persistence writes changes in one batch per tick and reloads them', async () => {
       const storage = new DocStorage(store);
-      const first = openDocHandle(storage, 'w', 'd');
-      await first.whenLoaded;
-      first.doc.getMap('meta').set('title', 'Food bank rota');
-      first.doc.getText('t').insert(0, 'Saturday');
-      first.doc.getText('t').insert(8, ' 10am');
-      await first.destroy();
+      const doc = new Y.Doc();
+      const first = new DocPersistence(storage, 'w', 'd', doc);
+      await first.load();
+      doc.getMap('meta').set('title', 'Food bank rota');
+      doc.getText('t').insert(0, 'Saturday');
+      doc.getText('t').insert(8, ' 10am');
+      await first.stop();
       // One tick, one batch: both edits landed in a single record.
       expect((await store.loadUpdates('w', 'd')).length).toBe(1);
 
-      const second = openDocHandle(storage, 'w', 'd');
-      expect(await second.whenLoaded).toMatchObject({ records: 1, corrupt: 0 });
-      expect(second.doc.getText('t').toString()).toBe('Saturday 10am');
-      expect(second.doc.getMap('meta').get('title')).toBe('Food bank rota');
+      const again = new Y.Doc();
+      const second = new DocPersistence(storage, 'w', 'd', again);
+      expect(await second.load()).toMatchObject({ records: 1, corrupt: 0 });
+      expect(again.getText('t').toString()).toBe('Saturday 10am');
+      expect(again.getMap('meta').get('title')).toBe('Food bank rota');
       // Loading wrote nothing back.
       await second.flush();
       expect((await store.loadUpdates('w', 'd')).length).toBe(1);
-      await second.destroy();
+      await second.stop();
     });
   });
 }
