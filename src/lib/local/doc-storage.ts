@@ -283,20 +283,9 @@ export class DocStorage {
     try {
       const raw = await this.store.loadUpdates(workspaceId, docId);
       if (raw.length <= 1 && raw.every((r) => isValidUpdate(r.update))) return null;
+      const merged = this.mergeForCompaction(workspaceId, docId, raw);
+      if (!merged) return null;
       const upToSeq = raw[raw.length - 1].seq;
-      // A scratch doc (rather than mergeUpdates) also garbage-collects deleted
-      // content, so the compacted record is as small as the document allows.
-      const scratch = new Y.Doc();
-      for (const record of raw) {
-        if (!isValidUpdate(record.update)) continue;
-        try {
-          Y.applyUpdate(scratch, record.update);
-        } catch {
-          // Decodable but not applicable: treated like any damaged record.
-        }
-      }
-      const merged = Y.encodeStateAsUpdate(scratch);
-      scratch.destroy();
       await this.store.replaceUpdates(workspaceId, docId, merged, upToSeq);
       const k = key(workspaceId, docId);
       const counters = this.counters.get(k);
@@ -309,6 +298,37 @@ export class DocStorage {
     } catch (error) {
       this.report(error, workspaceId, docId);
       return null;
+    }
+  }
+
+  /**
+   * Every readable record merged into one, through a scratch doc (rather than mergeUpdates) so
+   * deleted content is garbage-collected and the record is as small as the document allows.
+   * Undecodable records are dropped (they were reported and marked for re-fetch when loaded).
+   * A record that decodes but does not apply is another matter: it may hold words that exist
+   * nowhere else, so compaction stops, keeps every record, and says so. Null then.
+   */
+  private mergeForCompaction(workspaceId: string, docId: string, raw: readonly { update: unknown }[]): Uint8Array | null {
+    const scratch = new Y.Doc();
+    try {
+      for (const record of raw) {
+        if (!isValidUpdate(record.update)) continue;
+        try {
+          Y.applyUpdate(scratch, record.update);
+        } catch {
+          this.addProblem({
+            kind: 'corrupt',
+            workspaceId,
+            docId,
+            message: `A saved change of “${this.describeDoc(workspaceId, docId)}” could not be applied on this device. It is kept as it was (nothing was deleted), and the document is fetched from the server again.`
+          });
+          void this.updateMeta(workspaceId, docId, { needsRefetch: true });
+          return null;
+        }
+      }
+      return Y.encodeStateAsUpdate(scratch);
+    } finally {
+      scratch.destroy();
     }
   }
 
