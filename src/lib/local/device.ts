@@ -73,29 +73,17 @@ async function openStore(options: DeviceOptions): Promise<{ store: LocalStore; f
   }
 }
 
-/**
- * Open the device: IndexedDB when the browser allows it, otherwise memory (reported in plain
- * words in `storage.problems`, never a blank page).
- */
-export async function openDevice(options: DeviceOptions = {}): Promise<Device> {
-  const { store, fallbackError } = await openStore(options);
-  const storage = new DocStorage(store, options.storage);
-  if (fallbackError) storage.report(fallbackError);
-  const api = { ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.apiBase !== undefined ? { apiBase: options.apiBase } : {}) };
-  const workspaces = new Workspaces({ storage, ...api, ...(options.relayUrl ? { relayUrl: options.relayUrl } : {}) });
-  await workspaces.refresh().catch(() => {
-    // refresh failures are store failures, already turned into plain words when the page asks again.
-  });
-  const repo = new Repo({
-    ...options.sync,
-    storage,
-    network: options.network ?? browserNetwork(),
-    ...(options.relayUrl ? { relayUrl: options.relayUrl } : {}),
-    ...(options.WebSocket ? { WebSocket: options.WebSocket } : {})
-  });
-  const replications = new Map<string, WorkspaceReplication>();
-  const digests = relayDigests(api);
-  const replicate = (workspace: WorkspaceRecord): WorkspaceReplication => {
+/** The device's `replicate`: one replication per workspace, wired to the catalogue. */
+function replicator(parts: {
+  options: DeviceOptions;
+  repo: Repo;
+  storage: DocStorage;
+  workspaces: Workspaces;
+  replications: Map<string, WorkspaceReplication>;
+  digests: ReplicationOptions['digests'];
+}): (workspace: WorkspaceRecord) => WorkspaceReplication {
+  const { options, repo, storage, workspaces, replications, digests } = parts;
+  return (workspace) => {
     const existing = replications.get(workspace.workspaceId);
     if (existing) return existing;
     const replication = new WorkspaceReplication({
@@ -117,6 +105,30 @@ export async function openDevice(options: DeviceOptions = {}): Promise<Device> {
     replications.set(workspace.workspaceId, replication);
     return replication;
   };
+}
+
+/**
+ * Open the device: IndexedDB when the browser allows it, otherwise memory (reported in plain
+ * words in `storage.problems`, never a blank page).
+ */
+export async function openDevice(options: DeviceOptions = {}): Promise<Device> {
+  const { store, fallbackError } = await openStore(options);
+  const storage = new DocStorage(store, options.storage);
+  if (fallbackError) storage.report(fallbackError);
+  const api = { ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.apiBase !== undefined ? { apiBase: options.apiBase } : {}) };
+  const workspaces = new Workspaces({ storage, ...api, ...(options.relayUrl ? { relayUrl: options.relayUrl } : {}) });
+  await workspaces.refresh().catch(() => {
+    // refresh failures are store failures, already turned into plain words when the page asks again.
+  });
+  const repo = new Repo({
+    ...options.sync,
+    storage,
+    network: options.network ?? browserNetwork(),
+    ...(options.relayUrl ? { relayUrl: options.relayUrl } : {}),
+    ...(options.WebSocket ? { WebSocket: options.WebSocket } : {})
+  });
+  const replications = new Map<string, WorkspaceReplication>();
+  const replicate = replicator({ options, repo, storage, workspaces, replications, digests: relayDigests(api) });
   return {
     store,
     storage,
