@@ -52,6 +52,11 @@ describe('workspace digest', () => {
     expect(first.body.algorithm).toBe(DIGEST_ALGORITHM);
     expect(Object.keys(first.body.documents).sort()).toEqual(['index', 'never-written', 'notes']);
     expect(first.body.documents['never-written']).toBe(documentDigest(new Y.Doc()));
+    // Asked again with its ETag: nothing changed, nothing sent.
+    const etag = first.headers.get('etag')!;
+    const again = await api(server.httpUrl, 'GET', `/api/workspaces/${ws.workspaceId}/digest`, { token: ws.admin.token, headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect(again.body).toBeNull();
 
     // A pure deletion leaves the state vector alone; the digest still moves.
     const before = first.body.documents.notes;

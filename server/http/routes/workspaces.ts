@@ -4,8 +4,9 @@
  */
 import { sameHash, hashSecret } from '../../auth/secrets.ts';
 import { memberJson, type ApiContext, type Route } from '../context.ts';
+import { createHash } from 'node:crypto';
 import { DIGEST_ALGORITHM } from '#shared/digest';
-import { HttpError, readJsonObject, sendJson } from '../respond.ts';
+import { HttpError, readJsonObject, sendJson, sendNotModified } from '../respond.ts';
 import { onlyFields, requireId, requireName } from '../validate.ts';
 import { readSettingsPatch } from './settings.ts';
 
@@ -27,12 +28,16 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
     {
       // What each document the caller may read looks like on the relay, in one short hash
       // (src/lib/shared/digest.ts): a device syncs only the documents whose digest differs.
+      // With the ETag of its last answer (If-None-Match), nothing changed costs a 304.
       method: 'GET',
       pattern: ['api', 'workspaces', ':', 'digest'],
       handler: async (req, res, [id]) => {
         const workspaceId = requireId(id, 'The workspace id');
         const member = await ctx.caller(req, workspaceId);
-        sendJson(res, 200, { algorithm: DIGEST_ALGORITHM, documents: await digests.ofWorkspace(member) });
+        const body = { algorithm: DIGEST_ALGORITHM, documents: await digests.ofWorkspace(member) };
+        const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 22)}"`;
+        if (req.headers['if-none-match'] === etag) return sendNotModified(res, etag);
+        sendJson(res, 200, body, { etag });
       }
     },
     {

@@ -13,24 +13,30 @@ import type { DocMeta } from '../store.ts';
 export type DigestSource = (workspace: WorkspaceAccess) => Promise<Map<string, string> | null>;
 
 /**
- * Ask the relay (`GET /api/workspaces/:id/digest`, docs/protocol.md). Any failure — offline,
- * an older server without the route, an algorithm this build does not know — answers null,
- * and the pass then syncs every document as before.
+ * Ask the relay (`GET /api/workspaces/:id/digest`, docs/protocol.md), with the ETag of the
+ * last answer so that a pass where nothing changed costs a 304 and no list. Any failure —
+ * offline, an older server without the route, an algorithm this build does not know —
+ * answers null, and the pass then syncs every document as before.
  */
 export function relayDigests(options: { apiBase?: string; fetch?: typeof fetch } = {}): DigestSource {
   const base = (options.apiBase ?? '').replace(/\/+$/, '');
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
+  const last = new Map<string, { etag: string; digests: Map<string, string> }>();
   return async (workspace) => {
     try {
+      const known = last.get(workspace.workspaceId);
       const response = await doFetch(`${base}/api/workspaces/${encodeURIComponent(workspace.workspaceId)}/digest`, {
-        headers: { authorization: `Bearer ${workspace.token}` },
+        headers: { authorization: `Bearer ${workspace.token}`, ...(known ? { 'if-none-match': known.etag } : {}) },
         cache: 'no-store'
       });
+      if (response.status === 304 && known) return known.digests;
       if (!response.ok) return null;
       const body = (await response.json()) as { algorithm?: unknown; documents?: unknown };
       if (body.algorithm !== DIGEST_ALGORITHM || typeof body.documents !== 'object' || body.documents === null) return null;
       const digests = new Map<string, string>();
       for (const [docId, digest] of Object.entries(body.documents)) if (typeof digest === 'string') digests.set(docId, digest);
+      const etag = response.headers.get('etag');
+      if (etag) last.set(workspace.workspaceId, { etag, digests });
       return digests;
     } catch {
       return null;
