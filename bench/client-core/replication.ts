@@ -47,8 +47,13 @@ function meter(): { traffic: Traffic; WebSocket: WebSocketConstructor; fetch: ty
       (super.send as (...args: unknown[]) => void)(data, ...rest);
     }
   }
-  const headerBytes = (headers: Headers | Record<string, string>) =>
-    [...(headers instanceof Headers ? headers.entries() : Object.entries(headers))].reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
+  const headerBytes = (headers: Headers | Record<string, string>) => {
+    let n = 0;
+    const add = (v: string, k: string) => (n += k.length + v.length + 4);
+    if (headers instanceof Headers) headers.forEach(add);
+    else for (const [k, v] of Object.entries(headers)) add(v, k);
+    return n;
+  };
   const meteredFetch: typeof fetch = async (input, init) => {
     const response = await fetch(input, init);
     traffic.httpRequests++;
