@@ -23,7 +23,7 @@ export interface LibraryHost {
 
 /** Summaries read at once when the library starts or the catalogue grows. */
 const CONCURRENCY = 3;
-/** A document being typed in is summarised again at most this often. */
+/** Views hear of changes at most this often (they then summarise what changed). */
 const SETTLE_MS = 150;
 
 export class WorkspaceLibrary {
@@ -47,7 +47,10 @@ export class WorkspaceLibrary {
       repo.onChange((handle) => {
         if (!mine(handle)) return;
         this.dirty.add(handle.docId);
-        this.timer ??= setTimeout(() => this.flush(), SETTLE_MS);
+        this.timer ??= setTimeout(() => {
+          this.timer = undefined;
+          this.version++; // views read again, and summarise what changed
+        }, SETTLE_MS);
       }),
       // A document about to be released (a background pass done with it): summarise what
       // changed now, while its Y.Doc is still there.
@@ -69,11 +72,13 @@ export class WorkspaceLibrary {
 
   /** The summary of one document (undefined until read). */
   get(docId: string): DocSummary | undefined {
+    this.summariseChanged();
     return this.summaries.get(docId);
   }
 
   /** Summaries of the non-archived documents, with their catalogue titles. */
   entries(): (DocSummary & { title: string; kind: string })[] {
+    this.summariseChanged();
     return this.host.documents.flatMap((entry) => {
       const summary = this.summaries.get(entry.id);
       return summary ? [{ ...summary, title: entry.title, kind: entry.kind }] : [];
@@ -91,8 +96,8 @@ export class WorkspaceLibrary {
     return this.host.documents.some((d) => d.id === docId) || this.host.archived.some((d) => d.id === docId);
   }
 
-  private flush(): void {
-    this.timer = undefined;
+  /** Summarise the documents that changed and are still held (called where views read; no state written). */
+  private summariseChanged(): void {
     for (const docId of [...this.dirty]) {
       const handle = this.host.repo.peek(this.host.access.workspaceId, docId);
       if (handle?.loaded) this.summariseIfDirty(handle);
@@ -102,7 +107,7 @@ export class WorkspaceLibrary {
 
   private summariseIfDirty(handle: DocHandle): void {
     if (!this.dirty.delete(handle.docId) || this.disposed) return;
-    this.store(handle.docId, handle);
+    this.summaries.set(handle.docId, summariseDocument(handle.docId, handle.doc).value);
   }
 
   /** Read one document's summary: from the handle a page holds, or by finding it for a moment. */
