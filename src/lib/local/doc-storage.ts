@@ -64,8 +64,12 @@ export function isValidUpdate(value: unknown): value is Uint8Array {
   }
 }
 
-/** Merge valid updates into one; falls back to a scratch doc if mergeUpdates rejects a combination. */
-export function mergeValidUpdates(updates: Uint8Array[]): Uint8Array {
+/**
+ * Merge valid updates into one; falls back to a scratch doc if mergeUpdates rejects a
+ * combination. A record that then fails to apply is left out and `onUnusable` is told (the
+ * caller keeps the stored record and says so).
+ */
+export function mergeValidUpdates(updates: Uint8Array[], onUnusable: (error: unknown) => void = () => {}): Uint8Array {
   if (updates.length === 1) return updates[0];
   try {
     return Y.mergeUpdates(updates);
@@ -74,8 +78,8 @@ export function mergeValidUpdates(updates: Uint8Array[]): Uint8Array {
     for (const update of updates) {
       try {
         Y.applyUpdate(scratch, update);
-      } catch {
-        // Already validated; a failure here means the record is unusable. Skip it.
+      } catch (error) {
+        onUnusable(error);
       }
     }
     const merged = Y.encodeStateAsUpdate(scratch);
@@ -139,7 +143,19 @@ export class DocStorage {
     } else if (this.overThreshold(workspaceId, docId)) {
       this.compactInBackground(workspaceId, docId);
     }
-    return { update: valid.length > 0 ? mergeValidUpdates(valid) : null, records: valid.length, corrupt };
+    let unusable = false;
+    const update = valid.length > 0 ? mergeValidUpdates(valid, () => (unusable = true)) : null;
+    if (unusable) {
+      // Kept in the store (compaction keeps it too); the relay fills in what it has.
+      this.addProblem({
+        kind: 'corrupt',
+        workspaceId,
+        docId,
+        message: `A saved change of “${this.describeDoc(workspaceId, docId)}” could not be applied on this device. It is kept as it was (nothing was deleted), and the document is fetched from the server again.`
+      });
+      await this.updateMeta(workspaceId, docId, { needsRefetch: true });
+    }
+    return { update, records: valid.length, corrupt };
   }
 
   /**
