@@ -4,7 +4,7 @@
  *
  *   npm run bench                                   everything (≈ 5 minutes)
  *   npm run bench -- --quick                        short smoke run → bench/results.quick.json
- *   npm run bench -- --only fanout,manydocs,coldload,client,scaleout
+ *   npm run bench -- --only fanout,manydocs,coldload,client,scaleout,replication,heap
  *   BUILD_DIR=build-x npm run bench -- --only client      client scenarios against the app built in build-x/
  *   npm run bench -- --systems mutual,hocuspocus    fan-out/many-docs systems
  *   npm run bench -- --cpu-prof                     CPU profiles of each Mutual fan-out step → bench/profiles/
@@ -15,6 +15,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runClient } from './client/scenario.ts';
+import { runHeap } from './client-core/heap.ts';
+import { runReplication } from './client-core/replication.ts';
 import { runColdLoad } from './coldload/scenario.ts';
 import { FULL_STEPS, FULL_TIMING, QUICK_STEPS, QUICK_TIMING, runFanout, runFanoutStep } from './fanout/scenario.ts';
 import { BENCH_DIR } from './lib/proc.ts';
@@ -23,7 +25,7 @@ import { isSystemName, SYSTEMS, type SystemName } from './lib/systems.ts';
 import { runManyDocs } from './manydocs/scenario.ts';
 import { runScaleOut, SCALEOUT_FULL_STEPS, SCALEOUT_QUICK_STEPS } from './scaleout/scenario.ts';
 
-const SCENARIOS = ['fanout', 'manydocs', 'coldload', 'client', 'scaleout'] as const;
+const SCENARIOS = ['fanout', 'manydocs', 'coldload', 'client', 'scaleout', 'replication', 'heap'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -55,10 +57,12 @@ async function main() {
   const notes: string[] = [];
   const load0 = os.loadavg()[0];
   const scenarios: ScenarioResult[] = [];
-  notes.push(
-    'Fan-out: Mutual persists every update to SQLite (WAL, synchronous=NORMAL) before relaying it; Hocuspocus and the reference run without persistence (their default servers). Mutual runs with its per-socket rate limit raised (RATE_LIMIT_PER_SECOND) so the 800/s step is measured, not refused.',
-    `@hocuspocus/server 4.7 declares engines node >= 22; it ran here on ${process.version}.`
-  );
+  if (args.only.includes('fanout') || args.only.includes('manydocs')) {
+    notes.push(
+      'Fan-out: Mutual persists every update to SQLite (WAL, synchronous=NORMAL) before relaying it; Hocuspocus and the reference run without persistence (their default servers). Mutual runs with its per-socket rate limit raised (RATE_LIMIT_PER_SECOND) so the 800/s step is measured, not refused.',
+      `@hocuspocus/server 4.7 declares engines node >= 22; it ran here on ${process.version}.`
+    );
+  }
 
   if (args.only.includes('fanout')) {
     const cpuProfDir = args.cpuProf ? path.join(BENCH_DIR, 'profiles') : undefined;
@@ -89,6 +93,15 @@ async function main() {
   if (args.only.includes('scaleout')) {
     notes.push('Scale-out: clients spread round-robin over 1, 2 and 3 Mutual instances sharing one PostgreSQL (durable commits) and one Redis, all on core 0 of this machine with the load generator on core 1: it measures the cost of fan-out between instances, not the capacity more machines add (docs/scaling.md).');
     scenarios.push(...(await runScaleOut(args.quick ? SCALEOUT_QUICK_STEPS : SCALEOUT_FULL_STEPS, args.quick ? QUICK_TIMING : FULL_TIMING, log)));
+  }
+
+  if (args.only.includes('replication')) {
+    notes.push('Replication: a device holding a workspace of N documents runs one background pass with one document changed elsewhere, and with none; sockets and bytes counted on the device (socket payloads both ways; the digest request with its headers). "mutual-without-digests" is the same device syncing every document on every pass, as before issue 17.');
+    scenarios.push(...(await runReplication({ docs: args.quick ? 100 : 500 }, log)));
+  }
+  if (args.only.includes('heap')) {
+    notes.push('Heap: Chromium JS heap (after forced GC) of a device showing one document, before and after its background replication fetched N documents written elsewhere.');
+    scenarios.push(await runHeap({ docs: args.quick ? 60 : 300, words: 120 }, log));
   }
 
   const load1 = os.loadavg()[0];

@@ -19,6 +19,7 @@ import type { Broadcast } from './relay/broadcast.ts';
 import { createRedisBroadcast } from './relay/broadcast-redis.ts';
 import type { DocumentManager } from './relay/documents.ts';
 import { createRelay, type Relay } from './relay/relay.ts';
+import { WorkspaceDigests } from './relay/digests.ts';
 import { createRetention, type Retention } from './rules/retention.ts';
 import { sqliteRetentionHooks } from './rules/retention-sqlite.ts';
 import { createDeadlineRule, type DeadlineRule } from './rules/deadlines.ts';
@@ -149,7 +150,9 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   });
   const creation = creationPolicy(config, memberships);
   const limits = createRateLimits(parts.rateBudgets);
-  const api = createApi({ auth, directory, logger, publicOrigin: config.publicOrigin, creation, limits, trustProxy: config.trustProxy });
+  // With instances sharing documents, another one may change a document this one has not loaded.
+  const digests = new WorkspaceDigests({ documents: relay.documents, store, logger, cache: !broadcast });
+  const api = createApi({ auth, directory, logger, publicOrigin: config.publicOrigin, creation, limits, trustProxy: config.trustProxy, digests });
   const versionStore = createVersionStore(db);
   history = new History(versionStore, relay.documents, logger, parts.now);
   const historyApi = createHistoryApi({ auth, history, store: versionStore, logger, saveLimit: limits.saveVersion, trustProxy: config.trustProxy });

@@ -5,7 +5,7 @@ export type MetricValue = number | string | boolean | null | string[];
 
 /** One measured configuration of one system. */
 export interface ScenarioResult {
-  name: 'fanout' | 'manydocs' | 'coldload' | 'client' | 'scaleout';
+  name: 'fanout' | 'manydocs' | 'coldload' | 'client' | 'scaleout' | 'replication' | 'heap';
   system: string;
   params: Record<string, number | string | boolean>;
   metrics: Record<string, MetricValue>;
@@ -94,8 +94,15 @@ export function render(results: Results): string {
         )
     );
   }
-  const titles = { manydocs: 'Many documents', coldload: 'Cold load (B4 trace)', client: 'Client (headless chromium)', scaleout: 'Scale-out: fan-out over 1–3 instances (PostgreSQL + Redis)' } as const;
-  for (const name of ['manydocs', 'coldload', 'client', 'scaleout'] as const) {
+  const titles = {
+    manydocs: 'Many documents',
+    coldload: 'Cold load (B4 trace)',
+    client: 'Client (headless chromium)',
+    scaleout: 'Scale-out: fan-out over 1–3 instances (PostgreSQL + Redis)',
+    replication: 'Background replication: one pass over a workspace (device side)',
+    heap: 'Device memory: JS heap before and after background replication (headless chromium)'
+  } as const;
+  for (const name of ['manydocs', 'coldload', 'client', 'scaleout', 'replication', 'heap'] as const) {
     const rows = results.scenarios.filter((s) => s.name === name);
     if (!rows.length) continue;
     const keys = [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))];

@@ -8,6 +8,7 @@ import type { Auth, InviteSecrets, MemberInfo } from '../auth/auth.ts';
 import type { AuthenticatedMember } from '../auth/types.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { MemberDirectory } from '../member-directory.ts';
+import type { WorkspaceDigests } from '../relay/digests.ts';
 import { inviteUrl, requestOrigin } from './origin.ts';
 import { clientAddress, type RateLimits } from './rate-limits.ts';
 import { HttpError } from './respond.ts';
@@ -28,6 +29,8 @@ export interface ApiOptions {
   creation: CreationPolicy;
   limits: RateLimits;
   trustProxy: boolean;
+  /** Digests of workspaces' documents (`GET /api/workspaces/:id/digest`). */
+  digests: WorkspaceDigests;
 }
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void>;

@@ -35,6 +35,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/** 304 Not Modified: the caller's copy (named by `etag`) is current; no body. */
+export function sendNotModified(res: ServerResponse, etag: string): void {
+  if (res.headersSent) return;
+  res.writeHead(304, { ...SECURITY_HEADERS, etag });
+  res.end();
+}
+
 /** Send `{"error": message}`. */
 export function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
   sendJson(res, status, { error: message }, headers);

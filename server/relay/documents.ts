@@ -58,6 +58,8 @@ export class DocumentManager {
   private closed = false;
   private readonly unsubscribe: () => void;
   private readonly unsubscribeGap: () => void;
+  private readonly unloadListeners = new Set<(key: DocKey, ydoc: Y.Doc) => void>();
+  private readonly loadListeners = new Set<(key: DocKey) => void>();
 
   constructor(private readonly opts: DocumentManagerOptions) {
     this.unsubscribe = opts.broadcast.subscribe((key, frame) => this.onRemoteFrame(key, frame));
@@ -67,6 +69,27 @@ export class DocumentManager {
   /** Number of documents in memory (loaded or loading). */
   get loadedCount(): number {
     return this.docs.size;
+  }
+
+  /**
+   * The Y.Doc of a document served from memory now (loaded and not failed), or null. Read it
+   * synchronously and keep no reference: it is destroyed when the document unloads.
+   */
+  peek(workspaceId: string, docId: string): Y.Doc | null {
+    const doc = this.docs.get(docKey(workspaceId, docId))?.doc;
+    return doc && doc.state === 'ready' ? doc.ydoc : null;
+  }
+
+  /** Be told when a document is about to leave memory (its final state, before it is destroyed). Returns the unsubscribe function. */
+  onUnloading(listener: (key: DocKey, ydoc: Y.Doc) => void): () => void {
+    this.unloadListeners.add(listener);
+    return () => this.unloadListeners.delete(listener);
+  }
+
+  /** Be told when a document was loaded into memory. Returns the unsubscribe function. */
+  onLoading(listener: (key: DocKey) => void): () => void {
+    this.loadListeners.add(listener);
+    return () => this.loadListeners.delete(listener);
   }
 
   /** Whether a document is in memory now. */
@@ -161,6 +184,7 @@ export class DocumentManager {
   }
 
   private notifyLoaded(key: DocKey): void {
+    for (const listener of this.loadListeners) listener(key);
     const hook = this.opts.onLoaded;
     if (!hook) return;
     const slash = key.indexOf('/');
@@ -395,9 +419,21 @@ export class DocumentManager {
   private free(entry: Entry): void {
     const doc = entry.doc;
     if (!doc) return;
+    // Leaving memory whole (not failed): listeners keep what they need of its final state.
+    if (doc.state === 'ready' && entry.life.kind === 'gone') this.tellUnloading(doc);
     if (doc.state === 'ready') doc.state = 'closed';
     this.dirty.delete(doc);
     doc.destroy();
+  }
+
+  private tellUnloading(doc: LiveDocument): void {
+    for (const listener of this.unloadListeners) {
+      try {
+        listener(doc.key, doc.ydoc);
+      } catch (err) {
+        this.opts.logger.warn('unload-listener-failed', { doc: doc.key, error: errorMessage(err) });
+      }
+    }
   }
 
   /** Out of the map (the next acquire starts a new entry); remembered for describe(). */

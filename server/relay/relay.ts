@@ -159,8 +159,17 @@ export function createRelay(opts: RelayOptions): Relay {
       return conn.close(CLOSE_DOCUMENT_UNAVAILABLE, 'this document could not be loaded; try again later');
     }
     // Read the membership again: a revocation or role change that landed between the first
-    // read and the registration above emitted no event this socket could see.
-    const fresh = conn.closing ? null : await auth.authenticate(token).catch(() => null);
+    // read and the registration above emitted no event this socket could see. A store that
+    // fails here is a server fault (1011: the device retries), never "no such member" (4401:
+    // the device would take itself for removed and stop syncing for good).
+    let fresh: Awaited<ReturnType<Auth['authenticate']>> = null;
+    try {
+      fresh = conn.closing ? null : await auth.authenticate(token);
+    } catch (err) {
+      documents.release(doc);
+      logger.error('admit-membership-failed', { ...conn.fields(), error: errorMessage(err) });
+      return conn.close(CLOSE_DOCUMENT_UNAVAILABLE, 'the server could not check your membership; try again later');
+    }
     if (conn.closing) return documents.release(doc);
     if (!fresh) {
       documents.release(doc);

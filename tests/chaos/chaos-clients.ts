@@ -1,14 +1,14 @@
 /**
  * The two kinds of real client a chaos scenario drives, behind one small interface:
  * - `stock`: y-websocket's WebsocketProvider, as any third-party client would use it;
- * - `app`: Mutual's own local-first stack (MemoryLocalStore → DocStorage → openDocHandle
- *   → syncDocument), which can also "restart" (close the page, open it again from the
- *   device store), like a phone that reloads the tab.
+ * - `app`: Mutual's own local-first stack (MemoryLocalStore → DocStorage → Repo → DocHandle),
+ *   which can also "restart" (close the page, open it again from the device store), like a
+ *   phone that reloads the tab.
  */
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { DocStorage, MemoryLocalStore, openDocHandle, syncDocument, type DocHandle, type DocSync, type WebSocketConstructor } from '../../src/lib/local/index.ts';
+import { DocStorage, MemoryLocalStore, Repo, manualNetwork, type DocRef, type WebSocketConstructor } from '../../src/lib/local/index.ts';
 
 const wsCtor = WebSocket as unknown as WebSocketConstructor;
 
@@ -88,25 +88,15 @@ export async function appClient(name: string, t: ClientTarget): Promise<ChaosCli
   const storage = new DocStorage(new MemoryLocalStore(), { compactAfterCount: 40 });
   const refusals: number[] = [];
   let wants = true;
-  let handle: DocHandle;
-  let sync: DocSync;
+  let repo: Repo;
+  let ref: DocRef;
   const open = async () => {
-    handle = openDocHandle(storage, t.workspaceId, t.docId);
-    await handle.whenLoaded;
-    sync = syncDocument({
-      doc: handle.doc,
-      workspaceId: t.workspaceId,
-      docId: t.docId,
-      token: t.token,
-      relayUrl: t.syncUrl,
-      storage,
-      WebSocket: wsCtor,
-      disableBc: true,
-      maxBackoffTime: 250,
-      rateLimitRetryMs: 200,
-      connect: wants,
-      onRefused: (r) => refusals.push(r.code)
-    });
+    // A page load: a fresh repo over the same device store.
+    repo = new Repo({ storage, network: manualNetwork(true), relayUrl: t.syncUrl, WebSocket: wsCtor, disableBc: true, maxBackoffTime: 250, rateLimitRetryMs: 200 });
+    repo.onRefused((_handle, refusal) => refusals.push(refusal.code));
+    ref = repo.find({ workspaceId: t.workspaceId, token: t.token }, t.docId, { sync: true });
+    if (!wants) ref.handle.disconnect();
+    await ref.handle.whenLoaded;
   };
   await open();
   return {
@@ -114,7 +104,7 @@ export async function appClient(name: string, t: ClientTarget): Promise<ChaosCli
     kind: 'app',
     memberId: t.memberId,
     get doc() {
-      return handle.doc;
+      return ref.doc;
     },
     refusals,
     get wantsOnline() {
@@ -122,24 +112,23 @@ export async function appClient(name: string, t: ClientTarget): Promise<ChaosCli
     },
     connect() {
       wants = true;
-      sync.connect();
+      ref.handle.connect();
     },
     disconnect() {
       wants = false;
-      sync.disconnect();
+      ref.handle.disconnect();
     },
     setPresence(field, value) {
-      sync.awareness.setLocalStateField(field, value);
+      const awareness = ref.handle.presence.awareness;
+      awareness.setLocalState({ ...(awareness.getLocalState() ?? {}), [field]: value });
     },
     async restart() {
       // Like closing the tab: the handle writes its last batch to the device store first.
-      sync.destroy();
-      await handle.destroy();
+      await repo.close();
       await open();
     },
     async destroy() {
-      sync.destroy();
-      await handle.destroy();
+      await repo.close();
     }
   };
 }

@@ -103,7 +103,8 @@ describe('meetings', () => {
       expect(sa).toBeGreaterThan(4 * 60);
       expect(sa).toBeLessThanOrEqual(5 * 60);
       expect(Math.abs(sa - sb)).toBeLessThanOrEqual(1);
-      await a.waitForTimeout(400);
+      // Read again at another moment: once Ana's countdown has ticked.
+      await expect.poll(() => countdownSeconds(a), { timeout: 10_000 }).toBeLessThan(sa);
     }
     await shot(a, 'meeting-running-desktop');
     await shot(b, 'meeting-running-phone');

@@ -33,7 +33,8 @@ describe('needs board contact details on devices', () => {
       apiBase: server.httpUrl,
       relayUrl: server.syncUrl,
       WebSocket: recordingWebSocket(urls),
-      replication: { disableBc: true, debounceMs: 20, intervalMs: 0 }
+      sync: { disableBc: true },
+      replication: { debounceMs: 20, intervalMs: 0 }
     });
     devices.push(d);
     return d;
@@ -71,10 +72,10 @@ describe('needs board contact details on devices', () => {
     createNeed(board.doc, { id: 'ask1', kind: 'ask', title: 'Groceries', category: 'food' }, actor);
     setContact(contacts.doc, 'ask1', { name: 'Dee', phone: PHONE }, actor);
     addCatalogueEntry(ra.index.doc, { id: 'board1', kind: 'needs', title: 'Needs' }, actor);
-    expect(await board.sync.whenSynced(10_000)).toBe('synced');
-    expect(await contacts.sync.whenSynced(10_000)).toBe('synced');
+    expect(await board.handle.whenSynced(10_000)).toBe('synced');
+    expect(await contacts.handle.whenSynced(10_000)).toBe('synced');
     await waitFor(() => contacts.status.get().unsynced === false, { message: 'details on the relay' });
-    await Promise.all([board.close(), contacts.close()]);
+    await Promise.all([board.release(), contacts.release()]);
 
     // The editor's device replicates the board, never the private document.
     await waitFor(() => rb.index.doc.getMap('catalogue').has('board1'), { message: 'catalogue reaches the editor' });
@@ -102,9 +103,9 @@ describe('needs board contact details on devices', () => {
     const live = ra.open('board1');
     await live.handle.whenLoaded;
     fulfilNeed(live.doc, 'ask1', actor);
-    expect(await live.sync.whenSynced(10_000)).toBe('synced');
+    expect(await live.handle.whenSynced(10_000)).toBe('synced');
     await waitFor(() => live.status.get().unsynced === false, { message: 'fulfilment on the relay' });
-    await live.close();
+    await live.release();
     expect((await storedBytes(a, wa.workspaceId, privateDocIdFor('board1'))).includes(Buffer.from(PHONE))).toBe(true);
     clock = T0 + 31 * DAY_MS;
     expect(await server.mutual.retention.runAll()).toBe(1);
@@ -118,7 +119,7 @@ describe('needs board contact details on devices', () => {
     const after = ra.open(privateDocIdFor('board1'));
     await after.handle.whenLoaded;
     expect(readContact(after.doc, 'ask1').value).toBeNull();
-    await after.close();
+    await after.release();
     await waitFor(async () => !(await storedBytes(a, wa.workspaceId, privateDocIdFor('board1'))).includes(Buffer.from(PHONE)), {
       message: 'phone gone from the coordinator device'
     });

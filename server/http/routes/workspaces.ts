@@ -4,12 +4,14 @@
  */
 import { sameHash, hashSecret } from '../../auth/secrets.ts';
 import { memberJson, type ApiContext, type Route } from '../context.ts';
-import { HttpError, readJsonObject, sendJson } from '../respond.ts';
+import { createHash } from 'node:crypto';
+import { DIGEST_ALGORITHM } from '#shared/digest';
+import { HttpError, readJsonObject, sendJson, sendNotModified } from '../respond.ts';
 import { onlyFields, requireId, requireName } from '../validate.ts';
 import { readSettingsPatch } from './settings.ts';
 
 export function workspaceRoutes(ctx: ApiContext): Route[] {
-  const { auth, logger, creation, limits } = ctx.opts;
+  const { auth, logger, creation, limits, digests } = ctx.opts;
 
   /** Refuse creation unless the policy allows it (the code compared in constant time). */
   const checkCreation = async (body: Record<string, unknown>) => {
@@ -23,6 +25,21 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
   };
 
   return [
+    {
+      // What each document the caller may read looks like on the relay, in one short hash
+      // (src/lib/shared/digest.ts): a device syncs only the documents whose digest differs.
+      // With the ETag of its last answer (If-None-Match), nothing changed costs a 304.
+      method: 'GET',
+      pattern: ['api', 'workspaces', ':', 'digest'],
+      handler: async (req, res, [id]) => {
+        const workspaceId = requireId(id, 'The workspace id');
+        const member = await ctx.caller(req, workspaceId);
+        const body = { algorithm: DIGEST_ALGORITHM, documents: await digests.ofWorkspace(member) };
+        const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 22)}"`;
+        if (req.headers['if-none-match'] === etag) return sendNotModified(res, etag);
+        sendJson(res, 200, body, { etag });
+      }
+    },
     {
       method: 'GET',
       pattern: ['api', 'config'],

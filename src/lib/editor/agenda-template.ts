@@ -85,15 +85,3 @@ export function insertAgendaItem(editor: LexicalEditor, doc: Y.Doc, input: Agend
   });
   return id;
 }
-
-const editors = new WeakMap<Y.Doc, LexicalEditor>();
-
-/** Tell the meeting bar which editor shows `doc` (the document page, when its editor is ready). */
-export function setAgendaEditor(doc: Y.Doc, editor: LexicalEditor): void {
-  editors.set(doc, editor);
-}
-
-/** The editor showing `doc`, if any. */
-export function agendaEditor(doc: Y.Doc): LexicalEditor | undefined {
-  return editors.get(doc);
-}

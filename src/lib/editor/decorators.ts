@@ -1,6 +1,7 @@
 import type { LexicalEditor, NodeKey } from 'lexical';
 import { mount, unmount, type Component } from 'svelte';
 import type * as Y from 'yjs';
+import type { BlockContext } from './context.svelte.ts';
 import type { BlockDecoration, BlockKind } from './nodes/BlockNode.ts';
 
 /** Props every block view receives. State comes from `doc`, never from the node. */
@@ -12,6 +13,8 @@ export interface BlockViewProps {
   editable: boolean;
   /** The member using this device (their id and name), for "my ballot", "claim". */
   me: { id: string; name: string };
+  /** What the page around the document provides (members, proposal and agenda environments). */
+  context: BlockContext;
 }
 
 /** Which Svelte component renders each block kind. */
@@ -30,7 +33,7 @@ interface Mounted {
  */
 export function registerBlockViews(
   editor: LexicalEditor,
-  options: { doc: Y.Doc; views: BlockViews; editable: () => boolean; me: BlockViewProps['me'] }
+  options: { doc: Y.Doc; views: BlockViews; editable: () => boolean; me: BlockViewProps['me']; context: BlockContext }
 ): () => void {
   const mounted = new Map<NodeKey, Mounted>();
 
@@ -53,7 +56,7 @@ export function registerBlockViews(
       element.contentEditable = 'false';
       const instance = mount(view, {
         target: element,
-        props: { blockId: decoration.blockId, kind: decoration.kind, doc: options.doc, editable: options.editable(), me: options.me }
+        props: { blockId: decoration.blockId, kind: decoration.kind, doc: options.doc, editable: options.editable(), me: options.me, context: options.context }
       });
       mounted.set(key, { element, decoration, instance });
     }

@@ -2,16 +2,14 @@
  * Who is who, for block views: the workspace's member directory (names instead of ids)
  * and the claim check against the group's workload norm.
  *
- * Block views are mounted by the decorator bridge with `mount()`, outside the page's
- * component tree, so Svelte context does not reach them. The page registers a directory
- * per Y.Doc instead (a WeakMap: it goes when the document does). The functions are
- * getters over the page's reactive state, so a view reading them inside `$derived` or its
- * template updates when a member renames themselves.
+ * The page hands a directory to block views through their {@link BlockContext}
+ * (context.svelte.ts, passed to `mount()`). The functions are getters over the page's
+ * reactive state, so a view reading them inside `$derived` or its template updates when a
+ * member renames themselves.
  *
  * Views without a directory (the /dev/editor sandbox, tests) fall back to ids and skip
  * the norm check.
  */
-import type * as Y from 'yjs';
 import type { NormCheck } from '../shared/model/sharing.ts';
 
 /** What block views need to know about a member. */
@@ -32,27 +30,15 @@ export interface MemberDirectory {
   checkClaim?(memberId: string): NormCheck | null;
 }
 
-const directories = new WeakMap<Y.Doc, MemberDirectory>();
-
-/** Register the directory for block views of `doc` (the document page, once per open document). */
-export function setMemberDirectory(doc: Y.Doc, directory: MemberDirectory): void {
-  directories.set(doc, directory);
-}
-
-/** The directory registered for `doc`, if any. */
-export function memberDirectory(doc: Y.Doc): MemberDirectory | undefined {
-  return directories.get(doc);
-}
-
 /**
- * A function naming members of `doc`'s workspace: "you" for `meId` (when given), the
- * member's name, or — for someone no longer in the directory — "a former member".
+ * A function naming members of the workspace: "you" for `meId` (when given), the member's
+ * name, or — for someone no longer in the directory — "a former member". Without a
+ * directory (the sandbox), ids.
  */
-export function memberNamer(doc: Y.Doc, meId?: string): (id: string | null) => string {
+export function memberNamer(directory: MemberDirectory | null | undefined, meId?: string): (id: string | null) => string {
   return (id) => {
     if (id === null || id === '') return 'someone';
     if (id === meId) return 'you';
-    const directory = directories.get(doc);
     if (!directory) return id;
     return directory.members().find((m) => m.id === id)?.name ?? 'a former member';
   };

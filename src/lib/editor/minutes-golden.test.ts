@@ -100,6 +100,7 @@ describe('meeting minutes', () => {
     expect(minutes.issues).toEqual([]);
     const markdown = minutesMarkdown(minutes.value, { memberName });
     if (process.env.UPDATE_GOLDEN) fs.writeFileSync(GOLDEN, markdown);
+    if (!fs.existsSync(GOLDEN)) throw new Error(`The golden file ${GOLDEN} is missing. Run with UPDATE_GOLDEN=1 to write it, and review it before committing.`);
     expect(markdown).toBe(fs.readFileSync(GOLDEN, 'utf8'));
   });
 

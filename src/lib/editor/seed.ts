@@ -62,6 +62,14 @@ export function isSeeded(doc: Y.Doc): boolean {
 }
 
 /**
+ * True when the document has something to show: it was seeded, or its text holds content
+ * written some other way (an older version of the app, another client, a restore).
+ */
+export function hasContent(doc: Y.Doc): boolean {
+  return isSeeded(doc) || doc.get(DocKeys.root, Y.XmlText).length > 0;
+}
+
+/**
  * Run the template in a throwaway headless editor bound to a scratch Y.Doc and return that
  * doc's content as an update.
  *

@@ -8,6 +8,7 @@ import type { Actor } from '../shared/model/doc.ts';
 import { bindEditorToDoc, type Collaboration } from './binding/collaboration.ts';
 import type { CollabProvider, EditorUser } from './binding/provider.ts';
 import { blockCopier } from './blocks.ts';
+import { BlockContext } from './context.svelte.ts';
 import { registerBlockViews, type BlockViews } from './decorators.ts';
 import { registerInsertBlock } from './insert-block.ts';
 import type { BlockKind } from './nodes/BlockNode.ts';
@@ -36,6 +37,8 @@ export interface MutualEditorOptions {
   readOnly?: boolean;
   /** Svelte component per block kind (see nodes/views.ts for the defaults). */
   blockViews: BlockViews;
+  /** What the page provides to block views (default: nothing, as in the sandbox). */
+  context?: BlockContext;
   /** Ctrl/Cmd+K and the toolbar's link button ask through this; default `window.prompt`. */
   requestLinkUrl?: (current: string | null) => Promise<string | null> | string | null;
   /** Provider sync state changes (true once the first sync finished). */
@@ -98,7 +101,7 @@ export function createMutualEditor(options: MutualEditorOptions): MutualEditor {
     registerHtmlPasteCleaner(editor),
     registerMakeTask(editor, doc, actor),
     registerInsertBlock(editor, doc, actor, (kind, message) => options.onInsertFailed?.(kind, message)),
-    registerBlockViews(editor, { doc, views: options.blockViews, editable: () => !readOnly, me: { id: user.id, name: user.name } })
+    registerBlockViews(editor, { doc, views: options.blockViews, editable: () => !readOnly, me: { id: user.id, name: user.name }, context: options.context ?? new BlockContext() })
   );
 
   // Listeners are attached above; binding last renders existing content and starts syncing.

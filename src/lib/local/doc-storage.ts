@@ -64,8 +64,12 @@ export function isValidUpdate(value: unknown): value is Uint8Array {
   }
 }
 
-/** Merge valid updates into one; falls back to a scratch doc if mergeUpdates rejects a combination. */
-export function mergeValidUpdates(updates: Uint8Array[]): Uint8Array {
+/**
+ * Merge valid updates into one; falls back to a scratch doc if mergeUpdates rejects a
+ * combination. A record that then fails to apply is left out and `onUnusable` is told (the
+ * caller keeps the stored record and says so).
+ */
+export function mergeValidUpdates(updates: Uint8Array[], onUnusable: (error: unknown) => void = () => {}): Uint8Array {
   if (updates.length === 1) return updates[0];
   try {
     return Y.mergeUpdates(updates);
@@ -74,8 +78,8 @@ export function mergeValidUpdates(updates: Uint8Array[]): Uint8Array {
     for (const update of updates) {
       try {
         Y.applyUpdate(scratch, update);
-      } catch {
-        // Already validated; a failure here means the record is unusable. Skip it.
+      } catch (error) {
+        onUnusable(error);
       }
     }
     const merged = Y.encodeStateAsUpdate(scratch);
@@ -139,7 +143,19 @@ export class DocStorage {
     } else if (this.overThreshold(workspaceId, docId)) {
       this.compactInBackground(workspaceId, docId);
     }
-    return { update: valid.length > 0 ? mergeValidUpdates(valid) : null, records: valid.length, corrupt };
+    let unusable = false;
+    const update = valid.length > 0 ? mergeValidUpdates(valid, () => (unusable = true)) : null;
+    if (unusable) {
+      // Kept in the store (compaction keeps it too); the relay fills in what it has.
+      this.addProblem({
+        kind: 'corrupt',
+        workspaceId,
+        docId,
+        message: `A saved change of “${this.describeDoc(workspaceId, docId)}” could not be applied on this device. It is kept as it was (nothing was deleted), and the document is fetched from the server again.`
+      });
+      await this.updateMeta(workspaceId, docId, { needsRefetch: true });
+    }
+    return { update, records: valid.length, corrupt };
   }
 
   /**
@@ -177,6 +193,11 @@ export class DocStorage {
     return true;
   }
 
+  /** Whether a failed write of this document still waits to be retried. */
+  hasUnsaved(workspaceId: string, docId: string): boolean {
+    return (this.unsaved.get(key(workspaceId, docId))?.length ?? 0) > 0;
+  }
+
   /**
    * Listen to every update stored on this device (typed here, synced by the replicator,
    * or from another tab's editor via the relay). Dashboards use it to stay live without
@@ -212,6 +233,17 @@ export class DocStorage {
     } catch (error) {
       this.report(error, workspaceId, docId);
       return { workspaceId, docId, unsynced: false };
+    }
+  }
+
+  /** Every meta record of a workspace; empty (reported) when the store failed. */
+  async listMeta(workspaceId: string): Promise<DocMeta[]> {
+    await Promise.all([...this.chains.values()]);
+    try {
+      return await this.store.listDocMeta(workspaceId);
+    } catch (error) {
+      this.report(error, workspaceId);
+      return [];
     }
   }
 
@@ -267,20 +299,9 @@ export class DocStorage {
     try {
       const raw = await this.store.loadUpdates(workspaceId, docId);
       if (raw.length <= 1 && raw.every((r) => isValidUpdate(r.update))) return null;
+      const merged = this.mergeForCompaction(workspaceId, docId, raw);
+      if (!merged) return null;
       const upToSeq = raw[raw.length - 1].seq;
-      // A scratch doc (rather than mergeUpdates) also garbage-collects deleted
-      // content, so the compacted record is as small as the document allows.
-      const scratch = new Y.Doc();
-      for (const record of raw) {
-        if (!isValidUpdate(record.update)) continue;
-        try {
-          Y.applyUpdate(scratch, record.update);
-        } catch {
-          // Decodable but not applicable: treated like any damaged record.
-        }
-      }
-      const merged = Y.encodeStateAsUpdate(scratch);
-      scratch.destroy();
       await this.store.replaceUpdates(workspaceId, docId, merged, upToSeq);
       const k = key(workspaceId, docId);
       const counters = this.counters.get(k);
@@ -293,6 +314,37 @@ export class DocStorage {
     } catch (error) {
       this.report(error, workspaceId, docId);
       return null;
+    }
+  }
+
+  /**
+   * Every readable record merged into one, through a scratch doc (rather than mergeUpdates) so
+   * deleted content is garbage-collected and the record is as small as the document allows.
+   * Undecodable records are dropped (they were reported and marked for re-fetch when loaded).
+   * A record that decodes but does not apply is another matter: it may hold words that exist
+   * nowhere else, so compaction stops, keeps every record, and says so. Null then.
+   */
+  private mergeForCompaction(workspaceId: string, docId: string, raw: readonly { update: unknown }[]): Uint8Array | null {
+    const scratch = new Y.Doc();
+    try {
+      for (const record of raw) {
+        if (!isValidUpdate(record.update)) continue;
+        try {
+          Y.applyUpdate(scratch, record.update);
+        } catch {
+          this.addProblem({
+            kind: 'corrupt',
+            workspaceId,
+            docId,
+            message: `A saved change of “${this.describeDoc(workspaceId, docId)}” could not be applied on this device. It is kept as it was (nothing was deleted), and the document is fetched from the server again.`
+          });
+          void this.updateMeta(workspaceId, docId, { needsRefetch: true });
+          return null;
+        }
+      }
+      return Y.encodeStateAsUpdate(scratch);
+    } finally {
+      scratch.destroy();
     }
   }
 

@@ -9,7 +9,7 @@
  */
 import type * as Y from 'yjs';
 import { getContacts } from '#shared/model/contacts';
-import type { DocHandle } from './doc-handle.ts';
+import type { DocHandle } from './handle/doc-handle.ts';
 import type { DocStorage } from './doc-storage.ts';
 
 /**

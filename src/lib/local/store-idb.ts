@@ -172,6 +172,10 @@ export class IdbLocalStore implements LocalStore {
     });
   }
 
+  listDocMeta(workspaceId: string): Promise<DocMeta[]> {
+    return guard(() => this.db.getAll('docs', IDBKeyRange.bound([workspaceId], [workspaceId, []])));
+  }
+
   close(): void {
     this.db.close();
   }

@@ -99,6 +99,10 @@ export class MemoryLocalStore implements LocalStore {
     this.meta.set(docKey(meta.workspaceId, meta.docId), structuredClone(meta));
   }
 
+  async listDocMeta(workspaceId: string): Promise<DocMeta[]> {
+    return [...this.meta.values()].filter((m) => m.workspaceId === workspaceId).map((m) => structuredClone(m));
+  }
+
   close(): void {}
 
   /** Test hook: store an arbitrary value as a record, as a damaged database would hold it. */

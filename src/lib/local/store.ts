@@ -59,6 +59,12 @@ export interface DocMeta {
   compactedAt?: number;
   /** Damaged local records were dropped: the relay must resend the whole document. */
   needsRefetch?: boolean;
+  /**
+   * The digest (src/lib/shared/digest.ts) of the stored content, written when a handle lets go
+   * of the document. Background replication syncs a document only when the relay's digest
+   * differs (or this is missing, or edits wait).
+   */
+  digest?: string;
 }
 
 /**
@@ -91,6 +97,8 @@ export interface LocalStore {
 
   getDocMeta(workspaceId: string, docId: string): Promise<DocMeta | undefined>;
   putDocMeta(meta: DocMeta): Promise<void>;
+  /** Every meta record of a workspace (one read, for a background pass over hundreds of documents). */
+  listDocMeta(workspaceId: string): Promise<DocMeta[]>;
 
   close(): void;
 }

@@ -145,6 +145,17 @@ export class Workspaces {
     await this.save({ ...record, revoked: refusal });
   }
 
+  /**
+   * The relay let this device sync the workspace normally again: a removal remembered earlier
+   * no longer holds (it may have come from a passing fault, or access was given back).
+   */
+  async clearRevoked(workspaceId: string): Promise<void> {
+    const record = await this.get(workspaceId);
+    if (!record?.revoked) return;
+    const { revoked: _revoked, ...rest } = record;
+    await this.save(rest);
+  }
+
   private toRecord(
     workspaceId: string,
     name: string,

@@ -38,15 +38,15 @@ class RelayClock {
   errorMs = $state<number | null>(null);
   private users = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
-  private running: Promise<void> | null = null;
+  private running: Promise<boolean> | null = null;
 
   /** The relay's time now, as best this device knows it. */
   now(): number {
     return Date.now() + this.offsetMs;
   }
 
-  /** Sample the relay's clock a few times and keep the best estimate. */
-  sample(): Promise<void> {
+  /** Sample the relay's clock a few times and keep the best estimate. Resolves whether the relay answered. */
+  sample(): Promise<boolean> {
     this.running ??= (async () => {
       const samples: ClockSample[] = [];
       for (let i = 0; i < SAMPLES; i++) {
@@ -58,6 +58,7 @@ class RelayClock {
           // Measure the round trip with the monotonic clock, anchor it on the wall clock.
           const receivedAt = Date.now();
           if (res.ok && typeof body.now === 'number') samples.push({ sentAt: receivedAt - (t1 - t0), receivedAt, serverTime: body.now });
+          else break; // the server answered with an error: keep the estimate
         } catch {
           break; // offline: keep the last estimate (or the device's own clock)
         }
@@ -70,6 +71,7 @@ class RelayClock {
           remember(estimate.offsetMs);
         }
       }
+      return samples.length > 0;
     })().finally(() => (this.running = null));
     return this.running;
   }

@@ -1,37 +1,35 @@
 /**
  * Decisions glue for one workspace session (issue 8): this device's signing key and its
- * registration, member keys and voters from the index, closing proposals whose deadline
- * passed, and the environment proposal blocks read (see editor/nodes/Proposal/environment.ts).
+ * registration, member keys and voters from the index, fetching documents other devices
+ * nudged, and the environment proposal blocks read (see editor/nodes/Proposal/environment.ts).
+ *
+ * Proposals are closed at their deadline by the relay (server/rules/deadlines.ts), never by a
+ * device: a device's clock may be wrong, and a device that has not synced may miss ballots.
+ * A person may close one early; {@link DecisionSupport.readyToClose} makes that wait for the
+ * document to be synced and stamps it with the relay's clock.
  */
-import type * as Y from 'yjs';
-import {
-  SignatureVerifier,
-  acceptSignedBallots,
-  closeProposal,
-  isModelError,
-  memberKeysOf,
-  nudgeDocument,
-  NUDGES_KEY,
-  proposalsDueToClose,
-  votingMembers
-} from '$lib/shared/model';
+import { SignatureVerifier, memberKeysOf, nudgeDocument, NUDGES_KEY, votingMembers, type Member } from '$lib/shared/model';
 import { deviceKey } from '$lib/local/keys';
+import type { DocHandle, DocRef, WorkspaceRecord } from '$lib/local';
 import type { ProposalEnvironment } from '$lib/editor/nodes/Proposal/environment';
 import { patchMember } from './api';
-import { recordVersion } from './history';
-import type { WorkspaceSession } from './workspace.svelte';
+import { relayClock } from './clock.svelte';
+import { recordVersion, type HistoryTarget } from './history';
 
-const supports = new WeakMap<WorkspaceSession, DecisionSupport>();
-
-/** The decisions support of a session (one per session). */
-export function decisionSupport(session: WorkspaceSession): DecisionSupport {
-  let s = supports.get(session);
-  if (!s) {
-    s = new DecisionSupport(session);
-    supports.set(session, s);
-  }
-  return s;
+/** What decisions need of their workspace (a WorkspaceSession; an interface keeps imports one-way). */
+export interface DecisionHost {
+  readonly index: DocHandle;
+  readonly members: Member[];
+  readonly record: WorkspaceRecord;
+  readonly workspaceId: string;
+  readonly canEdit: boolean;
+  readonly isAdmin: boolean;
+  open(docId: string): DocRef;
+  historyTarget(docId: string): HistoryTarget;
 }
+
+/** How long a close waits for the document to sync before saying why it cannot. */
+const CLOSE_SYNC_WAIT_MS = 10_000;
 
 export class DecisionSupport {
   readonly verifier = new SignatureVerifier();
@@ -39,7 +37,7 @@ export class DecisionSupport {
   keyProblem = $state<string | null>(null);
   private registering: Promise<void> | null = null;
 
-  constructor(private readonly session: WorkspaceSession) {}
+  constructor(private readonly session: DecisionHost) {}
 
   /** Registered keys per member (reads the index; call where `session.members` is read too). */
   keysOf = (memberId: string): readonly string[] => memberKeysOf(this.session.index.doc).get(memberId) ?? [];
@@ -81,27 +79,6 @@ export class DecisionSupport {
   };
 
   /**
-   * Close due proposals of a document that may not be open on this page (the workspace's
-   * watcher): load it from the device, close, store, and give the relay a moment to take it.
-   */
-  async closeDueIn(docId: string): Promise<number> {
-    if (!this.session.canEdit) return 0;
-    const opened = this.session.open(docId);
-    try {
-      await opened.handle.whenLoaded;
-      const closed = await this.closeDue(docId, opened.doc);
-      if (closed > 0) {
-        nudgeDocument(this.session.index.doc, docId, { memberId: this.session.record.memberId });
-        await opened.handle.flush();
-        await opened.sync.whenSynced(8000);
-      }
-      return closed;
-    } finally {
-      await opened.close();
-    }
-  }
-
-  /**
    * Fetch documents other devices nudged (see nudgeDocument) as soon as the nudge arrives,
    * so announcements and outcomes show without waiting for the next background pass.
    * Returns the function that stops listening.
@@ -116,22 +93,35 @@ export class DecisionSupport {
     return () => nudges.unobserve(onNudge);
   }
 
-  /** Bring one document up to date on this device now (best effort). */
+  /** Bring one document up to date on this device now (the background replication retries otherwise). */
   private async fetch(docId: string): Promise<void> {
     const opened = this.session.open(docId);
     try {
       await opened.handle.whenLoaded;
-      await opened.sync.whenSynced(8000);
-      await opened.handle.flush();
-    } catch {
-      // Best effort: the background replication brings it later.
+      await opened.handle.whenSynced(8000);
     } finally {
-      await opened.close();
+      await opened.release();
     }
   }
 
+  /**
+   * A person asked to close a proposal of `handle`'s document. Closing decides for everyone,
+   * so this device must hold every ballot the relay has: wait (a little) for the document to
+   * be synced, then stamp the close with the relay's clock, sampled now.
+   */
+  async readyToClose(handle: DocHandle): Promise<{ at: number } | { problem: string }> {
+    const offline = "You're offline. Closing decides for everyone, so it needs every ballot the server has: close it when you're back online.";
+    if (!navigator.onLine) return { problem: offline };
+    const synced = await handle.whenSynced(CLOSE_SYNC_WAIT_MS);
+    if (synced === 'refused') return { problem: 'This document is not syncing with the server, so it cannot be closed from this device.' };
+    if (synced !== 'synced') return { problem: `${offline} (This device could not reach the server just now.)` };
+    if (!(await relayClock.sample())) return { problem: offline };
+    return { at: relayClock.now() };
+  }
+
   /** The environment for proposal blocks of one document. */
-  environment(docId: string, doc: Y.Doc): ProposalEnvironment {
+  environment(ref: DocRef): ProposalEnvironment {
+    const { docId, doc } = ref;
     return {
       docId,
       voters: this.voters,
@@ -141,29 +131,11 @@ export class DecisionSupport {
       sign: this.session.canEdit ? this.sign : null,
       isAdmin: () => this.session.isAdmin,
       announce: () => nudgeDocument(this.session.index.doc, docId, { memberId: this.session.record.memberId }),
-      // "When a proposal closes" is one of the moments a version is kept (issue 12); best effort.
-      decided: (title) => void recordVersion(doc, { reason: 'proposal-closed', name: title, actor: { memberId: this.session.record.memberId } }).catch(() => {})
-    };
-  }
-
-  /**
-   * Close every proposal of `doc` whose deadline passed at `now`, counting verified ballots.
-   * Safe to race with other devices and the relay: the first close in the log wins.
-   * Resolves to how many this device closed.
-   */
-  async closeDue(docId: string, doc: Y.Doc, now = Date.now()): Promise<number> {
-    let closed = 0;
-    for (const id of proposalsDueToClose(doc, now)) {
-      const accept = await acceptSignedBallots(doc, docId, id, this.keysOf, this.verifier);
-      if (!accept) continue;
-      try {
-        closeProposal(doc, id, { memberCount: this.voters().length, acceptBallot: accept }, { memberId: this.session.record.memberId, at: now });
-        closed++;
-      } catch (error) {
-        // Closed meanwhile (by another device or the relay): nothing to do.
-        if (!isModelError(error)) throw error;
+      readyToClose: () => this.readyToClose(ref.handle),
+      // "When a proposal closes" is one of the moments a version is kept (issue 12).
+      decided: async (title) => {
+        await recordVersion(this.session.historyTarget(docId), doc, { reason: 'proposal-closed', name: title, actor: { memberId: this.session.record.memberId } });
       }
-    }
-    return closed;
+    };
   }
 }

@@ -7,6 +7,7 @@
  */
 import { BACKUP_FORMAT, BACKUP_VERSION, encodeBytes, type BackupFile } from '$lib/shared/backup/format';
 import { versionCache } from '$lib/local/versions';
+import { downloadFile, fileNameOf } from '$lib/components/download';
 import type { WorkspaceSession } from './workspace.svelte';
 
 /** Build the device backup of a workspace. */
@@ -48,4 +49,13 @@ export async function createDeviceBackup(session: WorkspaceSession, now = Date.n
     documents,
     versions
   };
+}
+
+/** Build the device backup and save it as a file (works offline). */
+export async function downloadDeviceBackup(session: WorkspaceSession): Promise<void> {
+  // Whatever is still batched in open documents goes into the file too.
+  await Promise.all(session.repo.handlesOf(session.workspaceId).map((handle) => handle.flush()));
+  const file = await createDeviceBackup(session);
+  const day = new Date().toISOString().slice(0, 10);
+  downloadFile(fileNameOf(`${session.name} backup ${day}`, 'json'), JSON.stringify(file), 'application/json');
 }

@@ -6,10 +6,8 @@
  * what it saw (src/lib/local/versions.ts), so old versions open offline, and versions saved
  * offline wait there (`pending`) until they can be sent.
  *
- * Other features call {@link recordVersion} with the Y.Doc they changed:
- *   `void recordVersion(doc, { reason: 'proposal-closed', name: proposal.title, actor })`
- * Documents opened through `WorkspaceSession.open` / `withDocument` are registered, so the
- * Y.Doc alone says which workspace and document it is.
+ * Other features call {@link recordVersion} with where the versions go and the Y.Doc:
+ *   `await recordVersion(session.historyTarget(docId), doc, { reason: 'proposal-closed', name, actor })`
  */
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as Y from 'yjs';
@@ -36,18 +34,6 @@ export class VersionRequestError extends Error {
 
 /** The network could not be reached. */
 class OfflineError extends Error {}
-
-const targets = new WeakMap<Y.Doc, HistoryTarget>();
-
-/** Say which workspace document a Y.Doc is (WorkspaceSession.open does it). */
-export function registerHistoryTarget(doc: Y.Doc, target: HistoryTarget): void {
-  targets.set(doc, target);
-}
-
-/** The target a Y.Doc was registered with, if any. */
-export function historyTargetOf(doc: Y.Doc): HistoryTarget | undefined {
-  return targets.get(doc);
-}
 
 const base = (t: HistoryTarget) => `/api/workspaces/${encodeURIComponent(t.workspaceId)}/docs/${encodeURIComponent(t.docId)}/versions`;
 
@@ -76,14 +62,12 @@ export interface RecordVersionOptions {
 }
 
 /**
- * Record a version of `doc` now. Online: saved on the server (with this device's state, so
- * it never misses edits not yet relayed). Offline: kept on this device and sent later.
- * Returns null when `doc` is not a registered workspace document.
+ * Record a version of `doc` (the document `target` names) now. Online: saved on the server
+ * (with this device's state, so it never misses edits not yet relayed). Offline: kept on
+ * this device and sent later.
  * @throws {VersionRequestError} when the server refuses (e.g. a viewer, an empty document).
  */
-export async function recordVersion(doc: Y.Doc, options: RecordVersionOptions): Promise<CachedVersion | null> {
-  const target = targets.get(doc);
-  if (!target) return null;
+export async function recordVersion(target: HistoryTarget, doc: Y.Doc, options: RecordVersionOptions): Promise<CachedVersion> {
   const update = Y.encodeStateAsUpdate(doc);
   const cache = await versionCache();
   try {
@@ -162,12 +146,27 @@ export async function versionState(target: HistoryTarget, version: CachedVersion
   }
 }
 
+/** The current state could not be kept before a restore: the restore did not happen. */
+export class RestoreRefusedError extends Error {
+  constructor(cause: unknown) {
+    const why = cause instanceof Error ? ` (${cause.message})` : '';
+    super(`Nothing was restored: the document as it is now could not be saved as a version first${why}, so a restore could not be undone. Try again in a moment.`, { cause });
+    this.name = 'RestoreRefusedError';
+  }
+}
+
 /**
  * Restore `version` into the live `doc` as a new change everyone syncs. The current state is
- * saved first as a "before a restore" version, so a restore can itself be undone.
+ * saved first as a "before a restore" version, so a restore can itself be undone; when that
+ * fails, nothing is restored.
+ * @throws {RestoreRefusedError} when the "before a restore" version could not be saved.
  */
 export async function restoreToVersion(doc: Y.Doc, target: HistoryTarget, version: CachedVersion, actor: Actor): Promise<RestoreResult> {
   const state = await versionState(target, version);
-  await recordVersion(doc, { reason: 'before-restore', actor }).catch(() => null);
+  try {
+    await recordVersion(target, doc, { reason: 'before-restore', actor });
+  } catch (error) {
+    throw new RestoreRefusedError(error);
+  }
   return restoreVersion(doc, loadVersion(state));
 }

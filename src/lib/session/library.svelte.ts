@@ -1,93 +1,137 @@
 /**
- * Every document of a workspace as read-only Y.Docs loaded from this device, kept live
- * from the device store's change feed — for dashboards (my work, workload, open tasks,
- * decisions) that read across documents, offline too, without a connection per document.
- * Changes go through `WorkspaceSession.withDocument`, never into these copies.
+ * What the workspace's dashboards read across documents (My work, Open tasks, Workload,
+ * Decisions, the open proposals on the workspace page, the meeting bar's proposal picker, the
+ * workload check before a claim): one summary per document (src/lib/shared/model/summary.ts),
+ * kept live, offline too.
+ *
+ * Documents come from the device's {@link Repo}, like everything else: a document some page
+ * already holds is summarised from that handle; any other is found (no socket), summarised and
+ * released at once, so the library keeps plain summaries, never a second Y.Doc, and memory
+ * stays bounded by what is open. When a document changes (typed here, or synced in the
+ * background), only its summary is computed again; the views combine summaries, which is cheap.
  */
-import * as Y from 'yjs';
-import type { Device } from '$lib/local';
-import type { CatalogueEntry } from '$lib/shared/model';
+import type { DocHandle, DocRef, Repo, WorkspaceAccess } from '$lib/local';
+import { summariseDocument, type CatalogueEntry, type DocSummary } from '$lib/shared/model';
 
 /** What the library needs of its workspace (a WorkspaceSession; an interface keeps imports one-way). */
 export interface LibraryHost {
-  readonly device: Device;
-  readonly workspaceId: string;
+  readonly repo: Repo;
+  readonly access: WorkspaceAccess;
   readonly documents: CatalogueEntry[];
   readonly archived: CatalogueEntry[];
 }
 
-/** Origin of updates copied in from the device store. */
-const LIBRARY_ORIGIN = Symbol('mutual/library');
+/** Summaries read at once when the library starts or the catalogue grows. */
+const CONCURRENCY = 3;
+/** Views hear of changes at most this often (they then summarise what changed). */
+const SETTLE_MS = 150;
 
 export class WorkspaceLibrary {
-  /** Bumped on every change of any document: read it in `$derived` to recompute views. */
+  /** Bumped whenever a summary changed: read it in `$derived` to recompute views. */
   version = $state(0);
-  /** All catalogue documents have been read from the device. */
+  /** Every catalogue document has been summarised once. */
   loaded = $state(false);
-  private readonly docs = new Map<string, Y.Doc>();
-  private readonly loading = new Map<string, Promise<void>>();
+  /** Documents that could not be read on this device (the device's problem list says why). */
+  unreadable = $state<string[]>([]);
+  private readonly summaries = new Map<string, DocSummary>();
+  private readonly dirty = new Set<string>();
+  private readonly reading = new Map<string, Promise<void>>();
   private readonly disposers: (() => void)[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
 
-  constructor(private readonly session: LibraryHost) {
-    const storage = session.device.storage;
+  constructor(private readonly host: LibraryHost) {
+    const { repo, access } = host;
+    const mine = (handle: DocHandle): boolean => handle.workspaceId === access.workspaceId && this.isCatalogued(handle.docId);
     this.disposers.push(
-      storage.onChange((workspaceId, docId, update) => {
-        if (workspaceId !== session.workspaceId) return;
-        const doc = this.docs.get(docId);
-        if (!doc) return;
-        try {
-          Y.applyUpdate(doc, update, LIBRARY_ORIGIN);
-          this.version++;
-        } catch {
-          // The store only hands over validated updates; a failure here changes nothing shown.
-        }
-      })
+      repo.onChange((handle) => {
+        if (!mine(handle)) return;
+        this.dirty.add(handle.docId);
+        this.timer ??= setTimeout(() => {
+          this.timer = undefined;
+          this.version++; // views read again, and summarise what changed
+        }, SETTLE_MS);
+      }),
+      // A document about to be released (a background pass done with it): summarise what
+      // changed now, while its Y.Doc is still there.
+      repo.onLoaded((handle) => (mine(handle) ? () => this.summariseIfDirty(handle) : undefined))
     );
     void this.sync();
   }
 
-  /** Load documents that joined the catalogue (call when the catalogue changes). */
+  /** Summarise documents that joined the catalogue (call when the catalogue changes). */
   async sync(): Promise<void> {
-    const ids = [...this.session.documents, ...this.session.archived].map((d) => d.id);
-    await Promise.all(ids.map((id) => this.load(id)));
+    const ids = [...this.host.documents, ...this.host.archived].map((d) => d.id).filter((id) => !this.summaries.has(id));
+    for (let i = 0; i < ids.length; i += CONCURRENCY) {
+      if (this.disposed) return;
+      await Promise.all(ids.slice(i, i + CONCURRENCY).map((id) => this.read(id)));
+    }
     this.loaded = true;
     this.version++;
   }
 
-  private load(docId: string): Promise<void> {
-    let pending = this.loading.get(docId);
-    if (pending) return pending;
-    const doc = new Y.Doc();
-    this.docs.set(docId, doc);
-    pending = this.session.device.storage
-      .load(this.session.workspaceId, docId)
-      .then((loaded) => {
-        if (loaded.update) Y.applyUpdate(doc, loaded.update, LIBRARY_ORIGIN);
-      })
-      .catch(() => {
-        // DocStorage reports its own failures as problems; the document just shows as empty.
-      });
-    this.loading.set(docId, pending);
-    return pending;
+  /** The summary of one document (undefined until read). */
+  get(docId: string): DocSummary | undefined {
+    this.summariseChanged();
+    return this.summaries.get(docId);
   }
 
-  /** The loaded copy of one document (undefined until loaded). */
-  get(docId: string): Y.Doc | undefined {
-    return this.docs.get(docId);
-  }
-
-  /** Every non-archived document with its catalogue entry. */
-  entries(): { id: string; title: string; kind: string; doc: Y.Doc }[] {
-    return this.session.documents.flatMap((entry) => {
-      const doc = this.docs.get(entry.id);
-      return doc ? [{ id: entry.id, title: entry.title, kind: entry.kind, doc }] : [];
+  /** Summaries of the non-archived documents, with their catalogue titles. */
+  entries(): (DocSummary & { title: string; kind: string })[] {
+    this.summariseChanged();
+    return this.host.documents.flatMap((entry) => {
+      const summary = this.summaries.get(entry.id);
+      return summary ? [{ ...summary, title: entry.title, kind: entry.kind }] : [];
     });
   }
 
   dispose(): void {
-    for (const d of this.disposers.splice(0)) d();
-    for (const doc of this.docs.values()) doc.destroy();
-    this.docs.clear();
-    this.loading.clear();
+    this.disposed = true;
+    clearTimeout(this.timer);
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.summaries.clear();
+  }
+
+  private isCatalogued(docId: string): boolean {
+    return this.host.documents.some((d) => d.id === docId) || this.host.archived.some((d) => d.id === docId);
+  }
+
+  /** Summarise the documents that changed and are still held (called where views read; no state written). */
+  private summariseChanged(): void {
+    for (const docId of [...this.dirty]) {
+      const handle = this.host.repo.peek(this.host.access.workspaceId, docId);
+      if (handle?.loaded) this.summariseIfDirty(handle);
+      else this.dirty.delete(docId); // released meanwhile, after summarising (onLoaded above)
+    }
+  }
+
+  private summariseIfDirty(handle: DocHandle): void {
+    if (!this.dirty.delete(handle.docId) || this.disposed) return;
+    this.summaries.set(handle.docId, summariseDocument(handle.docId, handle.doc).value);
+  }
+
+  /** Read one document's summary: from the handle a page holds, or by finding it for a moment. */
+  private read(docId: string): Promise<void> {
+    let pending = this.reading.get(docId);
+    if (pending) return pending;
+    pending = (async () => {
+      const ref: DocRef = this.host.repo.find(this.host.access, docId);
+      try {
+        const loaded = await ref.handle.whenLoaded;
+        // A store failure is on the device's problem list already; the views say what is missing.
+        if (loaded.error) this.unreadable = [...new Set([...this.unreadable, docId])];
+        if (!this.disposed) this.store(docId, ref.handle);
+      } finally {
+        await ref.release();
+        this.reading.delete(docId);
+      }
+    })();
+    this.reading.set(docId, pending);
+    return pending;
+  }
+
+  private store(docId: string, handle: DocHandle): void {
+    this.summaries.set(docId, summariseDocument(docId, handle.doc).value);
+    this.version++;
   }
 }

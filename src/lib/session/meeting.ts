@@ -30,12 +30,11 @@ export function recordMeetingRoles(session: WorkspaceSession, doc: Y.Doc, actor:
 
 /**
  * When a meeting ends, keep the agenda as it stood as a version in the document's history
- * (issue 12), named after the meeting. Best effort: the meeting has ended either way.
+ * (issue 12), named after the meeting. The meeting has ended either way; a failure rejects
+ * with plain words for the caller to show.
  */
-export function onMeetingEnded(session: WorkspaceSession, doc: Y.Doc, title: string): void {
-  recordVersion(doc, { reason: 'meeting-ended', name: title, actor: session.actor }).catch((error: unknown) => {
-    console.warn('Mutual: the end of the meeting could not be saved as a version.', error);
-  });
+export function onMeetingEnded(session: WorkspaceSession, docId: string, doc: Y.Doc, title: string): Promise<void> {
+  return recordVersion(session.historyTarget(docId), doc, { reason: 'meeting-ended', name: title, actor: session.actor }).then(() => undefined);
 }
 
 /**

@@ -14,12 +14,14 @@ import {
   joinAsCoLead,
   localDate,
   markTaskDone,
-  memberWorkloads,
   releaseTasks,
+  workloadsOf,
+  type DocSummary,
+  type InDoc,
   type Member,
   type NormCheck,
   type TaskRef,
-  type WorkspaceDoc
+  type TaskView
 } from '$lib/shared/model';
 import type { WorkspaceSession } from './workspace.svelte';
 
@@ -29,26 +31,28 @@ export function workingMembers(session: WorkspaceSession): Member[] {
 }
 
 /**
- * The workspace's documents from the device, for the model's cross-document views.
- * Reads `library.version`, so calling it inside `$derived` recomputes on every change.
+ * The summaries of the workspace's documents (not archived), for the model's cross-document
+ * views. Reads `library.version`, so calling it inside `$derived` recomputes when a document
+ * changes (only that document's summary was computed again).
  */
-export function libraryDocs(session: WorkspaceSession): { docs: WorkspaceDoc[]; loaded: boolean; titles: Map<string, string> } {
+export function librarySummaries(session: WorkspaceSession): { summaries: DocSummary[]; tasks: InDoc<TaskView>[]; loaded: boolean; titles: Map<string, string> } {
   const library = session.library();
   void library.version;
   const entries = library.entries();
   return {
-    docs: entries.map((e): WorkspaceDoc => ({ docId: e.id, doc: e.doc as Y.Doc })),
+    summaries: entries,
+    tasks: entries.flatMap((e) => e.tasks),
     loaded: library.loaded,
-    titles: new Map(entries.map((e) => [e.id, e.title || 'Untitled']))
+    titles: new Map(entries.map((e) => [e.docId, e.title || 'Untitled']))
   };
 }
 
 /** The norm check for a claim by `memberId`, or null while the documents are still loading. */
 export function normCheckFor(session: WorkspaceSession, memberId: string): NormCheck | null {
-  const { docs, loaded } = libraryDocs(session);
+  const { tasks, loaded } = librarySummaries(session);
   if (!loaded) return null;
   const norm = session.settings.workloadNorm;
-  const loads = memberWorkloads(docs, workingMembers(session).map((m) => m.id), norm, localDate(Date.now())).value;
+  const loads = workloadsOf(tasks, workingMembers(session).map((m) => m.id), norm, localDate(Date.now()));
   return checkClaimAgainstNorm(loads, memberId, norm);
 }
 

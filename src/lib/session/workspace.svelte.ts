@@ -4,7 +4,7 @@
  * actions people take on the workspace page. One per workspace per page load.
  */
 import type * as Y from 'yjs';
-import type { Device, OpenDocument, ReplicationStatus, WorkspaceRecord } from '$lib/local';
+import type { Device, DocHandle, DocRef, LeaveCheck, ReplicationStatus, WorkspaceAccess, WorkspaceRecord } from '$lib/local';
 import {
   addCatalogueEntry,
   DEFAULT_SETTINGS,
@@ -18,10 +18,10 @@ import {
   type WorkspaceSettings
 } from '$lib/shared/model';
 import type { DocKind } from '$lib/shared/model/schema';
+import { DecisionSupport } from './decisions.svelte';
 import { WorkspaceLibrary } from './library.svelte';
 import { patchMember } from './api';
-import { forgetDeviceKeys } from '$lib/local/keys';
-import { registerHistoryTarget } from './history';
+import type { HistoryTarget } from './history';
 
 const sessions = new Map<string, WorkspaceSession>();
 
@@ -40,24 +40,32 @@ export class WorkspaceSession {
   settings = $state<WorkspaceSettings>({ ...DEFAULT_SETTINGS });
   /** The index document has content from the device or the relay. */
   ready = $state(false);
+  /** The index is live: the catalogue is what the relay has (opening an unknown id may create it). */
+  indexLive = $state(false);
 
-  readonly index: OpenDocument;
+  /** The workspace's index document, held and live while the session lives. */
+  readonly index: DocHandle;
+  /** Decisions glue (signing key, voters, proposal environments). */
+  readonly decisions: DecisionSupport;
   private readonly disposers: (() => void)[] = [];
   private lib: WorkspaceLibrary | null = null;
+  private known = 0;
 
   constructor(
     readonly device: Device,
     record: WorkspaceRecord
   ) {
     this.record = record;
-    const replicator = device.replicate(record);
-    this.index = replicator.index;
-    this.disposers.push(replicator.status.subscribe((s) => (this.status = s)));
+    const replication = device.replicate(record);
+    this.index = replication.index;
+    this.decisions = new DecisionSupport(this);
+    this.disposers.push(replication.status.subscribe((s) => (this.status = s)));
+    this.disposers.push(this.index.status.subscribe((s) => (this.indexLive = s.state === 'live')));
     const refresh = () => this.readIndex();
     this.index.doc.on('update', refresh);
     this.disposers.push(() => this.index.doc.off('update', refresh));
     this.readIndex();
-    void this.index.handle.whenLoaded.then(() => this.readIndex());
+    void this.index.whenLoaded.then(() => this.readIndex());
     this.disposers.push(
       device.workspaces.catalogue.subscribe((list) => {
         const mine = list.find((w) => w.workspaceId === record.workspaceId);
@@ -68,6 +76,17 @@ export class WorkspaceSession {
 
   get workspaceId(): string {
     return this.record.workspaceId;
+  }
+
+  /** Which workspace, and the credentials to sync its documents. */
+  get access(): WorkspaceAccess {
+    const { workspaceId, token, relayUrl } = this.record;
+    return { workspaceId, token, ...(relayUrl ? { relayUrl } : {}) };
+  }
+
+  /** The device's documents. */
+  get repo() {
+    return this.device.repo;
   }
 
   /** The member acting on this device. */
@@ -99,29 +118,39 @@ export class WorkspaceSession {
     this.archived = all.filter((d) => d.archived);
     this.members = readMembers(doc).value;
     this.settings = readSettings(doc).value;
-    if (all.length > 0 || this.members.length > 0 || this.index.handle.loaded) this.ready = true;
+    if (all.length > 0 || this.members.length > 0 || this.index.loaded) this.ready = true;
     if (this.lib && all.length !== this.known) void this.lib.sync();
     this.known = all.length;
   }
-  private known = 0;
 
-  /** Every document of the workspace, read from this device and kept live (for dashboards). */
+  /** Summaries of every document of the workspace, kept live (for dashboards). */
   library(): WorkspaceLibrary {
     this.lib ??= new WorkspaceLibrary(this);
     return this.lib;
   }
 
-  /** Open a document of this workspace for the editor (close it when the page leaves). */
-  open(docId: string): OpenDocument {
-    const opened = this.device.replicate(this.record).open(docId);
-    // So recordVersion(doc, …) knows where this Y.Doc's versions go (session/history.ts).
-    registerHistoryTarget(opened.doc, { workspaceId: this.workspaceId, docId, token: () => this.record.token });
-    return opened;
+  /** Hold a document live for a page (release it when the page leaves). */
+  open(docId: string): DocRef {
+    return this.device.replicate(this.record).open(docId);
   }
 
-  /** Create a document: catalogue entry + its Y.Doc set up once, here, before anyone else sees it. */
-  async createDocument(kind: DocKind, title: string, setup: (doc: Y.Doc) => void): Promise<string> {
-    const id = newDocId();
+  /** Hold a document to read it, without a connection of its own (release it when done). */
+  read(docId: string): DocRef {
+    return this.repo.find(this.access, docId);
+  }
+
+  /** Where a document's versions go (session/history.ts). */
+  historyTarget(docId: string): HistoryTarget {
+    return { workspaceId: this.workspaceId, docId, token: () => this.record.token };
+  }
+
+  /**
+   * Create a document: its Y.Doc set up once, here, then its catalogue entry — before anyone
+   * else sees it. The ONLY place a document's first content is written: two devices opening
+   * a document never both seed it (see editor/seed.ts). `id`: a chosen id (an unknown
+   * document address someone opened); a new one by default.
+   */
+  async createDocument(kind: DocKind, title: string, setup: (doc: Y.Doc) => void, id = newDocId()): Promise<string> {
     const opened = this.open(id);
     try {
       await opened.handle.whenLoaded;
@@ -129,15 +158,15 @@ export class WorkspaceSession {
       addCatalogueEntry(this.index.doc, { id, kind, title }, this.actor);
       await opened.handle.flush();
     } finally {
-      await opened.close();
+      await opened.release();
     }
     return id;
   }
 
   /**
-   * Change a document that may not be open (from a dashboard): open it, apply `change`
-   * (model functions), store it, and keep the connection until the relay has it (or a
-   * few seconds pass; the background replication sends it later otherwise).
+   * Change a document that may not be open (from a dashboard): hold it live, apply `change`
+   * (model functions), store it, and keep the connection until the relay has it (or a few
+   * seconds pass; the background replication sends it later otherwise).
    */
   async withDocument<T>(docId: string, change: (doc: Y.Doc) => T): Promise<T> {
     const opened = this.open(docId);
@@ -145,18 +174,12 @@ export class WorkspaceSession {
       await opened.handle.whenLoaded;
       const result = change(opened.doc);
       await opened.handle.flush();
-      void opened.sync.whenSynced(8000).finally(() => void opened.close());
+      void opened.handle.whenSynced(8000).finally(() => void opened.release());
       return result;
     } catch (error) {
-      void opened.close();
+      void opened.release();
       throw error;
     }
-  }
-
-  /** Put an existing document id (opened by link) into the catalogue. */
-  ensureInCatalogue(docId: string, kind: DocKind, title: string): void {
-    if (this.index.doc.getMap('catalogue').has(docId)) return;
-    addCatalogueEntry(this.index.doc, { id: docId, kind, title }, this.actor);
   }
 
   rename(docId: string, title: string): void {
@@ -178,13 +201,27 @@ export class WorkspaceSession {
     await this.device.workspaces.updateProfile(this.workspaceId, { memberName: patch.name, colour: patch.colour });
   }
 
-  /** Leave the workspace: stop syncing and delete everything this device holds of it. */
-  async leave(): Promise<void> {
+  /**
+   * Before leaving: write everything, try one sync pass, and list the documents whose
+   * changes still have not reached the relay (leaving deletes this device's copy).
+   */
+  prepareToLeave(): Promise<LeaveCheck> {
+    return this.device.checkBeforeLeaving(this.record);
+  }
+
+  /**
+   * Leave the workspace: stop syncing and delete everything this device holds of it. Call
+   * {@link prepareToLeave} first and let the person decide. Resolves with a problem in plain
+   * words when something could not be removed (the workspace is left either way).
+   */
+  async leave(): Promise<string | null> {
     this.dispose();
-    await this.device.stopReplicating(this.workspaceId);
-    await this.device.workspaces.leave(this.workspaceId);
-    // The ballot-signing key of this membership is of no further use on this device.
-    await forgetDeviceKeys(this.workspaceId).catch(() => {});
+    return this.device.leave(this.workspaceId);
+  }
+
+  /** A document's title from the catalogue (or "Untitled"). */
+  titleOf(docId: string): string {
+    return [...this.documents, ...this.archived].find((d) => d.id === docId)?.title || (docId === 'index' ? 'The list of documents (titles, new and archived documents)' : 'Untitled');
   }
 
   dispose(): void {

@@ -68,12 +68,11 @@ describe('diffWords', () => {
     expect(parts.some((p) => p.type === 'removed')).toBe(false);
   });
 
+  // (How long it takes is a figure for the bench, not a threshold here: a hang fails by the test's timeout.)
   it('unrelated huge texts fall back to removed + added without hanging', () => {
     const a = Array.from({ length: 6000 }, (_, i) => `a${i}`).join(' ');
     const b = Array.from({ length: 6000 }, (_, i) => `b${i}`).join(' ');
-    const started = Date.now();
     const parts = diffWords(a, b);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(side(parts, 'removed')).toBe(a);
     expect(side(parts, 'added')).toBe(b);
   });

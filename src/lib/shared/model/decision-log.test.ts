@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
@@ -23,6 +23,7 @@ const golden = (name: string) => new URL(`./__golden__/${name}`, import.meta.url
 /** Compare with the golden file; UPDATE_GOLDEN=1 rewrites it (review the diff before committing). */
 function matchGolden(name: string, text: string): void {
   if (process.env.UPDATE_GOLDEN) writeFileSync(golden(name), text);
+  if (!existsSync(golden(name))) throw new Error(`The golden file __golden__/${name} is missing. Run with UPDATE_GOLDEN=1 to write it, and review it before committing.`);
   expect(text).toBe(readFileSync(golden(name), 'utf8'));
 }
 

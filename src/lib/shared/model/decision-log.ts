@@ -9,7 +9,7 @@ import { getMethod, type DecisionMethod, type ProposalOption } from './methods/i
 import { readFollowUp } from './proposal-followup';
 import { readProposal, type StoredBallot } from './proposal-read';
 import { uniqueIssues, type ModelIssue, type Read } from './validate';
-import type { WorkspaceDoc } from './views';
+import type { WorkspaceDoc } from './doc-set';
 
 /**
  * A ballot as recorded at close. Every ballot is named today; when secret ballots arrive,
@@ -85,43 +85,51 @@ export type TitledDoc = WorkspaceDoc & { title: string };
 /** Every closed proposal anchored in its document's text, across documents, most recently decided first. */
 export function decisionLog(docs: readonly TitledDoc[]): Read<DecisionLogEntry[]> {
   const issues: ModelIssue[] = [];
+  const entries = docs.flatMap((doc) => decisionEntriesOf(doc, issues));
+  return { value: sortDecisionLog(entries), issues: uniqueIssues(issues) };
+}
+
+/** Most recently decided first (then document and proposal id: every device lists the same order). */
+export function sortDecisionLog(entries: DecisionLogEntry[]): DecisionLogEntry[] {
+  return entries.sort((a, b) => b.closedAt - a.closedAt || (a.docId < b.docId ? -1 : a.docId > b.docId ? 1 : a.proposalId < b.proposalId ? -1 : 1));
+}
+
+/** The decision log entries of one document, in no particular order; problems go to `issues`. */
+export function decisionEntriesOf({ docId, doc, title: docTitle }: TitledDoc, issues: ModelIssue[]): DecisionLogEntry[] {
   const entries: DecisionLogEntry[] = [];
-  for (const { docId, doc, title: docTitle } of docs) {
-    const ids = listAnchoredBlockIds(doc, 'proposal');
-    issues.push(...ids.issues);
-    for (const id of ids.value) {
-      const read = readProposal(doc, id);
-      issues.push(...read.issues);
-      const p = read.value;
-      if (!p || p.status !== 'closed' || !p.outcome || p.closedAt === null) continue;
-      const o = p.outcome;
-      const method = getMethod(o.method);
-      const winner = o.winner === null ? null : (o.options.find((x) => x.id === o.winner)?.label ?? o.winner);
-      const result = method.usesOptions ? (winner !== null ? `Chosen: ${winner}` : 'No decision') : o.passed ? 'Passed' : 'Did not pass';
-      const followUp = readFollowUp(doc, id);
-      issues.push(...followUp.issues);
-      entries.push({
-        docId,
-        docTitle,
-        proposalId: id,
-        title: p.title,
-        methodLabel: method.label,
-        closedAt: p.closedAt,
-        closedBy: p.closedBy ?? '',
-        passed: o.passed,
-        winner,
-        result,
-        explanation: o.explanation,
-        statement: p.statement,
-        counted: Object.keys(o.counted).length,
-        ballots: recordedBallots(o.counted, method, o.options),
-        reviewDate: followUp.value.reviewDate,
-        followUpTasks: followUp.value.tasks.length
-      });
-    }
+  const ids = listAnchoredBlockIds(doc, 'proposal');
+  issues.push(...ids.issues);
+  for (const id of ids.value) {
+    const read = readProposal(doc, id);
+    issues.push(...read.issues);
+    const p = read.value;
+    if (!p || p.status !== 'closed' || !p.outcome || p.closedAt === null) continue;
+    const o = p.outcome;
+    const method = getMethod(o.method);
+    const winner = o.winner === null ? null : (o.options.find((x) => x.id === o.winner)?.label ?? o.winner);
+    const result = method.usesOptions ? (winner !== null ? `Chosen: ${winner}` : 'No decision') : o.passed ? 'Passed' : 'Did not pass';
+    const followUp = readFollowUp(doc, id);
+    issues.push(...followUp.issues);
+    entries.push({
+      docId,
+      docTitle,
+      proposalId: id,
+      title: p.title,
+      methodLabel: method.label,
+      closedAt: p.closedAt,
+      closedBy: p.closedBy ?? '',
+      passed: o.passed,
+      winner,
+      result,
+      explanation: o.explanation,
+      statement: p.statement,
+      counted: Object.keys(o.counted).length,
+      ballots: recordedBallots(o.counted, method, o.options),
+      reviewDate: followUp.value.reviewDate,
+      followUpTasks: followUp.value.tasks.length
+    });
   }
-  entries.sort((a, b) => b.closedAt - a.closedAt || (a.docId < b.docId ? -1 : a.docId > b.docId ? 1 : a.proposalId < b.proposalId ? -1 : 1));
-  return { value: entries, issues: uniqueIssues(issues) };
+  return entries;
 }
 
 /** `2025-03-01 14:05 UTC`: exports are read by people anywhere, so one unambiguous zone. */

@@ -8,7 +8,7 @@ import { MODEL_ORIGIN, collectBlocks, listBlockIds } from './doc';
 import { IndexKeys } from './schema';
 import { readProposal, type ProposalView } from './proposal-read';
 import { uniqueIssues, type ModelIssue, type Read } from './validate';
-import type { InDoc, WorkspaceDoc } from './views';
+import type { InDoc, WorkspaceDoc } from './doc-set';
 
 /** Soonest deadline first, undated last; then document and proposal id. */
 export function bySoonestDeadline(a: InDoc<ProposalView>, b: InDoc<ProposalView>): number {
@@ -23,6 +23,11 @@ function proposalsWhere(docs: readonly WorkspaceDoc[], keep: (p: ProposalView) =
   const issues: ModelIssue[] = [];
   const found: InDoc<ProposalView>[] = collectBlocks(docs, 'proposal', readProposal, issues).filter(keep);
   return { value: found.sort(bySoonestDeadline), issues: uniqueIssues(issues) };
+}
+
+/** Open proposals among proposals already read (dashboards keep them per document), soonest deadline first. */
+export function openProposalsIn(proposals: readonly InDoc<ProposalView>[]): InDoc<ProposalView>[] {
+  return proposals.filter((p) => p.status === 'open').sort(bySoonestDeadline);
 }
 
 /**

@@ -117,8 +117,9 @@ export * from './meeting';
 export * from './minutes';
 /** Copy and paste of blocks. */
 export * from './copy';
-/** Views across documents. */
+/** Views across documents, and the per-document summaries dashboards keep. */
 export * from './views';
+export { summariseDocument, summariseDocuments, type DocSummary } from './summary';
 /** Decisions (issue 8): signed ballots, views across documents, follow-up, the decision log. */
 export * from './signatures';
 export * from './decisions';

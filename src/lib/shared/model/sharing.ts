@@ -12,7 +12,7 @@ import type { Actor } from './doc';
 import { collectBlocks } from './doc';
 import { readTask, releaseTasks, type TaskView } from './task';
 import { uniqueIssues, type ModelIssue, type Read } from './validate';
-import type { InDoc, WorkspaceDoc } from './views';
+import type { InDoc, WorkspaceDoc } from './doc-set';
 
 /** Members who joined within this many days are newcomers: they see "good for newcomers" places first. */
 export const NEWCOMER_DAYS = 30;
@@ -84,10 +84,15 @@ export interface MemberWorkload {
 /** Workload of each member (in the order of `memberIds`) against `norm`. */
 export function memberWorkloads(docs: readonly WorkspaceDoc[], memberIds: readonly string[], norm: number, today: string): Read<MemberWorkload[]> {
   const all = collectTasks(docs);
+  return { value: workloadsOf(all.value, memberIds, norm, today), issues: all.issues };
+}
+
+/** {@link memberWorkloads} over tasks already read (dashboards keep them per document). */
+export function workloadsOf(tasks: readonly InDoc<TaskView>[], memberIds: readonly string[], norm: number, today: string): MemberWorkload[] {
   const soon = addDays(today, DUE_SOON_DAYS);
   const held = new Map<string, InDoc<TaskView>[]>();
-  for (const t of all.value) if (t.status === 'claimed' && t.claimant) held.set(t.claimant, [...(held.get(t.claimant) ?? []), t]);
-  const value = memberIds.map((memberId) => {
+  for (const t of tasks) if (t.status === 'claimed' && t.claimant) held.set(t.claimant, [...(held.get(t.claimant) ?? []), t]);
+  return memberIds.map((memberId) => {
     const claims = (held.get(memberId) ?? []).sort(byDueThenId);
     return {
       memberId,
@@ -99,7 +104,6 @@ export function memberWorkloads(docs: readonly WorkspaceDoc[], memberIds: readon
       atNorm: claims.length === norm
     };
   });
-  return { value, issues: all.issues };
 }
 
 /** What to ask before a claim. */
@@ -172,9 +176,22 @@ const welcomesNewcomers = (t: TaskView): boolean => t.coLeadWanted && t.newcomer
  * The open tasks board for `viewer`: unclaimed tasks and free co-lead places,
  * earliest due first. For a newcomer, places marked good for newcomers come first.
  */
-export function taskBoard(docs: readonly WorkspaceDoc[], options: { viewer: string; newcomer: boolean; today: string; filter?: BoardFilter }): Read<Board> {
-  const { viewer, newcomer, today, filter = {} } = options;
+export function taskBoard(docs: readonly WorkspaceDoc[], options: BoardOptions): Read<Board> {
   const all = collectTasks(docs);
+  return { value: boardOf(all.value, options), issues: all.issues };
+}
+
+/** Who looks at the board, and how it is filtered. */
+export interface BoardOptions {
+  viewer: string;
+  newcomer: boolean;
+  today: string;
+  filter?: BoardFilter;
+}
+
+/** {@link taskBoard} over tasks already read. */
+export function boardOf(tasks: readonly InDoc<TaskView>[], options: BoardOptions): Board {
+  const { viewer, newcomer, today, filter = {} } = options;
   const week = addDays(today, DUE_SOON_DAYS);
   const keep = (t: InDoc<TaskView>): boolean => {
     if (filter.docId && t.docId !== filter.docId) return false;
@@ -192,12 +209,9 @@ export function taskBoard(docs: readonly WorkspaceDoc[], options: { viewer: stri
   };
   const order = (a: InDoc<TaskView>, b: InDoc<TaskView>): number =>
     (newcomer ? Number(welcomesNewcomers(b)) - Number(welcomesNewcomers(a)) : 0) || byDueThenId(a, b);
-  const kept = all.value.filter(keep);
+  const kept = tasks.filter(keep);
   return {
-    value: {
-      open: kept.filter((t) => t.status === 'open').sort(order),
-      coLeadPlaces: kept.filter((t) => t.status === 'claimed' && t.coLeadWanted && t.coLead === null && t.claimant !== viewer).sort(order)
-    },
-    issues: all.issues
+    open: kept.filter((t) => t.status === 'open').sort(order),
+    coLeadPlaces: kept.filter((t) => t.status === 'claimed' && t.coLeadWanted && t.coLead === null && t.claimant !== viewer).sort(order)
   };
 }

@@ -5,21 +5,15 @@
  * shows the same list.
  */
 import type * as Y from 'yjs';
-import { agendaOrder, type AgendaItemView } from './agenda';
-import { anchoredBlockIds } from './anchors';
-import { collectBlocks, listAnchoredBlockIds, listBlockIds } from './doc';
+import type { AgendaItemView } from './agenda';
+import { collectBlocks, listBlockIds } from './doc';
+import type { InDoc, WorkspaceDoc } from './doc-set';
 import { readProposal, type ProposalView } from './proposal-read';
+import { summariseDocuments, type DocSummary } from './summary';
 import { readTask, type TaskView } from './task';
 import { uniqueIssues, type ModelIssue, type Read } from './validate';
 
-/** A document of the workspace, as dashboards receive them. */
-export interface WorkspaceDoc {
-  docId: string;
-  doc: Y.Doc;
-}
-
-/** A block together with the document it lives in. */
-export type InDoc<T> = T & { docId: string };
+export type { InDoc, WorkspaceDoc } from './doc-set';
 
 /** Everything waiting on one member. */
 export interface OpenWork {
@@ -53,35 +47,24 @@ function allTasks(docs: readonly WorkspaceDoc[], issues: ModelIssue[]): InDoc<Ta
  * leaves out proposals whose deadline has passed on this device.
  */
 export function memberOpenWork(docs: readonly WorkspaceDoc[], memberId: string, options: { now?: number } = {}): Read<OpenWork> {
-  const issues: ModelIssue[] = [];
-  const tasks = allTasks(docs, issues);
-  const proposalsAwaitingBallot: InDoc<ProposalView>[] = [];
-  const agendaItems: InDoc<AgendaItemView>[] = [];
-  for (const { docId, doc } of docs) {
-    const ids = listAnchoredBlockIds(doc, 'proposal');
-    issues.push(...ids.issues);
-    for (const id of ids.value) {
-      const read = readProposal(doc, id);
-      issues.push(...read.issues);
-      const p = read.value;
-      if (!p || p.status !== 'open' || p.ballots.has(memberId)) continue;
-      if (options.now !== undefined && p.deadline !== null && p.deadline < options.now) continue;
-      proposalsAwaitingBallot.push({ ...p, docId });
-    }
-    const agenda = agendaOrder(doc);
-    issues.push(...agenda.issues);
-    const anchored = anchoredBlockIds(doc);
-    for (const item of agenda.value) if (item.owner === memberId && item.status !== 'done' && anchored.has(item.id)) agendaItems.push({ ...item, docId });
-  }
+  const summaries = summariseDocuments(docs);
+  const open = openWorkOf(summaries.value, memberId, options);
+  return { value: open, issues: uniqueIssues([...summaries.issues]) };
+}
+
+/** {@link memberOpenWork} over documents already summarised (dashboards keep one summary per document). */
+export function openWorkOf(summaries: readonly DocSummary[], memberId: string, options: { now?: number } = {}): OpenWork {
+  const tasks = summaries.flatMap((s) => s.tasks);
+  const proposalsAwaitingBallot = summaries
+    .flatMap((s) => s.proposals)
+    .filter((p) => p.status === 'open' && !p.ballots.has(memberId) && (options.now === undefined || p.deadline === null || p.deadline >= options.now));
+  const agendaItems = summaries.flatMap((s) => s.agendaItems).filter((item) => item.owner === memberId && item.status !== 'done');
   const deadline = (p: ProposalView): number => p.deadline ?? Number.POSITIVE_INFINITY;
   return {
-    value: {
-      tasks: tasks.filter((t) => t.status === 'claimed' && t.claimant === memberId).sort((a, b) => byDue(a, b) || byId(a, b)),
-      coLeading: tasks.filter((t) => t.status !== 'done' && t.coLead === memberId).sort((a, b) => byDue(a, b) || byId(a, b)),
-      proposalsAwaitingBallot: proposalsAwaitingBallot.sort((a, b) => deadline(a) - deadline(b) || byId(a, b)),
-      agendaItems
-    },
-    issues: uniqueIssues(issues)
+    tasks: tasks.filter((t) => t.status === 'claimed' && t.claimant === memberId).sort((a, b) => byDue(a, b) || byId(a, b)),
+    coLeading: tasks.filter((t) => t.status !== 'done' && t.coLead === memberId).sort((a, b) => byDue(a, b) || byId(a, b)),
+    proposalsAwaitingBallot: proposalsAwaitingBallot.sort((a, b) => deadline(a) - deadline(b) || byId(a, b)),
+    agendaItems
   };
 }
 

@@ -1,14 +1,13 @@
 /**
  * What a proposal block needs from the page around it, beyond the props every block view
  * gets: the document id (signatures bind it), the workspace's voting members and their
- * keys, the device's signing key, and who may close. The page provides it per Y.Doc
- * (`provideProposalEnvironment`) before the editor mounts its blocks; without one (the
- * /dev/editor sandbox) the block still works, unsigned and without a member list.
+ * keys, the device's signing key, and who may close. The page provides it through the
+ * document's BlockContext (context.svelte.ts); without one (the /dev/editor sandbox) the
+ * block still works, unsigned, without a member list, closing on this device's clock.
  *
  * Getters, not values: the page backs them with its reactive session, so a view reading
  * them inside `$derived` or `$effect` updates when members or keys change.
  */
-import type * as Y from 'yjs';
 import type { MemberKeys, SignatureVerifier } from '../../../shared/model/signatures.ts';
 
 export interface ProposalEnvironment {
@@ -25,23 +24,14 @@ export interface ProposalEnvironment {
   sign: ((payload: string) => Promise<string>) | null;
   /** Announce a lifecycle change (open, close, reopen, extend) so other devices fetch this document now. */
   announce(): void;
-  /** A proposal of this document was closed here: keep a version of the document as decided. */
-  decided(title: string): void;
+  /** A proposal of this document was closed here: keep a version of the document as decided (rejects with plain words). */
+  decided(title: string): Promise<void>;
   /** Whether the member on this device is an admin (admins may close, reopen, extend any proposal). */
   isAdmin(): boolean;
-}
-
-const environments = new WeakMap<Y.Doc, ProposalEnvironment>();
-
-/** Provide the environment for the blocks of `doc`; returns a function that removes it. */
-export function provideProposalEnvironment(doc: Y.Doc, env: ProposalEnvironment): () => void {
-  environments.set(doc, env);
-  return () => {
-    if (environments.get(doc) === env) environments.delete(doc);
-  };
-}
-
-/** The environment of `doc`'s blocks, or null (sandbox). */
-export function proposalEnvironment(doc: Y.Doc): ProposalEnvironment | null {
-  return environments.get(doc) ?? null;
+  /**
+   * A person asked to close now. Closing decides for everyone, so it waits until this device
+   * holds everything the relay has (the document is synced) and stamps the close with the
+   * relay's clock, never this device's. Resolves the time to record, or why not (plain words).
+   */
+  readyToClose(): Promise<{ at: number } | { problem: string }>;
 }

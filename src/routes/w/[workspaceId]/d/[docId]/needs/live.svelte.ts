@@ -6,7 +6,7 @@
 import type * as Y from 'yjs';
 import { getContacts, privateDocIdFor, readContacts, readNeeds, type ContactDetails, type NeedView } from '$lib/shared/model';
 import type { WorkspaceSession } from '$lib/session/workspace.svelte';
-import type { OpenDocument } from '$lib/local';
+import type { DocRef } from '$lib/local';
 
 /** The entries of a board, re-read after every change of its document. */
 export function liveEntries(doc: () => Y.Doc): { readonly value: NeedView[] } {
@@ -36,7 +36,7 @@ export class LiveContacts {
   byEntry = $state<Record<string, ContactDetails>>({});
   /** Why the relay refused, in plain words. */
   reason = $state('');
-  private opened: OpenDocument | null = null;
+  private opened: DocRef | null = null;
 
   /** The private Y.Doc (null unless open). Mutate it only through the contacts model. */
   get doc(): Y.Doc | null {
@@ -75,7 +75,7 @@ export class LiveContacts {
       this.opened = null;
       this.byEntry = {};
       this.state = 'hidden';
-      void opened.close();
+      void opened.release();
     };
   }
 }

@@ -1,0 +1,360 @@
+/**
+ * One document on this device, from the moment something needs it until nothing does: load
+ * from the device store → apply → persist local changes → sync with the relay → release.
+ *
+ * Its state is the explicit machine of machine.ts; this class performs the effects (the
+ * store, the socket, timers) and turns what happened into events. The {@link Repo} keeps one
+ * handle per document and counts who holds it, so the editor, background replication,
+ * dashboards and block views share ONE Y.Doc per document per device.
+ */
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import type { DocStorage } from '../doc-storage.ts';
+import { writable, shallowEqual, type Readable } from '../observable.ts';
+import type { Refusal } from '../store.ts';
+import { isLive, isLoaded, next, type HandleEvent, type HandleState } from './machine.ts';
+import { MetaKeeper } from './meta.ts';
+import { DocPersistence, STORE_ORIGIN, type DocLoadResult } from './persistence.ts';
+import { Presence } from './presence.ts';
+import { Receipts } from './receipts.ts';
+import { RelayLink, type WebSocketConstructor } from './relay-link.ts';
+import { WaitingClock, type DocSyncStatus } from './status.ts';
+
+/** Which workspace a document belongs to, and the credentials to sync it. */
+export interface WorkspaceAccess {
+  workspaceId: string;
+  /** The member's bearer token (sent as `?token=`). */
+  token: string;
+  /** Relay base, `ws(s)://host/sync`, when not this page's origin. */
+  relayUrl?: string;
+}
+
+/** What a handle needs from its repo: the device's store, network, socket settings and listeners. */
+export interface HandleEnvironment {
+  readonly storage: DocStorage;
+  isOnline(): boolean;
+  /** False while the whole workspace is refused (access removed): its documents stay on the device. */
+  mayConnect(workspaceId: string): boolean;
+  defaultRelayUrl(): string;
+  readonly WebSocket?: WebSocketConstructor;
+  readonly disableBc: boolean;
+  readonly maxBackoffTime: number;
+  /** First wait after a 4429 (rate limited) before reconnecting; doubles each time. */
+  readonly rateLimitRetryMs: number;
+  /** Ask the relay for a receipt at most this often while edits keep coming. */
+  readonly confirmIntervalMs: number;
+  /** Live, unconfirmed edits count as `waiting` after this long without a receipt. */
+  readonly waitingAfterMs: number;
+  now(): number;
+  /** The relay refused this document for good. */
+  refused(handle: DocHandle, refusal: Refusal): void;
+  /** The document changed after loading (any origin but the store). */
+  changed(handle: DocHandle): void;
+  /** The status changed (the repo aggregates workspaces' statuses from it). */
+  statusChanged(handle: DocHandle): void;
+  /** Stored content is in: attach per-document behaviour; the returned function runs on release. */
+  loaded(handle: DocHandle): () => void;
+}
+
+/** A document shared by everything on the page that needs it. */
+export class DocHandle {
+  readonly doc = new Y.Doc();
+  /** Resolves once stored content is in `doc` (also when the store failed: see `error`). Never rejects. */
+  readonly whenLoaded: Promise<DocLoadResult>;
+  private machine: HandleState = { tag: 'idle' };
+  private readonly statusStore;
+  /** The document's status in the UI's words; Svelte-store compatible. */
+  readonly status: Readable<DocSyncStatus>;
+  private readonly persistence: DocPersistence;
+  private readonly receipts: Receipts;
+  private readonly meta: MetaKeeper;
+  private readonly clock: WaitingClock;
+  private link: RelayLink | null = null;
+  private presenceOf: Presence | null = null;
+  /** Holders that want the document live (the repo counts them). */
+  private syncUsers = 0;
+  /** `disconnect()` was called by hand (tests, or a person pausing sync): stay off until `connect()`. */
+  private paused = false;
+  private rateLimitedTimes = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
+  private waitingTimer: ReturnType<typeof setTimeout> | undefined;
+  private detach: (() => void) | undefined;
+
+  constructor(
+    readonly access: WorkspaceAccess,
+    readonly docId: string,
+    private readonly env: HandleEnvironment,
+    /** The previous handle of this document finishing its last write (the repo chains them). */
+    after: Promise<unknown> = Promise.resolve()
+  ) {
+    const { storage } = env;
+    this.persistence = new DocPersistence(storage, access.workspaceId, docId, this.doc);
+    this.receipts = new Receipts(this.doc);
+    this.meta = new MetaKeeper(storage, access.workspaceId, docId, () => env.now());
+    this.clock = new WaitingClock(env.waitingAfterMs, () => env.now());
+    this.statusStore = writable<DocSyncStatus>(this.clock.status(this.machine, {}).status, shallowEqual);
+    this.status = this.statusStore;
+    this.doc.on('update', this.onUpdate);
+    this.dispatch({ type: 'load' });
+    this.whenLoaded = after.then(() => this.load());
+  }
+
+  get workspaceId(): string {
+    return this.access.workspaceId;
+  }
+
+  /** The machine's state (read-only; see machine.ts). */
+  get state(): HandleState {
+    return this.machine;
+  }
+
+  /** True once stored content has been applied. */
+  get loaded(): boolean {
+    return isLoaded(this.machine);
+  }
+
+  /** The stock provider behind the socket, once the document first synced (diagnostics and tests). */
+  get provider(): RelayLink['provider'] | null {
+    return this.link?.provider ?? null;
+  }
+
+  /** Presence for the editor (awareness, `sync`/`status` events). Made on first use. */
+  get presence(): Presence {
+    this.presenceOf ??= this.makePresence();
+    return this.presenceOf;
+  }
+
+  /** Resolve when live with nothing pending, or say why not ('refused' | 'timeout'). */
+  whenSynced(timeoutMs = 30_000): Promise<'synced' | 'refused' | 'timeout'> {
+    return new Promise((resolve) => {
+      let unsubscribe: (() => void) | undefined;
+      let settled = false;
+      const finish = (result: 'synced' | 'refused' | 'timeout'): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        unsubscribe?.();
+        resolve(result);
+      };
+      const timer = setTimeout(() => finish('timeout'), timeoutMs);
+      unsubscribe = this.status.subscribe(() => {
+        if (this.machine.tag === 'refused') finish('refused');
+        else if (this.machine.tag === 'synced') finish('synced');
+        else if (this.machine.tag === 'released') finish('timeout');
+      });
+      if (settled) unsubscribe();
+    });
+  }
+
+  /** Write any batched changes now; resolves when they are stored (or reported as failed). */
+  flush(): Promise<void> {
+    return this.persistence.flush();
+  }
+
+  /** Sync again after {@link disconnect} (when someone wants it live and the device is online). */
+  connect(): void {
+    this.paused = false;
+    this.reconsider();
+  }
+
+  /** Close the relay's socket and stay off until {@link connect}. The document stays usable. */
+  disconnect(): void {
+    this.paused = true;
+    this.reconsider();
+  }
+
+  /** Repo: one more (or one fewer) holder wants the document live. */
+  wantSync(delta: 1 | -1): void {
+    this.syncUsers += delta;
+    this.reconsider();
+  }
+
+  /** How many holders want the document live. */
+  get syncWanted(): boolean {
+    return this.syncUsers > 0;
+  }
+
+  /**
+   * Open or close the socket as the situation asks: open when loaded, someone wants it live,
+   * the device is online, the workspace is not refused and no retry after 4429 is pending.
+   */
+  reconsider(): void {
+    const state = this.machine;
+    if (!isLoaded(state) || state.tag === 'refused') return;
+    const wanted = this.syncUsers > 0 && !this.paused && this.env.isOnline() && this.env.mayConnect(this.workspaceId);
+    if (wanted && state.tag === 'ready' && this.retryTimer === undefined) {
+      this.dispatch({ type: 'connect' });
+      this.ensureLink().connect();
+    } else if (!wanted && state.tag !== 'ready') {
+      this.link?.disconnect();
+      this.dispatch({ type: 'disconnect' });
+    } else if (!wanted && this.link?.provider.shouldConnect) {
+      this.link.disconnect(); // retrying after a drop: stop
+    }
+  }
+
+  /** Repo: nothing needs the document any more. Writes what is left, then frees everything. */
+  async release(): Promise<void> {
+    if (this.machine.tag === 'released') return;
+    const loadedBefore = this.loaded;
+    if (this.receipts.pending) this.meta.pending();
+    else if (this.receipts.confirmedThisSession) this.meta.confirmed(this.doc, true);
+    this.dispatch({ type: 'release' });
+    this.detach?.();
+    for (const timer of [this.retryTimer, this.probeTimer, this.waitingTimer]) clearTimeout(timer);
+    this.doc.off('update', this.onUpdate);
+    this.link?.destroy();
+    this.link = null;
+    this.presenceOf?.awareness.destroy();
+    await this.persistence.stop();
+    await this.whenLoaded;
+    // What the device now stores, for the next background pass to compare with the relay's.
+    if (loadedBefore) await this.meta.digest(this.doc);
+    this.doc.destroy();
+  }
+
+  private async load(): Promise<DocLoadResult> {
+    const [result, meta] = await Promise.all([this.persistence.load(), this.meta.read()]);
+    this.receipts.restore(meta);
+    this.dispatch({ type: 'loaded', pending: this.receipts.pending });
+    if (this.machine.tag !== 'released') this.detach = this.env.loaded(this);
+    this.reconsider();
+    return result;
+  }
+
+  private dispatch(event: HandleEvent): HandleState {
+    this.machine = next(this.machine, event);
+    this.publish();
+    return this.machine;
+  }
+
+  private publish = (): void => {
+    const { status, due } = this.clock.status(this.machine, { lastSyncedAt: this.meta.lastSyncedAt });
+    this.statusStore.set(status);
+    clearTimeout(this.waitingTimer);
+    this.waitingTimer = undefined;
+    // Live and not yet waiting: look again when the silence would become news.
+    if (due !== null) this.waitingTimer = setTimeout(this.publish, Math.max(0, due - this.env.now()));
+    this.env.statusChanged(this);
+  };
+
+  private onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === STORE_ORIGIN || this.machine.tag === 'released') return;
+    if (this.link && origin === this.link.provider) {
+      this.receipts.relaySent(update); // came from the relay, so the relay holds it
+      this.publish();
+    } else {
+      this.receipts.localEdit();
+      this.dispatch({ type: 'edited' });
+      if (!isLive(this.machine)) this.meta.pending();
+    }
+    if (isLive(this.machine)) this.queueProbe();
+    this.env.changed(this);
+  };
+
+  private makePresence(): Presence {
+    const awareness = new Awareness(this.doc);
+    // Nobody is here until an editor says so (background sync announces no one).
+    awareness.setLocalState(null);
+    const presence = new Presence(awareness);
+    if (this.link) presence.follow(this.link.provider);
+    return presence;
+  }
+
+  private ensureLink(): RelayLink {
+    if (this.link) return this.link;
+    const { env, access } = this;
+    const link = new RelayLink(
+      {
+        doc: this.doc,
+        awareness: this.presence.awareness,
+        relayUrl: access.relayUrl ?? env.defaultRelayUrl(),
+        workspaceId: access.workspaceId,
+        docId: this.docId,
+        token: access.token,
+        disableBc: env.disableBc,
+        maxBackoffTime: env.maxBackoffTime,
+        ...(env.WebSocket ? { WebSocket: env.WebSocket } : {})
+      },
+      {
+        relayHolds: (stateVector) => this.receipts.relayHolds(stateVector),
+        handshake: () => this.onHandshake(),
+        receipt: () => this.onReceipt(),
+        closed: (code, reason) => this.onClosed(code, reason)
+      }
+    );
+    this.link = link;
+    this.presenceOf?.follow(link.provider);
+    return link;
+  }
+
+  private onHandshake(): void {
+    if (this.machine.tag === 'released') return;
+    this.rateLimitedTimes = 0;
+    const pending = this.receipts.pending;
+    if (!pending) {
+      // The relay's state vector covers ours and no deletion is pending: nothing to send.
+      this.receipts.handshakeConfirmed();
+      this.meta.lastSyncedAt = this.env.now();
+      this.meta.confirmed(this.doc);
+    }
+    this.dispatch({ type: 'handshake', pending });
+    if (pending) this.queueProbe();
+  }
+
+  private onReceipt(): void {
+    if (this.machine.tag === 'released' || !this.receipts.receiptArrived()) return;
+    const now = this.env.now();
+    this.meta.lastSyncedAt = now;
+    this.clock.receipt(now);
+    const pending = this.receipts.pending;
+    this.dispatch({ type: 'receipt', pending });
+    if (pending) this.queueProbe();
+    else this.meta.confirmed(this.doc);
+  }
+
+  private onClosed(code: number | undefined, reason: string): void {
+    this.receipts.connectionLost();
+    if (this.machine.tag === 'released' || this.machine.tag === 'refused') return;
+    // Read through a call: the checks above narrowed `this.machine`, and the dispatch changed it.
+    const state = this.dispatch({ type: 'dropped', code, reason });
+    if (state.tag === 'refused') {
+      this.link?.stop();
+      this.env.refused(this, state.refusal);
+    } else if (state.tag === 'ready' && state.notice) {
+      this.retryLater();
+    }
+  }
+
+  /** After a 4429: one slow, growing retry (describeCloseCode promises "reconnecting shortly"), never a loop. */
+  private retryLater(): void {
+    clearTimeout(this.retryTimer);
+    const delay = Math.min(this.env.rateLimitRetryMs * 2 ** this.rateLimitedTimes++, 5 * 60_000);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.reconsider();
+    }, delay);
+  }
+
+  /**
+   * Ask for a receipt after the current task (the provider sends an edit as it happens; the
+   * probe follows it), and at most once per `confirmIntervalMs`: the relay's answer carries the
+   * document's whole delete set (y-protocols' step 2), a few KB for a long, much-edited page.
+   */
+  private queueProbe(): void {
+    if (this.probeTimer !== undefined || this.machine.tag === 'released') return;
+    const wait = Math.max(0, this.receipts.lastProbeAt + this.env.confirmIntervalMs - this.env.now());
+    this.probeTimer = setTimeout(() => this.sendProbe(), wait);
+  }
+
+  private sendProbe(): void {
+    this.probeTimer = undefined;
+    // One at a time (its receipt sends the next if more is waiting), and only after the
+    // handshake: from then on every step 2 from the relay answers one of ours, in order.
+    const link = this.link;
+    if (!link || !isLive(this.machine) || !link.open || this.receipts.awaiting > 0 || !this.receipts.pending) return;
+    this.receipts.probeSent(this.env.now());
+    if (!link.sendProbe(this.doc)) this.receipts.connectionLost(); // closing; the reconnect starts over
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * One document's copy in the device store: load what is stored into the Y.Doc, then write
+ * every later change (typed here, received from the relay, from another tab) in batches of
+ * one write per microtask.
+ */
+import * as Y from 'yjs';
+import type { DocStorage, LoadedDoc } from '../doc-storage.ts';
+
+/**
+ * Transaction origin of content applied from the device store. Updates with this origin are
+ * not written back (they are already stored) and are not counted as edits made here.
+ */
+export const STORE_ORIGIN: unique symbol = Symbol('mutual/local-store');
+
+/** Outcome of loading; never a rejection (a failing store is reported and carried in `error`). */
+export type DocLoadResult = Omit<LoadedDoc, 'update'>;
+
+/** Writes a document's changes to the device store. Listens from construction, before loading. */
+export class DocPersistence {
+  private batch: Uint8Array[] = [];
+  private scheduled = false;
+  private writing: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private readonly stopListening: () => void;
+
+  constructor(
+    private readonly storage: DocStorage,
+    private readonly workspaceId: string,
+    private readonly docId: string,
+    private readonly doc: Y.Doc
+  ) {
+    const onUpdate = (update: Uint8Array, origin: unknown): void => {
+      if (origin === STORE_ORIGIN || this.stopped) return;
+      this.batch.push(update);
+      if (this.scheduled) return;
+      this.scheduled = true;
+      // A microtask, not a timer: the write starts in the same task as the keystroke, so closing
+      // the tab or following a link right after typing cannot strand the last words in memory.
+      queueMicrotask(() => void this.flush());
+    };
+    // Listen before loading, so an edit made while the store is still reading is not lost.
+    doc.on('update', onUpdate);
+    // Leaving the page (tab closed, reload, navigation, app switched away on a phone): write now.
+    const onPageHide = (): void => void this.flush();
+    const onVisibility = (): void => {
+      if (document.visibilityState === 'hidden') void this.flush();
+    };
+    const inBrowser = typeof addEventListener === 'function' && typeof document !== 'undefined';
+    if (inBrowser) {
+      addEventListener('pagehide', onPageHide);
+      document.addEventListener('visibilitychange', onVisibility);
+    }
+    this.stopListening = () => {
+      doc.off('update', onUpdate);
+      if (!inBrowser) return;
+      removeEventListener('pagehide', onPageHide);
+      document.removeEventListener('visibilitychange', onVisibility);
+    };
+  }
+
+  /** Apply what the store holds. Resolves with what was read, never rejects. */
+  async load(): Promise<DocLoadResult> {
+    const { storage, workspaceId, docId } = this;
+    try {
+      const result = await storage.load(workspaceId, docId);
+      if (result.update && !this.stopped) {
+        try {
+          Y.applyUpdate(this.doc, result.update, STORE_ORIGIN);
+        } catch (error) {
+          // Validated bytes that still fail to apply: report, and let the relay fill the document.
+          return { records: result.records, corrupt: result.corrupt, error: storage.report(error, workspaceId, docId) };
+        }
+      }
+      return { records: result.records, corrupt: result.corrupt, ...(result.error ? { error: result.error } : {}) };
+    } catch (error) {
+      return { records: 0, corrupt: 0, error: storage.report(error, workspaceId, docId) };
+    }
+  }
+
+  /** Write the batched changes now; resolves when they are stored (or reported as failed). */
+  flush(): Promise<void> {
+    this.scheduled = false;
+    if (this.batch.length === 0) return this.writing;
+    const updates = this.batch;
+    this.batch = [];
+    // The store's transaction is created right here, synchronously: IndexedDB runs read-write
+    // transactions in creation order, so batches stay in order without waiting for each other.
+    let written: Promise<unknown>;
+    try {
+      const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+      written = this.storage.append(this.workspaceId, this.docId, update); // never rejects
+    } catch (error) {
+      // mergeUpdates on our own fresh updates should not fail; if it does, say so.
+      this.storage.report(error, this.workspaceId, this.docId);
+      written = Promise.resolve();
+    }
+    this.writing = Promise.all([this.writing, written]).then(() => {});
+    return this.writing;
+  }
+
+  /** Write the last batch and stop listening. */
+  stop(): Promise<void> {
+    if (this.stopped) return this.writing;
+    const last = this.flush();
+    this.stopped = true;
+    this.stopListening();
+    return last;
+  }
+}

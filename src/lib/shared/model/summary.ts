@@ -1,0 +1,55 @@
+/**
+ * What dashboards read of one document, computed once per change of that document.
+ *
+ * Views across documents (My work, Open tasks, Workload, Decisions, a workspace's open
+ * proposals) used to read every document's Y.Doc on every change of any of them, and so kept
+ * every Y.Doc of the workspace in memory. A summary holds just the blocks those views read,
+ * as plain values; a device keeps one per document, recomputes only the one whose document
+ * changed, and lets go of the Y.Doc. The views then combine summaries (see views.ts,
+ * sharing.ts, decisions.ts, decision-log.ts), which is cheap.
+ */
+import type * as Y from 'yjs';
+import { agendaOrder, type AgendaItemView } from './agenda';
+import { anchoredBlockIds } from './anchors';
+import { decisionEntriesOf, type DecisionLogEntry } from './decision-log';
+import { collectBlocks } from './doc';
+import type { InDoc, WorkspaceDoc } from './doc-set';
+import { readProposal, type ProposalView } from './proposal-read';
+import { readTask, type TaskView } from './task';
+import { uniqueIssues, type ModelIssue, type Read } from './validate';
+
+/** The blocks of one document that views across documents read (anchored in its text only). */
+export interface DocSummary {
+  docId: string;
+  tasks: InDoc<TaskView>[];
+  proposals: InDoc<ProposalView>[];
+  /** Agenda items, in agenda order. */
+  agendaItems: InDoc<AgendaItemView>[];
+  /** Decided proposals as the decision log lists them (`docTitle` empty: titles live in the catalogue). */
+  decisions: DecisionLogEntry[];
+}
+
+/** Summarise one document. */
+export function summariseDocument(docId: string, doc: Y.Doc): Read<DocSummary> {
+  const issues: ModelIssue[] = [];
+  const one = [{ docId, doc }];
+  const tasks = collectBlocks(one, 'task', readTask, issues);
+  const proposals = collectBlocks(one, 'proposal', readProposal, issues);
+  const agenda = agendaOrder(doc);
+  issues.push(...agenda.issues);
+  const anchored = anchoredBlockIds(doc);
+  const agendaItems = agenda.value.filter((item) => anchored.has(item.id)).map((item) => ({ ...item, docId }));
+  const decisions = decisionEntriesOf({ docId, doc, title: '' }, issues);
+  return { value: { docId, tasks, proposals, agendaItems, decisions }, issues: uniqueIssues(issues) };
+}
+
+/** Summarise several documents (views over Y.Docs, as tests and the relay call them). */
+export function summariseDocuments(docs: readonly WorkspaceDoc[]): Read<DocSummary[]> {
+  const issues: ModelIssue[] = [];
+  const value = docs.map(({ docId, doc }) => {
+    const read = summariseDocument(docId, doc);
+    issues.push(...read.issues);
+    return read.value;
+  });
+  return { value, issues: uniqueIssues(issues) };
+}
