@@ -19,6 +19,8 @@ const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
  * states are dropped, not counted: the stock client forwards every presence change it sees.
  */
 const MAX_PRESENCE_IDS_PER_SOCKET = 4;
+/** …and one member across their sockets in one document (a phone, a laptop, a few tabs). */
+const MAX_PRESENCE_IDS_PER_MEMBER = 16;
 const SEND_OPTIONS = Object.freeze({ binary: true, compress: false });
 /** A sync step 2 answer costs one extra rate-limit token per this many bytes (a 1 MiB document: 64). */
 const STEP2_BYTES_PER_TOKEN = 16 * 1024;
@@ -226,7 +228,7 @@ export class Connection implements DocumentPeer {
     const read = readPresenceUpdate(update, Limits.maxAwarenessStateBytes);
     if ('code' in read) return this.close(read.code === 'large' ? CloseCode.tooLarge : CloseCode.badRequest, read.reason);
     const author = { memberId: this.member.memberId, name: this.member.name };
-    const kept = filterPresence(read.entries, this as DocumentPeer, author, doc.owners, MAX_PRESENCE_IDS_PER_SOCKET);
+    const kept = filterPresence(read.entries, this as DocumentPeer, author, doc.owners, { perSocket: MAX_PRESENCE_IDS_PER_SOCKET, perMember: MAX_PRESENCE_IDS_PER_MEMBER });
     if ('reason' in kept) return this.close(CloseCode.badRequest, kept.reason);
     if (kept.entries.length === 0) return;
     try {

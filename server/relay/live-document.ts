@@ -185,7 +185,12 @@ export class LiveDocument {
     ownerOf: (id) => this.presenceOwners.get(id),
     heldElsewhere: (id) => !this.presenceOwners.has(id) && this.awareness.getStates().has(id),
     memberOf: (peer) => peer.memberId,
-    countOf: (peer) => peer.awarenessClients.size
+    countOf: (peer) => peer.awarenessClients.size,
+    countOfMember: (memberId) => {
+      let n = 0;
+      for (const owner of this.presenceOwners.values()) if (owner.memberId === memberId) n++;
+      return n;
+    }
   };
 
   /** Apply a peer's (already filtered and stamped) presence update and pass it to other instances. */

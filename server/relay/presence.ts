@@ -76,12 +76,14 @@ export interface PresenceOwners<S> {
   memberOf(socket: S): string;
   /** Ids a socket owns now. */
   countOf(socket: S): number;
+  /** Ids all local sockets of a member own now, in this document. */
+  countOfMember(memberId: string): number;
 }
 
 /**
  * Keep the entries `socket` may set, stamped with its author: its own ids, ids it takes over
  * from another socket of the same member (a reconnect before the old socket timed out), and
- * new ids up to `maxPerSocket`. Returns the entries to apply, or a refusal when the socket
+ * new ids up to `limits` (per socket, and per member across their sockets). Returns the entries to apply, or a refusal when the socket
  * claims more new ids than allowed.
  */
 export function filterPresence<S>(
@@ -89,17 +91,19 @@ export function filterPresence<S>(
   socket: S,
   author: PresenceAuthor,
   owners: PresenceOwners<S>,
-  maxPerSocket: number
+  limits: { perSocket: number; perMember: number }
 ): { entries: PresenceEntry[] } | { reason: string } {
   const kept: PresenceEntry[] = [];
   let owned = owners.countOf(socket);
+  let ownedByMember = owners.countOfMember(author.memberId);
   for (const e of entries) {
     const owner = owners.ownerOf(e.clientId);
     if (owner === undefined && owners.heldElsewhere(e.clientId)) continue;
     if (owner !== undefined && owner !== socket && owners.memberOf(owner) !== author.memberId) continue;
     if (owner === undefined) {
       if (e.state === null) continue; // removing what nobody here owns: nothing to do
-      if (++owned > maxPerSocket) return { reason: 'too many presence entries from one connection' };
+      if (++owned > limits.perSocket) return { reason: 'too many presence entries from one connection' };
+      if (++ownedByMember > limits.perMember) return { reason: 'too many presence entries from one member in this document' };
     }
     kept.push({ ...e, state: e.state === null ? null : stampPresence(e.state, author) });
   }

@@ -57,6 +57,13 @@ describe('item 14: presence comes from the token', () => {
     expect((watcher.provider.awareness.getStates().get(id) as State).awarenessData?.memberId).toBe(admin.memberId);
   });
 
+  it('one member’s sockets together may set at most 16 presence entries in a document', async () => {
+    const sockets = await Promise.all(Array.from({ length: 5 }, () => arena.socket('meeting', arena.ws.viewer.token)));
+    sockets.forEach((s, i) => s.ws.send(presenceFrame(Array.from({ length: 4 }, (_, k) => ({ clientId: 20_000 + i * 10 + k, clock: 1, state: { name: 'x' } })))));
+    const codes = await Promise.all(sockets.map((s) => Promise.race([arena.closeCode(s), arena.honestEditsFlow('meeting').then(() => 'open')])));
+    expect(codes.filter((c) => c === CloseCode.badRequest)).toHaveLength(1);
+  });
+
   it('a socket setting more presence entries than one device needs is closed', async () => {
     const s = await arena.socket('meeting', arena.ws.viewer.token);
     s.ws.send(presenceFrame(Array.from({ length: 32 }, (_, i) => ({ clientId: 9000 + i, clock: 1, state: { name: 'x' } }))));
