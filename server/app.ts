@@ -1,9 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createAuth, type Auth } from './auth/auth.ts';
-import { createSqliteMembershipStore } from './auth/sqlite.ts';
 import type { MutualConfig } from './config.ts';
-import { openDatabase } from './database.ts';
 import { createApi } from './http/api.ts';
 import type { CreationPolicy } from './http/context.ts';
 import { createRateLimits, type RateBudgets } from './http/rate-limits.ts';
@@ -11,7 +9,6 @@ import type { MembershipStore } from './auth/types.ts';
 import type { AdmissionLimits } from './relay/admission.ts';
 import { createHistoryApi } from './http/history-api.ts';
 import { History } from './history/recorder.ts';
-import { createVersionStore } from './history/store.ts';
 import { INDEX_DOC_ID, PRIVATE_DOC_PREFIX } from '#shared/protocol';
 import { createLogger, errorMessage, type Logger } from './log.ts';
 import { MemberDirectory } from './member-directory.ts';
@@ -20,11 +17,8 @@ import { createRedisBroadcast } from './relay/broadcast-redis.ts';
 import type { DocumentManager } from './relay/documents.ts';
 import { createRelay, type Relay } from './relay/relay.ts';
 import { createRetention, type Retention } from './rules/retention.ts';
-import { sqliteRetentionHooks } from './rules/retention-sqlite.ts';
 import { createDeadlineRule, type DeadlineRule } from './rules/deadlines.ts';
-import { createMemoryStore } from './store/memory.ts';
-import { createSqliteStore } from './store/sqlite.ts';
-import { connectPostgres, createPostgresParts } from './scale-out.ts';
+import { openStores } from './stores.ts';
 import type { DocumentStore } from './store/types.ts';
 
 /** One Mutual server: HTTP API + relay, without the SvelteKit handler (see main.ts). */
@@ -85,15 +79,12 @@ function newCreationCode(): string {
 /** Build a Mutual server from its configuration. */
 export async function createMutual(config: MutualConfig, parts: MutualParts = {}): Promise<Mutual> {
   const logger = parts.logger ?? createLogger(config.logLevel);
-  // Memberships always live in SQLite; STORE=memory keeps even those in memory.
-  // STORE=postgres: documents and memberships in the shared database (server/scale-out.ts);
-  // SQLite then keeps only this instance's version history.
-  const pool = config.store === 'postgres' ? await connectPostgres(config, logger) : null;
-  const pgParts = pool ? createPostgresParts(pool) : null;
-  const db = openDatabase(config.store === 'memory' ? ':memory:' : config.dataDir);
-  const built = pgParts ? pgParts.store : config.store === 'memory' ? createMemoryStore() : createSqliteStore(db);
+  // Documents, memberships and versions: in SQLite, or with STORE=postgres in the database
+  // every instance shares (server/stores.ts).
+  const stores = await openStores(config, logger);
+  const built = stores.documents;
   const store = parts.store ? parts.store(built) : built;
-  const memberships = pgParts ? pgParts.memberships : createSqliteMembershipStore(db);
+  const memberships = stores.memberships;
   const auth = createAuth(memberships, { limits: { maxMembers: config.maxMembers } });
   const broadcast = parts.broadcast ?? (config.fanout === 'redis' ? await createRedisBroadcast({ url: config.redisUrl, logger }) : undefined);
   // The directory is created right after the relay; the hook only runs on later loads.
@@ -132,7 +123,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     documents: relay.documents,
     logger,
     ...(parts.now ? { now: parts.now } : {}),
-    ...(pgParts ? pgParts.retentionHooks : config.store === 'memory' ? {} : sqliteRetentionHooks(db))
+    ...stores.retentionHooks
   });
   deadlines = createDeadlineRule({
     documents: relay.documents,
@@ -150,7 +141,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   const creation = creationPolicy(config, memberships);
   const limits = createRateLimits(parts.rateBudgets);
   const api = createApi({ auth, directory, logger, publicOrigin: config.publicOrigin, creation, limits, trustProxy: config.trustProxy });
-  const versionStore = createVersionStore(db);
+  const versionStore = stores.versions;
   history = new History(versionStore, relay.documents, logger, parts.now);
   const historyApi = createHistoryApi({ auth, history, store: versionStore, logger, saveLimit: limits.saveVersion, trustProxy: config.trustProxy });
   let closing: Promise<void> | null = null;
@@ -172,8 +163,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
         await relay.close();
         await store.close();
         if (built !== store) await built.close();
-        db.close();
-        await pool?.end();
+        await stores.closeHandles();
       })();
       return closing;
     }

@@ -14,7 +14,7 @@ import {
 import { hashSecret, newId, newSecret } from '../auth/secrets.ts';
 import { migrateMembershipTables } from '../auth/sqlite.ts';
 import type { SqliteDatabase } from '../database.ts';
-import { migrateVersionTables } from '../history/store.ts';
+import { migrateVersionTables } from '../history/store-sqlite.ts';
 import { migrateDocumentTables } from '../store/sqlite.ts';
 
 /** A refusal of the backup tools, in plain words (the CLI prints it and exits 1). */
