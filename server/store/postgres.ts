@@ -18,7 +18,7 @@
  */
 import type pg from 'pg';
 import * as Y from 'yjs';
-import { DocumentLoadError, type DocKey, type DocumentStore, type StoredDocument } from './types.ts';
+import { docIdOf, DocumentLoadError, workspaceKeyRange, type DocKey, type DocumentStore, type StoredDocument } from './types.ts';
 
 /** First half of the advisory lock key of a compaction; the second is hashtext(doc_key). */
 const COMPACTION_LOCK_CLASS = 7_262_002;
@@ -184,6 +184,18 @@ export function createPostgresStore(pool: pg.Pool, opts: { ownsPool?: boolean } 
     append: (key, bytes) => enqueue((done) => ({ kind: 'append', key, bytes: bytes.slice(), done })),
     compact: (key, bytes) => enqueue((done) => ({ kind: 'compact', key, bytes: bytes.slice(), done })),
     delete: (key) => enqueue((done) => ({ kind: 'delete', key, done })),
+    async listDocuments(workspaceId) {
+      if (closed) throw new Error('document store is closed');
+      await lastSettled;
+      const [from, to] = workspaceKeyRange(workspaceId);
+      // COLLATE "C": compare bytes, as the range assumes (the database's collation may not).
+      const res = await pool.query<{ doc_key: string }>(
+        `SELECT doc_key FROM doc_snapshots WHERE doc_key COLLATE "C" >= $1 AND doc_key COLLATE "C" < $2
+         UNION SELECT doc_key FROM doc_updates WHERE doc_key COLLATE "C" >= $1 AND doc_key COLLATE "C" < $2 ORDER BY 1`,
+        [from, to]
+      );
+      return res.rows.map((r) => docIdOf(r.doc_key as DocKey)).sort();
+    },
     async close() {
       if (closed) return;
       closed = true;
