@@ -18,6 +18,7 @@ import type { DocumentManager } from './relay/documents.ts';
 import { createRelay, type Relay } from './relay/relay.ts';
 import { createRetention, type Retention } from './rules/retention.ts';
 import { createDeadlineRule, type DeadlineRule } from './rules/deadlines.ts';
+import { startCoordination, type Coordination } from './coordination/setup.ts';
 import { openStores } from './stores.ts';
 import type { DocumentStore } from './store/types.ts';
 
@@ -41,8 +42,12 @@ export interface Mutual {
   readonly history: History;
   /** Purge of needs boards' contact details after the retention period (issue 10). */
   readonly retention: Retention;
+  /** Closing proposals past their deadline (issue 8). */
+  readonly deadlines: DeadlineRule;
   /** Who may create workspaces (and the code, in mode 'code'). */
   readonly creation: CreationPolicy;
+  /** The leader lease, exclusive jobs and the catch-up with other instances (server/coordination/). */
+  readonly coordination: Coordination;
 }
 
 /** Replaceable parts, for tests and future deployments (PostgreSQL store, Redis broadcast). */
@@ -119,16 +124,23 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     }
   });
   directory = new MemberDirectory(relay.documents);
+  // Timed work runs once across instances: per document under its lock, the passes over the
+  // whole database on the leader (docs/scaling.md).
+  const coordination = startCoordination(config, stores, relay.documents, logger);
+  const { coordinator, runOnce } = coordination;
   retention = createRetention({
     documents: relay.documents,
     logger,
     ...(parts.now ? { now: parts.now } : {}),
-    ...stores.retentionHooks
+    ...stores.retentionHooks,
+    runOnce,
+    isLeader: () => coordinator.isLeader
   });
   deadlines = createDeadlineRule({
     documents: relay.documents,
     logger,
     sweepMs: config.deadlineSweepMs,
+    runOnce,
     // "When a proposal closes" is one of the moments a version is kept (issue 12).
     onClosed: (workspaceId, docId, proposals) => {
       for (const p of proposals) {
@@ -151,15 +163,18 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     relay,
     directory,
     retention,
+    deadlines,
     history,
     documents: relay.documents,
     creation,
+    coordination,
     handleHttp: (req, res) => historyApi(req, res) || api(req, res),
     handleUpgrade: (req, socket, head) => relay.handleUpgrade(req, socket, head),
     close() {
       closing ??= (async () => {
         deadlines?.stop();
         retention?.stop();
+        await coordination.close();
         await relay.close();
         await store.close();
         if (built !== store) await built.close();

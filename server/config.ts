@@ -60,6 +60,10 @@ export interface MutualConfig {
   maxMembers: number;
   /** Largest stored size of one document, bytes (MAX_DOCUMENT_BYTES); changes past it are refused. */
   maxDocumentBytes: number;
+  /** STORE=postgres: the leader lease's period (LEADER_LEASE_MS); followers try and the leader checks every half of it. */
+  leaderLeaseMs: number;
+  /** FANOUT=redis: how often each served document is compared with the shared store (CATCH_UP_INTERVAL_MS; 0: never). */
+  catchUpIntervalMs: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -73,6 +77,16 @@ function int(value: string | undefined, fallback: number, name: string): number 
 function positive(value: string | undefined, fallback: number, name: string): number {
   const n = int(value, fallback, name);
   if (n < 1) throw new Error(`${name} must be at least 1, got "${value}"`);
+  return n;
+}
+
+/**
+ * The leader lease period: under PostgreSQL's 15 s to drop a vanished session (keepalives set
+ * on the lease session), so a cut-off leader steps down before another can take over.
+ */
+function leaseMs(value: string | undefined): number {
+  const n = int(value, 10_000, 'LEADER_LEASE_MS');
+  if (n < 20 || n > 14_000) throw new Error(`LEADER_LEASE_MS must be between 20 and 14000, got "${value}"`);
   return n;
 }
 
@@ -123,6 +137,8 @@ export function loadConfig(env: Record<string, string | undefined>): MutualConfi
     workspaceCreationCode,
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     maxMembers: int(env.MAX_MEMBERS, 500, 'MAX_MEMBERS'),
-    maxDocumentBytes: int(env.MAX_DOCUMENT_BYTES, 64 * 1024 * 1024, 'MAX_DOCUMENT_BYTES')
+    maxDocumentBytes: int(env.MAX_DOCUMENT_BYTES, 64 * 1024 * 1024, 'MAX_DOCUMENT_BYTES'),
+    leaderLeaseMs: leaseMs(env.LEADER_LEASE_MS),
+    catchUpIntervalMs: int(env.CATCH_UP_INTERVAL_MS, 15_000, 'CATCH_UP_INTERVAL_MS')
   };
 }

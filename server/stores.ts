@@ -18,7 +18,7 @@ import { sqliteRetentionHooks } from './rules/retention-sqlite.ts';
 import { connectPostgres, createPostgresParts } from './scale-out.ts';
 import { createMemoryStore } from './store/memory.ts';
 import { createSqliteStore } from './store/sqlite.ts';
-import type { DocumentStore } from './store/types.ts';
+import type { DocKey, DocumentStore } from './store/types.ts';
 
 /** The stores of one server or command. */
 export interface Stores {
@@ -29,6 +29,8 @@ export interface Stores {
   retentionHooks: Pick<RetentionOptions, 'listPrivateDocs' | 'scrub'>;
   /** The PostgreSQL pool (STORE=postgres), for what coordinates instances; null otherwise. */
   pool: pg.Pool | null;
+  /** Each document's stored revision, one query for many (PostgreSQL; the catch-up reads only what moved); null otherwise. */
+  revisions: ((keys: DocKey[]) => Promise<Map<DocKey, string>>) | null;
   /** The SQLite database (STORE=sqlite or memory); null with STORE=postgres. */
   db: SqliteDatabase | null;
   /** Close the database handles (the document store is closed by its owner first). */
@@ -40,7 +42,8 @@ export async function openStores(config: Pick<MutualConfig, 'store' | 'databaseU
   if (config.store === 'postgres') {
     const pool = await connectPostgres(config, logger);
     const parts = createPostgresParts(pool);
-    return { documents: parts.store, memberships: parts.memberships, versions: parts.versions, retentionHooks: parts.retentionHooks, pool, db: null, closeHandles: () => pool.end() };
+    const { store, memberships, versions, retentionHooks } = parts;
+    return { documents: store, memberships, versions, retentionHooks, pool, revisions: (keys) => store.revisions(keys), db: null, closeHandles: () => pool.end() };
   }
   const db = openDatabase(config.store === 'memory' ? ':memory:' : config.dataDir);
   return {
@@ -50,6 +53,7 @@ export async function openStores(config: Pick<MutualConfig, 'store' | 'databaseU
     // A memory store has nothing on disk to list or scrub.
     retentionHooks: config.store === 'memory' ? {} : sqliteRetentionHooks(db),
     pool: null,
+    revisions: null,
     db,
     async closeHandles() {
       db.close();

@@ -45,6 +45,12 @@ export interface PostgresStoreStats {
 /** A DocumentStore with PostgreSQL-specific counters. */
 export interface PostgresDocumentStore extends DocumentStore {
   readonly stats: PostgresStoreStats;
+  /**
+   * Each document's revision: a string that changes whenever what is stored for it changes
+   * (the snapshot row's version — its xmin — the number of log rows and the highest one). One
+   * query for all `keys`; the periodic catch-up reads only documents whose revision moved.
+   */
+  revisions(keys: DocKey[]): Promise<Map<DocKey, string>>;
 }
 
 /**
@@ -184,6 +190,17 @@ export function createPostgresStore(pool: pg.Pool, opts: { ownsPool?: boolean } 
     append: (key, bytes) => enqueue((done) => ({ kind: 'append', key, bytes: bytes.slice(), done })),
     compact: (key, bytes) => enqueue((done) => ({ kind: 'compact', key, bytes: bytes.slice(), done })),
     delete: (key) => enqueue((done) => ({ kind: 'delete', key, done })),
+    async revisions(keys) {
+      if (closed) throw new Error('document store is closed');
+      const res = await pool.query<{ key: string; snap: string | null; n: string; top: string | null }>(
+        `SELECT k.key, s.xmin::text AS snap, u.n, u.top
+         FROM unnest($1::text[]) AS k(key)
+         LEFT JOIN doc_snapshots s ON s.doc_key = k.key
+         CROSS JOIN LATERAL (SELECT count(*) AS n, max(seq) AS top FROM doc_updates WHERE doc_key = k.key) u`,
+        [keys]
+      );
+      return new Map(res.rows.map((r) => [r.key as DocKey, `${r.snap ?? '-'}:${r.n}:${r.top ?? '-'}`]));
+    },
     async listDocuments(workspaceId) {
       if (closed) throw new Error('document store is closed');
       await lastSettled;
