@@ -7,9 +7,11 @@
  * (A 44xx close would be worse than slow: the stock y-websocket client never reconnects
  * after one, and every later edit of that client is lost.)
  *
- * Budgets are token buckets in messages and in bytes per second; a frame may take a bucket
- * into debt (ws still emits the frames of a chunk it already read after a pause), and the
- * pause lasts until both are out of debt. 4429 remains for what no legitimate client does:
+ * Budgets are token buckets in messages and in bytes per second. The frame that empties a
+ * bucket takes it into debt (a frame larger than the byte burst still passes, in time), and
+ * the pause lasts until both are out of debt. Frames ws had already read when the socket was
+ * paused wait in the connection's inbox and are paid for in turn (connection.ts), so a
+ * socket is never more than one frame ahead of its budget. 4429 remains for what no legitimate client does:
  * presence changes faster than a person makes them, or a socket kept over budget without a
  * break for {@link FlowBudget.maxOverBudgetMs} (ten minutes by default: 300,000 messages).
  *
