@@ -16,6 +16,8 @@ export interface FanoutStep {
   clients: number;
   /** Updates per second per client. */
   rate: number;
+  /** Seconds of sending, when not the timing's. */
+  durationMs?: number;
 }
 
 /** The steps of issue 7. */
@@ -27,6 +29,14 @@ export const FULL_STEPS: FanoutStep[] = [
   { clients: 64, rate: 100 },
   { clients: 64, rate: 400 }
 ];
+/**
+ * Over the default budget for longer than its burst lasts: 800 updates/s per client spend the
+ * 2,000-message burst in about 7 s (a 6 s step never does), so for 20 s each client is slowed
+ * to 500/s and the relay is still reading what they sent when the step ends. Run only for
+ * Mutual with its default budgets: it shows what flow control does to a client that fast.
+ */
+export const OVER_BUDGET_STEP: FanoutStep & { durationMs: number } = { clients: 16, rate: 800, durationMs: 20_000 };
+
 export const QUICK_STEPS: FanoutStep[] = [
   { clients: 16, rate: 50 },
   { clients: 64, rate: 20 }
@@ -68,7 +78,8 @@ function serverOf(system: FanoutSystem, dataDir: string): { entry: SystemName; e
 export type FanoutSystem = SystemName | typeof MUTUAL_DEFAULT_LIMITS;
 
 /** Run one step against one system, in fresh processes. Failures become an `error` metric. */
-export async function runFanoutStep(system: FanoutSystem, step: FanoutStep, timing: FanoutTiming, opts: { cpuProfDir?: string } = {}): Promise<ScenarioResult> {
+export async function runFanoutStep(system: FanoutSystem, step: FanoutStep, baseTiming: FanoutTiming, opts: { cpuProfDir?: string } = {}): Promise<ScenarioResult> {
+  const timing = { ...baseTiming, durationMs: step.durationMs ?? baseTiming.durationMs };
   const mutual = system === 'mutual' || system === MUTUAL_DEFAULT_LIMITS;
   const limits = system === MUTUAL_DEFAULT_LIMITS ? 'default' : mutual ? 'raised' : 'none';
   const params = { clients: step.clients, rate: step.rate, durationMs: timing.durationMs, persistence: mutual ? 'sqlite' : 'none', limits };

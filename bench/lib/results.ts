@@ -85,8 +85,8 @@ export function render(results: Results): string {
     parts.push(
       '\nFan-out, one hot document (open loop; latency from due time to receipt)\n' +
         table(
-          ['system', 'clients', 'upd/s each', 'delivered', 'deliveries/s', 'vs ref', 'p50 ms', 'p99 ms', 'max ms', 'gen cpu', 'ok', 'closed'],
-          fan.map((s) => [s.system, fmt(s.params.clients), fmt(s.params.rate), fmt(s.metrics.delivered), fmt(s.metrics.deliveriesPerS), fmt(s.metrics.deliveriesVsReference), fmt(s.metrics.p50Ms), fmt(s.metrics.p99Ms), fmt(s.metrics.maxMs), fmt(s.metrics.generatorCpu), meetsBar(s.metrics) ? 'yes' : 'NO', fmt(s.metrics.closed ?? s.metrics.error)])
+          ['system', 'clients', 'upd/s each', 's', 'delivered', 'deliveries/s', 'vs ref', 'p50 ms', 'p99 ms', 'max ms', 'gen cpu', 'ok', 'closed'],
+          fan.map((s) => [s.system, fmt(s.params.clients), fmt(s.params.rate), fmt(Number(s.params.durationMs) / 1000), fmt(s.metrics.delivered), fmt(s.metrics.deliveriesPerS), fmt(s.metrics.deliveriesVsReference), fmt(s.metrics.p50Ms), fmt(s.metrics.p99Ms), fmt(s.metrics.maxMs), fmt(s.metrics.generatorCpu), meetsBar(s.metrics) ? 'yes' : 'NO', fmt(s.metrics.closed ?? s.metrics.error)])
         )
     );
     parts.push(
@@ -120,7 +120,7 @@ export function render(results: Results): string {
  */
 export function addReferenceRatios(scenarios: ScenarioResult[]): void {
   const fan = scenarios.filter((s) => s.name === 'fanout');
-  const key = (s: ScenarioResult) => `${s.params.clients}/${s.params.rate}`;
+  const key = (s: ScenarioResult) => `${s.params.clients}/${s.params.rate}/${s.params.durationMs}`;
   const reference = new Map(fan.filter((s) => s.system === 'reference').map((s) => [key(s), s.metrics]));
   const ratio = (a: MetricValue | undefined, b: MetricValue | undefined) => (typeof a === 'number' && typeof b === 'number' && b > 0 ? Math.round((a / b) * 100) / 100 : null);
   for (const s of fan) {

@@ -15,7 +15,7 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { connectClient, rawSocket, type TestClient } from '../helpers/clients.ts';
 import { CONCURRENT_TRACES, loadConcurrentTrace, replayInto, type ReplayableTrace } from '../helpers/editing-traces.ts';
-import { createWorkspace, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
+import { api, createWorkspace, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const RATE = 5000;
@@ -118,6 +118,21 @@ describe('flow control with the default budgets', () => {
     expect(JSON.parse(closeLog).pauses).toBeGreaterThan(0);
     expect(clients.flatMap((c) => c.closes)).toEqual([]);
   }, 120_000);
+
+  it('a slowed socket closed by the relay (its member removed) ends at once; its backlog is dropped, not handled', async () => {
+    server = await startServer();
+    const ws = await createWorkspace(server.httpUrl);
+    const flooder = rawSocket(`${server.syncUrl}/${ws.workspaceId}/flooded?token=${ws.editor.token}`);
+    await flooder.opened;
+    await waitFor(() => flooder.frames.length > 0, { message: 'the flooder to be greeted' });
+    // 40 s of queries at the budget, queued in the sockets' buffers.
+    for (let i = 0; i < 20_000; i++) flooder.ws.send(new Uint8Array([3]));
+    await waitFor(() => flooder.frames.length > 2000, { message: 'the flood to be read up to the burst' });
+    expect((await api(server.httpUrl, 'DELETE', `/api/workspaces/${ws.workspaceId}/members/${ws.editor.memberId}`, { token: ws.admin.token })).status).toBe(204);
+    // Closed at once: what it sent after that is read and dropped, not handled at the budget's pace.
+    expect((await flooder.closed).code).toBe(4401);
+    await waitFor(() => server.logs.some((l) => l.includes('"connection-close"') && l.includes('"code":4401')), { message: 'the relay to see the socket closed' });
+  });
 });
 
 function updateFrame(update: Uint8Array): Uint8Array {
