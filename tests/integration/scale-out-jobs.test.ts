@@ -139,7 +139,10 @@ describe('scale-out: timed work once, leader lease, catch-up', () => {
       one.mutual.retention.purge(ws.workspaceId, privateDocIdFor('board1')),
       two.mutual.retention.purge(ws.workspaceId, privateDocIdFor('board1'))
     ]);
-    expect(results.slice(0, 2).sort()).toEqual([0, 1]);
+    // Whichever got there first purged (a purge on the instance running the pass joins it);
+    // the follower's pass did nothing.
+    expect(results.some((r) => r === 1 || (Array.isArray(r) && r.length === 1))).toBe(true);
+    expect(results[one.mutual.coordination.coordinator.isLeader ? 1 : 0]).toBe(0);
     await waitFor(() => readContact(contactsOne.doc, 'done').value === null && readContact(contactsTwo.doc, 'done').value === null, { message: 'both devices to drop the details' });
     expect([...(await one.mutual.retention.purge(ws.workspaceId, privateDocIdFor('board1'))), ...(await two.mutual.retention.purge(ws.workspaceId, privateDocIdFor('board1')))]).toEqual([]);
     expect(count(servers, 'contacts-purged')).toBe(1);
