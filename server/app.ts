@@ -21,6 +21,10 @@ import { createRetention, type Retention } from './rules/retention.ts';
 import { createDeadlineRule, type DeadlineRule } from './rules/deadlines.ts';
 import { startCoordination, type Coordination } from './coordination/setup.ts';
 import { openStores } from './stores.ts';
+import { createNotificationsApi } from './http/notifications-api.ts';
+import { startNotifications } from './notifications/setup.ts';
+import type { Notifier } from './notifications/notifier.ts';
+import type { DeliveryPolicy } from './notifications/delivery.ts';
 import type { DocumentStore } from './store/types.ts';
 
 /** One Mutual server: HTTP API + relay, without the SvelteKit handler (see main.ts). */
@@ -49,6 +53,8 @@ export interface Mutual {
   readonly creation: CreationPolicy;
   /** The leader lease, exclusive jobs and the catch-up with other instances (server/coordination/). */
   readonly coordination: Coordination;
+  /** Push and email notifications (issue 19): `tick()` runs one pass now. */
+  readonly notifier: Notifier;
 }
 
 /** Replaceable parts, for tests and future deployments (PostgreSQL store, Redis broadcast). */
@@ -63,6 +69,8 @@ export interface MutualParts {
   rateBudgets?: RateBudgets;
   /** Bounds on writers' updates (default DEFAULT_ADMISSION_LIMITS; tests shorten the hold time). */
   admission?: Partial<AdmissionLimits>;
+  /** Notification delivery's retries and batches (tests shorten them). */
+  notificationPolicy?: Partial<DeliveryPolicy>;
 }
 
 /** The workspace creation policy; with mode 'code' and no configured code, one is made once and kept in the database. */
@@ -101,6 +109,8 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   let retention: Retention | null = null;
   // Likewise the deadline rule (server/rules/deadlines.ts): closes proposals past their deadline.
   let deadlines: DeadlineRule | null = null;
+  // And the notifier (server/notifications/): what members are told about documents.
+  let notifier: Notifier | null = null;
   const relay = createRelay({
     config,
     admission: parts.admission,
@@ -111,6 +121,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     onDocumentLoaded(workspaceId, docId) {
       history?.watch(workspaceId, docId).catch((err: unknown) => logger.warn('history-watch-failed', { workspace: workspaceId, doc: docId, error: errorMessage(err) }));
       deadlines?.onLoaded(workspaceId, docId);
+      notifier?.onLoaded(workspaceId, docId);
       if (docId.startsWith(PRIVATE_DOC_PREFIX)) {
         // Purge what is due before anyone reads contact details kept past their retention.
         retention?.purge(workspaceId, docId).catch((err: unknown) => logger.warn('contacts-purge-failed', { workspace: workspaceId, doc: docId, error: errorMessage(err) }));
@@ -151,6 +162,8 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
       }
     }
   });
+  notifier = await startNotifications({ config, stores, auth, documents: relay.documents, logger, isLeader: () => coordinator.isLeader, now: parts.now, policy: parts.notificationPolicy });
+  const notificationsApi = createNotificationsApi({ auth, notifier, logger, publicOrigin: config.publicOrigin, trustProxy: config.trustProxy, pushAllowHttp: config.pushAllowHttp, now: parts.now });
   const creation = creationPolicy(config, memberships);
   const limits = createRateLimits(parts.rateBudgets);
   // With instances sharing documents, another one may change a document this one has not loaded.
@@ -171,12 +184,14 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     documents: relay.documents,
     creation,
     coordination,
-    handleHttp: (req, res) => historyApi(req, res) || api(req, res),
+    notifier,
+    handleHttp: (req, res) => notificationsApi(req, res) || historyApi(req, res) || api(req, res),
     handleUpgrade: (req, socket, head) => relay.handleUpgrade(req, socket, head),
     close() {
       closing ??= (async () => {
         deadlines?.stop();
         retention?.stop();
+        await notifier?.stop();
         await coordination.close();
         await relay.close();
         await store.close();
