@@ -12,7 +12,7 @@
  * Message-ID, and the service worker shows it under the same tag, so the member still sees
  * one notification.
  */
-import { KIND_LABELS, digestPeriod, localParts, type NotificationKind } from '#shared/notifications/prefs';
+import { DIGEST_LOCAL_MINUTES, KIND_LABELS, digestPeriod, localParts, type NotificationKind } from '#shared/notifications/prefs';
 import type { Auth } from '../auth/auth.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { Mailer } from './mail.ts';
@@ -68,6 +68,13 @@ export function retryOutcome(row: Pick<OutboxRow, 'attempts' | 'createdAt'>, err
 function mailText(row: OutboxRow, origin: string): string {
   const settings = `${origin}/w/${row.workspaceId}/me#notifications`;
   return `${row.content.body}\n\nOpen it: ${origin}${row.content.url}\n\n— Mutual, for ${row.content.title}. Change what you get: ${settings}\n`;
+}
+
+/** Whether a row held at `createdAt` was held before the digest period open at `at` began (08:00 local that day). */
+function heldBefore(createdAt: number, at: number, timeZone: string): boolean {
+  const row = localParts(createdAt, timeZone);
+  const period = localParts(at, timeZone);
+  return row.date < period.date || (row.date === period.date && row.minutes < DIGEST_LOCAL_MINUTES);
 }
 
 export function createDelivery({ store, auth, push, mailer, origin, logger, now, policy }: DeliveryOptions) {
@@ -132,13 +139,14 @@ export function createDelivery({ store, auth, push, mailer, origin, logger, now,
       // Switched to immediate mail: what was held goes out now as one mail.
       const period = prefs.email === 'immediate' ? `now:${at}` : digestPeriod(at, prefs.email, prefs.timeZone);
       if (period === null) continue;
-      const held = await store.heldRows(workspaceId, memberId);
+      // A period's digest bundles what was held before the period began (08:00 local time).
+      const held = (await store.heldRows(workspaceId, memberId)).filter((r) => prefs.email === 'immediate' || heldBefore(r.createdAt, at, prefs.timeZone));
       if (held.length === 0) continue;
       const lines = held.map((r) => `• ${r.content.body}\n  ${origin}${r.content.url}`);
       const kinds = new Set(held.map((r) => r.content.kind as NotificationKind));
-      const heading = kinds.size === 1 ? KIND_LABELS[[...kinds][0]] : `${held.length} things in ${held[0].content.title}`;
+      const heading = kinds.size === 1 ? KIND_LABELS[[...kinds][0]] : `${held.length} updates`;
       const content = { kind: 'digest', title: held[0].content.title, body: `${heading}\n\n${lines.join('\n')}`, url: `/w/${workspaceId}/me` };
-      const eventKey = `digest:${workspaceId}:${period}:${localParts(at, prefs.timeZone).date}`;
+      const eventKey = `digest:${workspaceId}:${period}`;
       const ok = await store.bundleDigest({ eventKey, workspaceId, memberId, target: 'email', content, state: 'pending', createdAt: at, nextAt: at }, held.map((r) => r.id));
       if (ok) made++;
     }
