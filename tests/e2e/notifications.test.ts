@@ -107,9 +107,10 @@ describe('push notifications in the browser', () => {
     // A click on it (dispatched in the worker: headless Chromium has no notification to click) opens its page in the open window.
     const [worker] = ctx.serviceWorkers();
     await worker.evaluate(async () => {
-      const scope = self as unknown as ServiceWorkerGlobalScope;
+      // Worker-only names, typed here by hand (the tests compile with the DOM library).
+      const scope = self as unknown as { registration: ServiceWorkerRegistration; dispatchEvent(e: Event): boolean; NotificationEvent: new (type: string, init: { notification: Notification }) => Event };
       const [n] = await scope.registration.getNotifications();
-      scope.dispatchEvent(new NotificationEvent('notificationclick', { notification: n }));
+      scope.dispatchEvent(new scope.NotificationEvent('notificationclick', { notification: n }));
     });
     await page.waitForURL(`${server.url}/w/${workspaceId}/me`, { timeout: 10_000 });
     await expect.poll(shown).toEqual([]);
