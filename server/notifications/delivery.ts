@@ -54,6 +54,8 @@ export interface DeliveryOptions {
   logger: Logger;
   now: () => number;
   policy: DeliveryPolicy;
+  /** Aborted when the server shuts down: sends in flight end at once (their rows are tried again later). */
+  signal: AbortSignal;
 }
 
 /** The outcome of a failure: retry with backoff, or give up with the reason. */
@@ -77,14 +79,24 @@ function heldBefore(createdAt: number, at: number, timeZone: string): boolean {
   return row.date < period.date || (row.date === period.date && row.minutes < DIGEST_LOCAL_MINUTES);
 }
 
-export function createDelivery({ store, auth, push, mailer, origin, logger, now, policy }: DeliveryOptions) {
+/** `promise`, or a rejection as soon as `signal` aborts. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('the server is shutting down'));
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(new Error('the server is shutting down'));
+    signal.addEventListener('abort', stop, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
+
+export function createDelivery({ store, auth, push, mailer, origin, logger, now, policy, signal }: DeliveryOptions) {
   const sendPush = async (row: OutboxRow, deviceKey: string): Promise<OutboxOutcome> => {
     const sub = await store.getSubscription(deviceKey);
     if (!sub || sub.workspaceId !== row.workspaceId || sub.memberId !== row.memberId) return { state: 'dropped', error: 'the device stopped receiving notifications' };
     if (!push) return { state: 'dropped', error: 'push is not available on this server' };
     const tag = topicOf(row.eventKey);
     const payload = JSON.stringify({ title: row.content.title, body: row.content.body, url: row.content.url, tag });
-    const result = await push.send(sub, { payload, topic: tag, ttl: policy.pushTtlSeconds });
+    const result = await push.send(sub, { payload, topic: tag, ttl: policy.pushTtlSeconds }, signal);
     if (result.ok) return { state: 'sent', at: now() };
     if (result.gone) {
       await store.deleteSubscription(deviceKey);
@@ -98,7 +110,7 @@ export function createDelivery({ store, auth, push, mailer, origin, logger, now,
     if (!email?.confirmedAt) return { state: 'dropped', error: 'no confirmed email address' };
     if (!mailer) return { state: 'dropped', error: 'email is not configured on this server' };
     const subject = `${row.content.title}: ${row.content.body.split('\n')[0]}`.slice(0, 160);
-    const result = await mailer.send({ to: email.email, subject, text: mailText(row, origin), idempotencyKey: `${row.eventKey}|${row.memberId}` });
+    const result = await unlessAborted(mailer.send({ to: email.email, subject, text: mailText(row, origin), idempotencyKey: `${row.eventKey}|${row.memberId}` }), signal);
     return result.ok ? { state: 'sent', at: now() } : retryOutcome(row, result.error, result.retry, now(), policy);
   };
 

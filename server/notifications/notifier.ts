@@ -63,7 +63,9 @@ export function createNotifier(opts: NotifierOptions): Notifier {
   const settleMs = opts.settleMs ?? 1000;
   const policy = { ...DEFAULT_DELIVERY, ...opts.policy };
   const recorder = createRecorder({ store, auth, documents, now, emailEnabled: opts.mailer !== null });
-  const delivery = createDelivery({ store, auth, push: opts.push, mailer: opts.mailer, origin: opts.origin, logger, now, policy });
+  // Shutting down ends sends in flight (a push service that hangs must not hold the exit up).
+  const aborter = new AbortController();
+  const delivery = createDelivery({ store, auth, push: opts.push, mailer: opts.mailer, origin: opts.origin, logger, now, policy, signal: aborter.signal });
   const watched = new WeakSet<Y.Doc>();
   const settling = new Map<string, ReturnType<typeof setTimeout>>();
   let stopped = false;
@@ -178,6 +180,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
       settling.clear();
       unsubscribeUnloading();
       unsubscribeMembers();
+      aborter.abort();
       await running;
       opts.mailer?.close();
     }

@@ -39,7 +39,8 @@ export function topicOf(eventKey: string): string {
 }
 
 export interface PushSender {
-  send(sub: PushSubscriptionRecord, message: PushMessage): Promise<SendResult>;
+  /** `signal` aborts the request (the server is shutting down). */
+  send(sub: PushSubscriptionRecord, message: PushMessage, signal?: AbortSignal): Promise<SendResult>;
 }
 
 export interface PushSenderOptions {
@@ -64,7 +65,7 @@ export function endpointAllowed(endpoint: string, allowInsecure: boolean): boole
 
 export function createPushSender({ keys, subject, timeoutMs, allowInsecure }: PushSenderOptions): PushSender {
   return {
-    async send(sub, message) {
+    async send(sub, message, signal) {
       if (!endpointAllowed(sub.endpoint, allowInsecure)) return { ok: false, retry: false, gone: true, error: 'the push address is not https' };
       let details: ReturnType<typeof webpush.generateRequestDetails>;
       try {
@@ -83,7 +84,7 @@ export function createPushSender({ keys, subject, timeoutMs, allowInsecure }: Pu
           method: details.method,
           headers: details.headers as Record<string, string>,
           body: details.body ? new Uint8Array(details.body) : undefined,
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
           redirect: 'error'
         });
         await res.arrayBuffer().catch(() => undefined);

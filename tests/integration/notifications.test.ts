@@ -25,7 +25,7 @@ const clients: TestClient[] = [];
 async function start(extra: Partial<TestServer['config']> = {}) {
   push = await startPushService();
   server = await startServer({
-    config: { pushAllowHttp: true, notifyIntervalMs: 0, ...extra },
+    config: { pushAllowHttp: true, notifyIntervalMs: 0, unloadGraceMs: 50, ...extra },
     parts: { now: () => clock, notificationPolicy: { retryBaseMs: 1000, retryMaxMs: 4000, giveUpMs: 10_000 } }
   });
   ws = await createWorkspace(server.httpUrl);
@@ -163,6 +163,33 @@ describe('push notifications through a push service', () => {
     push.answers.splice(0, push.answers.length, 410);
     expect((await api(server.httpUrl, 'POST', `${base()}/test`, { token: ws.editor.token })).status).toBe(202);
     await waitFor(async () => (await api(server.httpUrl, 'GET', base(), { token: ws.editor.token })).body.push.subscribed === false, { message: 'the subscription to be dropped' });
+  });
+
+  it('the last-day reminder reaches a member though nobody has the document open', async () => {
+    const ben = await subscribe(ws.editor, 'ben');
+    const ada = await openPaintProposal('meeting', clock + 30 * 3_600_000);
+    await waitFor(() => push.accepted().length === 1, { message: 'the opening' });
+    ada.destroy();
+    await waitFor(() => !server.mutual.documents.isLoaded(ws.workspaceId, 'meeting'), { message: 'the document to leave memory' });
+    clock += 6 * 3_600_000 - 1;
+    await server.mutual.notifier.tick();
+    expect(push.requests).toHaveLength(1);
+    clock += 1; // 24 h before the deadline
+    await server.mutual.notifier.tick();
+    expect(push.requests).toHaveLength(2);
+    expect(JSON.parse(decryptPush(push.requests[1].body, ben)).body).toBe('Closes within a day, you have not voted: Paint the hall');
+  });
+
+  it('a push service that does not answer never holds up the relay', async () => {
+    await subscribe(ws.editor, 'ben');
+    push.answers.push('hang');
+    const ada = await openPaintProposal();
+    await waitFor(() => push.requests.length === 1, { message: 'the relay to be sending' });
+    // While the push hangs, edits still flow between members.
+    const ben = await edit('meeting', ws.editor.token, () => {});
+    ada.doc.getMap('scratch').set('note', 'still here');
+    await waitFor(() => ben.doc.getMap('scratch').get('note') === 'still here', { message: 'an edit to be relayed' });
+    expect((await api(server.httpUrl, 'GET', base(), { token: ws.editor.token })).status).toBe(200);
   });
 
   it('a member removed from the workspace receives nothing more, and their subscription is gone', async () => {

@@ -102,7 +102,10 @@ function proposalEvents(p: ProposalView, ctx: DocContext, found: Found): void {
       if (ctx.now >= remindAt && ctx.now < p.deadline) {
         const to = voters(ctx).filter((id) => !p.ballots.has(id));
         found.events.push(event('proposal-closing', ctx, p.id, p.deadline, to, `Closes within a day, you have not voted: ${title}`, remindAt));
-      } else found.wake.push(remindAt);
+      }
+      // Looking again just after the deadline loads the document, which closes the proposal
+      // (server/rules/deadlines.ts) even if nobody opens it; then its outcome is announced.
+      found.wake.push(remindAt, p.deadline + 1);
     }
   }
   if (p.status === 'closed' && recent(p.closedAt, ctx.now)) {

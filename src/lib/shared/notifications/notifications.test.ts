@@ -33,6 +33,7 @@ describe('what a document tells whom', () => {
     const lastDay = evaluate(doc, T0 + 25 * HOUR);
     // Ben voted: only Ana is reminded (and the opening, still recent, now goes to nobody).
     expect(lastDay.events.map((e) => [e.kind, e.recipients])).toEqual([['proposal-closing', ['ana']]]);
+    expect(lastDay.wakeAt).toBe(T0 + 48 * HOUR + 1);
     closeProposal(doc, id, { memberCount: 2 }, act('ana', T0 + 26 * HOUR));
     const closed = evaluate(doc, T0 + 26 * HOUR + 1);
     expect(closed.events.map((e) => [e.kind, e.recipients, e.body])).toEqual([['proposal-closed', ['ana', 'ben'], expect.stringMatching(/^Decided \((passed|not passed)\): Paint the hall$/)]]);
