@@ -81,13 +81,23 @@ export function createNotifier(opts: NotifierOptions): Notifier {
 
   const evaluate = (workspaceId: string, docId: string) => recorder.evaluate(workspaceId, docId).then((n) => (recorded(n), n));
 
+  /**
+   * Evaluate a document only while it is served, from the Y.Doc in memory: holding it (as a
+   * read does) would keep it in memory or load it again (leaving memory evaluates it anyway).
+   */
+  const evaluateServed = (workspaceId: string, docId: string) => {
+    const ydoc = documents.peek(workspaceId, docId);
+    if (!ydoc) return;
+    const summary = summariseDocument(docId, ydoc).value;
+    recorder.evaluateSummary(workspaceId, docId, summary).then(recorded, warn('notifications-evaluate-failed', workspaceId, docId));
+  };
+
   const settle = (workspaceId: string, docId: string) => {
     const key = `${workspaceId}/${docId}`;
     clearTimeout(settling.get(key));
     const timer = setTimeout(() => {
       settling.delete(key);
-      // Only while in memory: reading would load it again (leaving memory evaluates it anyway).
-      if (!stopped && documents.isLoaded(workspaceId, docId)) evaluate(workspaceId, docId).catch(warn('notifications-evaluate-failed', workspaceId, docId));
+      if (!stopped) evaluateServed(workspaceId, docId);
     }, settleMs);
     timer.unref?.();
     settling.set(key, timer);
@@ -161,14 +171,11 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     mailer: opts.mailer,
     onLoaded(workspaceId, docId) {
       if (stopped || !isNotifiable(docId)) return;
-      documents
-        .read(workspaceId, docId, (ydoc) => {
-          if (watched.has(ydoc)) return;
-          watched.add(ydoc);
-          ydoc.on('update', () => settle(workspaceId, docId));
-        })
-        .then(() => evaluate(workspaceId, docId))
-        .catch(warn('notifications-evaluate-failed', workspaceId, docId));
+      const ydoc = documents.peek(workspaceId, docId);
+      if (!ydoc || watched.has(ydoc)) return;
+      watched.add(ydoc);
+      ydoc.on('update', () => settle(workspaceId, docId));
+      evaluateServed(workspaceId, docId);
     },
     evaluate,
     tick,

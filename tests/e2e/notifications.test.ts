@@ -69,7 +69,8 @@ describe('push notifications in the browser', () => {
     await page.goto(`${server.url}/w/${workspaceId}/me`);
     const panel = page.locator('#notifications');
     await expect.poll(() => panel.getByTestId('push-state').textContent(), { timeout: 15_000 }).toBe('Get a notification on this device when something needs you.');
-    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 20_000 }).toBe(true);
+    // Subscribing needs the app's service worker installed (it caches the app first: slow on a busy machine).
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     await panel.getByRole('button', { name: 'Turn on notifications' }).click();
     await expect.poll(() => panel.getByTestId('push-state').textContent()).toBe('Notifications are on for this device.');
     // No SMTP on this server: no email settings.
@@ -99,6 +100,8 @@ describe('push notifications in the browser', () => {
     // The push service hands it to the browser: the service worker shows it.
     await page.goto(`${server.url}/w/${workspaceId}/d/${docId}`);
     await page.locator('.m-content').waitFor();
+    // The worker takes the window to the notification's page: it must control this window.
+    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 30_000 }).toBe(true);
     const cdp = await ctx.newCDPSession(page);
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId: await registrationId(cdp), data: payload });
     const shown = () => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })));
