@@ -37,10 +37,11 @@ export interface RunningServer {
   restart(): Promise<void>;
 }
 
-async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+async function waitHealthy(url: string, child: ChildProcess, output: () => string = () => '', timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    // With the end of what it printed: why it stopped (a port taken meanwhile, a bad setting…).
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${output().slice(-2000)}`);
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) return;
@@ -83,10 +84,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     },
     async restart() {
       server.child = launch();
-      await waitHealthy(url, server.child);
+      await waitHealthy(url, server.child, () => log);
     }
   };
-  await waitHealthy(url, server.child);
+  await waitHealthy(url, server.child, () => log);
   return server;
 }
 
