@@ -53,12 +53,13 @@ async function waitHealthy(url: string, child: ChildProcess, output: () => strin
   throw new Error('server did not become healthy in time');
 }
 
-/** Start `server/main.ts` (serving the built app from build/) on a free port. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+/** Start `server/main.ts` (serving the built app from build/) on a free port; `env` may depend on the server's URL. */
+export async function startServer(settings: Record<string, string> | ((url: string) => Record<string, string>) = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mutual-e2e-'));
   let log = '';
   const url = `http://127.0.0.1:${port}`;
+  const env = typeof settings === 'function' ? settings(url) : settings;
   const launch = () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', UNLOAD_GRACE_MS: '500', WORKSPACE_CREATION: 'open', ...env },

@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, CDPSession } from 'playwright-core';
 import { decryptPush, startPushService, testBrowser, type PushService, type TestBrowser } from '../helpers/push-service';
 import { cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
 import { createWorkspace, newDocument, watchErrors } from './app-flow';
+import { startSmtp } from '../helpers/smtp';
 
 let server: RunningServer;
 let browser: Browser;
@@ -123,5 +124,41 @@ describe('push notifications in the browser', () => {
     await expect.poll(() => page.getByTestId('push-state').textContent()).toBe('Get a notification on this device when something needs you.');
     expect(errors).toEqual([]);
     await ctx.close();
+  });
+
+  it('with SMTP: a member adds an address, opens the link from the mail, and chooses a daily summary', async () => {
+    const smtp = await startSmtp();
+    const mailServer = await startServer((url) => ({ SMTP_URL: smtp.url, MAIL_FROM: 'Mutual <mutual@example.org>', PUBLIC_ORIGIN: url }));
+    try {
+      const ctx = await newDevice(browser, 'phone');
+      const { page, workspaceId } = await createWorkspace(ctx, mailServer.url, 'Basement Pantry', 'Ana');
+      const errors = watchErrors(page, 'A');
+      await page.goto(`${mailServer.url}/w/${workspaceId}/me#notifications`);
+      const panel = page.locator('#notifications');
+      await panel.getByLabel('Email address').fill('ana@example.org');
+      await panel.getByRole('button', { name: 'Send confirmation link' }).click();
+      await expect.poll(() => panel.getByRole('status').textContent(), { timeout: 15_000 }).toBe('We sent a confirmation link to ana@example.org. Open it to start getting mail.');
+      await expect.poll(() => panel.getByText('Waiting for you to open the link we sent to').count()).toBe(1);
+      const link = /(http:\/\/127\.0\.0\.1:\d+\/confirm-email#[A-Za-z0-9_-]+)/.exec(smtp.mails[0].text)?.[1];
+      expect(smtp.mails[0].to).toEqual(['ana@example.org']);
+      expect(link).toBeDefined();
+      await page.goto(link!);
+      await expect.poll(() => page.getByRole('status').textContent(), { timeout: 15_000 }).toBe('Your address is confirmed: reminders from Basement Pantry can now reach you by mail.');
+      await page.getByRole('link', { name: 'Choose what you get' }).click();
+      await expect.poll(() => page.locator('#notifications').getByText('Mail goes to').count(), { timeout: 15_000 }).toBe(1);
+      await page.locator('#notifications').getByLabel('Send email').selectOption('daily');
+      await expect.poll(() => page.locator('#notifications').getByRole('status').textContent()).toBe('Saved.');
+      await page.locator('#notifications').getByLabel('Send email').scrollIntoViewIfNeeded();
+      await shot(page, 'notifications-email-360');
+      // Nothing wider than a phone: the page never scrolls sideways.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await page.reload();
+      await expect.poll(() => page.locator('#notifications').getByLabel('Send email').inputValue(), { timeout: 15_000 }).toBe('daily');
+      expect(errors).toEqual([]);
+      await ctx.close();
+    } finally {
+      await cleanupServer(mailServer);
+      await smtp.close();
+    }
   });
 });
