@@ -16,6 +16,8 @@ export interface Results {
   date: string;
   /** A --quick smoke run (short steps): not comparable with full runs. */
   quick: boolean;
+  /** The machine's 1-minute load average when the run started and ended (always recorded). */
+  loadAverage?: { start: number; end: number };
   scenarios: ScenarioResult[];
   /** Fan-out: per system and client count, the highest rate that met the bar. */
   sustained: SustainedStep[];
@@ -76,7 +78,8 @@ export function table(headers: string[], rows: string[][]): string {
 export function render(results: Results): string {
   const parts: string[] = [];
   const m = results.machine;
-  parts.push(`${results.date}  node ${m.node}  ${m.cpus} cpus (${m.cpuModel})${results.quick ? '  [QUICK RUN]' : ''}`);
+  const load = results.loadAverage ? `  load ${results.loadAverage.start.toFixed(1)} → ${results.loadAverage.end.toFixed(1)}` : '';
+  parts.push(`${results.date}  node ${m.node}  ${m.cpus} cpus (${m.cpuModel})${load}${results.quick ? '  [QUICK RUN]' : ''}`);
   const fan = results.scenarios.filter((s) => s.name === 'fanout');
   if (fan.length) {
     parts.push(
