@@ -11,7 +11,7 @@
  * The bench clicks the last line as soon as Playwright sees it and types with real key
  * presses, so a page that is busy mounting views pays for it in `interactiveMs`.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { shot } from '../../tests/e2e/harness.ts';
 
 /** What one open measures (ms from navigation start). */
@@ -20,6 +20,8 @@ export interface OpenTiming {
   visibleMs: number | null;
   mountedMs: number | null;
   interactiveMs: number;
+  /** Sum of Chromium's layout-shift scores while opening (content moving on screen by itself; 0 is none). */
+  layoutShift: number;
 }
 
 /**
@@ -27,7 +29,9 @@ export interface OpenTiming {
  * inside the page. `viewCount` block views make the document "mounted"; 0 skips that stamp.
  */
 export const probeScript = (viewCount: number) => `(() => {
-  const probe = (window.__probe = { text: null, visible: null, mounted: null, typed: null });
+  const probe = (window.__probe = { text: null, visible: null, mounted: null, typed: null, shift: 0, shifts: [] });
+  // Layout shifts (Chromium's CLS entries): content that moved on screen by itself while opening.
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) { probe.shift += e.value; probe.shifts.push([Math.round(e.startTime), Math.round(e.value * 1000) / 1000, e.hadRecentInput]); } }).observe({ type: 'layout-shift', buffered: true });
   const inView = (el) => { const r = el.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.height > 0; };
   const tick = () => {
     const content = document.querySelector('.m-content');
@@ -40,7 +44,7 @@ export const probeScript = (viewCount: number) => `(() => {
         if (blocks.every((b) => b.querySelector('.mb-frame, .bare-block'))) probe.visible = now;
       }
       if (probe.mounted === null && (${viewCount} === 0 || content.querySelectorAll('.mb-frame').length >= ${viewCount})) probe.mounted = now;
-      if (last.textContent === 'x') probe.typed = now;
+      if (probe.typed === null && last.textContent === 'x') probe.typed = now;
     }
     if (probe.typed === null || probe.mounted === null) requestAnimationFrame(tick);
   };
@@ -60,12 +64,13 @@ export async function timeOpen(page: Page, url: string, settle: (page: Page) => 
   // (Predicates are inline arrows: the app's CSP forbids string eval, and named helpers would need tsx's.)
   await page.waitForFunction(() => (window as unknown as { __probe?: { typed: number | null; mounted: number | null } }).__probe?.typed != null, null, { timeout: 120_000, polling: 50 });
   await page.waitForFunction(() => (window as unknown as { __probe?: { mounted: number | null } }).__probe?.mounted != null, null, { timeout: 120_000, polling: 100 });
-  const probe = (await page.evaluate('window.__probe')) as { text: number; visible: number | null; mounted: number | null; typed: number };
+  const probe = (await page.evaluate('window.__probe')) as { text: number; visible: number | null; mounted: number | null; typed: number; shift: number; shifts: unknown[] };
+  if (process.env.BENCH_DEBUG) console.log(JSON.stringify(probe));
   // Remove the mark again so the next run starts from the same document.
   await page.keyboard.press('Backspace');
   await page.waitForFunction(() => document.querySelector('.m-content')?.lastElementChild?.textContent === '', null, { timeout: 30_000 });
   await settle(page);
-  return { textMs: probe.text, visibleMs: probe.visible, mountedMs: probe.mounted, interactiveMs: probe.typed };
+  return { textMs: probe.text, visibleMs: probe.visible, mountedMs: probe.mounted, interactiveMs: probe.typed, layoutShift: probe.shift };
 }
 
 /** Mutual's page: stored, and synced when the relay is reachable. */
@@ -74,16 +79,6 @@ const settleMutual = (relay: 'blocked' | 'reachable') => async (page: Page) => {
   const words = relay === 'blocked' ? 'Saved on this device' : 'All changes synced';
   await page.getByTestId('doc-status').filter({ hasText: words }).waitFor({ timeout: 60_000 });
 };
-
-/**
- * Relay blocked from now on: the device's websockets to the relay are refused, so only
- * IndexedDB can supply the document. For good — Playwright cannot remove a websocket route
- * (`unrouteAll` leaves them: before issue 25 the bench's "reachable" opens were blocked
- * too), so blocked and reachable opens run on two devices.
- */
-export async function blockRelay(ctx: BrowserContext): Promise<void> {
-  await ctx.routeWebSocket(/\/sync\//, (ws) => ws.close({ code: 1001, reason: 'bench: relay blocked' }));
-}
 
 /** One open of Mutual's document page on a device whose relay is blocked or reachable. */
 export function openMutual(page: Page, url: string, relay: 'blocked' | 'reachable'): Promise<OpenTiming> {

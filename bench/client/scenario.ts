@@ -20,9 +20,10 @@ import type { Browser, Page } from 'playwright-core';
 import { cleanupServer, launchBrowser, newDevice, startServer, type RunningServer } from '../../tests/e2e/harness.ts';
 import type { ScenarioResult } from '../lib/results.ts';
 import { buildBare, serveBare } from './bare.ts';
+import { relayGate } from './relay-gate.ts';
 import { joinPage, median, r1, setUp } from './common.ts';
 import { bigTemplate, blockViews, publishDocument } from './fixtures.ts';
-import { blockRelay, openMutual, probeScript, shotsOfBigDocument, timeOpen, type OpenTiming } from './open.ts';
+import { openMutual, probeScript, shotsOfBigDocument, timeOpen, type OpenTiming } from './open.ts';
 import { tracer, type Tracer } from './trace.ts';
 import { typingScenario } from './typing.ts';
 
@@ -45,6 +46,8 @@ export interface ClientParams {
 /** The editor route's JavaScript budget (issue 25). */
 const BUDGET_KB = 220;
 
+const r3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
+
 function summarise(runs: OpenTiming[]): Record<string, number | null> {
   const med = (pick: (r: OpenTiming) => number | null) => r1(median(runs.map(pick).filter((x): x is number => x !== null)));
   return {
@@ -52,18 +55,25 @@ function summarise(runs: OpenTiming[]): Record<string, number | null> {
     visibleMs: med((r) => r.visibleMs),
     mountedMs: med((r) => r.mountedMs),
     interactiveMs: med((r) => r.interactiveMs),
+    layoutShift: r3(median(runs.map((r) => r.layoutShift))),
     worstInteractiveMs: r1(Math.max(...runs.map((r) => r.interactiveMs)))
   };
 }
 
 async function openScenario(browser: Browser, server: RunningServer, p: ClientParams, trace: Tracer, log: (l: string) => void): Promise<ScenarioResult[]> {
   const { node, invite } = await setUp(server);
-  // Two devices of the same person: one whose relay gets blocked, one whose relay stays reachable.
+  // Two devices of the same person: one behind a gate that later blocks the relay's websockets,
+  // one whose relay stays reachable.
+  const gate = await relayGate({ host: '127.0.0.1', port: server.port });
   const devices = { blocked: await newDevice(browser), reachable: await newDevice(browser) };
-  const pages = { blocked: await joinPage(devices.blocked, invite, 'Ana'), reachable: await joinPage(devices.reachable, invite, 'Ana on a laptop') };
+  const pages = {
+    blocked: await joinPage(devices.blocked, invite.replace(server.url, gate.url), 'Ana'),
+    reachable: await joinPage(devices.reachable, invite, 'Ana on a laptop')
+  };
   const docId = 'big-doc';
   const update = await publishDocument(node, docId, `${p.blocks} blocks`, bigTemplate(p.blocks, { memberId: node.memberId }));
-  const url = `${server.url}/w/${node.workspaceId}/d/${docId}`;
+  const path = `/w/${node.workspaceId}/d/${docId}`;
+  const urls = { blocked: gate.url + path, reachable: server.url + path };
   const views = blockViews(p.blocks);
   for (const ctx of Object.values(devices)) await ctx.addInitScript({ content: probeScript(views) });
 
@@ -86,11 +96,11 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
       if (res.request().resourceType() === 'script') res.body().then((b) => scripts.set(res.url(), b), () => {});
     });
     log(`client: first open of ${p.blocks} blocks (from the relay, stored to IndexedDB)`);
-    const first = await timeOpen(page, url, synced);
+    const first = await timeOpen(page, urls.reachable, synced);
     page.removeAllListeners('response');
     await shotsOfBigDocument(page, 'bench-client-1000-blocks');
-    await timeOpen(pages.blocked, url, synced);
-    await blockRelay(devices.blocked);
+    await timeOpen(pages.blocked, urls.blocked, synced);
+    gate.block();
     await timeOpen(barePage, bare.url, noSettle); // fetched and stored: later opens read IndexedDB only
     const gz = [...scripts.values()].reduce((s, b) => s + zlib.gzipSync(b, { level: 9 }).byteLength, 0);
     const raw = [...scripts.values()].reduce((s, b) => s + b.byteLength, 0);
@@ -105,8 +115,8 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
     for (let i = 0; i < p.repeats; i++) {
       // Alternated, so a busy moment of the machine hits all three alike; the first run traced.
       const timed = (name: string, pg: Page, fn: () => Promise<OpenTiming>) => (i === 0 ? trace.around(browser, pg, name, fn) : fn());
-      runs.blocked.push(await timed('open-mutual-relay-blocked', pages.blocked, () => openMutual(pages.blocked, url, 'blocked')));
-      runs.reachable.push(await timed('open-mutual-relay-reachable', pages.reachable, () => openMutual(pages.reachable, url, 'reachable')));
+      runs.blocked.push(await timed('open-mutual-relay-blocked', pages.blocked, () => openMutual(pages.blocked, urls.blocked, 'blocked')));
+      runs.reachable.push(await timed('open-mutual-relay-reachable', pages.reachable, () => openMutual(pages.reachable, urls.reachable, 'reachable')));
       runs.bare.push(await timed('open-bare', barePage, () => timeOpen(barePage, bare.url, noSettle)));
       log(`client: open ${i + 1}/${p.repeats}: relay blocked ${Math.round(runs.blocked[i]!.interactiveMs)} ms, reachable ${Math.round(runs.reachable[i]!.interactiveMs)} ms, bare Lexical ${Math.round(runs.bare[i]!.interactiveMs)} ms`);
     }
@@ -133,6 +143,7 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
     return [open('blocked'), open('reachable'), reference, bundle];
   } finally {
     await bare.close();
+    await gate.close();
     await bareCtx.close();
     for (const ctx of Object.values(devices)) await ctx.close();
   }
