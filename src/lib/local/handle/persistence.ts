@@ -13,7 +13,7 @@ import type { DocStorage, LoadedDoc } from '../doc-storage.ts';
 export const STORE_ORIGIN: unique symbol = Symbol('mutual/local-store');
 
 /** Outcome of loading; never a rejection (a failing store is reported and carried in `error`). */
-export type DocLoadResult = Omit<LoadedDoc, 'update'>;
+export type DocLoadResult = Omit<LoadedDoc, 'update' | 'updates'>;
 
 /** Writes a document's changes to the device store. Listens from construction, before loading. */
 export class DocPersistence {
@@ -63,14 +63,22 @@ export class DocPersistence {
     const { storage, workspaceId, docId } = this;
     try {
       const result = await storage.load(workspaceId, docId);
-      if (result.update && !this.stopped) {
-        try {
-          Y.applyUpdate(this.doc, result.update, STORE_ORIGIN);
-        } catch (error) {
-          // Validated bytes that still fail to apply: report, and let the relay fill the document.
-          return { records: result.records, corrupt: result.corrupt, error: storage.report(error, workspaceId, docId) };
-        }
+      let failed: unknown = null;
+      if (result.updates.length > 0 && !this.stopped) {
+        // One transaction: one 'update' event and one round of observers for the whole load.
+        this.doc.transact(() => {
+          for (const update of result.updates) {
+            try {
+              Y.applyUpdate(this.doc, update, STORE_ORIGIN);
+            } catch (error) {
+              failed ??= error;
+            }
+          }
+        }, STORE_ORIGIN);
       }
+      // Validated bytes that still fail to apply: the rest is applied, the record is kept in
+      // the store, the person is told, and the relay fills the document in.
+      if (failed !== null) await storage.unusable(workspaceId, docId);
       return { records: result.records, corrupt: result.corrupt, ...(result.error ? { error: result.error } : {}) };
     } catch (error) {
       return { records: 0, corrupt: 0, error: storage.report(error, workspaceId, docId) };
