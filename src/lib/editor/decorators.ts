@@ -24,7 +24,16 @@ export interface BlockViewProps {
  * to it (a block kind's code then loads only when a document first shows that kind).
  */
 export type BlockView = Component<BlockViewProps>;
-export type BlockViews = Record<BlockKind, BlockView | (() => Promise<BlockView>)>;
+export type BlockViews = Record<BlockKind, BlockView | (() => Promise<LoadedView>)>;
+
+/**
+ * A view's module, loaded: the component, and optionally what must load before one block's
+ * view mounts (a proposal's ballot form for its method); null when nothing needs loading.
+ */
+export interface LoadedView {
+  component: BlockView;
+  prepare?: (doc: Y.Doc, blockId: string) => Promise<void> | null;
+}
 
 /**
  * Up to this many new views are mounted at once (typing, pasting, undo, a peer's insert, a
@@ -65,8 +74,10 @@ export function registerBlockViews(
   /** Waiting for their view, in document order of when they were found. */
   const waiting = new Map<NodeKey, Mounted>();
   const heights = new HeightBook(editor.getRootElement());
-  const components = new Map<BlockKind, BlockView>();
-  const loading = new Map<BlockKind, Promise<BlockView | null>>();
+  const components = new Map<BlockKind, LoadedView>();
+  const loading = new Map<BlockKind, Promise<LoadedView | null>>();
+  /** Blocks whose view waits for its own parts (LoadedView.prepare). */
+  const preparing = new Set<NodeKey>();
   let destroyed = false;
   let sliceScheduled = false;
   let cancelSlice = (): void => {};
@@ -83,15 +94,16 @@ export function registerBlockViews(
   const keyByElement = new WeakMap<HTMLElement, NodeKey>();
   const keyOf = (element: HTMLElement): NodeKey | undefined => keyByElement.get(element);
 
-  /** The component of a kind; null while its code loads (it is then loaded, and mounting resumes). */
-  const componentOf = (kind: BlockKind): BlockView | null => {
+  /** The view of a kind; null while its code loads (it is then loaded, and mounting resumes). */
+  const componentOf = (kind: BlockKind): LoadedView | null => {
     const known = components.get(kind);
     if (known) return known;
     const view = options.views[kind];
     // Svelte components are functions too: loaders are marked (viewLoader).
     if (!isLoader(view)) {
-      components.set(kind, view);
-      return view;
+      const loaded = { component: view };
+      components.set(kind, loaded);
+      return loaded;
     }
     if (!loading.has(kind)) {
       loading.set(
@@ -119,11 +131,23 @@ export function registerBlockViews(
     if (key === undefined || destroyed) return;
     const entry = waiting.get(key);
     if (!entry) return;
-    const component = componentOf(entry.decoration.kind);
-    if (component === null) {
+    const loaded = componentOf(entry.decoration.kind);
+    if (loaded === null) {
       entry.near = true;
       return;
     }
+    if (preparing.has(key)) return;
+    const parts = loaded.prepare?.(options.doc, entry.decoration.blockId) ?? null;
+    if (parts !== null) {
+      // Its own parts first, so the view shows complete from its first frame.
+      preparing.add(key);
+      void parts.finally(() => {
+        preparing.delete(key);
+        mountKey(key);
+      });
+      return;
+    }
+    const component = loaded.component;
     waiting.delete(key);
     near?.unobserve(entry.element);
     heights.clear(entry.element);
@@ -140,6 +164,7 @@ export function registerBlockViews(
     const until = performance.now() + SLICE_MS;
     for (const [key, entry] of waiting) {
       if (performance.now() >= until) break;
+      if (preparing.has(key)) continue;
       if (components.has(entry.decoration.kind) || !isLoader(options.views[entry.decoration.kind])) mountKey(key);
       else componentOf(entry.decoration.kind); // starts loading; mounting resumes when it arrives
     }
@@ -148,7 +173,7 @@ export function registerBlockViews(
   const scheduleSlice = (): void => {
     if (sliceScheduled || destroyed) return;
     // Only views whose code is here can mount now; the others resume when it arrives.
-    const ready = [...waiting.values()].some((e) => components.has(e.decoration.kind) || !isLoader(options.views[e.decoration.kind]));
+    const ready = [...waiting].some(([key, e]) => !preparing.has(key) && (components.has(e.decoration.kind) || !isLoader(options.views[e.decoration.kind])));
     if (!ready) return;
     sliceScheduled = true;
     cancelSlice = background(slice);
@@ -161,6 +186,7 @@ export function registerBlockViews(
     heights.clear(entry.element);
     entries.delete(key);
     waiting.delete(key);
+    preparing.delete(key);
   };
 
   const sync = (decorators: Record<NodeKey, unknown>): void => {
@@ -216,13 +242,16 @@ export function registerBlockViews(
 
 const LOADER = Symbol.for('mutual/block-view-loader');
 
-/** Mark a function as a loader of a block view (`() => import(…)`), not the view itself. */
-export function viewLoader(load: () => Promise<{ default: BlockView }>): () => Promise<BlockView> {
-  const loader = () => load().then((module) => module.default);
+/**
+ * Mark a function as a loader of a block view (`() => import(…)`), not the view itself. The
+ * module may export `prepare` (see {@link LoadedView}).
+ */
+export function viewLoader(load: () => Promise<{ default: BlockView; prepare?: LoadedView['prepare'] }>): () => Promise<LoadedView> {
+  const loader = () => load().then((module) => ({ component: module.default, ...(module.prepare ? { prepare: module.prepare } : {}) }));
   (loader as unknown as Record<symbol, boolean>)[LOADER] = true;
   return loader;
 }
 
-function isLoader(view: BlockViews[BlockKind]): view is () => Promise<BlockView> {
+function isLoader(view: BlockViews[BlockKind]): view is () => Promise<LoadedView> {
   return (view as unknown as Record<symbol, boolean>)[LOADER] === true;
 }
