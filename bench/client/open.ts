@@ -32,18 +32,26 @@ export const probeScript = (viewCount: number) => `(() => {
   const probe = (window.__probe = { text: null, visible: null, mounted: null, typed: null, shift: 0, shifts: [] });
   // Layout shifts (Chromium's CLS entries): content that moved on screen by itself while opening.
   new PerformanceObserver((list) => { for (const e of list.getEntries()) { probe.shift += e.value; probe.shifts.push([Math.round(e.startTime), Math.round(e.value * 1000) / 1000, e.hadRecentInput]); } }).observe({ type: 'layout-shift', buffered: true });
-  const inView = (el) => { const r = el.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.height > 0; };
+  // Cheap checks (they run every frame; the page under test pays for them): live collections,
+  // and only the blocks from the top down to the bottom of the screen.
+  const frames = document.getElementsByClassName('mb-frame');
+  const onScreenBlocksReady = (content) => {
+    for (const block of content.children) {
+      if (!block.hasAttribute('data-block-id')) continue;
+      const r = block.getBoundingClientRect();
+      if (r.top >= innerHeight) return true;
+      if (r.bottom > 0 && r.height > 0 && !block.querySelector('.mb-frame, .bare-block')) return false;
+    }
+    return true;
+  };
   const tick = () => {
     const content = document.querySelector('.m-content');
     const last = content && content.lastElementChild;
     if (last && last.tagName === 'P') {
       const now = performance.now();
       if (probe.text === null) probe.text = now;
-      if (probe.visible === null) {
-        const blocks = [...content.querySelectorAll(':scope > [data-block-id]')].filter(inView);
-        if (blocks.every((b) => b.querySelector('.mb-frame, .bare-block'))) probe.visible = now;
-      }
-      if (probe.mounted === null && (${viewCount} === 0 || content.querySelectorAll('.mb-frame').length >= ${viewCount})) probe.mounted = now;
+      if (probe.visible === null && onScreenBlocksReady(content)) probe.visible = now;
+      if (probe.mounted === null && (${viewCount} === 0 || frames.length >= ${viewCount})) probe.mounted = now;
       if (probe.typed === null && last.textContent === 'x') probe.typed = now;
     }
     if (probe.typed === null || probe.mounted === null) requestAnimationFrame(tick);

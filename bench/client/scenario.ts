@@ -89,7 +89,7 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
   };
 
   try {
-    // The editor route's JavaScript: every script the first full load of the document fetches.
+    // The editor route's JavaScript: every script the first open of the document fetches.
     const page = pages.reachable;
     const scripts = new Map<string, Buffer>();
     page.on('response', (res) => {
@@ -102,13 +102,29 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
     await timeOpen(pages.blocked, urls.blocked, synced);
     gate.block();
     await timeOpen(barePage, bare.url, noSettle); // fetched and stored: later opens read IndexedDB only
-    const gz = [...scripts.values()].reduce((s, b) => s + zlib.gzipSync(b, { level: 9 }).byteLength, 0);
-    const raw = [...scripts.values()].reduce((s, b) => s + b.byteLength, 0);
+    // What the route needs at first paint: scripts requested before the first frame with every
+    // block view on screen mounted (`visible`); the rest (code loaded on focus, on demand, or in
+    // the background afterwards) is reported as the whole first open's total.
+    const beforeFirstPaint = new Set(
+      (await page.evaluate(`performance.getEntriesByType('resource').filter((e) => e.startTime <= (window.__probe.visible ?? Infinity)).map((e) => e.name)`)) as string[]
+    );
+    const sum = (bodies: Buffer[]) => ({ gz: bodies.reduce((s, b) => s + zlib.gzipSync(b, { level: 9 }).byteLength, 0) / 1024, raw: bodies.reduce((s, b) => s + b.byteLength, 0) / 1024 });
+    const firstPaint = [...scripts].filter(([url]) => beforeFirstPaint.has(url)).map(([, body]) => body);
+    const atFirstPaint = sum(firstPaint);
+    const whole = sum([...scripts.values()]);
     const bundle: ScenarioResult = {
       name: 'client',
       system: 'mutual',
       params: { case: 'editor-route-js', build: process.env.BUILD_DIR || 'build' },
-      metrics: { scripts: scripts.size, rawKb: r1(raw / 1024), gzipKb: r1(gz / 1024), budgetKb: BUDGET_KB, withinBudget: gz / 1024 <= BUDGET_KB }
+      metrics: {
+        scripts: firstPaint.length,
+        rawKb: r1(atFirstPaint.raw),
+        gzipKb: r1(atFirstPaint.gz),
+        budgetKb: BUDGET_KB,
+        withinBudget: atFirstPaint.gz <= BUDGET_KB,
+        wholeOpenScripts: scripts.size,
+        wholeOpenGzipKb: r1(whole.gz)
+      }
     };
 
     const runs: Record<'blocked' | 'reachable' | 'bare', OpenTiming[]> = { blocked: [], reachable: [], bare: [] };
