@@ -170,6 +170,28 @@ describe('DocHandle: the device store', () => {
     await again.release();
   });
 
+  it('loading announces no update (nothing re-encodes the stored document); edits before and after it still reach every listener', async () => {
+    const storage = new DocStorage(new MemoryLocalStore());
+    const source = new Y.Doc();
+    source.getText('t').insert(0, 'stored');
+    await storage.append('w', 'd', Y.encodeStateAsUpdate(source));
+    const { repo } = repoOver(storage);
+    const ref = repo.find(access, 'd');
+    const heard: number[][] = []; // the Yjs clients each announced update carries
+    ref.doc.on('update', (update: Uint8Array) => heard.push(Y.decodeUpdate(update).structs.map((s) => s.id.client)));
+    ref.doc.getMap('m').set('early', true); // before whenLoaded
+    await ref.handle.whenLoaded;
+    ref.doc.getText('t').insert(ref.doc.getText('t').length, '!');
+    expect(ref.doc.getText('t').toString()).toBe('stored!');
+    expect(heard).toEqual([[ref.doc.clientID], [ref.doc.clientID]]); // the two edits, nothing of the load
+    await ref.release();
+    const again = repo.find(access, 'd');
+    await again.handle.whenLoaded;
+    expect(again.doc.getText('t').toString()).toBe('stored!');
+    expect(again.doc.getMap('m').get('early')).toBe(true);
+    await again.release();
+  });
+
   it('opens a document with a damaged record: the rest loads, the problem is listed, no crash', async () => {
     const store = new MemoryLocalStore();
     const storage = new DocStorage(store);
