@@ -97,6 +97,8 @@ export {
   claimHistory,
   claimLostTo,
   lostClaimOf,
+  describeLostClaim,
+  clockTime,
   type LostClaim,
   claimTask,
   releaseTask,
@@ -123,7 +125,7 @@ export * from './minutes';
 export * from './copy';
 /** Views across documents, and the per-document summaries dashboards keep. */
 export * from './views';
-export { summariseDocument, summariseDocuments, type DocSummary } from './summary';
+export { summariseDocument, summariseDocuments, documentsToWatch, type DocSummary, type WatchedBlocks } from './summary';
 /** Decisions (issue 8): signed ballots, views across documents, follow-up, the decision log. */
 export * from './signatures';
 export * from './decisions';

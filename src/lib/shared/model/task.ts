@@ -154,6 +154,24 @@ export function lostClaimOf(history: readonly ClaimHistoryEntry[], memberId: str
   return null;
 }
 
+/** A time of day with seconds, as people read it ("14:02:05"), in the reader's locale. */
+export function clockTime(ms: number): string {
+  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/**
+ * Plain words for a member whose claim lost a race (issue 26): who holds the task, and the
+ * times that decided it — both claims were made before either device had the other's, and the
+ * earlier one holds. `title` is in quotes when given ("X claimed “Deliver groceries” at …").
+ */
+export function describeLostClaim(lost: LostClaim, winnerName: string, title?: string): string {
+  const it = title ? `“${title}”` : 'it';
+  if (!lost.byTime) return `${winnerName} claimed ${it} first. You both claimed it at about the same time; ${winnerName}'s claim came first in the order every device agrees on, so the task is theirs.`;
+  const gap = Math.max(0, lost.ownAt - lost.winnerAt);
+  const apart = gap < 1000 ? 'less than a second' : gap < 120_000 ? `${Math.round(gap / 1000)} seconds` : gap < 7_200_000 ? `${Math.round(gap / 60_000)} minutes` : `${Math.round(gap / 3_600_000)} hours`;
+  return `${winnerName} claimed ${it} first, at ${clockTime(lost.winnerAt)} — ${apart} before your claim at ${clockTime(lost.ownAt)}. Neither device had the other's claim yet, so the earlier claim holds and the task is ${winnerName}'s.`;
+}
+
 function stateOrThrow(doc: Y.Doc, taskId: string): { view: TaskView; events: Y.Array<TaskEvent> } {
   const block = requireBlock(doc, taskId, 'task');
   const view = readTask(doc, taskId).value;
