@@ -104,19 +104,26 @@ function heldByOther(doc: Y.Doc, taskId: string, me: string): BoardAnswer | null
   return { kind: 'already-claimed', claimant: task.claimant, since, coLeadOpen: task.coLeadWanted && task.coLead === null };
 }
 
-/** Claim a task from a board: on a fresh copy, and only if nobody holds it there. */
+/**
+ * Claim a task from a board: on a fresh copy, and only if nobody holds it there. Stamped when
+ * the person pressed Claim (`session.actor` read now), not when the copy had caught up: that
+ * is when they made the claim.
+ */
 export function claimFromBoard(session: WorkspaceSession, ref: TaskRef): Promise<BoardAnswer> {
-  return change(session, ref.docId, (doc) => heldByOther(doc, ref.id, session.record.memberId) ?? claimTask(doc, ref.id, session.actor));
+  const actor = session.actor;
+  return change(session, ref.docId, (doc) => heldByOther(doc, ref.id, actor.memberId) ?? claimTask(doc, ref.id, actor));
 }
 
 /** Take a task's co-lead place from a board. */
 export function coLeadFromBoard(session: WorkspaceSession, ref: TaskRef): Promise<BoardAnswer> {
-  return change(session, ref.docId, (doc) => joinAsCoLead(doc, ref.id, session.actor));
+  const actor = session.actor;
+  return change(session, ref.docId, (doc) => joinAsCoLead(doc, ref.id, actor));
 }
 
 /** Mark a task done from "My work". */
 export function doneFromBoard(session: WorkspaceSession, ref: TaskRef): Promise<BoardAnswer> {
-  return change(session, ref.docId, (doc) => markTaskDone(doc, ref.id, session.actor));
+  const actor = session.actor;
+  return change(session, ref.docId, (doc) => markTaskDone(doc, ref.id, actor));
 }
 
 /**
@@ -126,9 +133,10 @@ export function doneFromBoard(session: WorkspaceSession, ref: TaskRef): Promise<
 export async function scaleBackClaims(session: WorkspaceSession, refs: readonly TaskRef[], note: string): Promise<{ released: number; error: string | null }> {
   let released = 0;
   let error: string | null = null;
+  const actor = session.actor;
   for (const [docId, ids] of groupByDocument(refs)) {
     const answer = await change(session, docId, (doc) => {
-      released += releaseTasks(doc, ids, session.actor, note).length;
+      released += releaseTasks(doc, ids, actor, note).length;
     });
     if (answer.kind === 'refused') error ??= answer.message;
   }
@@ -142,4 +150,12 @@ export async function scaleBackClaims(session: WorkspaceSession, refs: readonly 
  */
 export function keepLive(session: () => WorkspaceSession, ids: () => readonly string[]): void {
   $effect(() => session().live.want(ids()));
+}
+
+/**
+ * The workspace's documents newest first: what a dashboard watches after the documents holding
+ * its blocks (a new document is where new tasks and proposals are most likely to be written).
+ */
+export function newestDocuments(session: WorkspaceSession): string[] {
+  return [...session.documents].sort((a, b) => b.created - a.created || (a.id < b.id ? -1 : 1)).map((d) => d.id);
 }

@@ -4,6 +4,7 @@ import {
   claimHistory,
   claimLostTo,
   lostClaimOf,
+  describeLostClaim,
   claimTask,
   createTask,
   currentClaim,
@@ -287,5 +288,20 @@ describe('claims', () => {
 
   it('due dates are calendar dates', () => {
     expect(errorCode(() => createTask(new Y.Doc(), { title: 'x', due: '3 March' }, act('ana')))).toBe('invalid-input');
+  });
+});
+
+describe('telling the member whose claim lost', () => {
+  it('says who and when, in words that agree with the times shown', () => {
+    const at = (h: number, m: number, s: number, ms = 0) => new Date(2025, 2, 1, h, m, s, ms).getTime();
+    const words = describeLostClaim({ winner: 'ana', winnerAt: at(14, 2, 5, 900), ownAt: at(14, 2, 7, 100), byTime: true }, 'Ana', 'Deliver groceries');
+    expect(words).toContain('Ana claimed “Deliver groceries” first, at ');
+    expect(words).toContain('2 seconds before your claim at ');
+    expect(words).toContain("so the earlier claim holds and the task is Ana's.");
+    expect(describeLostClaim({ winner: 'ana', winnerAt: at(9, 0, 0), ownAt: at(9, 0, 1), byTime: true }, 'Ana')).toContain('Ana claimed it first, at ');
+    expect(describeLostClaim({ winner: 'ana', winnerAt: at(9, 0, 0), ownAt: at(9, 0, 1), byTime: true }, 'Ana')).toContain('1 second before');
+    expect(describeLostClaim({ winner: 'ana', winnerAt: at(9, 0, 0, 100), ownAt: at(9, 0, 0, 700), byTime: true }, 'Ana')).toContain('less than a second before');
+    expect(describeLostClaim({ winner: 'ana', winnerAt: at(9, 0, 0), ownAt: at(11, 0, 0), byTime: true }, 'Ana')).toContain('2 hours before');
+    expect(describeLostClaim({ winner: 'ana', winnerAt: 1, ownAt: 2, byTime: false }, 'Ana')).toContain('You both claimed it at about the same time');
   });
 });

@@ -167,8 +167,11 @@ export function clockTime(ms: number): string {
 export function describeLostClaim(lost: LostClaim, winnerName: string, title?: string): string {
   const it = title ? `“${title}”` : 'it';
   if (!lost.byTime) return `${winnerName} claimed ${it} first. You both claimed it at about the same time; ${winnerName}'s claim came first in the order every device agrees on, so the task is theirs.`;
-  const gap = Math.max(0, lost.ownAt - lost.winnerAt);
-  const apart = gap < 1000 ? 'less than a second' : gap < 120_000 ? `${Math.round(gap / 1000)} seconds` : gap < 7_200_000 ? `${Math.round(gap / 60_000)} minutes` : `${Math.round(gap / 3_600_000)} hours`;
+  // Counted as the clock times shown are (whole seconds), so the words and the times agree.
+  const seconds = Math.max(0, Math.floor(lost.ownAt / 1000) - Math.floor(lost.winnerAt / 1000));
+  const plural = (n: number, unit: string): string => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  const apart =
+    seconds === 0 ? 'less than a second' : seconds < 120 ? plural(seconds, 'second') : seconds < 7200 ? plural(Math.round(seconds / 60), 'minute') : plural(Math.round(seconds / 3600), 'hour');
   return `${winnerName} claimed ${it} first, at ${clockTime(lost.winnerAt)} — ${apart} before your claim at ${clockTime(lost.ownAt)}. Neither device had the other's claim yet, so the earlier claim holds and the task is ${winnerName}'s.`;
 }
 
