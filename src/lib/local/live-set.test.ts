@@ -30,13 +30,13 @@ function fakeVisibility() {
   };
 }
 
-function setUp(options: { budget?: number; lingerMs?: number; hiddenReleaseMs?: number } = {}) {
+function setUp(options: { budget?: number; lingerMs?: number; hiddenReleaseMs?: number; refreshMs?: number } = {}) {
   // Offline: handles that want sync never open a socket here.
   const repo = new Repo({ storage: new DocStorage(new MemoryLocalStore()), network: manualNetwork(false) });
   repos.push(repo);
   const page = fakeVisibility();
   let refreshes = 0;
-  const live = new LiveSet({ repo, access, lingerMs: 20, hiddenReleaseMs: 20, refreshMs: 10, ...options, visibility: page.visibility, refresh: () => refreshes++ });
+  const live = new LiveSet({ repo, access, lingerMs: 20, hiddenReleaseMs: 20, refreshMs: 10, budget: 40, ...options, visibility: page.visibility, refresh: () => refreshes++ });
   sets.push(live);
   return { repo, live, page, refreshes: () => refreshes };
 }
@@ -97,5 +97,19 @@ describe('LiveSet', () => {
     const after = refreshes();
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(refreshes()).toBe(after);
+  });
+});
+
+describe('LiveSet: digest passes', () => {
+  it('a dashboard asking again and again (what it lists changed) runs no extra pass', async () => {
+    const { live, refreshes } = setUp({ lingerMs: 60_000, refreshMs: 60_000 });
+    let stop = live.want(['a']);
+    expect(refreshes()).toBe(1);
+    for (let i = 0; i < 20; i++) {
+      stop();
+      stop = live.want(['a', `x${i}`]);
+    }
+    expect(refreshes()).toBe(1);
+    stop();
   });
 });

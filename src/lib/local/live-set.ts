@@ -83,6 +83,7 @@ export class LiveSet {
   private readonly visibility: Visibility;
   private readonly stopVisibility: () => void;
   private refreshTimer: ReturnType<typeof setInterval> | undefined;
+  private lastRefreshAt = Number.NEGATIVE_INFINITY;
   private hiddenTimer: ReturnType<typeof setTimeout> | undefined;
   /** The page has been hidden long enough: nothing is held until it is seen again. */
   private asleep = false;
@@ -119,6 +120,7 @@ export class LiveSet {
     this.disposed = true;
     this.demands.clear();
     this.stopVisibility();
+    clearTimeout(this.refreshTimer);
     clearInterval(this.refreshTimer);
     clearTimeout(this.hiddenTimer);
     const all = [...this.held.values()];
@@ -167,13 +169,28 @@ export class LiveSet {
     this.statusStore.set({ live: this.held.size, wanted });
   }
 
+  /**
+   * A digest pass every `refreshMs` while something is wanted: at once when a dashboard comes
+   * on screen, unless one ran less than `refreshMs` ago (a dashboard re-asks whenever what it
+   * lists changes; that must not turn into a pass per change).
+   */
   private keepRefreshing(on: boolean): void {
     const { refresh } = this.options;
     if (!refresh) return;
+    const every = this.options.refreshMs ?? 15_000;
     if (on && this.refreshTimer === undefined) {
-      refresh();
-      this.refreshTimer = setInterval(refresh, this.options.refreshMs ?? 15_000);
+      const run = (): void => {
+        this.lastRefreshAt = Date.now();
+        refresh();
+      };
+      const wait = Math.max(0, this.lastRefreshAt + every - Date.now());
+      if (wait === 0) run();
+      this.refreshTimer = setTimeout(() => {
+        if (wait > 0) run();
+        this.refreshTimer = setInterval(run, every);
+      }, wait);
     } else if (!on && this.refreshTimer !== undefined) {
+      clearTimeout(this.refreshTimer);
       clearInterval(this.refreshTimer);
       this.refreshTimer = undefined;
     }
