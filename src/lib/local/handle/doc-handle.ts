@@ -151,7 +151,7 @@ export class DocHandle {
     });
   }
 
-/**
+  /**
    * Bring this copy up to date with the relay before acting on it (issue 26: a claim from a
    * dashboard is judged on what the relay has, not on what this device last heard). Resolves
    * `fresh` once the relay has answered a sync step 1 sent now — it answers with everything this
