@@ -1,9 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createAuth, type Auth } from './auth/auth.ts';
-import { createSqliteMembershipStore } from './auth/sqlite.ts';
 import type { MutualConfig } from './config.ts';
-import { openDatabase } from './database.ts';
 import { createApi } from './http/api.ts';
 import type { CreationPolicy } from './http/context.ts';
 import { createRateLimits, type RateBudgets } from './http/rate-limits.ts';
@@ -11,7 +9,6 @@ import type { MembershipStore } from './auth/types.ts';
 import type { AdmissionLimits } from './relay/admission.ts';
 import { createHistoryApi } from './http/history-api.ts';
 import { History } from './history/recorder.ts';
-import { createVersionStore } from './history/store.ts';
 import { INDEX_DOC_ID, PRIVATE_DOC_PREFIX } from '#shared/protocol';
 import { createLogger, errorMessage, type Logger } from './log.ts';
 import { MemberDirectory } from './member-directory.ts';
@@ -21,11 +18,9 @@ import type { DocumentManager } from './relay/documents.ts';
 import { createRelay, type Relay } from './relay/relay.ts';
 import { WorkspaceDigests } from './relay/digests.ts';
 import { createRetention, type Retention } from './rules/retention.ts';
-import { sqliteRetentionHooks } from './rules/retention-sqlite.ts';
 import { createDeadlineRule, type DeadlineRule } from './rules/deadlines.ts';
-import { createMemoryStore } from './store/memory.ts';
-import { createSqliteStore } from './store/sqlite.ts';
-import { connectPostgres, createPostgresParts } from './scale-out.ts';
+import { startCoordination, type Coordination } from './coordination/setup.ts';
+import { openStores } from './stores.ts';
 import type { DocumentStore } from './store/types.ts';
 
 /** One Mutual server: HTTP API + relay, without the SvelteKit handler (see main.ts). */
@@ -48,8 +43,12 @@ export interface Mutual {
   readonly history: History;
   /** Purge of needs boards' contact details after the retention period (issue 10). */
   readonly retention: Retention;
+  /** Closing proposals past their deadline (issue 8). */
+  readonly deadlines: DeadlineRule;
   /** Who may create workspaces (and the code, in mode 'code'). */
   readonly creation: CreationPolicy;
+  /** The leader lease, exclusive jobs and the catch-up with other instances (server/coordination/). */
+  readonly coordination: Coordination;
 }
 
 /** Replaceable parts, for tests and future deployments (PostgreSQL store, Redis broadcast). */
@@ -86,15 +85,12 @@ function newCreationCode(): string {
 /** Build a Mutual server from its configuration. */
 export async function createMutual(config: MutualConfig, parts: MutualParts = {}): Promise<Mutual> {
   const logger = parts.logger ?? createLogger(config.logLevel);
-  // Memberships always live in SQLite; STORE=memory keeps even those in memory.
-  // STORE=postgres: documents and memberships in the shared database (server/scale-out.ts);
-  // SQLite then keeps only this instance's version history.
-  const pool = config.store === 'postgres' ? await connectPostgres(config, logger) : null;
-  const pgParts = pool ? createPostgresParts(pool) : null;
-  const db = openDatabase(config.store === 'memory' ? ':memory:' : config.dataDir);
-  const built = pgParts ? pgParts.store : config.store === 'memory' ? createMemoryStore() : createSqliteStore(db);
+  // Documents, memberships and versions: in SQLite, or with STORE=postgres in the database
+  // every instance shares (server/stores.ts).
+  const stores = await openStores(config, logger);
+  const built = stores.documents;
   const store = parts.store ? parts.store(built) : built;
-  const memberships = pgParts ? pgParts.memberships : createSqliteMembershipStore(db);
+  const memberships = stores.memberships;
   const auth = createAuth(memberships, { limits: { maxMembers: config.maxMembers } });
   const broadcast = parts.broadcast ?? (config.fanout === 'redis' ? await createRedisBroadcast({ url: config.redisUrl, logger }) : undefined);
   // The directory is created right after the relay; the hook only runs on later loads.
@@ -129,16 +125,23 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     }
   });
   directory = new MemberDirectory(relay.documents);
+  // Timed work runs once across instances: per document under its lock, the passes over the
+  // whole database on the leader (docs/scaling.md).
+  const coordination = startCoordination(config, stores, relay.documents, logger);
+  const { coordinator, runOnce } = coordination;
   retention = createRetention({
     documents: relay.documents,
     logger,
     ...(parts.now ? { now: parts.now } : {}),
-    ...(pgParts ? pgParts.retentionHooks : config.store === 'memory' ? {} : sqliteRetentionHooks(db))
+    ...stores.retentionHooks,
+    runOnce,
+    isLeader: () => coordinator.isLeader
   });
   deadlines = createDeadlineRule({
     documents: relay.documents,
     logger,
     sweepMs: config.deadlineSweepMs,
+    runOnce,
     // "When a proposal closes" is one of the moments a version is kept (issue 12).
     onClosed: (workspaceId, docId, proposals) => {
       for (const p of proposals) {
@@ -153,7 +156,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   // With instances sharing documents, another one may change a document this one has not loaded.
   const digests = new WorkspaceDigests({ documents: relay.documents, store, logger, cache: !broadcast });
   const api = createApi({ auth, directory, logger, publicOrigin: config.publicOrigin, creation, limits, trustProxy: config.trustProxy, digests });
-  const versionStore = createVersionStore(db);
+  const versionStore = stores.versions;
   history = new History(versionStore, relay.documents, logger, parts.now);
   const historyApi = createHistoryApi({ auth, history, store: versionStore, logger, saveLimit: limits.saveVersion, trustProxy: config.trustProxy });
   let closing: Promise<void> | null = null;
@@ -163,20 +166,22 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     relay,
     directory,
     retention,
+    deadlines,
     history,
     documents: relay.documents,
     creation,
+    coordination,
     handleHttp: (req, res) => historyApi(req, res) || api(req, res),
     handleUpgrade: (req, socket, head) => relay.handleUpgrade(req, socket, head),
     close() {
       closing ??= (async () => {
         deadlines?.stop();
         retention?.stop();
+        await coordination.close();
         await relay.close();
         await store.close();
         if (built !== store) await built.close();
-        db.close();
-        await pool?.end();
+        await stores.closeHandles();
       })();
       return closing;
     }

@@ -27,10 +27,23 @@ export interface MutualConfig {
   fanout: 'local' | 'redis';
   /** Redis URL for FANOUT=redis (REDIS_URL), e.g. redis://cache:6379. */
   redisUrl: string;
-  /** Per-socket token bucket: messages per second sustained (default Limits.messagesPerSecond)… */
+  /**
+   * Per-socket budget: messages per second sustained (RATE_LIMIT_PER_SECOND)… A socket past
+   * its budget is slowed down (the relay stops reading it until the budget refills), not closed.
+   */
   messagesPerSecond: number;
-  /** …and burst (default Limits.messageBurst). Raise both for load tests, not in production. */
+  /** …and burst (RATE_LIMIT_BURST). */
   messageBurst: number;
+  /** Bytes per second sustained per socket (RATE_LIMIT_BYTES_PER_SECOND)… */
+  bytesPerSecond: number;
+  /** …and burst in bytes (RATE_LIMIT_BYTES_BURST). */
+  byteBurst: number;
+  /** Presence changes per second per socket (RATE_LIMIT_PRESENCE_PER_SECOND); past the burst: 4429. */
+  presencePerSecond: number;
+  /** …and burst (RATE_LIMIT_PRESENCE_BURST). */
+  presenceBurst: number;
+  /** A socket kept over its budget without a break for this long is closed with 4429 (RATE_LIMIT_MAX_OVER_MS). */
+  maxOverBudgetMs: number;
   /** How often the relay looks for open proposals past their deadline in loaded documents, ms (0: only on load). */
   deadlineSweepMs: number;
   /**
@@ -47,12 +60,33 @@ export interface MutualConfig {
   maxMembers: number;
   /** Largest stored size of one document, bytes (MAX_DOCUMENT_BYTES); changes past it are refused. */
   maxDocumentBytes: number;
+  /** STORE=postgres: the leader lease's period (LEADER_LEASE_MS); followers try and the leader checks every half of it. */
+  leaderLeaseMs: number;
+  /** FANOUT=redis: how often each served document is compared with the shared store (CATCH_UP_INTERVAL_MS; 0: never). */
+  catchUpIntervalMs: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+/** A setting that must be at least 1 (a budget of 0 would stop a socket for ever). */
+function positive(value: string | undefined, fallback: number, name: string): number {
+  const n = int(value, fallback, name);
+  if (n < 1) throw new Error(`${name} must be at least 1, got "${value}"`);
+  return n;
+}
+
+/**
+ * The leader lease period: under PostgreSQL's 15 s to drop a vanished session (keepalives set
+ * on the lease session), so a cut-off leader steps down before another can take over.
+ */
+function leaseMs(value: string | undefined): number {
+  const n = int(value, 10_000, 'LEADER_LEASE_MS');
+  if (n < 20 || n > 14_000) throw new Error(`LEADER_LEASE_MS must be between 20 and 14000, got "${value}"`);
   return n;
 }
 
@@ -91,13 +125,20 @@ export function loadConfig(env: Record<string, string | undefined>): MutualConfi
     databaseUrl,
     fanout,
     redisUrl,
-    messagesPerSecond: int(env.RATE_LIMIT_PER_SECOND, Limits.messagesPerSecond, 'RATE_LIMIT_PER_SECOND'),
-    messageBurst: int(env.RATE_LIMIT_BURST, Limits.messageBurst, 'RATE_LIMIT_BURST'),
+    messagesPerSecond: positive(env.RATE_LIMIT_PER_SECOND, Limits.messagesPerSecond, 'RATE_LIMIT_PER_SECOND'),
+    messageBurst: positive(env.RATE_LIMIT_BURST, Limits.messageBurst, 'RATE_LIMIT_BURST'),
+    bytesPerSecond: positive(env.RATE_LIMIT_BYTES_PER_SECOND, Limits.bytesPerSecond, 'RATE_LIMIT_BYTES_PER_SECOND'),
+    byteBurst: positive(env.RATE_LIMIT_BYTES_BURST, Limits.byteBurst, 'RATE_LIMIT_BYTES_BURST'),
+    presencePerSecond: positive(env.RATE_LIMIT_PRESENCE_PER_SECOND, Limits.presencePerSecond, 'RATE_LIMIT_PRESENCE_PER_SECOND'),
+    presenceBurst: positive(env.RATE_LIMIT_PRESENCE_BURST, Limits.presenceBurst, 'RATE_LIMIT_PRESENCE_BURST'),
+    maxOverBudgetMs: positive(env.RATE_LIMIT_MAX_OVER_MS, Limits.maxOverBudgetMs, 'RATE_LIMIT_MAX_OVER_MS'),
     deadlineSweepMs: int(env.DEADLINE_SWEEP_MS, 30_000, 'DEADLINE_SWEEP_MS'),
     workspaceCreation,
     workspaceCreationCode,
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     maxMembers: int(env.MAX_MEMBERS, 500, 'MAX_MEMBERS'),
-    maxDocumentBytes: int(env.MAX_DOCUMENT_BYTES, 64 * 1024 * 1024, 'MAX_DOCUMENT_BYTES')
+    maxDocumentBytes: int(env.MAX_DOCUMENT_BYTES, 64 * 1024 * 1024, 'MAX_DOCUMENT_BYTES'),
+    leaderLeaseMs: leaseMs(env.LEADER_LEASE_MS),
+    catchUpIntervalMs: int(env.CATCH_UP_INTERVAL_MS, 15_000, 'CATCH_UP_INTERVAL_MS')
   };
 }

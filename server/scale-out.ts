@@ -1,10 +1,12 @@
 /**
  * The parts of a Mutual server that several instances share (STORE=postgres): one
- * connection pool, migrated at start, under the document store, the membership store and
- * the retention rule's listing. Kept out of app.ts so the single-machine path reads as before.
+ * connection pool, migrated at start, under the document store, the membership store, the
+ * version store and the retention rule's listing. Kept out of app.ts so the single-machine path reads as before.
  */
 import pg from 'pg';
 import { createPostgresMembershipStore } from './auth/postgres.ts';
+import { createPostgresVersionStore } from './history/store-postgres.ts';
+import type { VersionStore } from './history/store.ts';
 import type { MembershipStore } from './auth/types.ts';
 import type { MutualConfig } from './config.ts';
 import { errorMessage, type Logger } from './log.ts';
@@ -34,7 +36,13 @@ export async function connectPostgres(config: Pick<MutualConfig, 'databaseUrl'>,
 export function createPostgresParts(pool: pg.Pool): {
   store: PostgresDocumentStore;
   memberships: MembershipStore;
+  versions: VersionStore;
   retentionHooks: ReturnType<typeof postgresRetentionHooks>;
 } {
-  return { store: createPostgresStore(pool), memberships: createPostgresMembershipStore(pool), retentionHooks: postgresRetentionHooks(pool) };
+  return {
+    store: createPostgresStore(pool),
+    memberships: createPostgresMembershipStore(pool),
+    versions: createPostgresVersionStore(pool),
+    retentionHooks: postgresRetentionHooks(pool)
+  };
 }

@@ -16,6 +16,8 @@ export interface FanoutStep {
   clients: number;
   /** Updates per second per client. */
   rate: number;
+  /** Seconds of sending, when not the timing's. */
+  durationMs?: number;
 }
 
 /** The steps of issue 7. */
@@ -27,6 +29,14 @@ export const FULL_STEPS: FanoutStep[] = [
   { clients: 64, rate: 100 },
   { clients: 64, rate: 400 }
 ];
+/**
+ * Over the default budget for longer than its burst lasts: 800 updates/s per client spend the
+ * 2,000-message burst in about 7 s (a 6 s step never does), so for 20 s each client is slowed
+ * to 500/s and the relay is still reading what they sent when the step ends. Run only for
+ * Mutual with its default budgets: it shows what flow control does to a client that fast.
+ */
+export const OVER_BUDGET_STEP: FanoutStep & { durationMs: number } = { clients: 16, rate: 800, durationMs: 20_000 };
+
 export const QUICK_STEPS: FanoutStep[] = [
   { clients: 16, rate: 50 },
   { clients: 64, rate: 20 }
@@ -42,22 +52,44 @@ export const QUICK_TIMING: FanoutTiming = { durationMs: 1500, drainMs: 1000, war
 
 /**
  * Mutual as in production (SQLite in a fresh DATA_DIR, every update durable before it is
- * relayed), except the per-socket rate limit, raised so that 800 updates/s per client is
- * measured rather than refused (its production default is 500/s per socket).
+ * relayed), with its per-socket budget raised so that 800 updates/s per client measures the
+ * relay rather than the budget (the production default is 500 messages/s per socket; a
+ * client over it is slowed down). `MUTUAL_DEFAULT_LIMITS` runs it as deployed instead.
  */
 export function mutualEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
   return { DATA_DIR: dataDir, STORE: 'sqlite', LOG_LEVEL: 'warn', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000', ...extra };
 }
 
+/** Mutual exactly as a deployment runs it: the default budgets (RATE_LIMIT_* unset). */
+export function mutualDefaultEnv(dataDir: string): Record<string, string> {
+  return { DATA_DIR: dataDir, STORE: 'sqlite', LOG_LEVEL: 'warn' };
+}
+
+/** Name in results of Mutual run with its default per-socket budgets. */
+export const MUTUAL_DEFAULT_LIMITS = 'mutual-default-limits';
+
+/** Which server process a fan-out system name starts, with which environment. */
+function serverOf(system: FanoutSystem, dataDir: string): { entry: SystemName; env: Record<string, string> } {
+  if (system === MUTUAL_DEFAULT_LIMITS) return { entry: 'mutual', env: mutualDefaultEnv(dataDir) };
+  return { entry: system, env: system === 'mutual' ? mutualEnv(dataDir) : {} };
+}
+
+/** A system of the fan-out scenario: one of SYSTEMS, or Mutual with its default budgets. */
+export type FanoutSystem = SystemName | typeof MUTUAL_DEFAULT_LIMITS;
+
 /** Run one step against one system, in fresh processes. Failures become an `error` metric. */
-export async function runFanoutStep(system: SystemName, step: FanoutStep, timing: FanoutTiming, opts: { cpuProfDir?: string } = {}): Promise<ScenarioResult> {
-  const params = { clients: step.clients, rate: step.rate, durationMs: timing.durationMs, persistence: system === 'mutual' ? 'sqlite' : 'none' };
+export async function runFanoutStep(system: FanoutSystem, step: FanoutStep, baseTiming: FanoutTiming, opts: { cpuProfDir?: string } = {}): Promise<ScenarioResult> {
+  const timing = { ...baseTiming, durationMs: step.durationMs ?? baseTiming.durationMs };
+  const mutual = system === 'mutual' || system === MUTUAL_DEFAULT_LIMITS;
+  const limits = system === MUTUAL_DEFAULT_LIMITS ? 'default' : mutual ? 'raised' : 'none';
+  const params = { clients: step.clients, rate: step.rate, durationMs: timing.durationMs, persistence: mutual ? 'sqlite' : 'none', limits };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mutual-bench-'));
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   try {
-    server = await startServer(system, system === 'mutual' ? mutualEnv(dataDir) : {}, { cpuProfDir: opts.cpuProfDir });
-    const target: TargetSpec = { system, port: server.port };
-    if (system === 'mutual') Object.assign(target, await createWorkspace(server.port));
+    const run = serverOf(system, dataDir);
+    server = await startServer(run.entry, run.env, { cpuProfDir: opts.cpuProfDir });
+    const target: TargetSpec = { system: run.entry, port: server.port };
+    if (run.entry === 'mutual') Object.assign(target, await createWorkspace(server.port));
     const input: LoadInput = { target, docId: `hot-${step.clients}-${step.rate}`, clients: step.clients, rate: step.rate, ...timing };
     const r = await runWorker<LoadResult>('fanout/loadgen.ts', input, 1, timing.durationMs + timing.drainMs + 60_000);
     return {
@@ -85,7 +117,7 @@ export async function runFanoutStep(system: SystemName, step: FanoutStep, timing
   }
 }
 
-export async function runFanout(systems: SystemName[], steps: FanoutStep[], timing: FanoutTiming, log: (line: string) => void, opts: { cpuProfDir?: string } = {}): Promise<ScenarioResult[]> {
+export async function runFanout(systems: FanoutSystem[], steps: FanoutStep[], timing: FanoutTiming, log: (line: string) => void, opts: { cpuProfDir?: string } = {}): Promise<ScenarioResult[]> {
   const out: ScenarioResult[] = [];
   for (const system of systems) {
     for (const step of steps) {

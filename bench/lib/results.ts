@@ -5,7 +5,7 @@ export type MetricValue = number | string | boolean | null | string[];
 
 /** One measured configuration of one system. */
 export interface ScenarioResult {
-  name: 'fanout' | 'manydocs' | 'coldload' | 'client' | 'scaleout' | 'replication' | 'heap';
+  name: 'fanout' | 'manydocs' | 'coldload' | 'client' | 'scaleout' | 'replication' | 'heap' | 'trace' | 'dashboards';
   system: string;
   params: Record<string, number | string | boolean>;
   metrics: Record<string, MetricValue>;
@@ -14,10 +14,10 @@ export interface ScenarioResult {
 export interface Results {
   machine: { cpus: number; node: string; cpuModel: string; totalMemMb: number };
   date: string;
+  /** The machine's 1-minute load average at the start and end of the run (other work skews the figures). */
+  loadAverage?: { start: number; end: number };
   /** A --quick smoke run (short steps): not comparable with full runs. */
   quick: boolean;
-  /** The machine's 1-minute load average when the run started and ended (always recorded). */
-  loadAverage?: { start: number; end: number };
   scenarios: ScenarioResult[];
   /** Fan-out: per system and client count, the highest rate that met the bar. */
   sustained: SustainedStep[];
@@ -78,15 +78,15 @@ export function table(headers: string[], rows: string[][]): string {
 export function render(results: Results): string {
   const parts: string[] = [];
   const m = results.machine;
-  const load = results.loadAverage ? `  load ${results.loadAverage.start.toFixed(1)} → ${results.loadAverage.end.toFixed(1)}` : '';
+  const load = results.loadAverage ? `  load average ${results.loadAverage.start.toFixed(1)} → ${results.loadAverage.end.toFixed(1)}` : '';
   parts.push(`${results.date}  node ${m.node}  ${m.cpus} cpus (${m.cpuModel})${load}${results.quick ? '  [QUICK RUN]' : ''}`);
   const fan = results.scenarios.filter((s) => s.name === 'fanout');
   if (fan.length) {
     parts.push(
       '\nFan-out, one hot document (open loop; latency from due time to receipt)\n' +
         table(
-          ['system', 'clients', 'upd/s each', 'delivered', 'deliveries/s', 'p50 ms', 'p99 ms', 'max ms', 'gen cpu', 'ok', 'closed'],
-          fan.map((s) => [s.system, fmt(s.params.clients), fmt(s.params.rate), fmt(s.metrics.delivered), fmt(s.metrics.deliveriesPerS), fmt(s.metrics.p50Ms), fmt(s.metrics.p99Ms), fmt(s.metrics.maxMs), fmt(s.metrics.generatorCpu), meetsBar(s.metrics) ? 'yes' : 'NO', fmt(s.metrics.closed ?? s.metrics.error)])
+          ['system', 'clients', 'upd/s each', 's', 'delivered', 'deliveries/s', 'vs ref', 'p50 ms', 'p99 ms', 'max ms', 'gen cpu', 'ok', 'closed'],
+          fan.map((s) => [s.system, fmt(s.params.clients), fmt(s.params.rate), fmt(Number(s.params.durationMs) / 1000), fmt(s.metrics.delivered), fmt(s.metrics.deliveriesPerS), fmt(s.metrics.deliveriesVsReference), fmt(s.metrics.p50Ms), fmt(s.metrics.p99Ms), fmt(s.metrics.maxMs), fmt(s.metrics.generatorCpu), meetsBar(s.metrics) ? 'yes' : 'NO', fmt(s.metrics.closed ?? s.metrics.error)])
         )
     );
     parts.push(
@@ -103,9 +103,10 @@ export function render(results: Results): string {
     client: 'Client (headless chromium)',
     scaleout: 'Scale-out: fan-out over 1–3 instances (PostgreSQL + Redis)',
     replication: 'Background replication: one pass over a workspace (device side)',
-    heap: 'Device memory: JS heap before and after background replication (headless chromium)'
+    heap: 'Device memory: JS heap before and after background replication (headless chromium)',
+    trace: 'Editing traces replayed by stock clients at 5,000 transactions/s, control pair on another document'
   } as const;
-  for (const name of ['manydocs', 'coldload', 'client', 'scaleout', 'replication', 'heap'] as const) {
+  for (const name of ['manydocs', 'coldload', 'client', 'scaleout', 'replication', 'heap', 'trace'] as const) {
     const rows = results.scenarios.filter((s) => s.name === name);
     if (!rows.length) continue;
     const keys = [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))];
@@ -113,4 +114,21 @@ export function render(results: Results): string {
   }
   if (results.notes.length) parts.push('\nNotes\n' + results.notes.map((n) => `- ${n}`).join('\n'));
   return parts.join('\n');
+}
+
+/**
+ * Fan-out ratios against the reference server's same step in this run: deliveries per second
+ * (higher is better) and p99 (lower is better), on every other system's results.
+ */
+export function addReferenceRatios(scenarios: ScenarioResult[]): void {
+  const fan = scenarios.filter((s) => s.name === 'fanout');
+  const key = (s: ScenarioResult) => `${s.params.clients}/${s.params.rate}/${s.params.durationMs}`;
+  const reference = new Map(fan.filter((s) => s.system === 'reference').map((s) => [key(s), s.metrics]));
+  const ratio = (a: MetricValue | undefined, b: MetricValue | undefined) => (typeof a === 'number' && typeof b === 'number' && b > 0 ? Math.round((a / b) * 100) / 100 : null);
+  for (const s of fan) {
+    const ref = reference.get(key(s));
+    if (s.system === 'reference' || !ref) continue;
+    s.metrics.deliveriesVsReference = ratio(s.metrics.deliveriesPerS, ref.deliveriesPerS);
+    s.metrics.p99VsReference = ratio(s.metrics.p99Ms, ref.p99Ms);
+  }
 }

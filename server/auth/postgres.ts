@@ -132,6 +132,10 @@ export function createPostgresMembershipStore(pool: pg.Pool): MembershipStore {
       await pool.query('INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [name, create()]);
       const res = await pool.query<{ value: string }>('SELECT value FROM server_secrets WHERE name = $1', [name]);
       return res.rows[0].value;
+    },
+    async deleteWorkspace(workspaceId) {
+      // Members and their keys go with it (foreign keys, ON DELETE CASCADE).
+      await pool.query('DELETE FROM workspaces WHERE id = $1', [workspaceId]);
     }
   };
 }

@@ -102,6 +102,8 @@ export function createSqliteMembershipStore(db: SqliteDatabase): MembershipStore
   );
   const insertSecret = db.prepare('INSERT OR IGNORE INTO server_secrets (name, value) VALUES (?, ?)');
   const selectSecret = db.prepare<[string], { value: string }>('SELECT value FROM server_secrets WHERE name = ?');
+  // Members and their keys go with it (foreign keys, ON DELETE CASCADE).
+  const removeWorkspace = db.prepare('DELETE FROM workspaces WHERE id = ?');
 
   const memberParams = (m: MemberRecord) => ({ ...m, coordinator: m.coordinator ? 1 : 0 });
   const create = db.transaction((w: WorkspaceRecord, m: MemberRecord) => {
@@ -158,6 +160,9 @@ export function createSqliteMembershipStore(db: SqliteDatabase): MembershipStore
     async serverSecret(name, create) {
       insertSecret.run(name, create());
       return selectSecret.get(name)!.value;
+    },
+    async deleteWorkspace(workspaceId) {
+      removeWorkspace.run(workspaceId);
     }
   };
 }

@@ -55,6 +55,8 @@ export interface MembershipStore {
   listMemberKeys(workspaceId: string): Promise<MemberKeyRecord[]>;
   /** A server-wide secret by name, created with `create()` the first time (atomically, once for every instance). */
   serverSecret(name: string, create: () => string): Promise<string>;
+  /** Remove a workspace with its members and their key history (a restore replacing it). */
+  deleteWorkspace(workspaceId: string): Promise<void>;
 }
 
 /** One signing key a member registered. Kept forever: ballots signed with it keep verifying. */

@@ -1,21 +1,15 @@
 /**
- * Workspace backup and restore on the server's SQLite database (the file format is
- * src/lib/shared/backup/format.ts). Used by `npm run backup` / `npm run restore`.
+ * Workspace backup and restore through the store interfaces (the file format is
+ * src/lib/shared/backup/format.ts), so they work on SQLite and on PostgreSQL alike
+ * (server/stores.ts opens the stores the configuration names). Used by `npm run backup` /
+ * `npm run restore`.
  */
 import * as Y from 'yjs';
-import {
-  BACKUP_FORMAT,
-  BACKUP_VERSION,
-  decodeBytes,
-  encodeBytes,
-  type BackupFile,
-  type BackupMember
-} from '#shared/backup/format';
+import { BACKUP_FORMAT, BACKUP_VERSION, decodeBytes, encodeBytes, type BackupFile, type BackupMember } from '#shared/backup/format';
 import { hashSecret, newId, newSecret } from '../auth/secrets.ts';
-import { migrateMembershipTables } from '../auth/sqlite.ts';
-import type { SqliteDatabase } from '../database.ts';
-import { migrateVersionTables } from '../history/store.ts';
-import { migrateDocumentTables } from '../store/sqlite.ts';
+import type { MemberRecord } from '../auth/types.ts';
+import type { Stores } from '../stores.ts';
+import { docKey } from '../store/types.ts';
 
 /** A refusal of the backup tools, in plain words (the CLI prints it and exits 1). */
 export class BackupError extends Error {
@@ -25,78 +19,48 @@ export class BackupError extends Error {
   }
 }
 
-function migrate(db: SqliteDatabase): void {
-  migrateMembershipTables(db);
-  migrateDocumentTables(db);
-  migrateVersionTables(db);
-}
-
-// Keys are `<workspaceId>/<docId>`; ids never contain '%', '_' is escaped for LIKE.
-const keyPattern = (workspaceId: string) => `${workspaceId.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
+/** The stores a backup reads and a restore writes. */
+export type BackupStores = Pick<Stores, 'documents' | 'memberships' | 'versions'>;
 
 /**
- * Read one workspace into a backup, inside ONE read transaction: with WAL, a running
- * server keeps writing meanwhile and the backup is a consistent moment of the database.
- * Every update the relay has relayed is already in the database (persist before relay).
+ * Read one workspace into a backup. Safe while servers run: every update a relay has
+ * relayed is already stored (persist before relay), and each document is read whole in one
+ * read (one statement or transaction). The file is not one moment of the whole database: a
+ * member joining while it is written may or may not be in it.
  */
-export function createServerBackup(db: SqliteDatabase, workspaceId: string, now = Date.now()): BackupFile {
-  migrate(db);
-  const read = db.transaction((): BackupFile => {
-    const ws = db.prepare('SELECT * FROM workspaces WHERE id = ?').get(workspaceId) as
-      | { id: string; name: string; editor_invite_hash: string; viewer_invite_hash: string; created_at: number }
-      | undefined;
-    if (!ws) throw new BackupError(`There is no workspace "${workspaceId}" in this data directory.`);
-    const members = (db.prepare('SELECT * FROM members WHERE workspace_id = ? ORDER BY joined_at, rowid').all(workspaceId) as Array<Record<string, unknown>>).map(
-      (m): BackupMember => ({
-        id: String(m.id),
-        name: String(m.name),
-        role: m.role as BackupMember['role'],
-        coordinator: m.coordinator === 1,
-        publicKey: (m.public_key as string | null) ?? null,
-        joinedAt: Number(m.joined_at),
-        revokedAt: (m.revoked_at as number | null) ?? null,
-        tokenHash: String(m.token_hash)
-      })
-    );
-    const pattern = keyPattern(workspaceId);
-    const parts = new Map<string, Uint8Array[]>();
-    const add = (key: string, bytes: Uint8Array) => {
-      const docId = key.slice(workspaceId.length + 1);
-      let list = parts.get(docId);
-      if (!list) parts.set(docId, (list = []));
-      list.push(bytes);
-    };
-    for (const row of db.prepare("SELECT doc_key, snapshot FROM doc_snapshots WHERE doc_key LIKE ? ESCAPE '\\'").all(pattern) as Array<{ doc_key: string; snapshot: Uint8Array }>) {
-      add(row.doc_key, row.snapshot);
-    }
-    for (const row of db.prepare("SELECT doc_key, data FROM doc_updates WHERE doc_key LIKE ? ESCAPE '\\' ORDER BY seq").all(pattern) as Array<{ doc_key: string; data: Uint8Array }>) {
-      add(row.doc_key, row.data);
-    }
-    const documents = [...parts.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([docId, updates]) => ({ docId, state: encodeBytes(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)) }));
-    const versions = (db.prepare('SELECT * FROM doc_versions WHERE workspace_id = ? ORDER BY created_at, id').all(workspaceId) as Array<Record<string, unknown>>).map((v) => ({
-      id: String(v.id),
-      docId: String(v.doc_id),
-      createdAt: Number(v.created_at),
-      reason: v.reason as BackupFile['versions'][number]['reason'],
-      name: (v.name as string | null) ?? null,
-      actor: (v.actor as string | null) ?? null,
-      state: encodeBytes(v.state as Uint8Array)
-    }));
-    return {
-      format: BACKUP_FORMAT,
-      version: BACKUP_VERSION,
-      source: 'server',
-      createdAt: now,
-      workspace: { id: ws.id, name: ws.name, createdAt: ws.created_at, editorInviteHash: ws.editor_invite_hash, viewerInviteHash: ws.viewer_invite_hash },
-      members,
-      documents,
-      versions
-    };
-  });
-  // A deferred transaction takes its read snapshot at the first SELECT and keeps it to the end.
-  return read();
+export async function createServerBackup(stores: BackupStores, workspaceId: string, now = Date.now()): Promise<BackupFile> {
+  const ws = await stores.memberships.getWorkspace(workspaceId);
+  if (!ws) throw new BackupError(`There is no workspace "${workspaceId}" in this database.`);
+  const members = (await stores.memberships.listMembers(workspaceId)).map(
+    (m): BackupMember => ({ id: m.id, name: m.name, role: m.role, coordinator: m.coordinator, publicKey: m.publicKey, joinedAt: m.joinedAt, revokedAt: m.revokedAt, tokenHash: m.tokenHash })
+  );
+  const memberKeys = await stores.memberships.listMemberKeys(workspaceId);
+  const documents: BackupFile['documents'] = [];
+  for (const docId of await stores.documents.listDocuments(workspaceId)) {
+    const stored = await stores.documents.load(docKey(workspaceId, docId));
+    const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates];
+    if (parts.length > 0) documents.push({ docId, state: encodeBytes(parts.length === 1 ? parts[0] : Y.mergeUpdates(parts)) });
+  }
+  const versions = (await stores.versions.listWorkspace(workspaceId)).map((v) => ({
+    id: v.id,
+    docId: v.docId,
+    createdAt: v.createdAt,
+    reason: v.reason,
+    name: v.name,
+    actor: v.actor,
+    state: encodeBytes(v.state)
+  }));
+  return {
+    format: BACKUP_FORMAT,
+    version: BACKUP_VERSION,
+    source: 'server',
+    createdAt: now,
+    workspace: { id: ws.id, name: ws.name, createdAt: ws.createdAt, editorInviteHash: ws.editorInviteHash, viewerInviteHash: ws.viewerInviteHash },
+    members,
+    memberKeys,
+    documents,
+    versions
+  };
 }
 
 /** Options of {@link restoreBackup}. */
@@ -120,20 +84,9 @@ export interface RestoreResult {
   invites?: { editor: string; viewer: string };
 }
 
-/**
- * Write a backup into a database, in one transaction. Stop the server of that data
- * directory first (a running server keeps documents in memory and would write its copy
- * back over the restored one).
- */
-export function restoreBackup(db: SqliteDatabase, file: BackupFile, options: RestoreOptions = {}): RestoreResult {
-  migrate(db);
-  if (file.source === 'device' && !options.fromDevice) {
-    throw new BackupError('This is a backup from a device: it holds no member tokens. Restore it with --from-device (members will rejoin with new invite links).');
-  }
-  const workspaceId = file.workspace.id;
-  const result: RestoreResult = { workspaceId, documents: file.documents.length, members: 0, versions: file.versions.length };
-  // Decode and check every document before touching the database.
-  const documents = file.documents.map((d) => {
+/** Every document decoded and checked to load, before anything is written. */
+function checkedDocuments(file: BackupFile): { docId: string; bytes: Uint8Array }[] {
+  return file.documents.map((d) => {
     const bytes = decodeBytes(d.state, `document ${d.docId}`);
     const probe = new Y.Doc();
     try {
@@ -145,53 +98,62 @@ export function restoreBackup(db: SqliteDatabase, file: BackupFile, options: Res
     }
     return { docId: d.docId, bytes };
   });
-  const write = db.transaction(() => {
-    const exists = db.prepare('SELECT 1 FROM workspaces WHERE id = ?').get(workspaceId) !== undefined;
-    if (exists && !options.force) throw new BackupError(`Workspace "${workspaceId}" already exists here. Add --force to replace it with the backup.`);
-    const pattern = keyPattern(workspaceId);
-    db.prepare('DELETE FROM members WHERE workspace_id = ?').run(workspaceId);
-    db.prepare('DELETE FROM workspaces WHERE id = ?').run(workspaceId);
-    db.prepare("DELETE FROM doc_snapshots WHERE doc_key LIKE ? ESCAPE '\\'").run(pattern);
-    db.prepare("DELETE FROM doc_updates WHERE doc_key LIKE ? ESCAPE '\\'").run(pattern);
-    db.prepare('DELETE FROM doc_versions WHERE workspace_id = ?').run(workspaceId);
+}
 
-    let editorHash = file.workspace.editorInviteHash;
-    let viewerHash = file.workspace.viewerInviteHash;
-    if (file.source === 'device') {
-      const editor = newSecret();
-      const viewer = newSecret();
-      editorHash = hashSecret(editor);
-      viewerHash = hashSecret(viewer);
-      result.invites = { editor, viewer };
-    }
-    db.prepare('INSERT INTO workspaces (id, name, editor_invite_hash, viewer_invite_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(
-      workspaceId,
-      file.workspace.name,
-      editorHash,
-      viewerHash,
-      file.workspace.createdAt || Date.now()
-    );
-    const insertMember = db.prepare(
-      'INSERT INTO members (id, workspace_id, name, role, coordinator, token_hash, public_key, joined_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
-    );
-    if (file.source === 'server') {
-      for (const m of file.members) {
-        insertMember.run(m.id, workspaceId, m.name, m.role, m.coordinator ? 1 : 0, m.tokenHash, m.publicKey, m.joinedAt, m.revokedAt);
-        result.members++;
-      }
-    } else {
-      // Nobody's token is known: one new admin takes over, everyone else rejoins by invite.
-      const token = newSecret();
-      const memberId = newId(12);
-      insertMember.run(memberId, workspaceId, options.adminName?.trim() || 'Admin', 'admin', 0, hashSecret(token), null, Date.now(), null);
-      result.members = 1;
-      result.admin = { memberId, token };
-    }
-    const putSnapshot = db.prepare('INSERT INTO doc_snapshots (doc_key, snapshot, updated_at) VALUES (?, ?, ?)');
-    for (const d of documents) putSnapshot.run(`${workspaceId}/${d.docId}`, d.bytes, Date.now());
-    const putVersion = db.prepare('INSERT INTO doc_versions (id, workspace_id, doc_id, created_at, reason, name, actor, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const v of file.versions) putVersion.run(v.id, workspaceId, v.docId, v.createdAt, v.reason, v.name, v.actor, decodeBytes(v.state, `version ${v.id}`));
+/** The members to write and, for a device backup, the new admin's and invites' secrets. */
+function membersToWrite(file: BackupFile, options: RestoreOptions, result: RestoreResult): MemberRecord[] {
+  const workspaceId = file.workspace.id;
+  if (file.source === 'server') {
+    if (file.members.length === 0) throw new BackupError('This backup has no members; nothing was restored.');
+    return file.members.map((m) => ({ ...m, workspaceId, tokenHash: m.tokenHash! }));
+  }
+  // Nobody's token is known: one new admin takes over, everyone else rejoins by invite.
+  const token = newSecret();
+  const memberId = newId(12);
+  result.admin = { memberId, token };
+  const name = options.adminName?.trim() || 'Admin';
+  return [{ id: memberId, workspaceId, name, role: 'admin', coordinator: false, tokenHash: hashSecret(token), publicKey: null, joinedAt: Date.now(), revokedAt: null }];
+}
+
+/**
+ * Write a backup into the stores. Stop every server using them first (a running relay keeps
+ * documents in memory and would merge its copy back into the restored one). Everything is
+ * checked before anything is written; a restore that fails while writing (a lost database
+ * connection) leaves part of the workspace: run it again with --force.
+ */
+export async function restoreBackup(stores: BackupStores, file: BackupFile, options: RestoreOptions = {}): Promise<RestoreResult> {
+  if (file.source === 'device' && !options.fromDevice) {
+    throw new BackupError('This is a backup from a device: it holds no member tokens. Restore it with --from-device (members will rejoin with new invite links).');
+  }
+  const workspaceId = file.workspace.id;
+  const result: RestoreResult = { workspaceId, documents: file.documents.length, members: 0, versions: file.versions.length };
+  const documents = checkedDocuments(file);
+  const versions = file.versions.map((v) => {
+    const state = decodeBytes(v.state, `version ${v.id}`);
+    return { ...v, workspaceId, state, size: state.byteLength };
   });
-  write.immediate();
+  const members = membersToWrite(file, options, result);
+  if (await stores.memberships.getWorkspace(workspaceId)) {
+    if (!options.force) throw new BackupError(`Workspace "${workspaceId}" already exists here. Add --force to replace it with the backup.`);
+  }
+  for (const docId of await stores.documents.listDocuments(workspaceId)) await stores.documents.delete(docKey(workspaceId, docId));
+  await stores.versions.deleteWorkspace(workspaceId);
+  await stores.memberships.deleteWorkspace(workspaceId);
+
+  let { editorInviteHash, viewerInviteHash } = file.workspace;
+  if (file.source === 'device') {
+    const [editor, viewer] = [newSecret(), newSecret()];
+    [editorInviteHash, viewerInviteHash] = [hashSecret(editor), hashSecret(viewer)];
+    result.invites = { editor, viewer };
+  }
+  const record = { id: workspaceId, name: file.workspace.name, editorInviteHash: editorInviteHash!, viewerInviteHash: viewerInviteHash!, createdAt: file.workspace.createdAt || Date.now() };
+  await stores.memberships.createWorkspace(record, members[0]);
+  for (const m of members.slice(1)) await stores.memberships.addMember(m);
+  result.members = members.length;
+  // Files from before the key history was backed up: each member's current key starts it.
+  const keys = file.memberKeys ?? members.flatMap((m) => (m.publicKey ? [{ memberId: m.id, publicKey: m.publicKey, addedAt: m.joinedAt }] : []));
+  for (const k of keys) await stores.memberships.addMemberKey(workspaceId, k.memberId, k.publicKey, k.addedAt);
+  for (const d of documents) await stores.documents.append(docKey(workspaceId, d.docId), d.bytes);
+  for (const v of versions) await stores.versions.add(v);
   return result;
 }

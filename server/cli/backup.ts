@@ -1,43 +1,41 @@
 /**
  * `DATA_DIR=… npm run backup -- --workspace ID --out FILE`
+ * (or `STORE=postgres DATABASE_URL=… npm run backup -- …` for several instances' shared database)
  *
  * Writes one JSON file with the workspace's documents, catalogue (the index document),
- * members (with token hashes, so existing devices keep working after a restore), invite
- * hashes and document versions. Safe while the server runs: everything is read in one
- * SQLite read transaction (WAL lets the server keep writing meanwhile).
+ * members (with token hashes, so existing devices keep working after a restore) and their
+ * key history, invite hashes and document versions. Safe while servers run: every relayed
+ * update is already stored, and each document is read whole in one read.
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import { loadConfig } from '../config.ts';
-import { DATABASE_FILE, openDatabase } from '../database.ts';
 import { BackupError, createServerBackup } from '../backup/backup.ts';
 import { parseArgs } from './args.ts';
+import { describeTarget, openCliStores } from './stores.ts';
 
-function main(): void {
+async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), []);
   const workspaceId = args.workspace;
   const out = args.out;
   if (typeof workspaceId !== 'string' || typeof out !== 'string') {
     throw new BackupError('Usage: DATA_DIR=… npm run backup -- --workspace ID --out FILE');
   }
-  const { dataDir } = loadConfig(process.env);
-  if (!fs.existsSync(path.join(dataDir, DATABASE_FILE))) throw new BackupError(`There is no Mutual database in ${dataDir} (set DATA_DIR).`);
-  const db = openDatabase(dataDir);
+  const { stores, config, close } = await openCliStores(process.env, true);
   try {
-    const backup = createServerBackup(db, workspaceId);
+    const backup = await createServerBackup(stores, workspaceId);
     // Write to a temporary name and rename: a crash never leaves a half-written backup.
     const tmp = `${out}.tmp-${process.pid}`;
     fs.writeFileSync(tmp, JSON.stringify(backup));
     fs.renameSync(tmp, out);
-    console.log(`Backed up workspace ${workspaceId}: ${backup.documents.length} documents, ${backup.members.length} members, ${backup.versions.length} versions → ${out}`);
+    console.log(`Backed up workspace ${workspaceId} from ${describeTarget(config)}: ${backup.documents.length} documents, ${backup.members.length} members, ${backup.versions.length} versions → ${out}`);
   } finally {
-    db.close();
+    await close();
   }
 }
 
-try {
-  main();
-} catch (err) {
-  console.error(err instanceof Error ? err.message : String(err));
-  process.exit(1);
-}
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  }
+);

@@ -1,7 +1,8 @@
 /**
  * `DATA_DIR=… npm run restore -- --in FILE [--force] [--from-device [--admin-name NAME]]`
+ * (or `STORE=postgres DATABASE_URL=… npm run restore -- …`)
  *
- * Restores a backup into the data directory. Stop the server of that directory first.
+ * Restores a backup into the configured stores. Stop every server using them first.
  * - Server backups bring back members with their token hashes: devices reconnect with the
  *   tokens they already hold and find everything.
  * - Replacing a workspace that exists needs `--force`.
@@ -9,13 +10,12 @@
  *   created and printed once; members rejoin with the links.
  */
 import fs from 'node:fs';
-import { loadConfig } from '../config.ts';
-import { openDatabase } from '../database.ts';
 import { parseBackup } from '#shared/backup/format';
 import { BackupError, restoreBackup } from '../backup/backup.ts';
 import { parseArgs } from './args.ts';
+import { describeTarget, openCliStores } from './stores.ts';
 
-function main(): void {
+async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), ['force', 'from-device']);
   const input = args.in;
   if (typeof input !== 'string') throw new BackupError('Usage: DATA_DIR=… npm run restore -- --in FILE [--force] [--from-device [--admin-name NAME]]');
@@ -26,15 +26,14 @@ function main(): void {
     throw new BackupError(`Could not read ${input}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const file = parseBackup(json);
-  const config = loadConfig(process.env);
-  const db = openDatabase(config.dataDir);
+  const { stores, config, close } = await openCliStores(process.env, false);
   try {
-    const result = restoreBackup(db, file, {
+    const result = await restoreBackup(stores, file, {
       force: args.force === true,
       fromDevice: args['from-device'] === true,
       adminName: typeof args['admin-name'] === 'string' ? args['admin-name'] : undefined
     });
-    console.log(`Restored workspace ${result.workspaceId}: ${result.documents} documents, ${result.members} members, ${result.versions} versions into ${config.dataDir}`);
+    console.log(`Restored workspace ${result.workspaceId}: ${result.documents} documents, ${result.members} members, ${result.versions} versions into ${describeTarget(config)}`);
     if (result.admin && result.invites) {
       const origin = config.publicOrigin || 'http://localhost:3000';
       console.log('This was a device backup: members rejoin with these links (shown once):');
@@ -43,13 +42,14 @@ function main(): void {
       console.log(`New admin "${args['admin-name'] ?? 'Admin'}" token (keep it secret): ${result.admin.token}`);
     }
   } finally {
-    db.close();
+    await close();
   }
 }
 
-try {
-  main();
-} catch (err) {
-  console.error(err instanceof Error ? err.message : String(err));
-  process.exit(1);
-}
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  }
+);

@@ -57,10 +57,11 @@ export class History {
   async watch(workspaceId: string, docId: string): Promise<void> {
     if (docId === INDEX_DOC_ID) return; // the catalogue is not a document people restore
     const key = `${workspaceId}/${docId}`;
+    const latest = await this.store.latestAt(workspaceId, docId);
     await this.documents.read(workspaceId, docId, (ydoc) => {
       if (this.watched.has(ydoc)) return;
       this.watched.add(ydoc);
-      if (!this.last.has(key)) this.last.set(key, { at: this.store.latestAt(workspaceId, docId) ?? 0, sv: null });
+      if (!this.last.has(key)) this.last.set(key, { at: latest ?? 0, sv: null });
       ydoc.on('beforeTransaction', () => {
         const last = this.last.get(key);
         if (last && this.now() - last.at < this.interval) return;
@@ -68,7 +69,10 @@ export class History {
           if (ydoc.get('root', Y.XmlText).length === 0) return;
           const sv = Y.encodeStateVector(ydoc);
           if (last?.sv && equalBytes(last.sv, sv)) return;
-          this.add(workspaceId, docId, encodeServedState(ydoc), sv, { reason: 'auto' });
+          // Stored in the background: the edit that triggered it must not wait for it.
+          this.add(workspaceId, docId, encodeServedState(ydoc), sv, { reason: 'auto' }).stored.catch((err: unknown) =>
+            this.logger.error('auto-version-failed', { workspace: workspaceId, doc: docId, error: errorMessage(err) })
+          );
         } catch (err) {
           // A failed automatic version must never stop the edit that triggered it.
           this.logger.error('auto-version-failed', { workspace: workspaceId, doc: docId, error: errorMessage(err) });
@@ -102,13 +106,16 @@ export class History {
       if (doc.get('root', Y.XmlText).length === 0 && doc.getMap('blocks').size === 0) {
         throw new VersionError('This document is empty: there is nothing to save yet.');
       }
-      return this.add(workspaceId, docId, Y.encodeStateAsUpdate(doc), Y.encodeStateVector(doc), input);
+      const { info, stored } = this.add(workspaceId, docId, Y.encodeStateAsUpdate(doc), Y.encodeStateVector(doc), input);
+      await stored;
+      return info;
     } finally {
       doc.destroy();
     }
   }
 
-  private add(workspaceId: string, docId: string, state: Uint8Array, sv: Uint8Array, input: RecordInput): VersionInfo {
+  /** Keep a version: what it is at once, and the promise of it being stored. */
+  private add(workspaceId: string, docId: string, state: Uint8Array, sv: Uint8Array, input: RecordInput): { info: VersionInfo; stored: Promise<void> } {
     const info: VersionInfo = {
       id: newId(12),
       docId,
@@ -118,10 +125,11 @@ export class History {
       actor: input.actor ?? null,
       size: state.byteLength
     };
-    this.store.add({ ...info, workspaceId, state });
+    const stored = this.store.add({ ...info, workspaceId, state }).then(() => {
+      this.logger.info('version-recorded', { workspace: workspaceId, doc: docId, reason: info.reason });
+    });
     this.last.set(`${workspaceId}/${docId}`, { at: info.createdAt, sv });
-    this.logger.info('version-recorded', { workspace: workspaceId, doc: docId, reason: info.reason });
-    return info;
+    return { info, stored };
   }
 }
 

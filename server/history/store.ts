@@ -1,38 +1,15 @@
-import type { SqliteDatabase } from '../database.ts';
-import { isVersionReason, type VersionInfo, type VersionReason } from '#shared/history/versions';
-
-/** Create the versions table if it does not exist (idempotent). */
-export function migrateVersionTables(db: SqliteDatabase): void {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS doc_versions (
-      id TEXT PRIMARY KEY,
-      workspace_id TEXT NOT NULL,
-      doc_id TEXT NOT NULL,
-      created_at INTEGER NOT NULL,
-      reason TEXT NOT NULL,
-      name TEXT,
-      actor TEXT,
-      state BLOB NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS doc_versions_by_doc ON doc_versions (workspace_id, doc_id, created_at);
-  `);
-}
+/**
+ * The version store: where versions of documents (docs/history.md) are kept. A small
+ * asynchronous interface with two adapters that pass one acceptance suite
+ * (server/history/acceptance.ts): SQLite in the server's database (one instance), and
+ * PostgreSQL (STORE=postgres: every instance lists the same versions).
+ */
+import type { VersionInfo } from '#shared/history/versions';
 
 /** A version with its content. */
 export interface StoredVersion extends VersionInfo {
   workspaceId: string;
   state: Uint8Array;
-}
-
-interface Row {
-  id: string;
-  workspace_id: string;
-  doc_id: string;
-  created_at: number;
-  reason: string;
-  name: string | null;
-  actor: string | null;
-  size: number;
 }
 
 /** Automatic versions kept per document; older ones are dropped. */
@@ -43,56 +20,17 @@ export const MAX_AUTO_VERSIONS = 300;
  */
 export const MAX_VERSIONS_PER_AUTHOR = 100;
 
-/** Versions of documents, in the server's SQLite database (handle borrowed). */
+/** Versions of documents. */
 export interface VersionStore {
-  add(version: StoredVersion): void;
-  list(workspaceId: string, docId: string): VersionInfo[];
-  get(workspaceId: string, docId: string, versionId: string): StoredVersion | null;
+  /** Keep a version (and drop the oldest past {@link MAX_AUTO_VERSIONS} / {@link MAX_VERSIONS_PER_AUTHOR}). */
+  add(version: StoredVersion): Promise<void>;
+  /** A document's versions, newest first. */
+  list(workspaceId: string, docId: string): Promise<VersionInfo[]>;
+  get(workspaceId: string, docId: string, versionId: string): Promise<StoredVersion | null>;
   /** Time of the newest version of a document, or null. */
-  latestAt(workspaceId: string, docId: string): number | null;
-}
-
-const toInfo = (row: Row): VersionInfo => ({
-  id: row.id,
-  docId: row.doc_id,
-  createdAt: row.created_at,
-  reason: (isVersionReason(row.reason) ? row.reason : 'auto') as VersionReason,
-  name: row.name,
-  actor: row.actor,
-  size: row.size
-});
-
-/** The SQLite version store. */
-export function createVersionStore(db: SqliteDatabase): VersionStore {
-  migrateVersionTables(db);
-  const insert = db.prepare(
-    'INSERT INTO doc_versions (id, workspace_id, doc_id, created_at, reason, name, actor, state) VALUES (@id, @workspaceId, @docId, @createdAt, @reason, @name, @actor, @state)'
-  );
-  const select = db.prepare<[string, string], Row>(
-    'SELECT id, workspace_id, doc_id, created_at, reason, name, actor, length(state) AS size FROM doc_versions WHERE workspace_id = ? AND doc_id = ? ORDER BY created_at DESC, id'
-  );
-  const selectOne = db.prepare<[string, string, string], Row & { state: Uint8Array }>(
-    'SELECT id, workspace_id, doc_id, created_at, reason, name, actor, length(state) AS size, state FROM doc_versions WHERE workspace_id = ? AND doc_id = ? AND id = ?'
-  );
-  const latest = db.prepare<[string, string], { at: number | null }>('SELECT max(created_at) AS at FROM doc_versions WHERE workspace_id = ? AND doc_id = ?');
-  const prune = db.prepare(
-    `DELETE FROM doc_versions WHERE id IN (SELECT id FROM doc_versions WHERE workspace_id = ? AND doc_id = ? AND reason = 'auto' ORDER BY created_at DESC, id LIMIT -1 OFFSET ?)`
-  );
-  const pruneByAuthor = db.prepare(
-    `DELETE FROM doc_versions WHERE id IN (SELECT id FROM doc_versions WHERE workspace_id = ? AND doc_id = ? AND reason != 'auto' AND actor IS ? ORDER BY created_at DESC, id LIMIT -1 OFFSET ?)`
-  );
-  const addTx = db.transaction((v: StoredVersion) => {
-    insert.run({ id: v.id, workspaceId: v.workspaceId, docId: v.docId, createdAt: v.createdAt, reason: v.reason, name: v.name, actor: v.actor, state: v.state });
-    if (v.reason === 'auto') prune.run(v.workspaceId, v.docId, MAX_AUTO_VERSIONS);
-    else pruneByAuthor.run(v.workspaceId, v.docId, v.actor, MAX_VERSIONS_PER_AUTHOR);
-  });
-  return {
-    add: (v) => addTx(v),
-    list: (w, d) => select.all(w, d).map(toInfo),
-    get(w, d, id) {
-      const row = selectOne.get(w, d, id);
-      return row ? { ...toInfo(row), workspaceId: row.workspace_id, state: row.state } : null;
-    },
-    latestAt: (w, d) => latest.get(w, d)?.at ?? null
-  };
+  latestAt(workspaceId: string, docId: string): Promise<number | null>;
+  /** Every version of every document of a workspace, oldest first, with content (backups). */
+  listWorkspace(workspaceId: string): Promise<StoredVersion[]>;
+  /** Remove every version of a workspace (a restore replacing it). */
+  deleteWorkspace(workspaceId: string): Promise<void>;
 }

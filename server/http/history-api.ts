@@ -46,7 +46,7 @@ export function createHistoryApi({ auth, history, store, logger, saveLimit, trus
     const docId = requireId(parts[4], 'The document id');
     const member = await caller(req, workspaceId, docId);
     if (parts.length === 6) {
-      if (req.method === 'GET' || req.method === 'HEAD') return sendJson(res, 200, { versions: store.list(workspaceId, docId) });
+      if (req.method === 'GET' || req.method === 'HEAD') return sendJson(res, 200, { versions: await store.list(workspaceId, docId) });
       if (req.method !== 'POST') throw new HttpError(405, 'Use GET or POST for this address.', { allow: 'GET, POST' });
       if (member.role === 'viewer') throw new HttpError(403, 'Viewers can read the history but not save versions.');
       saveLimit.take(clientAddress(req, trustProxy));
@@ -76,7 +76,7 @@ export function createHistoryApi({ auth, history, store, logger, saveLimit, trus
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Use GET for this address.', { allow: 'GET' });
     const versionId = requireId(parts[6], 'The version id');
-    const version = store.get(workspaceId, docId, versionId);
+    const version = await store.get(workspaceId, docId, versionId);
     if (!version) throw new HttpError(404, 'There is no such version of this document.');
     const { state, workspaceId: _w, ...info } = version;
     sendJson(res, 200, { version: info, update: toBase64(state) });

@@ -8,9 +8,12 @@ import { errorMessage, type Logger } from '../log.ts';
 import type { DocumentPeer, LiveDocument } from './live-document.ts';
 import { MalformedFrameError, readClientFrame, writeAwarenessFrame, writeSyncStep1Frame, writeSyncStep2Frame } from './messages.ts';
 import { filterPresence, readPresenceUpdate, writePresenceUpdate } from './presence.ts';
-import { TokenBucket } from './rate-limit.ts';
+import { FlowControl, type FlowBudget } from './flow-control.ts';
 
-/** Frames a socket may send before its document is ready (the client's step 1 and presence). */
+/**
+ * Frames kept for a socket whose document is not ready yet (the client's step 1, presence, a
+ * few edits); past this the relay stops reading the socket until the document is ready.
+ */
 const MAX_EARLY_FRAMES = 64;
 /** A peer this far behind on reading is dropped rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
@@ -27,6 +30,8 @@ const STEP2_BYTES_PER_TOKEN = 16 * 1024;
 
 /** Where a connection is: refusals only ever happen in `pending`, before any byte was sent. */
 type ConnectionState = 'pending' | 'open' | 'closed';
+/** Why the relay is not reading a socket: over its budget, or its document is not ready for more early frames. */
+type ReadHold = 'budget' | 'not-ready';
 
 /** Who and what a connection is for (log fields). */
 export interface ConnectionTarget {
@@ -35,7 +40,7 @@ export interface ConnectionTarget {
 }
 
 /**
- * One websocket on one document: rate limit, frame decoding, and the y-websocket
+ * One websocket on one document: flow control, frame decoding, and the y-websocket
  * message handlers. Frames that arrive before the document is ready are queued.
  */
 export class Connection implements DocumentPeer {
@@ -46,7 +51,11 @@ export class Connection implements DocumentPeer {
   /** Cleared by each keepalive round, set by the peer's pong. */
   alive = true;
   private early: Buffer[] = [];
-  private readonly bucket: TokenBucket;
+  /** Frames read but not yet paid for: after a pause, ws still emits the rest of the chunk it read. */
+  private readonly inbox = new FrameQueue();
+  private readonly flow: FlowControl;
+  /** Reasons the socket is not being read now; it is read again once there are none. */
+  private readonly holds = new Set<ReadHold>();
   private readonly openedAt = Date.now();
   /** Set when we close, so the log says why. */
   private closeReason: { code: number; reason: string } | null = null;
@@ -55,10 +64,18 @@ export class Connection implements DocumentPeer {
     readonly ws: WebSocket,
     readonly target: ConnectionTarget,
     private readonly logger: Logger,
-    rate: { perSecond: number; burst: number },
+    budget: FlowBudget,
     private readonly onClosed: (conn: Connection) => void
   ) {
-    this.bucket = new TokenBucket(rate.perSecond, rate.burst);
+    this.flow = new FlowControl(budget, {
+      pause: () => this.hold('budget'),
+      resume: () => {
+        // Frames that arrived after the pause go first; they may overdraw again.
+        this.drainInbox();
+        if (!this.flow.paused) this.unhold('budget');
+      },
+      refuse: (reason) => this.close(CloseCode.rateLimited, reason)
+    });
     ws.on('message', (data, isBinary) => this.guarded(() => this.onMessage(data as Buffer, isBinary)));
     ws.on('close', (code, reason) => this.onClose(code, reason.toString()));
     ws.on('pong', () => (this.alive = true));
@@ -100,6 +117,7 @@ export class Connection implements DocumentPeer {
       if (this.state !== 'open') break;
       this.guarded(() => this.handle(data));
     }
+    this.unhold('not-ready');
   }
 
   send(frame: Uint8Array): void {
@@ -115,6 +133,12 @@ export class Connection implements DocumentPeer {
   close(code: number, reason: string): void {
     if (this.state === 'closed' || this.closeReason) return;
     this.closeReason = { code, reason };
+    // Read again, so the client's close frame (behind whatever it sent meanwhile, which is
+    // dropped now) completes the close handshake instead of ws's 30 s close timer.
+    if (this.holds.size > 0) {
+      this.holds.clear();
+      this.ws.resume();
+    }
     try {
       this.ws.close(code, reason);
     } catch {
@@ -128,6 +152,8 @@ export class Connection implements DocumentPeer {
    */
   keepalive(): void {
     if (this.state === 'closed') return;
+    // A socket we are not reading cannot show us its pong: it is slowed, not dead.
+    if (this.holds.size > 0) this.alive = true;
     if (!this.alive) return this.ws.terminate();
     this.alive = false;
     try {
@@ -154,14 +180,40 @@ export class Connection implements DocumentPeer {
   private onMessage(data: Buffer, isBinary: boolean): void {
     this.alive = true;
     if (this.state === 'closed' || this.closeReason) return;
-    if (!this.bucket.take()) return this.close(CloseCode.rateLimited, 'too many messages; slow down');
+    this.inbox.push(data, isBinary);
+    this.drainInbox();
+  }
+
+  /** Handle queued frames while the budget allows: a socket over it is read no faster than its budget. */
+  private drainInbox(): void {
+    while (!this.closing && !this.flow.paused) {
+      const next = this.inbox.shift();
+      if (!next) return;
+      if (!this.flow.onFrame(next.data.byteLength)) return;
+      this.guarded(() => this.accept(next.data, next.binary));
+    }
+  }
+
+  private accept(data: Buffer, isBinary: boolean): void {
     if (!isBinary) return this.close(CloseCode.badRequest, 'expected binary frames');
     if (this.state === 'pending') {
-      if (this.early.length >= MAX_EARLY_FRAMES) return this.close(CloseCode.rateLimited, 'too many messages before the document was ready');
+      // Kept, never dropped: frames of a chunk ws already read still arrive after the hold.
       this.early.push(data);
+      if (this.early.length >= MAX_EARLY_FRAMES) this.hold('not-ready');
       return;
     }
     this.handle(data);
+  }
+
+  private hold(reason: ReadHold): void {
+    if (this.holds.has(reason)) return;
+    if (this.holds.size === 0) this.ws.pause();
+    this.holds.add(reason);
+  }
+
+  private unhold(reason: ReadHold): void {
+    if (!this.holds.delete(reason) || this.holds.size > 0) return;
+    this.ws.resume();
   }
 
   private handle(data: Uint8Array): void {
@@ -214,7 +266,7 @@ export class Connection implements DocumentPeer {
     }
     // A step 1 of a few bytes asks for the whole document: charge the answer's size, or
     // one socket repeating it could keep the relay busy encoding megabytes for nobody.
-    this.bucket.charge(Math.floor(reply.byteLength / STEP2_BYTES_PER_TOKEN));
+    this.flow.charge(Math.floor(reply.byteLength / STEP2_BYTES_PER_TOKEN));
     // Encoded now, sent once everything it contains is durable: nothing reaches
     // anyone before it is on disk.
     doc.afterDurable((err) => {
@@ -231,6 +283,8 @@ export class Connection implements DocumentPeer {
     const kept = filterPresence(read.entries, this as DocumentPeer, author, doc.owners, { perSocket: MAX_PRESENCE_IDS_PER_SOCKET, perMember: MAX_PRESENCE_IDS_PER_MEMBER });
     if ('reason' in kept) return this.close(CloseCode.badRequest, kept.reason);
     if (kept.entries.length === 0) return;
+    // Echoes of other people's presence are free; this socket's own changes have a budget.
+    if (!this.flow.onPresence()) return;
     try {
       doc.applyPeerAwareness(this, writePresenceUpdate(kept.entries));
     } catch {
@@ -243,6 +297,8 @@ export class Connection implements DocumentPeer {
     const wasOpen = this.state === 'open';
     this.state = 'closed';
     this.early = [];
+    this.inbox.clear();
+    this.flow.close();
     const doc = this.doc;
     if (doc) {
       doc.peers.delete(this);
@@ -253,10 +309,34 @@ export class Connection implements DocumentPeer {
     const ours = this.closeReason;
     if (wasOpen || ours) {
       const event = wasOpen ? 'connection-close' : 'connection-refused';
-      const fields = { ...this.fields(), code: ours?.code ?? code, reason: ours?.reason ?? (reason || 'closed by client'), by: ours ? 'server' : 'client', ms: Date.now() - this.openedAt };
+      const { pauses, pausedMs } = this.flow.stats;
+      const slowed = pauses > 0 ? { pauses, pausedMs } : {};
+      const fields = { ...this.fields(), code: ours?.code ?? code, reason: ours?.reason ?? (reason || 'closed by client'), by: ours ? 'server' : 'client', ms: Date.now() - this.openedAt, ...slowed };
       if (wasOpen) this.logger.info(event, fields);
       else this.logger.warn(event, fields);
     }
     this.onClosed(this);
+  }
+}
+
+/** A FIFO of received frames (head index instead of Array.shift: a chunk may hold thousands). */
+class FrameQueue {
+  private items: { data: Buffer; binary: boolean }[] = [];
+  private head = 0;
+
+  push(data: Buffer, binary: boolean): void {
+    this.items.push({ data, binary });
+  }
+
+  shift(): { data: Buffer; binary: boolean } | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head++];
+    if (this.head === this.items.length) this.clear();
+    return item;
+  }
+
+  clear(): void {
+    this.items = [];
+    this.head = 0;
   }
 }

@@ -2,7 +2,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CloseCode } from '#shared/protocol';
 import { errorMessage, type Logger } from '../log.ts';
-import { docKey, DocumentLoadError, type DocKey, type DocumentStore } from '../store/types.ts';
+import { docIdOf, docKey, DocumentLoadError, type DocKey, type DocumentStore } from '../store/types.ts';
 import type { Broadcast } from './broadcast.ts';
 import { createEntry, diagnose, moveTo, recordOf, type DocumentDiagnosis, type Entry, type EntryRecord } from './document-entry.ts';
 import { isFinal, next, type LifecycleEffect, type LifecycleEvent } from './document-lifecycle.ts';
@@ -505,19 +505,39 @@ export class DocumentManager {
    * already have; what we missed reaches our sockets like any remote update.
    */
   private async rereadAll(): Promise<void> {
-    const docs = [...this.docs.values()].flatMap((e) => (e.doc?.state === 'ready' ? [e.doc] : []));
-    for (const doc of docs) {
-      try {
-        const stored = await this.opts.store.load(doc.key);
-        if (doc.state !== 'ready') continue;
-        doc.ydoc.transact(() => {
-          if (stored.snapshot) Y.applyUpdate(doc.ydoc, stored.snapshot);
-          for (const u of stored.updates) Y.applyUpdate(doc.ydoc, u);
-        }, REMOTE_ORIGIN);
-      } catch (err) {
-        this.opts.logger.warn('reread-after-gap-failed', { doc: doc.key, error: errorMessage(err) });
-      }
+    for (const key of this.servedKeys()) await this.catchUp(key.slice(0, key.indexOf('/')), docIdOf(key));
+  }
+
+  /** Keys of the documents served from memory now (the periodic catch-up walks them). */
+  servedKeys(): DocKey[] {
+    return [...this.docs.values()].flatMap((e) => (e.doc?.state === 'ready' ? [e.key] : []));
+  }
+
+  /**
+   * Read a served document again from the store and apply what this copy lacks: what another
+   * instance stored but whose broadcast never reached us (server/relay/catch-up.ts). Resolves
+   * whether anything was missing; false when the document is not in memory (its next load
+   * reads everything anyway) or the read failed (logged).
+   */
+  async catchUp(workspaceId: string, docId: string): Promise<boolean> {
+    const doc = this.docs.get(docKey(workspaceId, docId))?.doc;
+    if (!doc || doc.state !== 'ready') return false;
+    let changed = false;
+    const mark = () => (changed = true);
+    try {
+      const stored = await this.opts.store.load(doc.key);
+      if (doc.state !== 'ready') return false;
+      doc.ydoc.on('update', mark);
+      doc.ydoc.transact(() => {
+        if (stored.snapshot) Y.applyUpdate(doc.ydoc, stored.snapshot);
+        for (const u of stored.updates) Y.applyUpdate(doc.ydoc, u);
+      }, REMOTE_ORIGIN);
+    } catch (err) {
+      this.opts.logger.warn('catch-up-failed', { doc: doc.key, error: errorMessage(err) });
+    } finally {
+      doc.ydoc.off('update', mark);
     }
+    return changed;
   }
 
   /** Flush and persist everything, compact, and free all documents. Peers should be closed first. */

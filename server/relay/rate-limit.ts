@@ -1,7 +1,10 @@
 /**
- * A token bucket: `burst` tokens, refilled at `perSecond`. One per message; a socket
- * that finds the bucket empty is closed with 4429. Refilled lazily on `take`, so there
- * is no timer per socket.
+ * A token bucket: `burst` tokens, refilled at `perSecond`. Refilled lazily on each call, so
+ * there is no timer per bucket. Two ways to use it:
+ * - refuse: {@link take}/{@link takeMany} take tokens only when there are enough (HTTP rate
+ *   limits, presence, new editing sessions);
+ * - slow down: {@link spend} always takes, and the bucket may go into debt; {@link msUntilRepaid}
+ *   says how long the caller should wait before reading more (socket flow control).
  */
 export class TokenBucket {
   private tokens: number;
@@ -23,27 +26,49 @@ export class TokenBucket {
 
   /** Take `n` tokens at once, or none (false) when fewer are left. */
   takeMany(n: number): boolean {
-    const t = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.perSecond);
-    this.last = t;
+    this.refill();
     if (this.tokens < n) return false;
     this.tokens -= n;
     return true;
   }
 
+  /** Take `n` tokens even when fewer are left: the bucket goes into debt. */
+  spend(n: number): void {
+    this.refill();
+    this.tokens -= n;
+  }
+
+  /** Milliseconds until the bucket is out of debt (0 when it is not in debt). */
+  msUntilRepaid(): number {
+    this.refill();
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.perSecond) * 1000);
+  }
+
+  /** Whether at least `fraction` of the burst is available (the client has been slower than the budget for a while). */
+  atLeast(fraction: number): boolean {
+    this.refill();
+    return this.tokens >= this.burst * fraction;
+  }
+
   /** Whether the bucket has refilled completely (its client has been quiet). */
   isFull(): boolean {
-    this.takeMany(0);
-    return this.tokens >= this.burst;
+    return this.atLeast(1);
   }
 
   /**
    * Charge up to `n` more tokens (at most half the burst) for work already granted: an
    * expensive answer. Never refuses by itself and leaves a full bucket half full, so a
    * client's one legitimate big request, and the messages right after it, always go through;
-   * repeating it soon empties the bucket.
+   * repeating it soon empties the bucket (and the socket is slowed down).
    */
   charge(n: number): void {
+    this.refill();
     this.tokens -= Math.min(n, this.burst / 2);
+  }
+
+  private refill(): void {
+    const t = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.perSecond);
+    this.last = t;
   }
 }

@@ -10,6 +10,7 @@ import type { DocumentStore } from '../store/types.ts';
 import { DEFAULT_ADMISSION_LIMITS, type AdmissionLimits } from './admission.ts';
 import { createLocalBroadcast, type Broadcast } from './broadcast.ts';
 import { Connection } from './connection.ts';
+import type { FlowBudget } from './flow-control.ts';
 import { CLOSE_DOCUMENT_UNAVAILABLE, DocumentManager } from './documents.ts';
 
 /** Ping every socket this often; one missed pong and it is dropped. */
@@ -17,10 +18,26 @@ const KEEPALIVE_MS = 30_000;
 /** Default bound on admitting a socket (authenticate, load, greet); see MutualConfig.admitTimeoutMs. */
 const ADMIT_TIMEOUT_MS = 20_000;
 
+/** Settings of per-socket flow control (RATE_LIMIT_*). */
+type FlowSetting = 'messagesPerSecond' | 'messageBurst' | 'bytesPerSecond' | 'byteBurst' | 'presencePerSecond' | 'presenceBurst' | 'maxOverBudgetMs';
+
+/** Per-socket budgets from the config, the protocol's defaults for what it leaves out. */
+function flowBudget(config: Partial<Pick<MutualConfig, FlowSetting>>): FlowBudget {
+  return {
+    messagesPerSecond: config.messagesPerSecond ?? Limits.messagesPerSecond,
+    messageBurst: config.messageBurst ?? Limits.messageBurst,
+    bytesPerSecond: config.bytesPerSecond ?? Limits.bytesPerSecond,
+    byteBurst: config.byteBurst ?? Limits.byteBurst,
+    presencePerSecond: config.presencePerSecond ?? Limits.presencePerSecond,
+    presenceBurst: config.presenceBurst ?? Limits.presenceBurst,
+    maxOverBudgetMs: config.maxOverBudgetMs ?? Limits.maxOverBudgetMs
+  };
+}
+
 /** What a relay needs. */
 export interface RelayOptions {
   config: Pick<MutualConfig, 'unloadGraceMs' | 'compactAfterUpdates' | 'compactAfterBytes'> &
-    Partial<Pick<MutualConfig, 'messagesPerSecond' | 'messageBurst' | 'maxDocumentBytes' | 'admitTimeoutMs'>>;
+    Partial<Pick<MutualConfig, FlowSetting | 'maxDocumentBytes' | 'admitTimeoutMs'>>;
   /** Bounds on writers' updates (defaults: DEFAULT_ADMISSION_LIMITS, with config.maxDocumentBytes). */
   admission?: Partial<AdmissionLimits>;
   store: DocumentStore;
@@ -79,7 +96,7 @@ export function createRelay(opts: RelayOptions): Relay {
     onLoaded: opts.onDocumentLoaded,
     admission: { ...DEFAULT_ADMISSION_LIMITS, ...(config.maxDocumentBytes ? { maxDocumentBytes: config.maxDocumentBytes } : {}), ...opts.admission }
   });
-  const rate = { perSecond: config.messagesPerSecond ?? Limits.messagesPerSecond, burst: config.messageBurst ?? Limits.messageBurst };
+  const budget = flowBudget(config);
   const wss = new WebSocketServer({ noServer: true, maxPayload: Limits.maxFrameBytes, perMessageDeflate: false, clientTracking: false, WebSocket: RelaySocket });
   const connections = new Set<Connection>();
   /** `<workspaceId>/<memberId>` → that member's sockets, for revocation and role changes. */
@@ -185,7 +202,7 @@ export function createRelay(opts: RelayOptions): Relay {
 
   const onSocket = (ws: WebSocket, req: IncomingMessage) => {
     const parsed = parseSyncUrl(req.url ?? '');
-    const conn = new Connection(ws, parsed ?? { workspaceId: '', docId: '' }, logger, rate, onClosed);
+    const conn = new Connection(ws, parsed ?? { workspaceId: '', docId: '' }, logger, budget, onClosed);
     connections.add(conn);
     if (closing) return conn.close(CloseCode.goingAway, 'server restarting');
     if (!parsed) return conn.close(CloseCode.badRequest, 'the address must be /sync/<workspaceId>/<docId> with ids of letters, digits, - and _');

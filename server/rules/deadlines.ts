@@ -25,6 +25,7 @@ import {
 } from '#shared/model/index';
 import { INDEX_DOC_ID } from '#shared/protocol';
 import { errorMessage, type Logger } from '../log.ts';
+import { runDirectly, type RunOnce } from '../coordination/document-jobs.ts';
 import type { DocumentManager } from '../relay/documents.ts';
 
 /** What the rule needs. */
@@ -37,6 +38,11 @@ export interface DeadlineRuleOptions {
   now?: () => number;
   /** Called after proposals were closed (e.g. to record a version of the document). */
   onClosed?: (workspaceId: string, docId: string, proposals: { id: string; title: string }[]) => void;
+  /**
+   * Runs a document's check once across instances (server/coordination/document-jobs.ts): two
+   * instances serving one document would otherwise both close its proposals. Default: directly.
+   */
+  runOnce?: RunOnce;
 }
 
 /** The running rule: tell it about loaded documents; stop it on shutdown. */
@@ -50,13 +56,18 @@ export interface DeadlineRule {
   stop(): void;
 }
 
-export function createDeadlineRule({ documents, logger, sweepMs, now = Date.now, onClosed }: DeadlineRuleOptions): DeadlineRule {
+export function createDeadlineRule({ documents, logger, sweepMs, now = Date.now, onClosed, runOnce = runDirectly }: DeadlineRuleOptions): DeadlineRule {
   const seen = new Set<string>();
   const verifier = new SignatureVerifier();
   let stopped = false;
 
   async function check(workspaceId: string, docId: string): Promise<string[]> {
     if (stopped || docId === INDEX_DOC_ID) return [];
+    // Null: another instance is checking this document right now; what it closes reaches us.
+    return (await runOnce('deadlines', workspaceId, docId, () => closeDue(workspaceId, docId))) ?? [];
+  }
+
+  async function closeDue(workspaceId: string, docId: string): Promise<string[]> {
     const at = now();
     const due = await documents.read(workspaceId, docId, (ydoc) => proposalsDueToClose(ydoc, at));
     if (due.length === 0) return [];

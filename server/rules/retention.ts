@@ -10,13 +10,15 @@
  * compact their own copy (src/lib/local/purge-watch.ts).
  *
  * Runs when a private document loads (the relay's onDocumentLoaded hook) and periodically over
- * every stored private document. The clock is injectable for tests.
+ * every stored private document. With several instances the periodic pass runs on the leader
+ * only, and each document's purge on one instance at a time (docs/scaling.md). The clock is injectable for tests.
  */
 import { INDEX_DOC_ID } from '#shared/protocol';
 import { boardDocIdOf, contactsDueForPurge, getContacts, purgeContacts } from '#shared/model/contacts';
 import { readNeeds } from '#shared/model/need';
 import { readSettings } from '#shared/model/workspace';
 import { errorMessage, type Logger } from '../log.ts';
+import { runDirectly, type RunOnce } from '../coordination/document-jobs.ts';
 import type { DocumentManager } from '../relay/documents.ts';
 
 /** Default period between two passes over every private document. */
@@ -40,13 +42,17 @@ export interface RetentionOptions {
   listPrivateDocs?: () => DocRef[] | Promise<DocRef[]>;
   /** Wipe freed bytes from storage after a compaction (SQLite: empty the WAL). */
   scrub?: () => void | Promise<void>;
+  /** Runs a document's purge once across instances (server/coordination/document-jobs.ts). Default: directly. */
+  runOnce?: RunOnce;
+  /** Whether this instance runs the pass over every private document (the leader). Default: always. */
+  isLeader?: () => boolean;
 }
 
 /** The retention rule of one server. */
 export interface Retention {
   /** Purge what is due in one private document; resolves the entry ids whose details were deleted. */
   purge(workspaceId: string, privateDocId: string): Promise<string[]>;
-  /** Purge every stored private document; resolves how many entries lost their details. */
+  /** Purge every stored private document (on the leader; elsewhere nothing); resolves how many entries lost their details. */
   runAll(): Promise<number>;
   /** Stop the timer (pending purges finish). */
   stop(): void;
@@ -89,12 +95,18 @@ export function createRetention(options: RetentionOptions): Retention {
     const current = running.get(key);
     // A load triggered by the purge itself (or a second socket) joins the purge in flight.
     if (current) return current;
-    const p = purgeOnce(workspaceId, privateDocId).finally(() => running.delete(key));
+    // Null: another instance is purging this document right now; its deletions reach us.
+    const runOnce = options.runOnce ?? runDirectly;
+    const p = runOnce('retention', workspaceId, privateDocId, () => purgeOnce(workspaceId, privateDocId))
+      .then((removed) => removed ?? [])
+      .finally(() => running.delete(key));
     running.set(key, p);
     return p;
   };
 
   const runAll = async (): Promise<number> => {
+    // One instance passes over every stored private document: the leader (docs/scaling.md).
+    if (options.isLeader && !options.isLeader()) return 0;
     const refs = (await options.listPrivateDocs?.()) ?? [];
     let total = 0;
     for (const ref of refs) {

@@ -113,6 +113,19 @@ export function runDocumentStoreTests(
       expect(materialise(await fx.store.load(B)).getText('t').toString()).toBe(b.doc.getText('t').toString());
     });
 
+    it('lists a workspace’s documents, sorted, and only its own', async () => {
+      const u = edits(1).updates[0];
+      await fx.store.append(docKey('w_1', 'b'), u);
+      void fx.store.append(docKey('w_1', 'a'), u); // called, not awaited: listed all the same
+      expect(await fx.store.listDocuments('w_1')).toEqual(['a', 'b']);
+      await fx.store.append(docKey('wx1', 'c'), u); // `_` is no wildcard
+      await fx.store.append(docKey('w_10', 'd'), u);
+      await fx.store.compact(docKey('w_1', 'snap'), Y.encodeStateAsUpdate(edits(1).doc));
+      await fx.store.delete(docKey('w_1', 'b'));
+      expect(await fx.store.listDocuments('w_1')).toEqual(['a', 'snap']);
+      expect(await fx.store.listDocuments('nobody')).toEqual([]);
+    });
+
     it('stored bytes are not aliased to the caller’s buffers', async () => {
       const { updates, doc } = edits(1);
       const copy = updates[0].slice();

@@ -1,4 +1,4 @@
-import type { DocKey, DocumentStore, StoredDocument } from './types.ts';
+import { docIdOf, workspaceKeyRange, type DocKey, type DocumentStore, type StoredDocument } from './types.ts';
 
 interface MemoryEntry {
   snapshot: Uint8Array | null;
@@ -38,6 +38,11 @@ export function createMemoryStore(data: MemoryStoreData = new Map()): DocumentSt
     async delete(key) {
       check();
       data.delete(key);
+    },
+    async listDocuments(workspaceId) {
+      check();
+      const [from, to] = workspaceKeyRange(workspaceId);
+      return [...data.keys()].filter((k) => k >= from && k < to).sort().map((k) => docIdOf(k as DocKey));
     },
     async close() {
       closed = true;

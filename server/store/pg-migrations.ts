@@ -78,6 +78,22 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         name TEXT PRIMARY KEY,
         value TEXT NOT NULL
       );`
+  },
+  {
+    version: 4,
+    name: 'document versions',
+    sql: `
+      CREATE TABLE doc_versions (
+        id TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        reason TEXT NOT NULL,
+        name TEXT,
+        actor TEXT,
+        state BYTEA NOT NULL
+      );
+      CREATE INDEX doc_versions_by_doc ON doc_versions (workspace_id, doc_id, created_at);`
   }
 ];
 

@@ -38,6 +38,42 @@ runDocumentStoreTests(
 );
 
 describe('PostgreSQL schema and compaction across instances', () => {
+  it('a document’s revision moves with every append, compaction and delete, and only then', async () => {
+    const { pool, connect } = await freshSchemaPool();
+    const a = createPostgresStore(pool, { ownsPool: true });
+    const b = createPostgresStore(connect(), { ownsPool: true });
+    const [k1, k2] = [docKey('ws', 'one'), docKey('ws', 'two')];
+    try {
+      const doc = new Y.Doc();
+      const updates: Uint8Array[] = [];
+      doc.on('update', (u: Uint8Array) => updates.push(u));
+      doc.getText('t').insert(0, 'x');
+      doc.getText('t').insert(1, 'y');
+      // Asked from another instance's store, for both documents in one query; `two` never changes.
+      const untouched = (await b.revisions([k2])).get(k2);
+      const revision = async () => {
+        const r = await b.revisions([k1, k2]);
+        expect(r.get(k2)).toBe(untouched);
+        return r.get(k1);
+      };
+      const start = await revision();
+      expect(await revision()).toBe(start); // nothing happened
+      await a.append(k1, updates[0]);
+      const afterAppend = await revision();
+      expect(afterAppend).not.toBe(start);
+      await a.compact(k1, Y.encodeStateAsUpdate(doc));
+      const afterCompact = await revision();
+      expect(afterCompact).not.toBe(afterAppend);
+      await a.append(k1, updates[1]);
+      const again = await revision();
+      expect(again).not.toBe(afterCompact);
+      await a.delete(k1);
+      expect(await revision()).not.toBe(again);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it('records migrations and applies each once, also when two instances start together', async () => {
     const { pool } = await freshSchemaPool();
     try {

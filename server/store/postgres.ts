@@ -18,7 +18,7 @@
  */
 import type pg from 'pg';
 import * as Y from 'yjs';
-import { DocumentLoadError, type DocKey, type DocumentStore, type StoredDocument } from './types.ts';
+import { docIdOf, DocumentLoadError, workspaceKeyRange, type DocKey, type DocumentStore, type StoredDocument } from './types.ts';
 
 /** First half of the advisory lock key of a compaction; the second is hashtext(doc_key). */
 const COMPACTION_LOCK_CLASS = 7_262_002;
@@ -45,6 +45,12 @@ export interface PostgresStoreStats {
 /** A DocumentStore with PostgreSQL-specific counters. */
 export interface PostgresDocumentStore extends DocumentStore {
   readonly stats: PostgresStoreStats;
+  /**
+   * Each document's revision: a string that changes whenever what is stored for it changes
+   * (the snapshot row's version — its xmin — the number of log rows and the highest one). One
+   * query for all `keys`; the periodic catch-up reads only documents whose revision moved.
+   */
+  revisions(keys: DocKey[]): Promise<Map<DocKey, string>>;
 }
 
 /**
@@ -184,6 +190,29 @@ export function createPostgresStore(pool: pg.Pool, opts: { ownsPool?: boolean } 
     append: (key, bytes) => enqueue((done) => ({ kind: 'append', key, bytes: bytes.slice(), done })),
     compact: (key, bytes) => enqueue((done) => ({ kind: 'compact', key, bytes: bytes.slice(), done })),
     delete: (key) => enqueue((done) => ({ kind: 'delete', key, done })),
+    async revisions(keys) {
+      if (closed) throw new Error('document store is closed');
+      const res = await pool.query<{ key: string; snap: string | null; n: string; top: string | null }>(
+        `SELECT k.key, s.xmin::text AS snap, u.n, u.top
+         FROM unnest($1::text[]) AS k(key)
+         LEFT JOIN doc_snapshots s ON s.doc_key = k.key
+         CROSS JOIN LATERAL (SELECT count(*) AS n, max(seq) AS top FROM doc_updates WHERE doc_key = k.key) u`,
+        [keys]
+      );
+      return new Map(res.rows.map((r) => [r.key as DocKey, `${r.snap ?? '-'}:${r.n}:${r.top ?? '-'}`]));
+    },
+    async listDocuments(workspaceId) {
+      if (closed) throw new Error('document store is closed');
+      await lastSettled;
+      const [from, to] = workspaceKeyRange(workspaceId);
+      // COLLATE "C": compare bytes, as the range assumes (the database's collation may not).
+      const res = await pool.query<{ doc_key: string }>(
+        `SELECT doc_key FROM doc_snapshots WHERE doc_key COLLATE "C" >= $1 AND doc_key COLLATE "C" < $2
+         UNION SELECT doc_key FROM doc_updates WHERE doc_key COLLATE "C" >= $1 AND doc_key COLLATE "C" < $2 ORDER BY 1`,
+        [from, to]
+      );
+      return res.rows.map((r) => docIdOf(r.doc_key as DocKey)).sort();
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from '../database.ts';
-import { DocumentLoadError, type DocKey, type DocumentStore, type StoredDocument } from './types.ts';
+import { docIdOf, DocumentLoadError, workspaceKeyRange, type DocKey, type DocumentStore, type StoredDocument } from './types.ts';
 
 type Op =
   | { kind: 'append'; key: DocKey; bytes: Uint8Array; done: Settle }
@@ -45,6 +45,10 @@ export function createSqliteStore(db: SqliteDatabase): DocumentStore {
   const dropSnapshot = db.prepare('DELETE FROM doc_snapshots WHERE doc_key = ?');
   const getSnapshot = db.prepare('SELECT snapshot FROM doc_snapshots WHERE doc_key = ?').pluck();
   const getUpdates = db.prepare('SELECT data FROM doc_updates WHERE doc_key = ? ORDER BY seq').pluck();
+  // Keys are `<workspaceId>/<docId>`; a range scan on the key avoids LIKE and its wildcards.
+  const listKeys = db
+    .prepare('SELECT doc_key FROM doc_snapshots WHERE doc_key >= ? AND doc_key < ? UNION SELECT doc_key FROM doc_updates WHERE doc_key >= ? AND doc_key < ? ORDER BY doc_key')
+    .pluck();
 
   let queue: Op[] = [];
   let scheduled = false;
@@ -115,6 +119,12 @@ export function createSqliteStore(db: SqliteDatabase): DocumentStore {
     append: (key, bytes) => enqueue((done) => ({ kind: 'append', key, bytes, done })),
     compact: (key, bytes) => enqueue((done) => ({ kind: 'compact', key, bytes, done })),
     delete: (key) => enqueue((done) => ({ kind: 'delete', key, done })),
+    async listDocuments(workspaceId) {
+      if (closed) throw new Error('document store is closed');
+      commit();
+      const [from, to] = workspaceKeyRange(workspaceId);
+      return (listKeys.all(from, to, from, to) as string[]).map((k) => docIdOf(k as DocKey));
+    },
     async close() {
       commit();
       closed = true;

@@ -15,6 +15,14 @@ export function docKey(workspaceId: string, docId: string): DocKey {
   return `${workspaceId}/${docId}` as DocKey;
 }
 
+/**
+ * The keys of a workspace's documents are those in [from, to): `<workspaceId>/` up to
+ * `<workspaceId>0` ('0' follows '/' in ASCII). A range, not LIKE: `_` in ids is a wildcard there.
+ */
+export function workspaceKeyRange(workspaceId: string): [from: string, to: string] {
+  return [`${workspaceId}/`, `${workspaceId}0`];
+}
+
 /** The document id part of a store key. */
 export function docIdOf(key: DocKey): string {
   return key.slice(key.indexOf('/') + 1);
@@ -55,6 +63,8 @@ export interface DocumentStore {
   compact(key: DocKey, snapshot: Uint8Array): Promise<void>;
   /** Remove the document entirely. */
   delete(key: DocKey): Promise<void>;
+  /** Ids of a workspace's stored documents (with a snapshot or log entries), sorted; sees writes called before it. */
+  listDocuments(workspaceId: string): Promise<string[]>;
   /** Commit anything pending and release resources. The store is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -2,7 +2,9 @@
  * Frame generators for the relay fuzzer: valid y-websocket frames, mutations of them,
  * truncated varints, invalid Yjs updates inside well-formed envelopes, oversized frames,
  * oversized and over-full presence, floods and text frames. Each batch says which close
- * codes the relay may answer with.
+ * codes the relay may answer with. A flood of ordinary messages must be slowed down (the
+ * relay stops reading the socket until its budget refills) and stay open; a flood of
+ * presence changes is closed (4429).
  */
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
@@ -139,7 +141,8 @@ export const FAMILIES = {
   hugeAwareness: 0.88,
   awarenessFlood: 0.91,
   text: 0.94,
-  flood: 0.96,
+  presenceFlood: 0.955,
+  flood: 0.97,
   oversized: 0.98,
   bigUpdate: 0.99
 } as const;
@@ -150,6 +153,7 @@ export interface HeavyBudget {
   oversized: number;
   bigUpdates: number;
   floods: number;
+  presenceFloods: number;
 }
 
 /** The next batch: `size` frames of one family. */
@@ -178,10 +182,19 @@ export function nextBatch(rng: Rng, size: number, heavy: HeavyBudget, family?: F
     return { kind: 'awareness-flood', frames: [awarenessFrame(awarenessUpdate(entries))], expect: 4400 };
   }
   if (r < 0.95) return { kind: 'text', frames: ['{"type":"sync"}'], expect: 4400 };
-  if (r < 0.975 && heavy.floods-- > 0) return { kind: 'flood', frames: Array.from({ length: 6000 }, () => new Uint8Array([3])), expect: 4429 };
+  if (r < 0.965 && heavy.presenceFloods-- > 0) return presenceFlood(rng);
+  // 4,000 past the default burst: read at 500 a second (8 s), answered in full, never closed.
+  if (r >= 0.965 && r < 0.975 && heavy.floods-- > 0) return { kind: 'flood', frames: Array.from({ length: 6000 }, () => new Uint8Array([3])), expect: 'open' };
   if (r < 0.985 && heavy.oversized-- > 0) return { kind: 'oversized', frames: [new Uint8Array(4 * 1024 * 1024 + 1 + rng.int(1024))], expect: 4413 };
   if (r >= 0.985 && heavy.bigUpdates-- > 0) return { kind: 'big-valid-update', frames: [syncFrame(2, bigUpdate(rng))], expect: 'open' };
   return { kind: 'valid', frames: many(() => validFrame(rng, updates, me)), expect: 'open' };
+}
+
+/** One presence id changing 1,500 times at once: past the presence burst (1,000), closed with 4429. */
+function presenceFlood(rng: Rng): Batch {
+  const id = 2_000_000 + rng.int(1_000_000);
+  const frames = Array.from({ length: 1500 }, (_, clock) => awarenessFrame(awarenessUpdate([[id, clock + 1, JSON.stringify({ cursor: clock })]])));
+  return { kind: 'presence-flood', frames, expect: 4429 };
 }
 
 /**

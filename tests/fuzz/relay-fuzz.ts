@@ -4,8 +4,9 @@
  * (see relay-fuzz-frames.ts) over many sockets, several at once, half of them on the
  * control's own document. Checks that:
  * - the relay process never dies and /healthz keeps answering;
- * - every socket ends the way its batch allows (kept open and answering, or refused with
- *   4400 / 4413 / 4429), never with 1006 (dropped) or 1011 (a server fault);
+ * - every socket ends the way its batch allows (kept open and answering — a flood too, slowed
+ *   down by flow control — or refused with 4400 / 4413 / 4422, 4429 for a presence flood),
+ *   never with 1006 (dropped) or 1011 (a server fault);
  * - every socket is greeted (sync step 1) — a socket that is not is reported with the
  *   document's relay-side state (relay-probe.ts);
  * - the control clients never see a close and keep syncing (each round of edits arrives);
@@ -119,7 +120,7 @@ export async function runRelayFuzz(opts: RelayFuzzOptions): Promise<RelayFuzzRes
       const prologue = families.filter((_, i) => i % concurrency === w);
       // `total` of a heavy family, dealt round-robin from the worker whose prologue has it.
       const share = (family: Family, total: number) => Array.from({ length: total }, (_, i) => (families.indexOf(family) + i) % concurrency).filter((x) => x === w).length;
-      const heavy = { oversized: share('oversized', 3), bigUpdates: share('bigUpdate', 3), floods: share('flood', 1) };
+      const heavy = { oversized: share('oversized', 3), bigUpdates: share('bigUpdate', 3), floods: share('flood', 1), presenceFloods: share('presenceFlood', 1) };
       let sent = 0;
       while (sent < opts.frames / concurrency && problems.length < 20) {
         // Every family once first (so each run covers them all), then the dice decide.

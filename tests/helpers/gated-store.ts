@@ -60,6 +60,7 @@ export function gatedStore(inner: DocumentStore, matching: (key: DocKey) => bool
       append: (key, update) => appends.pass(key, () => inner.append(key, update)),
       compact: (key, snapshot) => inner.compact(key, snapshot),
       delete: (key) => inner.delete(key),
+      listDocuments: (workspaceId) => inner.listDocuments(workspaceId),
       close: () => inner.close()
     }
   };

@@ -7,7 +7,8 @@
  * - `GET /__debug/documents/<workspaceId>/<docId>`: the relay's `documents.describe` of that
  *   document (what state it was in when a socket was not greeted);
  * - `GET /__debug/memory`: after a full garbage collection, the process's memory in MiB
- *   (what the relay still holds, without the allocator's slack that RSS includes).
+ *   (what the relay still holds, without the allocator's slack that RSS includes);
+ * - `GET /__debug/leader`: whether this instance holds the leader lease (`{"leader": bool}`).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +31,7 @@ function debugAnswer(req: http.IncomingMessage): unknown {
   if (req.method !== 'GET') return null;
   const doc = DEBUG_DOCUMENTS.exec(req.url ?? '');
   if (doc) return mutual.documents.describe(doc[1], doc[2]);
+  if (req.url === '/__debug/leader') return { leader: mutual.coordination.coordinator.isLeader };
   if (req.url !== '/__debug/memory') return null;
   gc();
   const m = process.memoryUsage();

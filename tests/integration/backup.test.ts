@@ -13,8 +13,10 @@ import { parseBackup } from '../../src/lib/shared/backup/format.ts';
 import { connectClient, type TestClient } from '../helpers/clients.ts';
 import { api, createWorkspace, inviteSecret, removeDir, startServer, tempDir, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { openDatabase } from '../../server/database.ts';
 import { restoreBackup } from '../../server/backup/backup.ts';
+import { loadConfig } from '../../server/config.ts';
+import { createLogger } from '../../server/log.ts';
+import { openStores } from '../../server/stores.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -132,10 +134,11 @@ describe('backup and restore', () => {
       versions: []
     });
     const dir = tempDir();
-    const db = openDatabase(dir);
-    expect(() => restoreBackup(db, file)).toThrow(/--from-device/);
-    const result = restoreBackup(db, file, { fromDevice: true, adminName: 'Ana' });
-    db.close();
+    const stores = await openStores(loadConfig({ DATA_DIR: dir }), createLogger('silent'));
+    await expect(restoreBackup(stores, file)).rejects.toThrow(/--from-device/);
+    const result = await restoreBackup(stores, file, { fromDevice: true, adminName: 'Ana' });
+    await stores.documents.close();
+    await stores.closeHandles();
     expect(result.admin?.token).toBeTruthy();
     const b = await server(dir);
     cleanups.push(() => b.close());

@@ -70,19 +70,34 @@ describe('document lifecycle on the relay', () => {
     await greeted(b);
   });
 
-  it('a refusal racing the load (too many frames before it): the refused socket lets go, the other is greeted', async () => {
+  it('a refusal racing the load (a text frame before it): the refused socket lets go, the other is greeted', async () => {
     await start();
     gs.loads.hold();
     const [a, b] = [socket(), socket()];
     await Promise.all([a.opened, b.opened]);
     await reaches('loading(2)');
-    for (let i = 0; i < 65; i++) a.ws.send(new Uint8Array([3]));
-    expect((await a.closed).code).toBe(4429);
+    a.ws.send('{"type":"sync"}');
+    expect((await a.closed).code).toBe(4400);
     gs.loads.open();
     await greeted(b);
     b.ws.close();
     // Had the refused socket's hold leaked, the document would stay ready(1) for ever.
     await reaches('gone');
+  });
+
+  it('frames past the 64 kept while the document loads are not refused: the relay stops reading until it is ready', async () => {
+    await start();
+    gs.loads.hold();
+    const a = socket();
+    await a.opened;
+    await reaches('loading(1)');
+    for (let i = 0; i < 300; i++) a.ws.send(new Uint8Array([3]));
+    await waitFor(() => a.ws.bufferedAmount === 0, { message: 'the frames to leave the client' });
+    gs.loads.open();
+    await greeted(a);
+    // Every query is answered (after the greeting), none was dropped, nothing was closed.
+    await waitFor(() => a.frames.filter((f) => f[0] === 1).length >= 300, { message: 'every early query to be answered' });
+    expect(a.ws.readyState).toBe(a.ws.OPEN);
   });
 
   it('a revocation racing the load: refused with 4401, and the document it was loading is let go', async () => {

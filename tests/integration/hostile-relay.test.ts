@@ -46,7 +46,7 @@ describe('hostile peers on a shared document', () => {
     await waitFor(() => b.doc.getText('t').toString().startsWith(text), { message: 'well-behaved clients to keep syncing' });
   };
 
-  it('asking for a 3 MiB document again and again is rate limited (4429); one ask is fine', async () => {
+  it('asking for a 3 MiB document again and again is slowed down (each answer costs its size); one ask is fine', async () => {
     a.doc.getText('paste').insert(0, 'x'.repeat(3 * 1024 * 1024));
     await waitFor(() => b.doc.getText('paste').length === 3 * 1024 * 1024, { timeout: 20_000 });
     // A viewer (read-only) may still read: one ask, answered in full.
@@ -55,12 +55,20 @@ describe('hostile peers on a shared document', () => {
     once.ws.send(step1);
     await waitFor(() => once.frames.some((f) => f[0] === 0 && f[1] === 1 && f.byteLength > 3 * 1024 * 1024), { timeout: 20_000 });
     once.ws.close();
-    // Hundreds of asks: each answer costs its size in rate-limit tokens.
+    // Hundreds of asks: each answer costs its size in budget tokens (193 for 3 MiB), so the
+    // relay reads this socket at about 2.6 asks a second; it is neither closed nor allowed
+    // to keep the relay busy encoding for everyone else.
     const greedy = rawSocket(`${server.syncUrl}/${ws.workspaceId}/big?token=${ws.viewer.token}`);
     await greedy.opened;
-    for (let i = 0; i < 300 && greedy.ws.readyState === greedy.ws.OPEN; i++) greedy.ws.send(step1);
-    expect((await greedy.closed).code).toBe(4429);
+    for (let i = 0; i < 300; i++) greedy.ws.send(step1);
     await stillSync('after the greedy reader;');
+    const answered = () => greedy.frames.filter((f) => f[0] === 0 && f[1] === 1).length;
+    await waitFor(() => answered() > 0, { timeout: 20_000, message: 'the greedy reader’s first answer' });
+    expect(greedy.ws.readyState).toBe(greedy.ws.OPEN);
+    // Gone at once (a close frame would wait behind the asks it sent, read at the budget's pace).
+    greedy.ws.terminate();
+    const closeLog = await waitFor(() => server.logs.find((l) => l.includes('"connection-close"') && l.includes('"pauses"')), { message: 'the paused socket’s close to be logged' });
+    expect(JSON.parse(closeLog).member).toBe(ws.viewer.memberId);
   });
 
   it('one connection may set at most 32 presence entries (4400); echoes and removals of others are fine', async () => {
@@ -89,5 +97,21 @@ describe('hostile peers on a shared document', () => {
     expect(closed.reason).toMatch(/presence/);
     expect(a.closes).toEqual([]);
     await stillSync('after the spoofer;');
+  });
+
+  it('a presence flood is closed (4429), while a client moving its cursor and echoing others is not', async () => {
+    // A person typing fast: a presence change per keystroke, well under the budget.
+    for (let i = 0; i < 200; i++) a.provider.awareness.setLocalStateField('cursor', { at: i });
+    await waitFor(() => (b.provider.awareness.getStates().get(a.doc.clientID) as { cursor?: { at: number } } | undefined)?.cursor?.at === 199, { message: 'the last cursor to arrive' });
+    const flooder = rawSocket(`${server.syncUrl}/${ws.workspaceId}/big?token=${ws.editor.token}`);
+    await flooder.opened;
+    await waitFor(() => flooder.frames.length > 0, { message: 'the greeting' });
+    // Its own presence id, a new state each time: past the burst of 1,000 changes.
+    for (let clock = 1; clock <= 3000 && flooder.ws.readyState === flooder.ws.OPEN; clock++) flooder.ws.send(awarenessFrame([[4242, clock, JSON.stringify({ cursor: clock })]]));
+    const closed = await flooder.closed;
+    expect(closed.code).toBe(4429);
+    expect(closed.reason).toMatch(/presence/);
+    expect([...a.closes, ...b.closes]).toEqual([]);
+    await stillSync('after the presence flood;');
   });
 });

@@ -99,13 +99,22 @@ describe('hostile input closes only the offending socket', () => {
     await othersStillSync();
   });
 
-  it('a message flood → 4429', async () => {
+  it('a message flood is slowed down, not closed: every message is answered in turn', async () => {
     const sock = rawSocket(`${server.syncUrl}/${ws.workspaceId}/agenda?token=${ws.viewer.token}`);
     await sock.opened;
+    await waitFor(() => sock.frames.length > 0, { message: 'the greeting' });
+    const before = sock.frames.length;
     const query = new Uint8Array([3]);
-    for (let i = 0; i < 3000 && sock.ws.readyState === sock.ws.OPEN; i++) sock.ws.send(query);
-    expect((await sock.closed).code).toBe(4429);
+    // 1,000 more than the burst: read at the sustained rate (500/s), so about 2 s of pauses.
+    for (let i = 0; i < 3000; i++) sock.ws.send(query);
     await othersStillSync();
+    const answers = () => sock.frames.slice(before).filter((f) => f[0] === 1).length;
+    await waitFor(() => answers() >= 3000, { timeout: 60_000, message: 'every query to be answered' });
+    expect(sock.ws.readyState).toBe(sock.ws.OPEN);
+    sock.ws.close();
+    await sock.closed;
+    const closeLog = await waitFor(() => server.logs.find((l) => l.includes('"connection-close"') && l.includes(ws.viewer.memberId)), { message: 'the close to be logged' });
+    expect(JSON.parse(closeLog).pauses).toBeGreaterThan(0);
   });
 
   it('random bytes (seeded) never take the relay down', async () => {
@@ -137,3 +146,25 @@ describe('hostile input closes only the offending socket', () => {
     await othersStillSync();
   });
 });
+
+describe('flow control limits', () => {
+  let server: TestServer;
+  afterEach(async () => {
+    await server.close();
+    removeDir(server.dataDir);
+  });
+
+  it('a socket kept over its budget without a break past RATE_LIMIT_MAX_OVER_MS is closed (4429)', async () => {
+    server = await startServer({ config: { messagesPerSecond: 200, messageBurst: 50, maxOverBudgetMs: 200 } });
+    const ws = await createWorkspace(server.httpUrl);
+    const sock = rawSocket(`${server.syncUrl}/${ws.workspaceId}/agenda?token=${ws.viewer.token}`);
+    await sock.opened;
+    await waitFor(() => sock.frames.length > 0, { message: 'the greeting' });
+    // 100 s of messages at the budget: it never has a break.
+    for (let i = 0; i < 20_000; i++) sock.ws.send(new Uint8Array([3]));
+    const closed = await sock.closed;
+    expect(closed.code).toBe(4429);
+    expect(closed.reason).toMatch(/too long/);
+  });
+});
+

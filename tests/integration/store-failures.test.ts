@@ -40,6 +40,7 @@ function controllable(inner: DocumentStore): Controllable {
       },
       compact: (key, s) => inner.compact(key, s),
       delete: (key) => inner.delete(key),
+      listDocuments: (workspaceId) => inner.listDocuments(workspaceId),
       close: () => inner.close()
     } satisfies DocumentStore
   };

@@ -39,7 +39,11 @@ export const CloseCode = {
    * document stays readable; only that change is refused.
    */
   changeRefused: 4422,
-  /** Too many messages too fast. */
+  /**
+   * Flooding: presence changes faster than any person makes them, or a socket kept over its
+   * message budget without a break for a long time. (A socket merely over its budget is
+   * slowed, not closed: the relay stops reading it until the budget refills.)
+   */
   rateLimited: 4429
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
@@ -77,8 +81,18 @@ export const Limits = {
   maxAwarenessStateBytes: 16 * 1024,
   /** Token bucket: messages per second sustained per socket… */
   messagesPerSecond: 500,
-  /** …and burst size. Exceeding it closes the socket with 4429. */
+  /** …and burst size. Past it the relay stops reading the socket until the budget refills (flow control). */
   messageBurst: 2000,
+  /** Bytes per second sustained per socket (the same pause)… */
+  bytesPerSecond: 1024 * 1024,
+  /** …and burst size in bytes. */
+  byteBurst: 8 * 1024 * 1024,
+  /** Presence changes per second one socket may make… */
+  presencePerSecond: 100,
+  /** …and burst; past it the socket is closed with 4429 (no person moves a cursor that fast). */
+  presenceBurst: 1000,
+  /** A socket kept over its budget without a break for this long (ms) is closed with 4429. */
+  maxOverBudgetMs: 10 * 60 * 1000,
   /** Largest HTTP JSON body accepted by the API (bytes). */
   maxJsonBodyBytes: 64 * 1024,
   /** Longest name (workspace, member, document title) in characters. */

@@ -33,6 +33,13 @@ export interface BackupMember {
   tokenHash?: string;
 }
 
+/** One signing key a member registered (server backups; extension, absent from older files). */
+export interface BackupMemberKey {
+  memberId: string;
+  publicKey: string;
+  addedAt: number;
+}
+
 export interface BackupDocument {
   docId: string;
   /** base64 of the document's whole state (one Yjs update). */
@@ -64,6 +71,8 @@ export interface BackupFile {
     viewerInviteHash?: string;
   };
   members: BackupMember[];
+  /** Server backups: every member's key history, oldest first (ballots signed with old keys keep verifying). */
+  memberKeys?: BackupMemberKey[];
   documents: BackupDocument[];
   versions: BackupVersion[];
 }
@@ -136,6 +145,7 @@ export function parseBackup(value: unknown): BackupFile {
       state: x.state
     };
   });
+  const memberKeys = v.memberKeys === undefined ? undefined : parseMemberKeys(v.memberKeys, fail);
   return {
     format: BACKUP_FORMAT,
     version: BACKUP_VERSION,
@@ -149,7 +159,16 @@ export function parseBackup(value: unknown): BackupFile {
       ...(isHash(w.viewerInviteHash) ? { viewerInviteHash: w.viewerInviteHash } : {})
     },
     members,
+    ...(memberKeys ? { memberKeys } : {}),
     documents,
     versions
   };
+}
+
+function parseMemberKeys(value: unknown, fail: (why: string) => never): BackupMemberKey[] {
+  if (!Array.isArray(value)) return fail('memberKeys is not a list');
+  return value.map((k, i): BackupMemberKey => {
+    if (!isObj(k) || !isValidId(k.memberId) || typeof k.publicKey !== 'string' || !num(k.addedAt)) return fail(`member key ${i + 1} is malformed`);
+    return { memberId: k.memberId, publicKey: k.publicKey, addedAt: k.addedAt };
+  });
 }
