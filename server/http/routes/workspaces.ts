@@ -122,7 +122,7 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
         const me = await ctx.caller(req, workspaceId);
         const info = await auth.getMember(workspaceId, me.memberId);
         if (!info) throw new HttpError(401, 'This token is not valid or its access was removed.');
-        sendJson(res, 200, { workspaceId, workspaceName: await auth.workspaceName(workspaceId), ...memberJson(info) });
+        sendJson(res, 200, { workspaceId, workspaceName: await auth.workspaceName(workspaceId), ...memberJson(info), deviceId: me.deviceId });
       }
     },
     {
