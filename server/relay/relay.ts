@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { CloseCode, isValidId, Limits, SYNC_PATH_PREFIX } from '#shared/protocol';
+import { CloseCode, DEVICE_REVOKED_REASON, isValidId, Limits, SYNC_PATH_PREFIX } from '#shared/protocol';
 import { mayRead, type Auth } from '../auth/auth.ts';
 import type { MemberEvent } from '../auth/types.ts';
 import type { MutualConfig } from '../config.ts';
@@ -86,8 +86,6 @@ export function parseSyncUrl(url: string): { workspaceId: string; docId: string;
   return { workspaceId: parts[0], docId: parts[1], token: query.get('token'), ticket: query.get('ticket') };
 }
 
-/** Why a device's socket was closed when the device (not the whole member) was removed. */
-export const DEVICE_REVOKED_REASON = 'this device was removed from your devices';
 
 /** Create a relay. No module state: several relays may live in one process. */
 export function createRelay(opts: RelayOptions): Relay {

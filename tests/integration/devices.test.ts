@@ -4,6 +4,11 @@
  * other device stays connected; connection tickets are single use; tokens never reach a log.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { ticketWebSocket } from '../../src/lib/local/handle/ticket-socket.ts';
+import type { WebSocketConstructor } from '../../src/lib/local/handle/relay-link.ts';
 import { connectClient, rawSocket, type TestClient } from '../helpers/clients.ts';
 import { api, createWorkspace, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -154,5 +159,52 @@ describe('devices', () => {
     const secrets = [ws.admin.token, ws.editor.token, ws.viewer.token, t.body.ticket, laptop.token, laptop.secret];
     const logs = server.logs.join('\n');
     for (const s of secrets) expect(logs).not.toContain(s);
+  });
+
+  it("the app's sockets connect with tickets: no URL carries the token, and a removed device still hears why", async () => {
+    const laptop = await linkDevice(ws.editor);
+    /** Every URL a socket was opened with: what a reverse proxy's access log would record. */
+    const accessLog: string[] = [];
+    class LoggedSocket extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        accessLog.push(`127.0.0.1 - - "GET ${new URL(url).pathname}${new URL(url).search} HTTP/1.1" 101`);
+        super(url, protocols);
+      }
+    }
+    const open = (token: string) => {
+      const provider = new WebsocketProvider(server.syncUrl, `${ws.workspaceId}/notes`, new Y.Doc(), {
+        params: { token },
+        WebSocketPolyfill: ticketWebSocket(LoggedSocket as unknown as WebSocketConstructor),
+        disableBc: true,
+        maxBackoffTime: 200
+      });
+      const closes: { code: number; reason: string }[] = [];
+      provider.on('connection-close', (e) => e && closes.push({ code: e.code, reason: e.reason }));
+      return { provider, closes };
+    };
+    const phone = open(ws.editor.token);
+    const desk = open(laptop.token);
+    try {
+      await waitFor(() => phone.provider.synced && desk.provider.synced, { message: 'both devices to sync with tickets' });
+      expect(accessLog).toHaveLength(2);
+      for (const line of accessLog) {
+        expect(line).toMatch(/\?ticket=[A-Za-z0-9_-]{43} /);
+        expect(line).not.toContain(ws.editor.token);
+        expect(line).not.toContain(laptop.token);
+      }
+      await api(server.httpUrl, 'DELETE', `${base()}/members/${ws.editor.memberId}/devices/first`, { token: laptop.token });
+      await waitFor(() => phone.closes.length > 0, { timeout: 1000, message: 'the removed device to be closed' });
+      expect(phone.closes[0]).toEqual({ code: 4401, reason: 'this device was removed from your devices' });
+      expect(phone.provider.shouldConnect).toBe(false);
+      expect(desk.closes).toEqual([]);
+      const logs = server.logs.join('\n');
+      expect(logs).not.toContain(ws.editor.token);
+      expect(logs).not.toContain(laptop.token);
+    } finally {
+      for (const p of [phone, desk]) {
+        p.provider.destroy();
+        p.provider.awareness.destroy();
+      }
+    }
   });
 });

@@ -33,6 +33,7 @@ export { STORE_ORIGIN, DocPersistence, type DocLoadResult } from './handle/persi
 export { stateVectorCovers } from './handle/receipts.ts';
 export type { DocSyncStatus, DocSyncState } from './handle/status.ts';
 export type { WebSocketConstructor } from './handle/relay-link.ts';
+export { ticketWebSocket } from './handle/ticket-socket.ts';
 
 /** Leaving a workspace without losing unsent words. */
 export type { LeaveCheck } from './leave.ts';
