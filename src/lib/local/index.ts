@@ -34,6 +34,7 @@ export { stateVectorCovers } from './handle/receipts.ts';
 export type { DocSyncStatus, DocSyncState } from './handle/status.ts';
 export type { WebSocketConstructor } from './handle/relay-link.ts';
 export { ticketWebSocket } from './handle/ticket-socket.ts';
+export { guessDeviceName } from './device-name.ts';
 
 /** Leaving a workspace without losing unsent words. */
 export type { LeaveCheck } from './leave.ts';
