@@ -2,7 +2,7 @@ import { canWrite, PRIVATE_DOC_PREFIX, type Role } from '#shared/protocol';
 import { createDeviceAuth, type DeviceAuth } from './devices.ts';
 import { AuthError } from './errors.ts';
 import { hashSecret, newId, newSecret, sameHash } from './secrets.ts';
-import type { AuthenticatedMember, MemberEvent, MemberPatch, MemberRecord, MembershipStore, WorkspaceSummary } from './types.ts';
+import { FIRST_DEVICE_ID, type AuthenticatedMember, type MemberEvent, type MemberPatch, type MemberRecord, type MembershipStore, type WorkspaceSummary } from './types.ts';
 
 export { AuthError } from './errors.ts';
 
@@ -37,9 +37,10 @@ export const DEFAULT_AUTH_LIMITS: Readonly<AuthLimits> = Object.freeze({ maxMemb
 
 /** Workspaces, members, invites and tokens: the rules over a {@link MembershipStore}. */
 export interface Auth extends DeviceAuth {
-  createWorkspace(input: { name: string; memberName: string }): Promise<{ workspaceId: string; member: MemberInfo; token: string; invites: InviteSecrets }>;
+  /** `deviceName` names the creator's first device (default {@link FIRST_DEVICE_NAME}). */
+  createWorkspace(input: { name: string; memberName: string; deviceName?: string }): Promise<{ workspaceId: string; member: MemberInfo; token: string; invites: InviteSecrets }>;
   /** Join with an invite secret; AuthError 'not-found' (no workspace) or 'forbidden' (wrong/rotated invite). */
-  join(workspaceId: string, invite: string, name: string): Promise<{ member: MemberInfo; token: string }>;
+  join(workspaceId: string, invite: string, name: string, deviceName?: string): Promise<{ member: MemberInfo; token: string }>;
   /**
    * What an invite leads to, before joining (issue 16: the join page names the group and who
    * invites): the workspace's name, the role it gives, and its admins' names (invite links
@@ -141,7 +142,7 @@ export function createAuth(store: MembershipStore, options: { now?: () => number
   };
 
   return {
-    async createWorkspace({ name, memberName }) {
+    async createWorkspace({ name, memberName, deviceName }) {
       const workspaceId = newId(16);
       const token = newSecret();
       const invites = { editor: newSecret(), viewer: newSecret() };
@@ -150,16 +151,18 @@ export function createAuth(store: MembershipStore, options: { now?: () => number
         { id: workspaceId, name, editorInviteHash: hashSecret(invites.editor), viewerInviteHash: hashSecret(invites.viewer), createdAt: now() },
         admin
       );
+      if (deviceName) await store.renameDevice(workspaceId, admin.id, FIRST_DEVICE_ID, deviceName);
       return { workspaceId, member: memberInfo(admin), token, invites };
     },
 
-    async join(workspaceId, invite, name) {
+    async join(workspaceId, invite, name, deviceName) {
       const { role } = await inviteRole(workspaceId, invite);
       const active = (await store.listMembers(workspaceId)).filter((m) => m.revokedAt === null).length;
       if (active >= limits.maxMembers) throw new AuthError('conflict', `This workspace is full: it has ${limits.maxMembers} members. Ask an admin to make room.`);
       const token = newSecret();
       const member = newMember(workspaceId, name, role, token);
       await store.addMember(member);
+      if (deviceName) await store.renameDevice(workspaceId, member.id, FIRST_DEVICE_ID, deviceName);
       return { member: memberInfo(member, []), token };
     },
 

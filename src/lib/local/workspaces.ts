@@ -80,9 +80,13 @@ export class Workspaces {
   }
 
   /** Create a workspace on the server; this device becomes its admin. */
-  async create(input: { name: string; memberName: string; colour?: string; creationCode?: string }): Promise<WorkspaceRecord> {
+  async create(input: { name: string; memberName: string; colour?: string; creationCode?: string; deviceName?: string }): Promise<WorkspaceRecord> {
     const code = input.creationCode?.trim();
-    const body = await this.post('/api/workspaces', { name: input.name.trim(), memberName: input.memberName.trim(), ...(code ? { creationCode: code } : {}) }, 'create');
+    const body = await this.post(
+      '/api/workspaces',
+      { name: input.name.trim(), memberName: input.memberName.trim(), ...(code ? { creationCode: code } : {}), ...deviceNameField(input.deviceName) },
+      'create'
+    );
     const workspaceId = body.workspaceId;
     if (!isValidId(workspaceId)) throw malformed();
     const record = this.toRecord(workspaceId, input.name.trim(), input.memberName.trim(), input.colour, body);
@@ -95,11 +99,11 @@ export class Workspaces {
   }
 
   /** Join with an invite secret (from {@link parseInviteLink}). */
-  async join(input: { workspaceId: string; invite: string; name: string; colour?: string; workspaceName?: string }): Promise<WorkspaceRecord> {
+  async join(input: { workspaceId: string; invite: string; name: string; colour?: string; workspaceName?: string; deviceName?: string }): Promise<WorkspaceRecord> {
     if (!isValidId(input.workspaceId)) throw new WorkspaceError('invite-invalid');
     const body = await this.post(
       `/api/workspaces/${encodeURIComponent(input.workspaceId)}/join`,
-      { invite: input.invite, name: input.name.trim() },
+      { invite: input.invite, name: input.name.trim(), ...deviceNameField(input.deviceName) },
       'join'
     );
     const existing = await this.get(input.workspaceId).catch(() => undefined);
@@ -244,6 +248,12 @@ function errorKind(status: number, purpose: 'create' | 'join' | 'link'): Workspa
   if (purpose !== 'create' && (status === 403 || status === 404 || status === 410)) return 'invite-invalid';
   if (status === 401 || status === 403) return 'unauthorized';
   return 'server';
+}
+
+/** `{deviceName}` when one was given (the name of this device in "Your devices"). */
+function deviceNameField(deviceName: string | undefined): { deviceName?: string } {
+  const name = deviceName?.trim();
+  return name ? { deviceName: name } : {};
 }
 
 function malformed(status?: number): WorkspaceError {
