@@ -6,8 +6,8 @@
  * The app's sockets carry a ticket, never the token, in their URL (what a proxy would log).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_PATH, cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
 import { caretToEnd, createWorkspace, newDocument, waitForText, watchErrors } from './app-flow';
 
 let server: RunningServer;
@@ -167,6 +167,32 @@ describe('devices', () => {
     const page = await ctx.newPage();
     await page.goto(`${server.url}/link/nope#${'x'.repeat(43)}`);
     await page.getByTestId('link-unusable').getByText(/not valid/).waitFor();
+    await ctx.close();
+  });
+
+  it('over plain HTTP from another machine a banner says HTTPS is needed and links to the guide; on this machine it does not', async () => {
+    // A name for the server other than localhost, as a phone on the same Wi-Fi would use.
+    const remote = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--host-resolver-rules=MAP mutual.test 127.0.0.1']
+    });
+    try {
+      const page = await remote.newPage({ viewport: { width: 390, height: 844 } });
+      await page.goto(`http://mutual.test:${server.port}/`);
+      const banner = page.getByTestId('https-banner');
+      await banner.getByText(/Signing ballots, working offline and adding devices need a secure connection/).waitFor();
+      await shot(page, 'https-banner-390');
+      await banner.getByRole('link', { name: 'How to set up HTTPS' }).click();
+      await page.getByRole('heading', { name: 'Serving Mutual over HTTPS' }).waitFor();
+    } finally {
+      await remote.close();
+    }
+    const ctx = await newDevice(browser);
+    const local = await ctx.newPage();
+    await local.goto(`${server.url}/`);
+    await local.getByRole('button', { name: 'Create workspace' }).waitFor();
+    expect(await local.getByTestId('https-banner').count()).toBe(0);
     await ctx.close();
   });
 });

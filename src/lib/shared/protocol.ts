@@ -56,7 +56,7 @@ export const DEVICE_REVOKED_REASON = 'this device was removed from your devices'
 
 /** What a device removed from its member's devices tells its person. */
 export const DEVICE_REVOKED_MESSAGE =
-  'This device was removed from your devices (on another of your devices, or by an admin), so it can no longer reach the workspace. What is on it stays readable here. To use it again, open “Add a device” on a device that is still signed in.';
+  'This device was removed from your devices (on another of your devices, or by an admin), so it can no longer reach the workspace. To use it again, open “Add a device” on a device that is still signed in.';
 
 /** Close codes the client must treat as "stop retrying, tell the person". */
 export function isPermanentRefusal(code: number): boolean {
