@@ -62,6 +62,7 @@ describe('devices', () => {
     await p.goto(link);
     await p.getByTestId('link-member').getByText('Ana').waitFor();
     expect(await p.getByTestId('link-group').textContent()).toBe('Elm Street tenants');
+    await shot(p, 'devices-link-page-390');
     await p.getByLabel('Name for this device').fill("Ana's phone");
     await p.getByRole('button', { name: 'Add this device' }).click();
     await p.waitForURL(new RegExp(`/w/${workspaceId}$`));
