@@ -36,6 +36,9 @@ export type { WebSocketConstructor } from './handle/relay-link.ts';
 export { ticketWebSocket } from './handle/ticket-socket.ts';
 export { guessDeviceName } from './device-name.ts';
 
+/** The documents dashboards keep live while on screen (bounded). */
+export { LiveSet, pageVisibility, type LiveSetOptions, type LiveSetStatus, type Visibility } from './live-set.ts';
+
 /** Leaving a workspace without losing unsent words. */
 export type { LeaveCheck } from './leave.ts';
 
