@@ -4,8 +4,9 @@
  *
  *   npm run bench                                   everything (≈ 5 minutes)
  *   npm run bench -- --quick                        short smoke run → bench/results.quick.json
- *   npm run bench -- --only fanout,manydocs,coldload,client,scaleout,replication,heap,trace
+ *   npm run bench -- --only fanout,manydocs,coldload,client,scaleout,replication,heap,trace,dashboards
  *   BUILD_DIR=build-x npm run bench -- --only client      client scenarios against the app built in build-x/
+ *   npm run bench -- --only client --cases typing --trace  one client case, with Chromium traces → bench/profiles/
  *   npm run bench -- --systems mutual,hocuspocus    fan-out/many-docs systems
  *   npm run bench -- --cpu-prof                     CPU profiles of each Mutual fan-out step → bench/profiles/
  *   npm run bench -- --out path.json
@@ -14,7 +15,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runClient } from './client/scenario.ts';
+import { CLIENT_CASES, runClient, type ClientCase } from './client/scenario.ts';
+import { runDashboards } from './client-core/dashboards.ts';
 import { runHeap } from './client-core/heap.ts';
 import { runReplication } from './client-core/replication.ts';
 import { runColdLoad } from './coldload/scenario.ts';
@@ -26,7 +28,7 @@ import { runManyDocs } from './manydocs/scenario.ts';
 import { runScaleOut, SCALEOUT_FULL_STEPS, SCALEOUT_QUICK_STEPS } from './scaleout/scenario.ts';
 import { runTraces } from './trace/scenario.ts';
 
-const SCENARIOS = ['fanout', 'manydocs', 'coldload', 'client', 'scaleout', 'replication', 'heap', 'trace'] as const;
+const SCENARIOS = ['fanout', 'manydocs', 'coldload', 'client', 'scaleout', 'replication', 'heap', 'trace', 'dashboards'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -34,6 +36,9 @@ interface Args {
   only: ScenarioName[];
   systems: SystemName[];
   cpuProf: boolean;
+  /** Client scenarios: which cases, and Chromium traces of them. */
+  cases: ClientCase[];
+  trace: boolean;
   out: string;
 }
 
@@ -47,8 +52,10 @@ function parseArgs(argv: string[]): Args {
   for (const s of only) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario "${s}" (one of ${SCENARIOS.join(', ')})`);
   const systems = (value('--systems')?.split(',') ?? [...SYSTEMS]).map((s) => s.trim());
   for (const s of systems) if (!isSystemName(s)) throw new Error(`unknown system "${s}" (one of ${SYSTEMS.join(', ')})`);
+  const cases = (value('--cases')?.split(',') ?? [...CLIENT_CASES]).map((s) => s.trim());
+  for (const c of cases) if (!(CLIENT_CASES as readonly string[]).includes(c)) throw new Error(`unknown client case "${c}" (one of ${CLIENT_CASES.join(', ')})`);
   const out = value('--out') ?? path.join(BENCH_DIR, quick ? 'results.quick.json' : 'results.json');
-  return { quick, only: only as ScenarioName[], systems: systems as SystemName[], cpuProf: argv.includes('--cpu-prof'), out };
+  return { quick, only: only as ScenarioName[], systems: systems as SystemName[], cpuProf: argv.includes('--cpu-prof'), cases: cases as ClientCase[], trace: argv.includes('--trace'), out };
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -92,7 +99,8 @@ async function main() {
   }
 
   if (args.only.includes('client')) {
-    scenarios.push(...(await runClient(args.quick ? { blocks: 1000, repeats: 1, keystrokes: 30, nodeTypists: 9 } : { blocks: 1000, repeats: 3, keystrokes: 100, nodeTypists: 9 }, log)));
+    const sizes = args.quick ? { blocks: 1000, repeats: 1, keystrokes: 30, nodeTypists: 9 } : { blocks: 1000, repeats: 5, keystrokes: 100, nodeTypists: 9 };
+    scenarios.push(...(await runClient({ ...sizes, cases: args.cases, trace: args.trace }, log)));
   }
 
   if (args.only.includes('scaleout')) {
@@ -111,6 +119,10 @@ async function main() {
   if (args.only.includes('trace')) {
     notes.push('Traces: stock y-websocket clients (one per person of the trace) replay it at 5,000 transactions/s; Mutual with its default budgets slows each writer to 500 messages/s, the reference has no budget. A control pair on another document makes an edit every 50 ms meanwhile; its latency is what other people get.');
     scenarios.push(...(await runTraces(args.quick, log)));
+  }
+  if (args.only.includes('dashboards')) {
+    notes.push('Dashboards (issue 26): a device in Chromium showing one document, then the Open tasks board, then Workload, then the documents page, in a workspace of N documents of which some hold tasks: its open sync sockets, its JS heap after forced GCs, the relay\'s RSS; while the board is open, how long another member\'s claim takes to leave it (documents kept live, and one beyond the budget), and a Claim on a document not live.');
+    scenarios.push(...(await runDashboards(args.quick ? { docs: 100, withTasks: 60 } : { docs: 500, withTasks: 200 }, log)));
   }
 
   const load1 = os.loadavg()[0];
