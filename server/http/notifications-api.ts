@@ -17,6 +17,7 @@ import type { Auth } from '../auth/auth.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
 import type { AuthenticatedMember } from '../auth/types.ts';
 import type { Logger } from '../log.ts';
+import { deviceKeyOf } from '../notifications/device-key.ts';
 import { endpointAllowed } from '../notifications/push.ts';
 import { prefsOf } from '../notifications/recorder.ts';
 import type { Notifier } from '../notifications/notifier.ts';
@@ -41,7 +42,7 @@ const B64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
 interface Caller {
   member: AuthenticatedMember;
-  /** This device: today the hash of its token (one token = one device); a device id once devices exist. */
+  /** This device: its id with its workspace and member (server/notifications/device-key.ts). */
   deviceKey: string;
 }
 
@@ -71,7 +72,7 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
     const member = match ? await auth.authenticate(match[1]) : null;
     if (!member) throw new HttpError(401, 'This token is not valid or its access was removed.', { 'www-authenticate': 'Bearer' });
     if (member.workspaceId !== workspaceId) throw new HttpError(403, 'This token belongs to another workspace.');
-    return { member, deviceKey: hashSecret(match![1]) };
+    return { member, deviceKey: deviceKeyOf(member) };
   };
 
   const state = async ({ member, deviceKey }: Caller) => {

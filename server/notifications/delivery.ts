@@ -15,6 +15,7 @@
 import { DIGEST_LOCAL_MINUTES, KIND_LABELS, digestPeriod, localParts, type NotificationKind } from '#shared/notifications/prefs';
 import type { Auth } from '../auth/auth.ts';
 import { errorMessage, type Logger } from '../log.ts';
+import { deviceOfKey } from './device-key.ts';
 import type { Mailer } from './mail.ts';
 import { topicOf, type PushSender } from './push.ts';
 import { prefsOf } from './recorder.ts';
@@ -46,7 +47,7 @@ export const DEFAULT_DELIVERY: Readonly<DeliveryPolicy> = Object.freeze({
 
 export interface DeliveryOptions {
   store: NotificationStore;
-  auth: Pick<Auth, 'getMember'>;
+  auth: Pick<Auth, 'getMember' | 'listDevices'>;
   push: PushSender | null;
   mailer: Mailer | null;
   /** Origin of links in mails (PUBLIC_ORIGIN). */
@@ -90,9 +91,21 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> 
 }
 
 export function createDelivery({ store, auth, push, mailer, origin, logger, now, policy, signal }: DeliveryOptions) {
+  const deviceActive = async (deviceKey: string): Promise<boolean> => {
+    const device = deviceOfKey(deviceKey);
+    if (!device) return false;
+    const devices = await auth.listDevices(device.workspaceId, device.memberId);
+    return devices.some((d) => d.deviceId === device.deviceId && !d.revoked);
+  };
+
   const sendPush = async (row: OutboxRow, deviceKey: string): Promise<OutboxOutcome> => {
     const sub = await store.getSubscription(deviceKey);
     if (!sub || sub.workspaceId !== row.workspaceId || sub.memberId !== row.memberId) return { state: 'dropped', error: 'the device stopped receiving notifications' };
+    if (!(await deviceActive(deviceKey))) {
+      // Removed (its subscription is normally deleted then; this catches a removal whose clean-up never ran).
+      await store.deleteSubscription(deviceKey);
+      return { state: 'dropped', error: 'the device was removed' };
+    }
     if (!push) return { state: 'dropped', error: 'push is not available on this server' };
     const tag = topicOf(row.eventKey);
     const payload = JSON.stringify({ title: row.content.title, body: row.content.body, url: row.content.url, tag });

@@ -16,6 +16,7 @@ import type { Auth } from '../auth/auth.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { DocumentManager } from '../relay/documents.ts';
 import { createDelivery, DEFAULT_DELIVERY, type DeliveryPolicy } from './delivery.ts';
+import { deviceKeyOf } from './device-key.ts';
 import type { Mailer } from './mail.ts';
 import type { PushSender, VapidKeys } from './push.ts';
 import { createRecorder, isNotifiable } from './recorder.ts';
@@ -112,9 +113,12 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     const summary = summariseDocument(docId, ydoc).value;
     recorder.evaluateSummary(workspaceId, docId, summary).then(recorded, warn('notifications-evaluate-failed', workspaceId, docId));
   });
+  // A removed member or device receives nothing more: its subscriptions go, its pending rows
+  // are dropped (delivery checks again before each send, in case this never ran).
   const unsubscribeMembers = auth.onMemberEvent((event) => {
-    if (event.type !== 'revoked') return;
-    store.forgetMember(event.workspaceId, event.memberId).catch((err: unknown) => logger.warn('notifications-forget-failed', { workspace: event.workspaceId, error: errorMessage(err) }));
+    const forgotten =
+      event.type === 'revoked' ? store.forgetMember(event.workspaceId, event.memberId) : event.type === 'device-revoked' ? store.deleteSubscription(deviceKeyOf(event)) : null;
+    forgotten?.catch((err: unknown) => logger.warn('notifications-forget-failed', { workspace: event.workspaceId, error: errorMessage(err) }));
   });
 
   async function wakes(): Promise<void> {

@@ -7,9 +7,9 @@
  */
 
 /**
- * A browser's push subscription, per device. `deviceKey` names the device: today the hash of
- * the member's token (one token = one device); with several devices per member it becomes
- * the device's id, with no change to the table.
+ * A browser's push subscription, per device. `deviceKey` names the device: its id with its
+ * workspace and member (device-key.ts), so renaming a device keeps its subscription and
+ * removing it deletes exactly that one.
  */
 export interface PushSubscriptionRecord {
   deviceKey: string;

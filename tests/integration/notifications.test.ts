@@ -207,6 +207,74 @@ describe('push notifications through a push service', () => {
     expect(await server.mutual.notifier.store.listSubscriptions(ws.workspaceId, ws.editor.memberId)).toEqual([]);
   });
 
+  /** Link another device to `member` (issue 18's link flow); its token and id. */
+  async function linkDevice(member: { token: string }, deviceName: string): Promise<{ token: string; deviceId: string }> {
+    const made = await api(server.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/device-links`, { token: member.token, body: {} });
+    expect(made.status).toBe(201);
+    const secret = String(made.body.link).split('#')[1];
+    const used = await api(server.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/device-links/redeem`, { body: { secret, deviceName } });
+    expect(used.status).toBe(201);
+    return { token: used.body.token as string, deviceId: used.body.deviceId as string };
+  }
+
+  /**
+   * A task handed to Ben by the admin, in document `tasks`, at the test's clock. The hand-over's
+   * server-time stamp is the relay's real clock, which judges stamps (issue 26) by its own time.
+   */
+  const handTaskToBen = (id: string, title: string) =>
+    edit('tasks', ws.admin.token, (doc) => {
+      const actor = { memberId: ws.admin.memberId, at: clock, serverAt: Date.now() };
+      createTask(doc, { id, title }, actor);
+      placeInText(doc, id);
+      reassignTask(doc, id, ws.editor.memberId, actor);
+    });
+
+  it('a member with two devices gets each notification once on each; a removed device gets nothing more', async () => {
+    const laptop = await linkDevice(ws.editor, 'Laptop');
+    const phoneBrowser = await subscribe(ws.editor, 'ben-phone');
+    const laptopBrowser = await subscribe(laptop, 'ben-laptop');
+    // Renaming a device keeps its subscription (the key is the device, not its name).
+    expect((await api(server.httpUrl, 'PATCH', `/api/workspaces/${ws.workspaceId}/members/${ws.editor.memberId}/devices/${laptop.deviceId}`, { token: laptop.token, body: { name: 'Home laptop' } })).status).toBe(200);
+    expect((await api(server.httpUrl, 'GET', base(), { token: laptop.token })).body.push.subscribed).toBe(true);
+
+    await openPaintProposal();
+    await waitFor(() => push.accepted().length >= 2, { message: 'a push to each device' });
+    await server.mutual.notifier.evaluate(ws.workspaceId, 'meeting');
+    await server.mutual.notifier.tick();
+    expect(push.requests.map((r) => r.path).sort()).toEqual(['/ben-laptop', '/ben-phone']);
+    for (const [path, browser] of [['/ben-phone', phoneBrowser], ['/ben-laptop', laptopBrowser]] as const) {
+      const req = push.requests.find((r) => r.path === path)!;
+      expect(JSON.parse(decryptPush(req.body, browser)).body).toBe('Open for your vote: Paint the hall');
+    }
+
+    // Held by quiet hours for both devices; removing the phone drops what waited for it.
+    await api(server.httpUrl, 'PUT', `${base()}/prefs`, { token: laptop.token, body: { quiet: { from: '21:00', to: '08:00' }, timeZone: 'UTC' } });
+    clock = Date.parse('2026-11-30T22:30:00Z');
+    await handTaskToBen('t1', 'Buy paint');
+    await waitFor(async () => (await outbox(ws.editor.memberId)).filter((r) => r.state === 'pending').length === 2, { message: 'a held push for each device' });
+    expect((await api(server.httpUrl, 'DELETE', `/api/workspaces/${ws.workspaceId}/members/${ws.editor.memberId}/devices/first`, { token: laptop.token })).status).toBe(204);
+    await waitFor(async () => (await outbox(ws.editor.memberId)).filter((r) => r.state === 'pending').length === 1, { message: 'the phone’s push to be dropped' });
+    expect((await server.mutual.notifier.store.listSubscriptions(ws.workspaceId, ws.editor.memberId)).map((sub) => sub.endpoint)).toEqual([`${push.url}/ben-laptop`]);
+    clock = Date.parse('2026-12-01T08:00:00Z');
+    await server.mutual.notifier.tick();
+    expect(push.requests.slice(2).map((r) => r.path)).toEqual(['/ben-laptop']);
+    expect(JSON.parse(decryptPush(push.requests[2].body, laptopBrowser)).body).toBe('Handed to you: Buy paint');
+
+    // The next notification reaches only the laptop, even if the phone's subscription had
+    // survived the removal (a clean-up that never ran): delivery checks the device first.
+    const { endpoint, keys } = phoneBrowser.subscription(`${push.url}/ben-phone`);
+    const stale = { deviceKey: `${ws.workspaceId}/${ws.editor.memberId}/first`, workspaceId: ws.workspaceId, memberId: ws.editor.memberId, endpoint, ...keys, createdAt: clock };
+    await server.mutual.notifier.store.putSubscription(stale);
+    await handTaskToBen('t2', 'Collect the ladder');
+    await waitFor(() => push.accepted().length >= 4, { message: 'the next push' });
+    await waitFor(async () => (await outbox(ws.editor.memberId)).every((r) => r.state !== 'pending'), { message: 'every push to be sent or dropped' });
+    await server.mutual.notifier.tick();
+    expect(push.requests.slice(3).map((r) => r.path)).toEqual(['/ben-laptop']);
+    expect(JSON.parse(decryptPush(push.requests[3].body, laptopBrowser)).body).toBe('Handed to you: Collect the ladder');
+    expect((await server.mutual.notifier.store.listSubscriptions(ws.workspaceId, ws.editor.memberId)).map((sub) => sub.endpoint)).toEqual([`${push.url}/ben-laptop`]);
+    expect((await api(server.httpUrl, 'GET', base(), { token: laptop.token })).body.push.subscribed).toBe(true);
+  });
+
   it('refuses subscriptions that are not a browser’s, and settings of another workspace', async () => {
     const bad = [
       { endpoint: 'ftp://x', keys: { p256dh: testBrowser().subscription('x').keys.p256dh, auth: 'AAAAAAAAAAAAAAAAAAAAAA' } },
