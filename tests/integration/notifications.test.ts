@@ -70,6 +70,19 @@ async function openPaintProposal(docId = 'meeting', deadline: number | null = cl
   });
 }
 
+/**
+ * A task handed to Ben (the editor) by the admin, in document `tasks`, at the test's clock. The
+ * hand-over's server-time stamp is the real time: the relay judges claim stamps (issue 26) by
+ * its own clock, and refuses one more than ten minutes ahead of it (the test's clock may be).
+ */
+const handTaskToBen = (id: string, title: string) =>
+  edit('tasks', ws.admin.token, (doc) => {
+    const actor = { memberId: ws.admin.memberId, at: clock, serverAt: Date.now() };
+    createTask(doc, { id, title }, actor);
+    placeInText(doc, id);
+    reassignTask(doc, id, ws.editor.memberId, actor);
+  });
+
 /** The outbox rows of a member, as the server holds them. */
 const outbox = (memberId: string) => server.mutual.notifier.store.listOutbox(ws.workspaceId, memberId);
 
@@ -144,11 +157,7 @@ describe('push notifications through a push service', () => {
 
     // A service that keeps failing: given up after the bounded time, with why.
     push.answers.push(...Array<number>(10).fill(500));
-    await edit('tasks', ws.admin.token, (doc) => {
-      createTask(doc, { id: 't1', title: 'Buy paint' }, { memberId: ws.admin.memberId, at: clock });
-      placeInText(doc, 't1');
-      reassignTask(doc, 't1', ws.editor.memberId, { memberId: ws.admin.memberId, at: clock });
-    });
+    await handTaskToBen('t1', 'Buy paint');
     await waitFor(async () => (await outbox(ws.editor.memberId)).length === 2, { message: 'the task notification' });
     for (let i = 0; i < 6; i++) {
       clock += 4000;
@@ -216,18 +225,6 @@ describe('push notifications through a push service', () => {
     expect(used.status).toBe(201);
     return { token: used.body.token as string, deviceId: used.body.deviceId as string };
   }
-
-  /**
-   * A task handed to Ben by the admin, in document `tasks`, at the test's clock. The hand-over's
-   * server-time stamp is the relay's real clock, which judges stamps (issue 26) by its own time.
-   */
-  const handTaskToBen = (id: string, title: string) =>
-    edit('tasks', ws.admin.token, (doc) => {
-      const actor = { memberId: ws.admin.memberId, at: clock, serverAt: Date.now() };
-      createTask(doc, { id, title }, actor);
-      placeInText(doc, id);
-      reassignTask(doc, id, ws.editor.memberId, actor);
-    });
 
   it('a member with two devices gets each notification once on each; a removed device gets nothing more', async () => {
     const laptop = await linkDevice(ws.editor, 'Laptop');
@@ -343,11 +340,7 @@ describe('email through an SMTP server', () => {
     await api(server.httpUrl, 'PUT', `${base()}/prefs`, { token: ws.editor.token, body: { email: 'daily', push: false, timeZone: 'UTC' } });
     clock = Date.parse('2026-11-30T20:00:00Z');
     await openPaintProposal();
-    await edit('tasks', ws.admin.token, (doc) => {
-      createTask(doc, { id: 't1', title: 'Buy paint' }, { memberId: ws.admin.memberId, at: clock });
-      placeInText(doc, 't1');
-      reassignTask(doc, 't1', ws.editor.memberId, { memberId: ws.admin.memberId, at: clock });
-    });
+    await handTaskToBen('t1', 'Buy paint');
     await waitFor(async () => (await outbox(ws.editor.memberId)).filter((r) => r.state === 'held').length === 2, { message: 'two held rows' });
     await server.mutual.notifier.tick();
     expect(smtp!.mails).toHaveLength(1); // only the confirmation
