@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listBackups } from '../../server/backup/database-backup.ts';
 import { DATABASE_FILE } from '../../server/database.ts';
 import { schemaVersion, SQLITE_SCHEMA_VERSION } from '../../server/store/sqlite-migrations.ts';
+import type { MutualConfig } from '../../server/config.ts';
 import { connectClient, type TestClient } from '../helpers/clients.ts';
 import { createWorkspace, removeDir, startServer, tempDir, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -34,7 +35,7 @@ async function admin(dataDir: string, args: string[]): Promise<{ code: number; s
   }
 }
 
-async function server(dataDir?: string, config: Parameters<typeof startServer>[0]['config'] = {}): Promise<TestServer> {
+async function server(dataDir?: string, config: Partial<MutualConfig> = {}): Promise<TestServer> {
   const s = await startServer({ dataDir, config: { logLevel: 'silent', ...config } });
   cleanups.push(() => removeDir(s.dataDir));
   return s;
