@@ -110,7 +110,9 @@ describe('production install (the Dockerfile steps, without Docker)', () => {
 
   it('backs the database up with the production install\'s admin command', async () => {
     const out = path.join(app, 'backups');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'server/cli/admin.ts', 'backup', '--out', out, '--keep', '2'], { cwd: app, env: productionEnv({ DATA_DIR: dataDir }) });
+    // The command docs/self-hosting.md gives (npm from the same Node as this test).
+    const npm = path.join(path.dirname(process.execPath), 'npm');
+    const { stdout } = await run(npm, ['run', 'admin', '--', 'backup', '--out', out, '--keep', '2'], { cwd: app, env: productionEnv({ DATA_DIR: dataDir }) });
     expect(stdout).toContain('Backed up');
     expect(fs.readdirSync(out).filter((f) => f.endsWith('.sqlite'))).toHaveLength(1);
   });
