@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createAuth, type Auth } from './auth/auth.ts';
 import type { MutualConfig } from './config.ts';
@@ -21,6 +22,7 @@ import { createRetention, type Retention } from './rules/retention.ts';
 import { createDeadlineRule, type DeadlineRule } from './rules/deadlines.ts';
 import { startCoordination, type Coordination } from './coordination/setup.ts';
 import { openStores } from './stores.ts';
+import { DATABASE_FILE } from './database.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createMetricsHandler } from './metrics/http.ts';
 import { startPeriodicBackup, type PeriodicBackup } from './backup/periodic-backup.ts';
@@ -143,8 +145,8 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   const { coordinator, runOnce } = coordination;
   // Whole-database backups every BACKUP_EVERY, on the leader (config allows BACKUP_DIR with SQLite only).
   const backups =
-    config.backupDir && stores.db
-      ? startPeriodicBackup({ db: stores.db, dir: config.backupDir, everyMs: config.backupEveryMs, keep: config.backupKeep, isLeader: () => coordinator.isLeader, logger, onFailure: () => metrics?.backupFailed() })
+    config.backupDir && config.store === 'sqlite'
+      ? startPeriodicBackup({ source: path.join(config.dataDir, DATABASE_FILE), dir: config.backupDir, everyMs: config.backupEveryMs, keep: config.backupKeep, isLeader: () => coordinator.isLeader, logger, onFailure: () => metrics?.backupFailed() })
       : null;
   retention = createRetention({
     documents: relay.documents,

@@ -1,13 +1,14 @@
 /**
  * Whole-database backups of the SQLite store: a consistent copy of `mutual.sqlite` while the
- * server runs (SQLite's online backup through better-sqlite3, no other binary), named by
- * date, rotated to keep the newest N; and the restore of such a copy into a stopped data
+ * server runs (SQLite's online backup through better-sqlite3, in a worker thread; no other
+ * binary), named by date, rotated to keep the newest N; and the restore of such a copy into a stopped data
  * directory. Used by `npm run admin -- backup|restore` and the server's periodic backup
  * (periodic-backup.ts). Workspace backups (one JSON file per workspace, any store) are
  * backup.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { DATABASE_FILE, type SqliteDatabase } from '../database.ts';
 import { schemaVersion, SchemaTooNewError, SQLITE_SCHEMA_VERSION } from '../store/sqlite-migrations.ts';
@@ -29,19 +30,6 @@ export interface DatabaseBackupResult {
 export interface DatabaseBackupOptions {
   /** Keep this many backups (the new one included) in the directory; older ones are removed. */
   keep?: number;
-  /**
-   * Pages copied per step. `Infinity` (the default) copies the database in one step: needed
-   * when another process writes (it would restart a stepwise copy). The server's own backup
-   * copies in steps between its turns: its writes go through the same connection, which
-   * SQLite carries into the copy as it goes.
-   */
-  pagesPerStep?: number;
-  /**
-   * Check the copy (`PRAGMA quick_check`) before it counts as a backup (default true). It
-   * reads the whole copy synchronously: about 0.3 s per 50 MB, so the server's own backup,
-   * which must not stall the relay, leaves it to the copy SQLite's backup API made page by page.
-   */
-  check?: boolean;
   now?: () => number;
 }
 
@@ -69,27 +57,37 @@ export function rotateBackups(dir: string, keep: number): string[] {
   return removed;
 }
 
+/** Copy `source` to `target` in a worker thread (copy-worker.mjs), checked with quick_check. */
+function copyInWorker(source: string, target: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./copy-worker.mjs', import.meta.url), { workerData: { source, target } });
+    let answered = false;
+    worker.once('message', (msg: { ok: boolean; result: string }) => {
+      answered = true;
+      if (msg.ok) resolve();
+      else reject(new BackupError(`The backup copy failed: ${msg.result}`));
+    });
+    worker.once('error', (err) => reject(err));
+    worker.once('exit', (code) => {
+      if (!answered) reject(new BackupError(`The backup copy stopped before it finished (exit ${code}).`));
+    });
+  });
+}
+
 /**
- * Copy the whole database `source` into `dir` as a new dated backup, check it, and rotate.
- * The copy is written under a temporary name and renamed once complete and checked: a crash
+ * Copy the whole database file `source` (`DATA_DIR/mutual.sqlite`) into `dir` as a new dated
+ * backup, check it, and rotate. Safe while a server writes to it: the copy is one read
+ * transaction of a connection of its own, in a worker thread, so the server's event loop never
+ * waits for it. Written under a temporary name and renamed once complete and checked: a crash
  * never leaves a half-written file that looks like a backup.
  */
-export async function backupDatabase(source: SqliteDatabase, dir: string, options: DatabaseBackupOptions = {}): Promise<DatabaseBackupResult> {
+export async function backupDatabase(source: string, dir: string, options: DatabaseBackupOptions = {}): Promise<DatabaseBackupResult> {
+  if (!fs.existsSync(source)) throw new BackupError(`There is no database at ${source}.`);
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, backupName((options.now ?? Date.now)()));
   const tmp = `${file}.partial-${process.pid}`;
-  const pages = options.pagesPerStep ?? Infinity;
   try {
-    await source.backup(tmp, { progress: () => (Number.isFinite(pages) ? pages : 0x7fffffff) });
-    // One self-contained file (no -wal beside it), checked before it counts as a backup.
-    const copy = new Database(tmp);
-    try {
-      copy.pragma('journal_mode = DELETE');
-      const check = options.check === false ? 'ok' : copy.pragma('quick_check', { simple: true });
-      if (check !== 'ok') throw new BackupError(`The backup copy failed its check: ${String(check)}`);
-    } finally {
-      copy.close();
-    }
+    await copyInWorker(source, tmp);
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });

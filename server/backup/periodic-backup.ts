@@ -6,22 +6,15 @@
  * and a backup made by hand (`npm run admin -- backup --out BACKUP_DIR`) counts.
  */
 import fs from 'node:fs';
-import type { SqliteDatabase } from '../database.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import { backupDatabase, listBackups } from './database-backup.ts';
 
-/**
- * Pages per step: the copy yields to the relay every 4 MB (4 KiB pages). Measured on a 52 MB
- * database: steps of about 16 ms and a last step (the copy's commit) of about 110 ms on a
- * loaded machine, where a check of the copy (quick_check) would add about 300 ms: the server
- * leaves that check to `restore`, which runs integrity_check before anything is replaced.
- */
-const PAGES_PER_STEP = 1024;
 /** After a failed or skipped (not the leader) round, the next try waits at least this long (or one period if shorter). */
 const RETRY_MS = 60_000;
 
 export interface PeriodicBackupOptions {
-  db: SqliteDatabase;
+  /** The database file (DATA_DIR/mutual.sqlite). */
+  source: string;
   dir: string;
   everyMs: number;
   keep: number;
@@ -57,7 +50,7 @@ export function startPeriodicBackup(opts: PeriodicBackupOptions): PeriodicBackup
   const run = async (): Promise<boolean> => {
     const started = now();
     try {
-      const result = await backupDatabase(opts.db, opts.dir, { keep: opts.keep, pagesPerStep: PAGES_PER_STEP, check: false, now });
+      const result = await backupDatabase(opts.source, opts.dir, { keep: opts.keep, now });
       opts.logger.info('backup-written', { file: result.file, bytes: result.bytes, removed: result.removed.length, ms: now() - started });
       return true;
     } catch (err) {

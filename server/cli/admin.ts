@@ -11,7 +11,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { BackupError } from '../backup/backup.ts';
 import { backupDatabase, isSqliteFile, restoreDatabase } from '../backup/database-backup.ts';
 import { loadConfig, type MutualConfig } from '../config.ts';
@@ -43,16 +42,10 @@ async function databaseBackup(args: Record<string, string | true>, config: Mutua
   if (keep !== undefined && !(Number.isInteger(keep) && keep >= 1)) throw new BackupError(`--keep must be a whole number of at least 1, got "${String(args.keep)}".`);
   const file = sqliteOnly(config, 'A whole-database backup');
   if (!fs.existsSync(file)) throw new BackupError(`There is no Mutual database in ${config.dataDir} (set DATA_DIR).`);
-  // Not openDatabase: a backup reads, it never migrates the database of a running server.
-  const db = new Database(file, { fileMustExist: true });
-  try {
-    db.pragma('busy_timeout = 5000');
-    const result = await backupDatabase(db, out, { keep });
-    const removed = result.removed.length ? `; removed ${result.removed.length} older: ${result.removed.map((f) => path.basename(f)).join(', ')}` : '';
-    console.log(`Backed up ${file} (schema ${schemaVersion(db)}) → ${result.file} (${result.bytes} bytes)${removed}`);
-  } finally {
-    db.close();
-  }
+  // The file itself, never openDatabase: a backup reads, it never migrates a running server's database.
+  const result = await backupDatabase(file, out, { keep });
+  const removed = result.removed.length ? `; removed ${result.removed.length} older: ${result.removed.map((f) => path.basename(f)).join(', ')}` : '';
+  console.log(`Backed up ${file} → ${result.file} (${result.bytes} bytes)${removed}`);
 }
 
 function databaseRestore(input: string, config: MutualConfig): void {
