@@ -4,7 +4,7 @@
  *
  *   npm run bench                                   everything (≈ 5 minutes)
  *   npm run bench -- --quick                        short smoke run → bench/results.quick.json
- *   npm run bench -- --only fanout,manydocs,coldload,client,scaleout,replication,heap,trace
+ *   npm run bench -- --only fanout,manydocs,coldload,client,scaleout,replication,heap,trace,dashboards
  *   BUILD_DIR=build-x npm run bench -- --only client      client scenarios against the app built in build-x/
  *   npm run bench -- --systems mutual,hocuspocus    fan-out/many-docs systems
  *   npm run bench -- --cpu-prof                     CPU profiles of each Mutual fan-out step → bench/profiles/
@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runClient } from './client/scenario.ts';
+import { runDashboards } from './client-core/dashboards.ts';
 import { runHeap } from './client-core/heap.ts';
 import { runReplication } from './client-core/replication.ts';
 import { runColdLoad } from './coldload/scenario.ts';
@@ -26,7 +27,7 @@ import { runManyDocs } from './manydocs/scenario.ts';
 import { runScaleOut, SCALEOUT_FULL_STEPS, SCALEOUT_QUICK_STEPS } from './scaleout/scenario.ts';
 import { runTraces } from './trace/scenario.ts';
 
-const SCENARIOS = ['fanout', 'manydocs', 'coldload', 'client', 'scaleout', 'replication', 'heap', 'trace'] as const;
+const SCENARIOS = ['fanout', 'manydocs', 'coldload', 'client', 'scaleout', 'replication', 'heap', 'trace', 'dashboards'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -111,6 +112,10 @@ async function main() {
   if (args.only.includes('trace')) {
     notes.push('Traces: stock y-websocket clients (one per person of the trace) replay it at 5,000 transactions/s; Mutual with its default budgets slows each writer to 500 messages/s, the reference has no budget. A control pair on another document makes an edit every 50 ms meanwhile; its latency is what other people get.');
     scenarios.push(...(await runTraces(args.quick, log)));
+  }
+  if (args.only.includes('dashboards')) {
+    notes.push('Dashboards (issue 26): a device in Chromium showing one document, then the Open tasks board, then Workload, then the documents page, in a workspace of N documents of which some hold tasks: its open sync sockets, its JS heap after forced GCs, the relay\'s RSS; while the board is open, how long another member\'s claim takes to leave it (documents kept live, and one beyond the budget), and a Claim on a document not live.');
+    scenarios.push(...(await runDashboards(args.quick ? { docs: 100, withTasks: 60 } : { docs: 500, withTasks: 200 }, log)));
   }
 
   const load1 = os.loadavg()[0];

@@ -26,7 +26,8 @@ export interface HeapParams {
   words: number;
 }
 
-async function heapAfterGc(page: Page): Promise<number> {
+/** The page's JS heap after forced GCs (CDP Performance metrics). */
+export async function heapAfterGc(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
@@ -92,7 +93,7 @@ async function writeDocuments(server: RunningServer, workspace: { workspaceId: s
 }
 
 /** Wait until the device stores what the relay has of all `count` bulk documents, and the workspace is live. */
-async function replicated(page: Page, server: RunningServer, workspace: { workspaceId: string; token: string }, count: number): Promise<void> {
+export async function replicated(page: Page, server: RunningServer, workspace: { workspaceId: string; token: string }, count: number): Promise<void> {
   const started = Date.now();
   const relay = async () =>
     ((await (await fetch(`${server.url}/api/workspaces/${workspace.workspaceId}/digest`, { headers: { authorization: `Bearer ${workspace.token}` } })).json()) as { documents: Record<string, string> }).documents;

@@ -5,7 +5,7 @@ export type MetricValue = number | string | boolean | null | string[];
 
 /** One measured configuration of one system. */
 export interface ScenarioResult {
-  name: 'fanout' | 'manydocs' | 'coldload' | 'client' | 'scaleout' | 'replication' | 'heap' | 'trace';
+  name: 'fanout' | 'manydocs' | 'coldload' | 'client' | 'scaleout' | 'replication' | 'heap' | 'trace' | 'dashboards';
   system: string;
   params: Record<string, number | string | boolean>;
   metrics: Record<string, MetricValue>;

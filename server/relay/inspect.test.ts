@@ -1,7 +1,7 @@
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { castBallot, claimTask, closeProposal, createProposal, createTask, openProposal } from '#shared/model/index';
+import { castBallot, claimTask, closeProposal, createProposal, createTask, openProposal, releaseTask } from '#shared/model/index';
 import { heldBackPoison, zeroLengthStruct } from '../../tests/helpers/hostile-updates.ts';
 import { DEFAULT_INSPECT_LIMITS, inspectUpdate, type Verdict } from './inspect.ts';
 
@@ -255,5 +255,54 @@ describe('inspectUpdate: incomplete updates are held, never handed to Yjs', () =
     admit(relay, fromA, 'ana');
     expect(admit(relay, fromB, 'ana').kind).toBe('apply');
     expect(relay.getText('t').toString()).toBe('abcdef');
+  });
+});
+
+describe('inspectUpdate: stamps of claim log entries (issue 26)', () => {
+  const NOW = Date.now();
+  const at = (member: string, serverAt: number) => ({ memberId: member, at: serverAt, serverAt });
+  const inspectAt = (relay: Y.Doc, update: Uint8Array, member: string) => inspectUpdate(relay, update, { memberId: member, now: NOW });
+  /** A relay document with a task Ana claimed at NOW - 60 s. */
+  function claimedTask() {
+    const relay = new Y.Doc();
+    const ana = client(relay, 5);
+    expect(admit(relay, ana.change((d) => createTask(d, { id: 't', title: 'Pharmacy run' }, at(ANA, NOW - 120_000))), ANA).kind).toBe('apply');
+    const before = client(relay, 3); // a copy from before Ana's claim
+    expect(admit(relay, ana.change((d) => claimTask(d, 't', at(ANA, NOW - 60_000))), ANA).kind).toBe('apply');
+    return { relay, before };
+  }
+  const events = (d: Y.Doc) => (d.getMap('blocks').get('t') as Y.Map<unknown>).get('events') as Y.Array<unknown>;
+
+  it('refuses a claim stamped earlier than a claim its author had seen (a back-dated claim)', () => {
+    const { relay } = claimedTask();
+    const verdict = attack(relay, (d) => events(d).push([{ type: 'claim', member: 'mallory', at: 1, serverAt: NOW - 3_600_000 }]));
+    expect(verdict).toMatchObject({ kind: 'refuse', code: 'forbidden' });
+    expect((verdict as { reason: string }).reason).toContain('stamped earlier than an entry its author had already seen');
+  });
+
+  it('admits an earlier-stamped claim made on a copy that had not seen the other (offline)', () => {
+    const { relay, before } = claimedTask();
+    expect(inspectAt(relay, before.change((d) => claimTask(d, 't', at(BEN, NOW - 90_000))), BEN).kind).toBe('apply');
+  });
+
+  it('admits honest entries after a stamp, from a device whose clock runs behind (stamped just after it)', () => {
+    const { relay } = claimedTask();
+    const ana = client(relay, 7);
+    // Ana's other device: its clock is an hour slow; the model stamps after the latest stamp it holds.
+    expect(inspectAt(relay, ana.change((d) => releaseTask(d, 't', at(ANA, NOW - 3_600_000))), ANA).kind).toBe('apply');
+  });
+
+  it('refuses a stamp far in the future, or one that is not a time; admits entries without one (older apps)', () => {
+    const { relay } = claimedTask();
+    expect(inspectAt(relay, client(relay, 9).change((d) => events(d).push([{ type: 'claim', member: 'mallory', at: 1, serverAt: NOW + 86_400_000 }])), 'mallory')).toMatchObject({ kind: 'refuse', code: 'forbidden' });
+    expect(inspectAt(relay, client(relay, 9).change((d) => events(d).push([{ type: 'claim', member: 'mallory', at: 1, serverAt: 'soon' }])), 'mallory')).toMatchObject({ kind: 'refuse', code: 'forbidden' });
+    expect(inspectAt(relay, client(relay, 9).change((d) => events(d).push([{ type: 'claim', member: 'mallory', at: 1 }])), 'mallory').kind).toBe('apply');
+    expect(inspectAt(relay, client(relay, 9).change((d) => events(d).push([{ type: 'claim', member: 'mallory', at: 1, serverAt: NOW + 60_000 }])), 'mallory').kind).toBe('apply');
+  });
+
+  it('judges several entries of one update in order: the second may not go back before the first', () => {
+    const { relay, before } = claimedTask();
+    const update = before.change((d) => events(d).push([{ type: 'claim', member: BEN, at: 1, serverAt: NOW - 90_000 }, { type: 'release', member: BEN, by: BEN, at: 2, serverAt: NOW - 95_000 }]));
+    expect(inspectAt(relay, update, BEN)).toMatchObject({ kind: 'refuse', code: 'forbidden' });
   });
 });

@@ -15,7 +15,8 @@
  * this module only finds where each change lands.
  */
 import * as Y from 'yjs';
-import { judgeChange, mayHoldProtected, SERVER_ROOTS, type LocatedChange, type TypePath } from '#shared/model/authority';
+import { isLogPath, judgeChange, mayHoldProtected, SERVER_ROOTS, type LocatedChange, type TypePath } from '#shared/model/authority';
+import { entryKey, logItemsOf, logNodesFromItems, stampsSeenBefore, type EntryKey, type LogItem } from '#shared/model/log-order';
 
 /** Bounds on one update (docs/security.md). */
 export interface InspectLimits {
@@ -75,13 +76,15 @@ export interface Sender {
   memberId: string;
   /** Root types of this document only the server writes (serverRootsOf(docId)). */
   serverRoots?: ReadonlySet<string>;
+  /** The relay's clock (ms), for stamps of log entries. Default: now. */
+  now?: number;
 }
 
 /**
  * Inspect `update` from `sender` against `doc`. Never throws and never changes `doc`.
  */
 export function inspectUpdate(doc: Y.Doc, update: Uint8Array, sender: Sender | string, limits: InspectLimits = DEFAULT_INSPECT_LIMITS): Verdict {
-  const { memberId, serverRoots = SERVER_ROOTS } = typeof sender === 'string' ? { memberId: sender } : sender;
+  const { memberId, serverRoots = SERVER_ROOTS, now = Date.now() } = typeof sender === 'string' ? { memberId: sender } : sender;
   let decoded: { structs: Struct[]; ds: DeleteSet };
   try {
     decoded = Y.decodeUpdate(update) as { structs: Struct[]; ds: DeleteSet };
@@ -89,7 +92,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, sender: Sender | s
     return { kind: 'refuse', code: 'malformed', reason: 'this change could not be read' };
   }
   try {
-    return new Inspection(doc, decoded.structs, decoded.ds, memberId, serverRoots, limits).run();
+    return new Inspection(doc, decoded.structs, decoded.ds, memberId, serverRoots, limits, now).run();
   } catch (err) {
     if (err instanceof Refusal) return { kind: 'refuse', code: err.code, reason: err.message };
     // Anything else (a RangeError from a hostile shape, an unexpected case in Yjs's lookups)
@@ -106,6 +109,10 @@ class Inspection {
   private readonly itemLocations = new Map<Y.Item, Location | null>();
   private readonly typePaths = new Map<Y.Item, TypePath>();
   private readonly newRoots = new Set<string>();
+  /** Per log (the item holding it): the latest stamp each entry's author had seen (log-order.ts). */
+  private readonly logStamps = new Map<Y.Item, Map<EntryKey, number | null>>();
+  /** The update's new items in sequences, by the item holding the sequence (filled on first use). */
+  private newSequenceItems: Map<Y.Item, Map<EntryKey, LogItem>> | null = null;
 
   constructor(
     private readonly doc: Y.Doc,
@@ -113,7 +120,8 @@ class Inspection {
     private readonly ds: DeleteSet,
     private readonly memberId: string,
     private readonly serverRoots: ReadonlySet<string>,
-    private readonly limits: InspectLimits
+    private readonly limits: InspectLimits,
+    private readonly now: number
   ) {
     this.group(structs);
   }
@@ -358,7 +366,8 @@ class Inspection {
     }
     const values = content instanceof Y.ContentAny || content instanceof Y.ContentJSON ? (content.arr as unknown[]) : undefined;
     if (values) for (const v of values) checkValueDepth(v, this.limits.maxValueDepth);
-    this.judge({ kind: 'create', parent, key: loc.key, appended: item.rightOrigin === null, values });
+    const seenStamps = values && loc.key === null && isLogPath(parent) && 'item' in loc.parent ? this.seenStampsOf(item, values.length, loc.parent.item) : undefined;
+    this.judge({ kind: 'create', parent, key: loc.key, appended: item.rightOrigin === null, values, ...(seenStamps ? { seenStamps } : {}) });
     // Setting a map key replaces its current value: judge that as a deletion too.
     if (loc.key !== null) {
       const current = this.currentValue(loc);
@@ -421,8 +430,94 @@ class Inspection {
   }
 
   private judge(change: LocatedChange): void {
-    const reason = judgeChange(change, this.memberId, this.serverRoots);
+    const reason = judgeChange(change, this.memberId, this.serverRoots, this.now);
     if (reason) throw new Refusal('forbidden', reason);
+  }
+
+  // ---- stamps of log entries ----------------------------------------------------------------
+
+  /** For each entry `item` adds to the log held by `holder`: the latest stamp its author had seen. */
+  private seenStampsOf(item: Y.Item, length: number, holder: Y.Item): (number | null)[] {
+    let seen = this.logStamps.get(holder);
+    if (!seen) {
+      seen = stampsSeenBefore(logNodesFromItems([...this.logItemsInDocument(holder), ...this.newLogItems(holder)]));
+      this.logStamps.set(holder, seen);
+    }
+    const known = Y.getState(this.doc.store, item.id.client);
+    return Array.from({ length }, (_, j) => (item.id.clock + j < known ? null : (seen.get(entryKey(item.id.client, item.id.clock + j)) ?? null)));
+  }
+
+  private logItemsInDocument(holder: Y.Item): LogItem[] {
+    if (!this.inDocument(holder) || !(holder.content instanceof Y.ContentType) || !(holder.content.type instanceof Y.Array)) return [];
+    return logItemsOf(holder.content.type as Y.Array<unknown>);
+  }
+
+  /** The update's new items in sequences held by an item (logs among them), grouped in one pass. */
+  private newLogEntries(): Map<Y.Item, Map<EntryKey, LogItem>> {
+    if (this.newSequenceItems) return this.newSequenceItems;
+    const groups = new Map<Y.Item, Map<EntryKey, LogItem>>();
+    for (const [client, structs] of this.byClient) {
+      const known = Y.getState(this.doc.store, client);
+      for (const s of structs) {
+        if (!(s instanceof Y.Item) || s.id.clock + s.length <= known || s.parentSub !== null) continue;
+        const loc = this.locate(s);
+        if (!loc || !('item' in loc.parent)) continue;
+        const arr = s.content instanceof Y.ContentAny || s.content instanceof Y.ContentJSON ? (s.content.arr as unknown[]) : undefined;
+        // Only the part the document lacks integrates (a struct may overlap what it has).
+        const skip = Math.max(0, known - s.id.clock);
+        const id = { client, clock: s.id.clock + skip };
+        const group = groups.get(loc.parent.item) ?? new Map<EntryKey, LogItem>();
+        groups.set(loc.parent.item, group);
+        group.set(entryKey(id.client, id.clock), { id, origin: skip > 0 ? { client, clock: id.clock - 1 } : s.origin, length: s.length - skip, values: arr?.slice(skip) });
+      }
+    }
+    this.newSequenceItems = groups;
+    return groups;
+  }
+
+  /**
+   * The update's new entries of the log held by `holder`, each after its origin when that is
+   * new too (the order Yjs integrates them in; an origin that comes later proves nothing).
+   */
+  private newLogItems(holder: Y.Item): LogItem[] {
+    const pending = this.newLogEntries().get(holder) ?? new Map<EntryKey, LogItem>();
+    // Per client, by clock: the new item holding an entry is found by binary search.
+    const byClient = new Map<number, LogItem[]>();
+    for (const item of pending.values()) {
+      const list = byClient.get(item.id.client) ?? [];
+      list.push(item);
+      byClient.set(item.id.client, list);
+    }
+    for (const list of byClient.values()) list.sort((a, b) => a.id.clock - b.id.clock);
+    const holding = (id: { client: number; clock: number }): LogItem | undefined => {
+      const list = byClient.get(id.client);
+      let lo = 0;
+      let hi = (list?.length ?? 0) - 1;
+      while (list && lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const it = list[mid];
+        if (id.clock < it.id.clock) hi = mid - 1;
+        else if (id.clock >= it.id.clock + it.length) lo = mid + 1;
+        else return it;
+      }
+      return undefined;
+    };
+    const ordered: LogItem[] = [];
+    const placed = new Set<LogItem>();
+    for (const start of pending.values()) {
+      // Iterative: first the chain of new origins, then the item.
+      const chain: LogItem[] = [];
+      const inChain = new Set<LogItem>();
+      for (let it: LogItem | undefined = start; it && !placed.has(it) && !inChain.has(it); it = it.origin ? holding(it.origin) : undefined) {
+        chain.push(it);
+        inChain.add(it);
+      }
+      for (let i = chain.length - 1; i >= 0; i--) {
+        placed.add(chain[i]);
+        ordered.push(chain[i]);
+      }
+    }
+    return ordered;
   }
 }
 

@@ -2,7 +2,8 @@
  * What block views need from the page around them, beyond their document: the member
  * directory (names, the workload check), the proposal environment (signing, voters, who may
  * close), the agenda environment (the workspace's proposals, the relay's clock), and the
- * editor showing the document (the meeting bar's "Add item" inserts through it).
+ * editor showing the document (the meeting bar's "Add item" inserts through it), and the relay's
+ * clock (claims are stamped with it).
  *
  * Block views are mounted by the decorator bridge with `mount()`, outside the page's component
  * tree, so Svelte context does not reach them. The page makes one context per open document
@@ -27,4 +28,6 @@ export class BlockContext {
   agenda = $state.raw<AgendaEnvironment | null>(null);
   /** The editor showing the document, once it is ready. */
   editor = $state.raw<LexicalEditor | null>(null);
+  /** The relay's time now (ms) as this device knows it: claims are stamped with it (issue 26). */
+  serverNow = $state.raw<(() => number) | null>(null);
 }

@@ -34,6 +34,9 @@ export { stateVectorCovers } from './handle/receipts.ts';
 export type { DocSyncStatus, DocSyncState } from './handle/status.ts';
 export type { WebSocketConstructor } from './handle/relay-link.ts';
 
+/** The documents dashboards keep live while on screen (bounded). */
+export { LiveSet, pageVisibility, type LiveSetOptions, type LiveSetStatus, type Visibility } from './live-set.ts';
+
 /** Leaving a workspace without losing unsent words. */
 export type { LeaveCheck } from './leave.ts';
 

@@ -4,7 +4,7 @@
  * actions people take on the workspace page. One per workspace per page load.
  */
 import type * as Y from 'yjs';
-import type { Device, DocHandle, DocRef, LeaveCheck, ReplicationStatus, WorkspaceAccess, WorkspaceRecord } from '$lib/local';
+import { LiveSet, type Device, type DocHandle, type DocRef, type LeaveCheck, type ReplicationStatus, type WorkspaceAccess, type WorkspaceRecord, type WorkspaceReplication } from '$lib/local';
 import {
   addCatalogueEntry,
   DEFAULT_SETTINGS,
@@ -21,7 +21,19 @@ import type { DocKind } from '$lib/shared/model/schema';
 import { DecisionSupport } from './decisions.svelte';
 import { WorkspaceLibrary } from './library.svelte';
 import { patchMember } from './api';
+import { relayClock, serverNow } from './clock.svelte';
 import type { HistoryTarget } from './history';
+
+/**
+ * How long an action from a dashboard waits to bring its document up to date with the relay
+ * before writing anyway (issue 26). The relay answers in a round trip; a copy not live yet
+ * needs a socket and a handshake. Past this, the change is written on the copy as it is and
+ * the fair order decides any race (and says so).
+ */
+export const FRESH_COPY_MS = 4000;
+
+/** Whether a dashboard's change was made on a copy brought up to date with the relay first. */
+export type Freshness = 'fresh' | 'offline' | 'refused' | 'timeout';
 
 const sessions = new Map<string, WorkspaceSession>();
 
@@ -45,10 +57,13 @@ export class WorkspaceSession {
 
   /** The workspace's index document, held and live while the session lives. */
   readonly index: DocHandle;
+  /** Background replication of the workspace (its index, digest passes). */
+  readonly replication: WorkspaceReplication;
   /** Decisions glue (signing key, voters, proposal environments). */
   readonly decisions: DecisionSupport;
   private readonly disposers: (() => void)[] = [];
   private lib: WorkspaceLibrary | null = null;
+  private liveSet: LiveSet | null = null;
   private known = 0;
 
   constructor(
@@ -57,7 +72,10 @@ export class WorkspaceSession {
   ) {
     this.record = record;
     const replication = device.replicate(record);
+    this.replication = replication;
     this.index = replication.index;
+    // Claims are stamped with the relay's clock (issue 26): keep this device's offset fresh.
+    this.disposers.push(relayClock.use());
     this.decisions = new DecisionSupport(this);
     this.disposers.push(replication.status.subscribe((s) => (this.status = s)));
     this.disposers.push(this.index.status.subscribe((s) => (this.indexLive = s.state === 'live')));
@@ -89,9 +107,9 @@ export class WorkspaceSession {
     return this.device.repo;
   }
 
-  /** The member acting on this device. */
+  /** The member acting on this device, now (`serverAt`: the relay's clock as this device knows it). */
   get actor() {
-    return { memberId: this.record.memberId };
+    return { memberId: this.record.memberId, serverAt: serverNow() };
   }
 
   get me(): Member | undefined {
@@ -129,6 +147,16 @@ export class WorkspaceSession {
     return this.lib;
   }
 
+  /**
+   * The documents the dashboards on screen keep live (issue 26): each says which documents it
+   * shows with `live.want(ids)`; at most a budget of them are connected at once, the rest are
+   * caught by a digest pass every few seconds while a dashboard is on screen.
+   */
+  get live(): LiveSet {
+    this.liveSet ??= new LiveSet({ repo: this.repo, access: this.access, refresh: () => this.replication.refresh() });
+    return this.liveSet;
+  }
+
   /** Hold a document live for a page (release it when the page leaves). */
   open(docId: string): DocRef {
     return this.device.replicate(this.record).open(docId);
@@ -164,18 +192,21 @@ export class WorkspaceSession {
   }
 
   /**
-   * Change a document that may not be open (from a dashboard): hold it live, apply `change`
+   * Change a document that may not be open (from a dashboard): hold it live, bring it up to
+   * date with the relay first when online (issue 26: a claim is judged on what the relay has,
+   * not on what this device last heard; bounded by {@link FRESH_COPY_MS}), apply `change`
    * (model functions), store it, and keep the connection until the relay has it (or a few
    * seconds pass; the background replication sends it later otherwise).
    */
-  async withDocument<T>(docId: string, change: (doc: Y.Doc) => T): Promise<T> {
+  async withDocument<T>(docId: string, change: (doc: Y.Doc) => T, options: { freshMs?: number } = {}): Promise<{ result: T; freshness: Freshness }> {
     const opened = this.open(docId);
     try {
       await opened.handle.whenLoaded;
+      const freshness = await opened.handle.catchUp(options.freshMs ?? FRESH_COPY_MS);
       const result = change(opened.doc);
       await opened.handle.flush();
       void opened.handle.whenSynced(8000).finally(() => void opened.release());
-      return result;
+      return { result, freshness };
     } catch (error) {
       void opened.release();
       throw error;
@@ -226,6 +257,8 @@ export class WorkspaceSession {
 
   dispose(): void {
     for (const d of this.disposers.splice(0)) d();
+    void this.liveSet?.dispose();
+    this.liveSet = null;
     this.lib?.dispose();
     this.lib = null;
     sessions.delete(this.workspaceId);

@@ -80,6 +80,10 @@ export class DocHandle {
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
   private waitingTimer: ReturnType<typeof setTimeout> | undefined;
   private detach: (() => void) | undefined;
+  /** Called on every handshake, receipt, drop and release: {@link catchUp} listens. */
+  private readonly progress = new Set<() => void>();
+  private handshakes = 0;
+  private receiptsArrived = 0;
 
   constructor(
     readonly access: WorkspaceAccess,
@@ -147,6 +151,47 @@ export class DocHandle {
     });
   }
 
+  /**
+   * Bring this copy up to date with the relay before acting on it (issue 26: a claim from a
+   * dashboard is judged on what the relay has, not on what this device last heard). Resolves
+   * `fresh` once the relay has answered a sync step 1 sent now — it answers with everything this
+   * copy lacks — or, on a connection still opening, once its handshake is done. `offline` when
+   * the device is offline (act on the copy; the fair order decides later), `refused`, or
+   * `timeout` after `timeoutMs` (a socket that looks open can be dead). Someone must hold the
+   * document with `sync`, or it never connects.
+   */
+  catchUp(timeoutMs = 4000): Promise<'fresh' | 'offline' | 'refused' | 'timeout'> {
+    if (this.machine.tag === 'refused') return Promise.resolve('refused');
+    if (!this.env.isOnline() || !this.env.mayConnect(this.workspaceId)) return Promise.resolve('offline');
+    return new Promise((resolve) => {
+      const handshakesBefore = this.handshakes;
+      let wantReceipts = Number.POSITIVE_INFINITY;
+      const link = this.link;
+      if (link && isLive(this.machine) && link.open) {
+        // Answers come in order: ours is the one after those already awaited.
+        wantReceipts = this.receiptsArrived + this.receipts.awaiting + 1;
+        this.receipts.probeSent(this.env.now());
+        if (!link.sendProbe(this.doc)) {
+          this.receipts.connectionLost();
+          wantReceipts = Number.POSITIVE_INFINITY;
+        }
+      }
+      const check = (): void => {
+        if (this.machine.tag === 'refused') finish('refused');
+        else if (this.machine.tag === 'released') finish('timeout');
+        else if (this.handshakes > handshakesBefore || this.receiptsArrived >= wantReceipts) finish('fresh');
+        else if (!this.env.isOnline()) finish('offline');
+      };
+      const finish = (result: 'fresh' | 'offline' | 'refused' | 'timeout'): void => {
+        clearTimeout(timer);
+        this.progress.delete(check);
+        resolve(result);
+      };
+      const timer = setTimeout(() => finish('timeout'), timeoutMs);
+      this.progress.add(check);
+    });
+  }
+
   /** Write any batched changes now; resolves when they are stored (or reported as failed). */
   flush(): Promise<void> {
     return this.persistence.flush();
@@ -192,6 +237,7 @@ export class DocHandle {
     } else if (!wanted && this.link?.provider.shouldConnect) {
       this.link.disconnect(); // retrying after a drop: stop
     }
+    if (!wanted) this.progressed(); // e.g. offline now: a catch-up stops waiting
   }
 
   /** Repo: nothing needs the document any more. Writes what is left, then frees everything. */
@@ -201,6 +247,7 @@ export class DocHandle {
     if (this.receipts.pending) this.meta.pending();
     else if (this.receipts.confirmedThisSession) this.meta.confirmed(this.doc, true);
     this.dispatch({ type: 'release' });
+    this.progressed();
     this.detach?.();
     for (const timer of [this.retryTimer, this.probeTimer, this.waitingTimer]) clearTimeout(timer);
     this.doc.off('update', this.onUpdate);
@@ -289,8 +336,14 @@ export class DocHandle {
     return link;
   }
 
+  /** Tell {@link catchUp} waiters something happened (copy: a waiter removes itself). */
+  private progressed(): void {
+    for (const check of [...this.progress]) check();
+  }
+
   private onHandshake(): void {
     if (this.machine.tag === 'released') return;
+    this.handshakes++;
     this.rateLimitedTimes = 0;
     const pending = this.receipts.pending;
     if (!pending) {
@@ -301,10 +354,12 @@ export class DocHandle {
     }
     this.dispatch({ type: 'handshake', pending });
     if (pending) this.queueProbe();
+    this.progressed();
   }
 
   private onReceipt(): void {
     if (this.machine.tag === 'released' || !this.receipts.receiptArrived()) return;
+    this.receiptsArrived++;
     const now = this.env.now();
     this.meta.lastSyncedAt = now;
     this.clock.receipt(now);
@@ -312,6 +367,7 @@ export class DocHandle {
     this.dispatch({ type: 'receipt', pending });
     if (pending) this.queueProbe();
     else this.meta.confirmed(this.doc);
+    this.progressed();
   }
 
   private onClosed(code: number | undefined, reason: string): void {
@@ -319,6 +375,7 @@ export class DocHandle {
     if (this.machine.tag === 'released' || this.machine.tag === 'refused') return;
     // Read through a call: the checks above narrowed `this.machine`, and the dispatch changed it.
     const state = this.dispatch({ type: 'dropped', code, reason });
+    this.progressed();
     if (state.tag === 'refused') {
       this.link?.stop();
       this.env.refused(this, state.refusal);

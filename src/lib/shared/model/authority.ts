@@ -12,7 +12,11 @@
  *   `blocks/<id>/events` (a task's claim log, a need's match log): append-only logs.
  *   An entry is appended at the end (never inserted before another), names the sender as
  *   its author (`by`, or `member` for claims), and is never deleted or rewritten — by
- *   anyone, so a decided outcome and who claimed first cannot be erased.
+ *   anyone, so a decided outcome and who claimed first cannot be erased. An entry's
+ *   server-time stamp (`serverAt`, which decides between concurrent claims: log-order.ts)
+ *   is a time, never earlier than a stamp its author had already seen in the log (a
+ *   back-dated claim cannot jump ahead of one its author knew about), and never more than
+ *   {@link STAMP_FUTURE_TOLERANCE_MS} ahead of the relay's clock.
  * - Server-written roots ({@link serverRootsOf}): the workspace index's member directory
  *   (names, roles, coordinator flags, signing keys and their history) and settings (name,
  *   workload norm, privacy settings), written by the server from its database; and a
@@ -41,6 +45,25 @@ export interface LocatedChange {
   appended?: boolean;
   /** For creations: the JSON values the item holds (`undefined` when it holds a type, text or other content). */
   values?: readonly unknown[];
+  /**
+   * For creations in a log: per value, the latest server-time stamp among the entries its
+   * author had already seen (its causal past, log-order.ts), or null when none is stamped.
+   */
+  seenStamps?: readonly (number | null)[];
+}
+
+/**
+ * How far ahead of the relay's clock a log entry's server-time stamp may be. Devices stamp with
+ * their clock corrected by an offset measured from `GET /api/time` (error: half a round trip)
+ * and remembered across reloads; ten minutes leaves room for a device that could not measure
+ * yet, while a stamp far in the future (which would push every later honest stamp after it)
+ * is refused.
+ */
+export const STAMP_FUTURE_TOLERANCE_MS = 10 * 60_000;
+
+/** Whether the type at `path` is an append-only log of a block. */
+export function isLogPath(path: TypePath): boolean {
+  return path.length === 3 && path[0] === BLOCKS_ROOT && typeof path[1] === 'string' && typeof path[2] === 'string' && APPEND_ONLY_LOGS.has(path[2]);
 }
 
 /** Block keys holding append-only logs. */
@@ -103,9 +126,10 @@ export function mayHoldProtected(path: TypePath, serverRoots: ReadonlySet<string
 
 /**
  * Judge one change by `memberId`: null when allowed, otherwise the reason in plain words.
- * Pure; the relay calls it for every item an update creates or deletes.
+ * Pure; the relay calls it for every item an update creates or deletes, with its own clock as
+ * `now` (for stamps of log entries).
  */
-export function judgeChange(change: LocatedChange, memberId: string, serverRoots: ReadonlySet<string> = SERVER_ROOTS): string | null {
+export function judgeChange(change: LocatedChange, memberId: string, serverRoots: ReadonlySet<string> = SERVER_ROOTS, now: number = Number.POSITIVE_INFINITY): string | null {
   const region = regionOf(change.parent, serverRoots);
   switch (region.kind) {
     case 'free':
@@ -122,7 +146,7 @@ export function judgeChange(change: LocatedChange, memberId: string, serverRoots
     case 'inside-log':
       return 'entries of a decision or claim log are plain records and never change';
     case 'log':
-      return judgeLogChange(change, memberId, region.name);
+      return judgeLogChange(change, memberId, region.name, now);
     default: {
       const never: never = region;
       return never;
@@ -130,14 +154,26 @@ export function judgeChange(change: LocatedChange, memberId: string, serverRoots
   }
 }
 
-function judgeLogChange(change: LocatedChange, memberId: string, name: string): string | null {
+function judgeLogChange(change: LocatedChange, memberId: string, name: string, now: number): string | null {
   const what = name === 'lifecycle' ? 'a proposal’s decision record' : 'a claim or match log';
   if (change.kind === 'delete') return `entries of ${what} are never removed`;
   if (change.key !== null) return `${what} is a list of entries`;
   if (!change.appended) return `entries are only ever added at the end of ${what}`;
   if (!change.values || change.values.length === 0) return `${what} holds plain records only`;
-  for (const entry of change.values) {
+  for (const [i, entry] of change.values.entries()) {
     if (logEntryAuthor(entry) !== memberId) return `an entry of ${what} must name its own author`;
+    const problem = judgeStamp(entry, change.seenStamps?.[i] ?? null, now);
+    if (problem) return problem;
   }
+  return null;
+}
+
+/** A log entry's server-time stamp, if it has one: a time, not before what its author had seen, not far in the future. */
+function judgeStamp(entry: unknown, seen: number | null, now: number): string | null {
+  if (typeof entry !== 'object' || entry === null || !('serverAt' in entry)) return null;
+  const stamp = (entry as { serverAt: unknown }).serverAt;
+  if (typeof stamp !== 'number' || !Number.isFinite(stamp)) return 'an entry’s time stamp must be a time';
+  if (seen !== null && stamp < seen) return 'an entry may not be stamped earlier than an entry its author had already seen (a back-dated claim)';
+  if (stamp > now + STAMP_FUTURE_TOLERANCE_MS) return 'an entry may not be stamped in the future';
   return null;
 }

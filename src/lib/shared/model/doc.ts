@@ -19,12 +19,16 @@ export const MODEL_ORIGIN: unique symbol = Symbol.for('mutual/model') as never;
 /**
  * Who is acting, and when. Every mutation takes one: the member id is recorded
  * in events and ballots; `at` (ms since epoch) defaults to `Date.now()` and is
- * injectable so tests and the fuzz are deterministic; `origin` overrides
- * {@link MODEL_ORIGIN} (e.g. the relay applying a server-side rule).
+ * injectable so tests and the fuzz are deterministic; `serverAt` is the acting
+ * device's estimate of the relay's clock (its own clock corrected by the offset
+ * measured from `GET /api/time`), stamped on claim log entries where it decides
+ * between concurrent claims (log-order.ts; without it, `at` is the estimate);
+ * `origin` overrides {@link MODEL_ORIGIN} (e.g. the relay applying a server-side rule).
  */
 export interface Actor {
   memberId: string;
   at?: number;
+  serverAt?: number;
   origin?: unknown;
 }
 

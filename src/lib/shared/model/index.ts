@@ -86,7 +86,7 @@ export {
   tallyOf
 } from './tally';
 /** Tasks and claims. */
-export { type TaskStatus, type TaskEvent, type ClaimEffect, type ClaimHistoryEntry, type ClaimState, replayClaims } from './task-claims';
+export { type TaskStatus, type TaskEvent, type ClaimEffect, type ClaimHistoryEntry, type ClaimState, type SawEntry, replayClaims } from './task-claims';
 export {
   type TaskInput,
   type TaskView,
@@ -96,6 +96,10 @@ export {
   currentClaim,
   claimHistory,
   claimLostTo,
+  lostClaimOf,
+  describeLostClaim,
+  clockTime,
+  type LostClaim,
   claimTask,
   releaseTask,
   releaseTasks,
@@ -105,6 +109,8 @@ export {
   joinAsCoLead,
   leaveCoLead
 } from './task';
+/** The fair order of append-only logs: concurrent entries by server-time stamps (issue 26). */
+export { type EntryKey, type LogNode, type LogItem, type SeenVector, entryKey, stampOf, seenOf, seenVectorOf, readLogNodes, logNodesFromItems, logItemsOf, fairOrder, effectiveTimes, stampsSeenBefore, nextStamp, causalMax, causalPasts } from './log-order';
 /** Needs board: asks and offers. */
 export * from './need';
 /** Needs board: contact details (private document), board views. */
@@ -119,7 +125,7 @@ export * from './minutes';
 export * from './copy';
 /** Views across documents, and the per-document summaries dashboards keep. */
 export * from './views';
-export { summariseDocument, summariseDocuments, type DocSummary } from './summary';
+export { summariseDocument, summariseDocuments, documentsToWatch, type DocSummary, type WatchedBlocks } from './summary';
 /** Decisions (issue 8): signed ballots, views across documents, follow-up, the decision log. */
 export * from './signatures';
 export * from './decisions';

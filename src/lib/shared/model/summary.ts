@@ -53,3 +53,27 @@ export function summariseDocuments(docs: readonly WorkspaceDoc[]): Read<DocSumma
   });
   return { value, issues: uniqueIssues(issues) };
 }
+
+/** What a dashboard watches (see {@link documentsToWatch}). */
+export type WatchedBlocks = 'tasks' | 'proposals' | 'work';
+
+/**
+ * The documents a dashboard keeps live while it is on screen (issue 26), most important first:
+ * those holding the blocks it lists, in the order listed (what is on screen first); then every
+ * other document where another member's action could change what it lists — any task not
+ * done (`tasks`: a claim, a release, a scale back), any proposal (`proposals`: a ballot, a
+ * close, a reopen), or both and agenda items (`work`: My work); then `others` (say, the rest
+ * of the catalogue, newest first), where blocks may yet be written. The caller keeps as many
+ * as its budget allows.
+ */
+export function documentsToWatch(listed: readonly { docId: string }[], summaries: readonly DocSummary[], what: WatchedBlocks, others: readonly string[] = []): string[] {
+  const ids = new Set(listed.map((b) => b.docId));
+  for (const s of summaries) {
+    const tasks = what !== 'proposals' && s.tasks.some((t) => t.status !== 'done');
+    const proposals = what !== 'tasks' && s.proposals.length > 0;
+    const agenda = what === 'work' && s.agendaItems.some((a) => a.status !== 'done');
+    if (tasks || proposals || agenda) ids.add(s.docId);
+  }
+  for (const id of others) ids.add(id);
+  return [...ids];
+}

@@ -3,6 +3,8 @@ import * as Y from 'yjs';
 import {
   claimHistory,
   claimLostTo,
+  lostClaimOf,
+  describeLostClaim,
   claimTask,
   createTask,
   currentClaim,
@@ -47,7 +49,7 @@ describe('claims', () => {
     ]);
   });
 
-  it('two concurrent claims: same claimant everywhere, the loser sees who claimed first', () => {
+  it('two concurrent claims: the one made earlier holds it everywhere, whatever the client ids; the loser sees who and when', () => {
     for (const [ca, cb] of [
       [10, 20],
       [20, 10]
@@ -56,19 +58,130 @@ describe('claims', () => {
       const b = replica(cb);
       const id = createTask(a, { id: 't1', title: 'Drive to the depot' }, act('ana'));
       sync(a, b);
-      claimTask(a, id, act('ana', 5000)); // ana's clock is later…
-      claimTask(b, id, act('ben', 1000)); // …but clocks never decide order
+      claimTask(a, id, { memberId: 'ana', at: 5000, serverAt: 5000 }); // ana claims later…
+      claimTask(b, id, { memberId: 'ben', at: 1000, serverAt: 1000 }); // …than ben, neither having seen the other
       sync(a, b);
       const ca1 = currentClaim(a, id).value!;
       expect(ca1).toEqual(currentClaim(b, id).value);
-      const winner = ca1.claimant!;
-      const loser = winner === 'ana' ? 'ben' : 'ana';
+      expect(ca1.claimant).toBe('ben');
       const history = claimHistory(b, id).value;
-      expect(history.map((h) => h.effect)).toEqual(['applied', 'lost']);
-      expect(history[1]).toMatchObject({ lostTo: winner, note: `${winner} claimed it first.` });
-      expect(claimLostTo(history, loser)).toBe(winner);
-      expect(claimLostTo(history, winner)).toBeNull();
+      expect(history.map((h) => [h.event.type, h.effect])).toEqual([
+        ['claim', 'applied'],
+        ['claim', 'lost']
+      ]);
+      expect(history[1]).toMatchObject({ lostTo: 'ben', note: 'ben claimed it first.' });
+      expect(claimLostTo(history, 'ana')).toBe('ben');
+      expect(lostClaimOf(history, 'ana')).toEqual({ winner: 'ben', winnerAt: 1000, ownAt: 5000, byTime: true });
+      expect(claimLostTo(history, 'ben')).toBeNull();
     }
+  });
+
+  it('issue 26: a claim from a stale copy three seconds after another never takes it, whichever client id is lower', () => {
+    for (const [ca, cb] of [
+      [10, 20],
+      [20, 10]
+    ]) {
+      const ana = replica(ca);
+      const ben = replica(cb);
+      createTask(ana, { id: 't', title: 'Deliver groceries' }, act('ana'));
+      sync(ana, ben);
+      claimTask(ana, 't', { memberId: 'ana', serverAt: 100_000 });
+      // Ben's board still offers it: his copy has not received Ana's claim.
+      claimTask(ben, 't', { memberId: 'ben', serverAt: 103_000 });
+      sync(ana, ben);
+      for (const d of [ana, ben]) expect(currentClaim(d, 't').value?.claimant).toBe('ana');
+      expect(lostClaimOf(claimHistory(ben, 't').value, 'ben')).toEqual({ winner: 'ana', winnerAt: 100_000, ownAt: 103_000, byTime: true });
+    }
+  });
+
+  it('a claim made after seeing another never beats it, however early its stamp (a back-dated stamp)', () => {
+    const ana = replica(20);
+    const mallory = replica(10);
+    createTask(ana, { id: 't', title: 'x' }, act('ana'));
+    claimTask(ana, 't', { memberId: 'ana', serverAt: 50_000 });
+    sync(ana, mallory);
+    // Mallory's modified client appends a claim stamped an hour earlier, after seeing Ana's.
+    const events = getBlockMap(mallory, 't')!.get('events') as Y.Array<unknown>;
+    events.push([{ type: 'claim', member: 'mallory', at: 1, serverAt: 50_000 - 3_600_000 }]);
+    sync(ana, mallory);
+    for (const d of [ana, mallory]) expect(currentClaim(d, 't').value?.claimant).toBe('ana');
+  });
+
+  it('logs written before issue 26 (no stamps) keep their array order', () => {
+    for (const [ca, cb] of [
+      [10, 20],
+      [20, 10]
+    ]) {
+      const a = replica(ca);
+      const b = replica(cb);
+      createTask(a, { id: 't', title: 'x' }, act('ana'));
+      sync(a, b);
+      const push = (d: Y.Doc, e: object) => (getBlockMap(d, 't')!.get('events') as Y.Array<unknown>).push([e]);
+      push(a, { type: 'claim', member: 'ana', at: 9000 });
+      push(b, { type: 'claim', member: 'ben', at: 1000 });
+      sync(a, b);
+      const order = (getBlockMap(a, 't')!.get('events') as Y.Array<{ member: string }>).toArray().map((e) => e.member);
+      expect(currentClaim(a, 't').value?.claimant).toBe(order[0]);
+      expect(currentClaim(b, 't').value?.claimant).toBe(order[0]);
+      expect(lostClaimOf(claimHistory(a, 't').value, order[1])).toMatchObject({ winner: order[0], byTime: false });
+    }
+  });
+
+  it('a stamped claim comes before an unstamped one it had not seen (an app not yet updated)', () => {
+    for (const [ca, cb] of [
+      [10, 20],
+      [20, 10]
+    ]) {
+      const a = replica(ca);
+      const b = replica(cb);
+      createTask(a, { id: 't', title: 'x' }, act('ana'));
+      sync(a, b);
+      (getBlockMap(a, 't')!.get('events') as Y.Array<unknown>).push([{ type: 'claim', member: 'ana', at: 1000 }]);
+      claimTask(b, 't', { memberId: 'ben', serverAt: 9000 });
+      sync(a, b);
+      expect(currentClaim(a, 't').value?.claimant).toBe('ben');
+      expect(currentClaim(b, 't').value?.claimant).toBe('ben');
+    }
+  });
+
+  it('a device whose clock is behind stamps after the latest stamp it holds', () => {
+    const doc = replica(1);
+    createTask(doc, { id: 't', title: 'x' }, act('ana'));
+    claimTask(doc, 't', { memberId: 'ana', serverAt: 10_000 });
+    releaseTask(doc, 't', { memberId: 'ana', serverAt: 5_000 }); // a clock that jumped back
+    const [claim, release] = (getBlockMap(doc, 't')!.get('events') as Y.Array<{ serverAt: number }>).toArray();
+    expect(claim.serverAt).toBe(10_000);
+    expect(release.serverAt).toBe(10_001);
+    expect(currentClaim(doc, 't').value?.status).toBe('open');
+  });
+
+  it('a claim and release made offline, concurrent with another claim, pass the task on; a release that saw it does not', () => {
+    for (const [ca, cb] of [
+      [10, 20],
+      [20, 10]
+    ]) {
+      const ana = replica(ca);
+      const ben = replica(cb);
+      createTask(ana, { id: 't', title: 'x' }, act('ana'));
+      sync(ana, ben);
+      claimTask(ben, 't', { memberId: 'ben', serverAt: 1000 }); // offline: claims, then changes his mind
+      releaseTask(ben, 't', { memberId: 'ben', serverAt: 3000 });
+      claimTask(ana, 't', { memberId: 'ana', serverAt: 2000 }); // while Ben held it, unknown to her
+      sync(ana, ben);
+      for (const d of [ana, ben]) expect(currentClaim(d, 't').value).toMatchObject({ status: 'claimed', claimant: 'ana' });
+      expect(claimLostTo(claimHistory(ana, 't').value, 'ana')).toBeNull();
+    }
+    const ana = replica(1);
+    const ben = replica(2);
+    createTask(ana, { id: 't', title: 'x' }, act('ana'));
+    sync(ana, ben);
+    claimTask(ben, 't', { memberId: 'ben', serverAt: 1000 });
+    claimTask(ana, 't', { memberId: 'ana', serverAt: 2000 });
+    sync(ana, ben);
+    expect(currentClaim(ana, 't').value?.claimant).toBe('ben');
+    releaseTask(ben, 't', { memberId: 'ben', serverAt: 60_000 }); // days later, knowing Ana lost
+    sync(ana, ben);
+    expect(currentClaim(ana, 't').value?.status).toBe('open');
   });
 
   it('a stale release (of a claim already lost) cannot free the winner’s claim', () => {
@@ -175,5 +288,20 @@ describe('claims', () => {
 
   it('due dates are calendar dates', () => {
     expect(errorCode(() => createTask(new Y.Doc(), { title: 'x', due: '3 March' }, act('ana')))).toBe('invalid-input');
+  });
+});
+
+describe('telling the member whose claim lost', () => {
+  it('says who and when, in words that agree with the times shown', () => {
+    const at = (h: number, m: number, s: number, ms = 0) => new Date(2025, 2, 1, h, m, s, ms).getTime();
+    const words = describeLostClaim({ winner: 'ana', winnerAt: at(14, 2, 5, 900), ownAt: at(14, 2, 7, 100), byTime: true }, 'Ana', 'Deliver groceries');
+    expect(words).toContain('Ana claimed “Deliver groceries” first, at ');
+    expect(words).toContain('2 seconds before your claim at ');
+    expect(words).toContain("so the earlier claim holds and the task is Ana's.");
+    expect(describeLostClaim({ winner: 'ana', winnerAt: at(9, 0, 0), ownAt: at(9, 0, 1), byTime: true }, 'Ana')).toContain('Ana claimed it first, at ');
+    expect(describeLostClaim({ winner: 'ana', winnerAt: at(9, 0, 0), ownAt: at(9, 0, 1), byTime: true }, 'Ana')).toContain('1 second before');
+    expect(describeLostClaim({ winner: 'ana', winnerAt: at(9, 0, 0, 100), ownAt: at(9, 0, 0, 700), byTime: true }, 'Ana')).toContain('less than a second before');
+    expect(describeLostClaim({ winner: 'ana', winnerAt: at(9, 0, 0), ownAt: at(11, 0, 0), byTime: true }, 'Ana')).toContain('2 hours before');
+    expect(describeLostClaim({ winner: 'ana', winnerAt: 1, ownAt: 2, byTime: false }, 'Ana')).toContain('You both claimed it at about the same time');
   });
 });

@@ -6,7 +6,8 @@ import * as Y from 'yjs';
 import { blockTypeOf, checkNewBlockId, getBlockMap, insertBlock, mutate, requireBlock, timeOf, type Actor } from './doc';
 import { ModelError } from './errors';
 import { newBlockId } from './ids';
-import { parseTaskEvent, replayClaims, type ClaimHistoryEntry, type ClaimState, type TaskEvent } from './task-claims';
+import { causalPasts, fairOrder, nextStamp, readLogNodes, seenVectorOf, type LogNode, type SeenVector } from './log-order';
+import { parseTaskEvent, replayClaims, type ClaimHistoryEntry, type ClaimState, type SawEntry, type TaskEvent } from './task-claims';
 import { IssueLog, compact, isBoolean, isFiniteNumber, isIsoDate, isString, orNull, readField, type Read } from './validate';
 
 /** Settings of a new task. */
@@ -72,15 +73,24 @@ export function readTask(doc: Y.Doc, taskId: string): Read<TaskView | null> {
     return { value: null, issues: log.issues };
   }
   const events: TaskEvent[] = [];
+  const nodes: LogNode[] = [];
+  let saw: SawEntry | undefined;
   const raw = block.get('events');
   if (raw instanceof Y.Array) {
-    for (const entry of raw.toArray()) {
-      const parsed = parseTaskEvent(entry);
+    // The fair order: as made, concurrent entries by their server-time stamps (log-order.ts).
+    const all = readLogNodes(raw as Y.Array<unknown>);
+    for (const node of fairOrder(all)) {
+      const parsed = parseTaskEvent(node.value);
       if (typeof parsed === 'string') log.add(`${parsed}; skipped`);
-      else events.push(parsed);
+      else {
+        events.push(parsed);
+        nodes.push(node);
+      }
     }
+    const past = causalPasts(all);
+    saw = (later, earlier) => past(nodes[later], nodes[earlier]);
   } else log.add('claim log is missing');
-  const { state, history } = replayClaims(events);
+  const { state, history } = replayClaims(events, saw);
   const value: TaskView = {
     id: taskId,
     title: readField(block, 'title', isString, '', log),
@@ -115,12 +125,54 @@ export function claimHistory(doc: Y.Doc, taskId: string): Read<ClaimHistoryEntry
  * "X claimed it first" with it.
  */
 export function claimLostTo(history: readonly ClaimHistoryEntry[], memberId: string): string | null {
+  return lostClaimOf(history, memberId)?.winner ?? null;
+}
+
+/** A member's claim that lost a race, and the times that decided it (see {@link lostClaimOf}). */
+export interface LostClaim {
+  /** Who holds it: their claim came first. */
+  winner: string;
+  /** The winner's entry: its server-time stamp, else its device time. */
+  winnerAt: number;
+  /** The member's own lost claim, the same way. */
+  ownAt: number;
+  /** True when both entries carry server-time stamps, so the times decided it; false for entries from before issue 26 (array order decided). */
+  byTime: boolean;
+}
+
+/** When `memberId`'s latest claim lost a race: who won, and when each claim was made. */
+export function lostClaimOf(history: readonly ClaimHistoryEntry[], memberId: string): LostClaim | null {
   for (let i = history.length - 1; i >= 0; i--) {
     const h = history[i];
     if (h.event.type !== 'claim' || h.event.member !== memberId) continue;
-    return h.effect === 'lost' ? (h.lostTo ?? null) : null;
+    if (h.effect !== 'lost' || h.lostTo === undefined) return null;
+    const own = h.event;
+    const win = h.winner;
+    const byTime = own.serverAt !== undefined && win?.serverAt !== undefined;
+    return { winner: h.lostTo, winnerAt: win?.serverAt ?? win?.at ?? own.at, ownAt: own.serverAt ?? own.at, byTime };
   }
   return null;
+}
+
+/** A time of day with seconds, as people read it ("14:02:05"), in the reader's locale. */
+export function clockTime(ms: number): string {
+  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/**
+ * Plain words for a member whose claim lost a race (issue 26): who holds the task, and the
+ * times that decided it — both claims were made before either device had the other's, and the
+ * earlier one holds. `title` is in quotes when given ("X claimed “Deliver groceries” at …").
+ */
+export function describeLostClaim(lost: LostClaim, winnerName: string, title?: string): string {
+  const it = title ? `“${title}”` : 'it';
+  if (!lost.byTime) return `${winnerName} claimed ${it} first. You both claimed it at about the same time; ${winnerName}'s claim came first in the order every device agrees on, so the task is theirs.`;
+  // Counted as the clock times shown are (whole seconds), so the words and the times agree.
+  const seconds = Math.max(0, Math.floor(lost.ownAt / 1000) - Math.floor(lost.winnerAt / 1000));
+  const plural = (n: number, unit: string): string => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  const apart =
+    seconds === 0 ? 'less than a second' : seconds < 120 ? plural(seconds, 'second') : seconds < 7200 ? plural(Math.round(seconds / 60), 'minute') : plural(Math.round(seconds / 3600), 'hour');
+  return `${winnerName} claimed ${it} first, at ${clockTime(lost.winnerAt)} — ${apart} before your claim at ${clockTime(lost.ownAt)}. Neither device had the other's claim yet, so the earlier claim holds and the task is ${winnerName}'s.`;
 }
 
 function stateOrThrow(doc: Y.Doc, taskId: string): { view: TaskView; events: Y.Array<TaskEvent> } {
@@ -131,8 +183,20 @@ function stateOrThrow(doc: Y.Doc, taskId: string): { view: TaskView; events: Y.A
   return { view, events: events as Y.Array<TaskEvent> };
 }
 
+/**
+ * What an entry appended now by `actor` records for the fair order (issue 26, log-order.ts): its
+ * server-time stamp — the actor's estimate of the relay's clock (`serverAt`; the device's own
+ * clock when it has none), never earlier than a stamp the log already holds — and what this
+ * copy has of the log (`seen`).
+ */
+function ordering(events: Y.Array<TaskEvent>, actor: Actor): { serverAt: number; seen: SeenVector } {
+  const nodes = readLogNodes(events as Y.Array<unknown>);
+  return { serverAt: nextStamp(nodes, actor.serverAt ?? timeOf(actor)), seen: seenVectorOf(nodes) };
+}
+
 function append(doc: Y.Doc, events: Y.Array<TaskEvent>, event: TaskEvent, actor: Actor): void {
-  mutate(doc, actor, () => events.push([event]));
+  const entry = { ...event, ...ordering(events, actor) };
+  mutate(doc, actor, () => events.push([entry]));
 }
 
 /** Claim the task for the acting member. Refused when someone else already holds it here. */
@@ -170,7 +234,7 @@ export function releaseTasks(doc: Y.Doc, taskIds: readonly string[], actor: Acto
     }
   }
   const event = compact({ type: 'release' as const, member: actor.memberId, by: actor.memberId, at: timeOf(actor), note: note?.trim() || undefined });
-  if (held.length > 0) mutate(doc, actor, () => held.forEach((events) => events.push([{ ...event }])));
+  if (held.length > 0) mutate(doc, actor, () => held.forEach((events) => events.push([{ ...event, ...ordering(events, actor) }])));
   return released;
 }
 
