@@ -45,6 +45,9 @@ export default defineConfig({
           name: 'deploy',
           include: ['tests/deploy/**/*.test.ts'],
           environment: 'node',
+          // After the other projects: its install compiles better-sqlite3, which would take CPU
+          // from the browser tests running beside it.
+          sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 600_000
         }
