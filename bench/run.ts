@@ -6,6 +6,7 @@
  *   npm run bench -- --quick                        short smoke run → bench/results.quick.json
  *   npm run bench -- --only fanout,manydocs,coldload,client,scaleout,replication,heap,trace,dashboards
  *   BUILD_DIR=build-x npm run bench -- --only client      client scenarios against the app built in build-x/
+ *   npm run bench -- --only client --cases typing --trace  one client case, with Chromium traces → bench/profiles/
  *   npm run bench -- --systems mutual,hocuspocus    fan-out/many-docs systems
  *   npm run bench -- --cpu-prof                     CPU profiles of each Mutual fan-out step → bench/profiles/
  *   npm run bench -- --out path.json
@@ -14,7 +15,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runClient } from './client/scenario.ts';
+import { CLIENT_CASES, runClient, type ClientCase } from './client/scenario.ts';
 import { runDashboards } from './client-core/dashboards.ts';
 import { runHeap } from './client-core/heap.ts';
 import { runReplication } from './client-core/replication.ts';
@@ -35,6 +36,9 @@ interface Args {
   only: ScenarioName[];
   systems: SystemName[];
   cpuProf: boolean;
+  /** Client scenarios: which cases, and Chromium traces of them. */
+  cases: ClientCase[];
+  trace: boolean;
   out: string;
 }
 
@@ -48,8 +52,10 @@ function parseArgs(argv: string[]): Args {
   for (const s of only) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario "${s}" (one of ${SCENARIOS.join(', ')})`);
   const systems = (value('--systems')?.split(',') ?? [...SYSTEMS]).map((s) => s.trim());
   for (const s of systems) if (!isSystemName(s)) throw new Error(`unknown system "${s}" (one of ${SYSTEMS.join(', ')})`);
+  const cases = (value('--cases')?.split(',') ?? [...CLIENT_CASES]).map((s) => s.trim());
+  for (const c of cases) if (!(CLIENT_CASES as readonly string[]).includes(c)) throw new Error(`unknown client case "${c}" (one of ${CLIENT_CASES.join(', ')})`);
   const out = value('--out') ?? path.join(BENCH_DIR, quick ? 'results.quick.json' : 'results.json');
-  return { quick, only: only as ScenarioName[], systems: systems as SystemName[], cpuProf: argv.includes('--cpu-prof'), out };
+  return { quick, only: only as ScenarioName[], systems: systems as SystemName[], cpuProf: argv.includes('--cpu-prof'), cases: cases as ClientCase[], trace: argv.includes('--trace'), out };
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -93,7 +99,8 @@ async function main() {
   }
 
   if (args.only.includes('client')) {
-    scenarios.push(...(await runClient(args.quick ? { blocks: 1000, repeats: 1, keystrokes: 30, nodeTypists: 9 } : { blocks: 1000, repeats: 3, keystrokes: 100, nodeTypists: 9 }, log)));
+    const sizes = args.quick ? { blocks: 1000, repeats: 1, keystrokes: 30, nodeTypists: 9 } : { blocks: 1000, repeats: 5, keystrokes: 100, nodeTypists: 9 };
+    scenarios.push(...(await runClient({ ...sizes, cases: args.cases, trace: args.trace }, log)));
   }
 
   if (args.only.includes('scaleout')) {

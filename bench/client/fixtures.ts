@@ -54,15 +54,23 @@ export function blockViews(count: number): number {
   return count - Math.floor(count / MIX.length);
 }
 
-/** One paragraph per typist, "<name>: ", so each types at the end of their own line. */
-export function typingTemplate(names: string[]): DocumentTemplate {
-  return (root) => {
+/**
+ * One paragraph per typist, "<name>: ", so each types at the end of their own line; then,
+ * when `blocks` > 0, the big document's mix of blocks below them (typing in a long document).
+ */
+export function typingTemplate(names: string[], blocks = 0, actor?: Actor): DocumentTemplate {
+  const below = blocks > 0 && actor ? bigTemplate(blocks, actor) : null;
+  return (root, doc) => {
     root.append(...names.map((n) => $createParagraphNode().append($createTextNode(`${n}: `))));
+    below?.(root, doc);
   };
 }
 
-/** Write a new document through the relay and list it in the catalogue; resolves once the relay holds it. */
-export async function publishDocument(dev: NodeDevice, docId: string, title: string, template: DocumentTemplate): Promise<void> {
+/**
+ * Write a new document through the relay and list it in the catalogue; resolves once the
+ * relay holds it, with the document's whole state as one update (what the bare reference opens).
+ */
+export async function publishDocument(dev: NodeDevice, docId: string, title: string, template: DocumentTemplate): Promise<Uint8Array> {
   const actor: Actor = { memberId: dev.memberId };
   const doc = new Y.Doc();
   seedDocument(doc, template, { kind: 'page', title, actor });
@@ -81,6 +89,7 @@ export async function publishDocument(dev: NodeDevice, docId: string, title: str
       closeClient(check);
     }
     await waitFor(() => index.provider.wsconnected && (index.provider as unknown as { ws: { bufferedAmount: number } | null }).ws?.bufferedAmount === 0, { message: 'catalogue entry sent' });
+    return Y.encodeStateAsUpdate(doc);
   } finally {
     closeClient(writer);
     closeClient(index);
@@ -89,6 +98,8 @@ export async function publishDocument(dev: NodeDevice, docId: string, title: str
 
 /** A Node typist: appends characters at the end of its own paragraph, as an editor would. */
 export interface NodeTypist {
+  /** The Yjs client id of the typist's edits. */
+  readonly clientId: number;
   typeOne(): void;
   destroy(): void;
 }
@@ -106,6 +117,7 @@ export async function nodeTypist(dev: NodeDevice, docId: string, name: string): 
   if (!para) throw new Error(`no line for ${name} in ${docId}`);
   let i = 0;
   return {
+    clientId: client.doc.clientID,
     typeOne: () => para.insert(para.length, 'abcdefghij'[i++ % 10]),
     destroy: () => closeClient(client)
   };

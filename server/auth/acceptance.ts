@@ -5,7 +5,7 @@
  * and are tested in auth.test.ts and postgres.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MemberRecord, MembershipStore, WorkspaceRecord } from './types.ts';
+import { FIRST_DEVICE_ID, FIRST_DEVICE_NAME, type DeviceRecord, type MemberRecord, type MembershipStore, type WorkspaceRecord } from './types.ts';
 
 /** What an adapter under test provides. */
 export interface MembershipStoreFixture {
@@ -25,6 +25,18 @@ const member = (workspaceId: string, id: string, patch: Partial<MemberRecord> = 
   tokenHash: `t-${workspaceId}-${id}`,
   publicKey: null,
   joinedAt: 2000,
+  revokedAt: null,
+  ...patch
+});
+
+const device = (workspaceId: string, memberId: string, id: string, patch: Partial<DeviceRecord> = {}): DeviceRecord => ({
+  workspaceId,
+  memberId,
+  id,
+  name: `Device ${id}`,
+  tokenHash: `d-${id}`,
+  createdAt: 3000,
+  lastSeenAt: null,
   revokedAt: null,
   ...patch
 });
@@ -129,6 +141,85 @@ export function runMembershipStoreTests(name: string, setup: () => Promise<Membe
       // The same ids can be created again (a restore).
       await s.createWorkspace(workspace('w1'), member('w1', 'ada'));
       expect(await s.getMember('w1', 'ada')).not.toBeNull();
+    });
+
+    it('every new member gets a first device holding their token; devices are found by token with their member', async () => {
+      const ada = member('w1', 'ada', { joinedAt: 5 });
+      await s.createWorkspace(workspace('w1'), ada);
+      await s.addMember(member('w1', 'ben', { joinedAt: 6 }));
+      expect(await s.listDevices('w1', 'ada')).toEqual([
+        { workspaceId: 'w1', memberId: 'ada', id: FIRST_DEVICE_ID, name: FIRST_DEVICE_NAME, tokenHash: 't-w1-ada', createdAt: 5, lastSeenAt: null, revokedAt: null }
+      ]);
+      const laptop = device('w1', 'ada', 'laptop', { createdAt: 9 });
+      await s.addDevice(laptop);
+      expect(await s.findDeviceByTokenHash('d-laptop')).toEqual({ device: laptop, member: ada });
+      expect((await s.findDeviceByTokenHash('t-w1-ben'))?.member.id).toBe('ben');
+      expect(await s.findDeviceByTokenHash('nope')).toBeNull();
+      expect((await s.listDevices('w1', 'ada')).map((d) => d.id)).toEqual([FIRST_DEVICE_ID, 'laptop']);
+      // A token hash is one device's only.
+      await expect(s.addDevice(device('w1', 'ben', 'x', { tokenHash: 'd-laptop' }))).rejects.toThrow();
+    });
+
+    it('renames and revokes one device; last seen moves only when stale', async () => {
+      await s.createWorkspace(workspace('w1'), member('w1', 'ada'));
+      await s.addDevice(device('w1', 'ada', 'phone'));
+      expect(await s.renameDevice('w1', 'ada', 'phone', "Ada's phone")).toBe(true);
+      expect(await s.renameDevice('w1', 'ada', 'nope', 'x')).toBe(false);
+      expect(await s.revokeDevice('w1', 'ada', 'phone', 50)).toBe(true);
+      expect(await s.revokeDevice('w1', 'ada', 'phone', 51)).toBe(false);
+      await s.touchDevice('t-w1-ada', 100, 100);
+      await s.touchDevice('t-w1-ada', 120, 90); // seen at 100, not stale before 90: unchanged
+      const [first, phone] = await s.listDevices('w1', 'ada');
+      expect(first).toMatchObject({ lastSeenAt: 100, revokedAt: null });
+      expect(phone).toMatchObject({ name: "Ada's phone", revokedAt: 50 });
+      expect((await s.findDeviceByTokenHash('d-phone'))?.device.revokedAt).toBe(50);
+    });
+
+    it('a device link is used once, never after it expires', async () => {
+      await s.createWorkspace(workspace('w1'), member('w1', 'ada'));
+      const link = { secretHash: 'l1', workspaceId: 'w1', memberId: 'ada', createdAt: 10, expiresAt: 100, usedAt: null };
+      await s.addDeviceLink(link);
+      await s.addDeviceLink({ ...link, secretHash: 'l2' });
+      expect(await s.getDeviceLink('l1')).toEqual(link);
+      const [a, b] = await Promise.all([s.useDeviceLink('l1', 50), (await fx.second()).useDeviceLink('l1', 50)]);
+      expect([a, b].filter(Boolean)).toHaveLength(1);
+      expect(await s.getDeviceLink('l1')).toMatchObject({ usedAt: 50 });
+      expect(await s.useDeviceLink('l2', 100)).toBe(false);
+      expect(await s.getDeviceLink('l2')).toMatchObject({ usedAt: null });
+      expect(await s.getDeviceLink('nope')).toBeNull();
+    });
+
+    it('a ticket is taken once; expired ones are forgotten when new ones are added', async () => {
+      await s.addTicket('k1', 'tok', 100, 0);
+      await s.addTicket('k2', 'tok', 200, 0);
+      const [a, b] = await Promise.all([s.takeTicket('k1'), (await fx.second()).takeTicket('k1')]);
+      expect([a, b].filter(Boolean)).toEqual([{ tokenHash: 'tok', expiresAt: 100 }]);
+      await s.addTicket('k3', 'tok', 400, 300); // k2 expired at 200: gone
+      expect(await s.takeTicket('k2')).toBeNull();
+      expect(await s.takeTicket('k3')).toEqual({ tokenHash: 'tok', expiresAt: 400 });
+    });
+
+    it('lists workspaces with their active members and latest device sighting', async () => {
+      await s.createWorkspace(workspace('w1'), member('w1', 'ada'));
+      await s.addMember(member('w1', 'ben'));
+      await s.addMember(member('w1', 'cy', { revokedAt: 3 }));
+      await s.createWorkspace({ ...workspace('w2'), createdAt: 2000 }, member('w2', 'dan'));
+      await s.touchDevice('t-w1-ben', 700, 700);
+      expect(await s.listWorkspaces()).toEqual([
+        { id: 'w1', name: 'Workspace w1', createdAt: 1000, members: 2, lastSeenAt: 700 },
+        { id: 'w2', name: 'Workspace w2', createdAt: 2000, members: 1, lastSeenAt: null }
+      ]);
+    });
+
+    it('deleting a workspace removes its devices and links', async () => {
+      await s.createWorkspace(workspace('w1'), member('w1', 'ada'));
+      await s.addDevice(device('w1', 'ada', 'phone'));
+      await s.addDeviceLink({ secretHash: 'l1', workspaceId: 'w1', memberId: 'ada', createdAt: 1, expiresAt: 2, usedAt: null });
+      await s.deleteWorkspace('w1');
+      expect(await s.findDeviceByTokenHash('d-phone')).toBeNull();
+      expect(await s.getDeviceLink('l1')).toBeNull();
+      await s.createWorkspace(workspace('w1'), member('w1', 'ada'));
+      expect((await s.listDevices('w1', 'ada')).map((d) => d.id)).toEqual([FIRST_DEVICE_ID]);
     });
 
     it('another store over the same data sees every change (another instance)', async () => {

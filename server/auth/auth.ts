@@ -1,17 +1,10 @@
 import { canWrite, PRIVATE_DOC_PREFIX, type Role } from '#shared/protocol';
+import { createDeviceAuth, type DeviceAuth } from './devices.ts';
+import { AuthError } from './errors.ts';
 import { hashSecret, newId, newSecret, sameHash } from './secrets.ts';
-import type { AuthenticatedMember, MemberEvent, MemberPatch, MemberRecord, MembershipStore } from './types.ts';
+import { FIRST_DEVICE_ID, type AuthenticatedMember, type MemberEvent, type MemberPatch, type MemberRecord, type MembershipStore, type WorkspaceSummary } from './types.ts';
 
-/** Why an auth operation was refused; the HTTP layer maps `kind` to a status code. */
-export class AuthError extends Error {
-  constructor(
-    readonly kind: 'unauthorized' | 'forbidden' | 'not-found' | 'conflict',
-    message: string
-  ) {
-    super(message);
-    this.name = 'AuthError';
-  }
-}
+export { AuthError } from './errors.ts';
 
 /** Invite secrets of a workspace, in plain text: returned once, when created or rotated. */
 export interface InviteSecrets {
@@ -43,10 +36,11 @@ export interface AuthLimits {
 export const DEFAULT_AUTH_LIMITS: Readonly<AuthLimits> = Object.freeze({ maxMembers: 500, maxKeysPerMember: 16 });
 
 /** Workspaces, members, invites and tokens: the rules over a {@link MembershipStore}. */
-export interface Auth {
-  createWorkspace(input: { name: string; memberName: string }): Promise<{ workspaceId: string; member: MemberInfo; token: string; invites: InviteSecrets }>;
+export interface Auth extends DeviceAuth {
+  /** `deviceName` names the creator's first device (default {@link FIRST_DEVICE_NAME}). */
+  createWorkspace(input: { name: string; memberName: string; deviceName?: string }): Promise<{ workspaceId: string; member: MemberInfo; token: string; invites: InviteSecrets }>;
   /** Join with an invite secret; AuthError 'not-found' (no workspace) or 'forbidden' (wrong/rotated invite). */
-  join(workspaceId: string, invite: string, name: string): Promise<{ member: MemberInfo; token: string }>;
+  join(workspaceId: string, invite: string, name: string, deviceName?: string): Promise<{ member: MemberInfo; token: string }>;
   /**
    * What an invite leads to, before joining (issue 16: the join page names the group and who
    * invites): the workspace's name, the role it gives, and its admins' names (invite links
@@ -55,8 +49,8 @@ export interface Auth {
   previewInvite(workspaceId: string, invite: string): Promise<{ workspaceName: string; role: 'editor' | 'viewer'; invitedBy: string[] }>;
   rotateInvites(workspaceId: string): Promise<InviteSecrets>;
   renameWorkspace(workspaceId: string, name: string): Promise<void>;
-  /** The member behind `token`, or null if it is unknown or revoked. Never throws for bad input. */
-  authenticate(token: string | null | undefined): Promise<AuthenticatedMember | null>;
+  /** Every workspace with its active members and last activity (the admin CLI). */
+  listWorkspaces(): Promise<WorkspaceSummary[]>;
   workspaceName(workspaceId: string): Promise<string | null>;
   listMembers(workspaceId: string): Promise<MemberInfo[]>;
   getMember(workspaceId: string, memberId: string): Promise<MemberInfo | null>;
@@ -148,7 +142,7 @@ export function createAuth(store: MembershipStore, options: { now?: () => number
   };
 
   return {
-    async createWorkspace({ name, memberName }) {
+    async createWorkspace({ name, memberName, deviceName }) {
       const workspaceId = newId(16);
       const token = newSecret();
       const invites = { editor: newSecret(), viewer: newSecret() };
@@ -157,16 +151,18 @@ export function createAuth(store: MembershipStore, options: { now?: () => number
         { id: workspaceId, name, editorInviteHash: hashSecret(invites.editor), viewerInviteHash: hashSecret(invites.viewer), createdAt: now() },
         admin
       );
+      if (deviceName) await store.renameDevice(workspaceId, admin.id, FIRST_DEVICE_ID, deviceName);
       return { workspaceId, member: memberInfo(admin), token, invites };
     },
 
-    async join(workspaceId, invite, name) {
+    async join(workspaceId, invite, name, deviceName) {
       const { role } = await inviteRole(workspaceId, invite);
       const active = (await store.listMembers(workspaceId)).filter((m) => m.revokedAt === null).length;
       if (active >= limits.maxMembers) throw new AuthError('conflict', `This workspace is full: it has ${limits.maxMembers} members. Ask an admin to make room.`);
       const token = newSecret();
       const member = newMember(workspaceId, name, role, token);
       await store.addMember(member);
+      if (deviceName) await store.renameDevice(workspaceId, member.id, FIRST_DEVICE_ID, deviceName);
       return { member: memberInfo(member, []), token };
     },
 
@@ -182,13 +178,9 @@ export function createAuth(store: MembershipStore, options: { now?: () => number
       await store.renameWorkspace(workspaceId, name);
     },
 
-    async authenticate(token) {
-      // Tokens are 43 base64url chars; refuse anything absurd before hashing it.
-      if (typeof token !== 'string' || token.length < 16 || token.length > 256) return null;
-      const m = await store.findMemberByTokenHash(hashSecret(token));
-      if (!m || m.revokedAt !== null) return null;
-      return { workspaceId: m.workspaceId, memberId: m.id, name: m.name, role: m.role, coordinator: m.coordinator };
-    },
+    ...createDeviceAuth(store, now, emit),
+
+    listWorkspaces: () => store.listWorkspaces(),
 
     async workspaceName(workspaceId) {
       return (await store.getWorkspace(workspaceId))?.name ?? null;

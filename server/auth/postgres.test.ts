@@ -1,5 +1,7 @@
+import pgClient from 'pg';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PG_MIGRATIONS, migratePostgres } from '../store/pg-migrations.ts';
 import { freshSchemaPool, stopTestPostgres, testPostgres } from '../store/pg-test-db.ts';
 import { AuthError, createAuth, type Auth } from './auth.ts';
 import { createPostgresMembershipStore } from './postgres.ts';
@@ -66,5 +68,33 @@ describe('auth over the PostgreSQL membership store', () => {
     ]);
     await expect(auth.revokeMember(created.workspaceId, created.member.memberId)).rejects.toBeInstanceOf(AuthError);
     await expect(auth.updateMember(created.workspaceId, created.member.memberId, { role: 'viewer' })).rejects.toMatchObject({ kind: 'conflict' });
+  });
+});
+
+describe('PostgreSQL migration 5 (devices)', () => {
+  it("makes each member's token their first device; revoked members' devices revoked", async () => {
+    const { url } = await testPostgres();
+    const schema = `devmig${process.pid}`;
+    const admin = new pgClient.Client(url);
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.end();
+    const pool = new pgClient.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 2 });
+    pool.on('error', () => {});
+    try {
+      await migratePostgres(pool, PG_MIGRATIONS.filter((m) => m.version < 5));
+      await pool.query("INSERT INTO workspaces VALUES ('w1', 'W', 'e', 'v', 1)");
+      await pool.query("INSERT INTO members (id, workspace_id, name, role, token_hash, joined_at, revoked_at) VALUES ('ada', 'w1', 'Ada', 'admin', $1, 5, NULL), ('bo', 'w1', 'Bo', 'editor', $2, 6, 9)", [
+        hashSecret('a'.repeat(43)),
+        hashSecret('b'.repeat(43))
+      ]);
+      expect(await migratePostgres(pool)).toEqual([5]);
+      const auth = createAuth(createPostgresMembershipStore(pool));
+      expect(await auth.authenticate('a'.repeat(43))).toMatchObject({ memberId: 'ada', deviceId: 'first' });
+      expect(await auth.authenticate('b'.repeat(43))).toBeNull();
+      expect((await auth.listDevices('w1', 'ada')).map((d) => [d.deviceId, d.name, d.revoked])).toEqual([['first', 'First device', false]]);
+    } finally {
+      await pool.end();
+    }
   });
 });

@@ -3,44 +3,17 @@
  * shared by every relay instance. Tables come from server/store/pg-migrations.ts.
  */
 import type pg from 'pg';
-import { isRole } from '#shared/protocol';
+import { createPostgresDeviceStore, deviceValues, INSERT_DEVICE } from './devices-postgres.ts';
+import { firstDevice } from './first-device.ts';
+import { MEMBER_COLUMNS, toMember, type MemberRow } from './postgres-rows.ts';
 import type { MemberKeyRecord, MemberPatch, MemberRecord, MembershipStore, WorkspaceRecord } from './types.ts';
 
-interface MemberRow {
-  id: string;
-  workspace_id: string;
-  name: string;
-  role: string;
-  coordinator: boolean;
-  token_hash: string;
-  public_key: string | null;
-  joined_at: string;
-  revoked_at: string | null;
-}
 interface WorkspaceRow {
   id: string;
   name: string;
   editor_invite_hash: string;
   viewer_invite_hash: string;
   created_at: string;
-}
-
-const MEMBER_COLUMNS = 'id, workspace_id, name, role, coordinator, token_hash, public_key, joined_at, revoked_at';
-
-// BIGINT arrives as a string (node-postgres keeps 64-bit integers exact); times fit a double.
-function toMember(row: MemberRow): MemberRecord {
-  if (!isRole(row.role)) throw new Error(`member ${row.id} has an unknown role`);
-  return {
-    id: row.id,
-    workspaceId: row.workspace_id,
-    name: row.name,
-    role: row.role,
-    coordinator: row.coordinator,
-    tokenHash: row.token_hash,
-    publicKey: row.public_key,
-    joinedAt: Number(row.joined_at),
-    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at)
-  };
 }
 
 function memberValues(m: MemberRecord): unknown[] {
@@ -56,11 +29,30 @@ export function createPostgresMembershipStore(pool: pg.Pool): MembershipStore {
     return res.rows[0] ? toMember(res.rows[0]) : null;
   };
 
+  /** Run `fn` in one transaction on one connection. */
+  const transaction = async (fn: (client: pg.PoolClient) => Promise<void>) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await fn(client);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  };
+  /** A member and their first device. */
+  const insertMember = async (client: pg.PoolClient, m: MemberRecord) => {
+    await client.query(INSERT_MEMBER, memberValues(m));
+    await client.query(INSERT_DEVICE, deviceValues(firstDevice(m)));
+  };
+
   return {
+    ...createPostgresDeviceStore(pool),
     async createWorkspace(w: WorkspaceRecord, first: MemberRecord) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await transaction(async (client) => {
         await client.query('INSERT INTO workspaces (id, name, editor_invite_hash, viewer_invite_hash, created_at) VALUES ($1, $2, $3, $4, $5)', [
           w.id,
           w.name,
@@ -68,14 +60,8 @@ export function createPostgresMembershipStore(pool: pg.Pool): MembershipStore {
           w.viewerInviteHash,
           w.createdAt
         ]);
-        await client.query(INSERT_MEMBER, memberValues(first));
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
+        await insertMember(client, first);
+      });
     },
     async getWorkspace(id) {
       const res = await pool.query<WorkspaceRow>('SELECT id, name, editor_invite_hash, viewer_invite_hash, created_at FROM workspaces WHERE id = $1', [id]);
@@ -88,7 +74,7 @@ export function createPostgresMembershipStore(pool: pg.Pool): MembershipStore {
       await pool.query('UPDATE workspaces SET editor_invite_hash = $1, viewer_invite_hash = $2 WHERE id = $3', [editorHash, viewerHash, workspaceId]);
     },
     async addMember(member) {
-      await pool.query(INSERT_MEMBER, memberValues(member));
+      await transaction((client) => insertMember(client, member));
     },
     getMember: (workspaceId, memberId) => one(`SELECT ${MEMBER_COLUMNS} FROM members WHERE workspace_id = $1 AND id = $2`, [workspaceId, memberId]),
     findMemberByTokenHash: (tokenHash) => one(`SELECT ${MEMBER_COLUMNS} FROM members WHERE token_hash = $1`, [tokenHash]),

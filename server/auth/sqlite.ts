@@ -1,39 +1,15 @@
 import type { SqliteDatabase } from '../database.ts';
-import { isRole } from '#shared/protocol';
+import { createSqliteDeviceStore } from './devices-sqlite.ts';
+import { firstDevice } from './first-device.ts';
+import { toMember, type MemberRow } from './sqlite-rows.ts';
 import type { MemberKeyRecord, MemberPatch, MemberRecord, MembershipStore, WorkspaceRecord } from './types.ts';
 
-interface MemberRow {
-  id: string;
-  workspace_id: string;
-  name: string;
-  role: string;
-  coordinator: number;
-  token_hash: string;
-  public_key: string | null;
-  joined_at: number;
-  revoked_at: number | null;
-}
 interface WorkspaceRow {
   id: string;
   name: string;
   editor_invite_hash: string;
   viewer_invite_hash: string;
   created_at: number;
-}
-
-function toMember(row: MemberRow): MemberRecord {
-  if (!isRole(row.role)) throw new Error(`member ${row.id} has an unknown role`);
-  return {
-    id: row.id,
-    workspaceId: row.workspace_id,
-    name: row.name,
-    role: row.role,
-    coordinator: row.coordinator === 1,
-    tokenHash: row.token_hash,
-    publicKey: row.public_key,
-    joinedAt: row.joined_at,
-    revokedAt: row.revoked_at
-  };
 }
 
 /** The membership store on the server's SQLite database (handle borrowed, not closed). */
@@ -65,12 +41,18 @@ export function createSqliteMembershipStore(db: SqliteDatabase): MembershipStore
   const removeWorkspace = db.prepare('DELETE FROM workspaces WHERE id = ?');
 
   const memberParams = (m: MemberRecord) => ({ ...m, coordinator: m.coordinator ? 1 : 0 });
+  const { devices, insertDevice } = createSqliteDeviceStore(db);
+  const add = db.transaction((m: MemberRecord) => {
+    insertMember.run(memberParams(m));
+    insertDevice(firstDevice(m));
+  });
   const create = db.transaction((w: WorkspaceRecord, m: MemberRecord) => {
     insertWorkspace.run(w);
-    insertMember.run(memberParams(m));
+    add(m);
   });
 
   return {
+    ...devices,
     async createWorkspace(workspace, firstMember) {
       create(workspace, firstMember);
     },
@@ -84,7 +66,7 @@ export function createSqliteMembershipStore(db: SqliteDatabase): MembershipStore
       updateInvites.run(editorHash, viewerHash, workspaceId);
     },
     async addMember(member) {
-      insertMember.run(memberParams(member));
+      add(member);
     },
     async getMember(workspaceId, memberId) {
       const row = selectMember.get(workspaceId, memberId);

@@ -32,11 +32,12 @@ export type MemberPatch = Partial<Pick<MemberRecord, 'name' | 'role' | 'coordina
  * Persistence of workspaces and members, nothing more: no hashing, no rules. Async so
  * a PostgreSQL implementation fits; the SQLite one answers immediately.
  */
-export interface MembershipStore {
-  /** Create a workspace and its first member atomically. */
+export interface MembershipStore extends DeviceStore {
+  /** Create a workspace and its first member atomically (with the member's first device, {@link FIRST_DEVICE_ID}, holding their token). */
   createWorkspace(workspace: WorkspaceRecord, firstMember: MemberRecord): Promise<void>;
   getWorkspace(workspaceId: string): Promise<WorkspaceRecord | null>;
   setInviteHashes(workspaceId: string, editorInviteHash: string, viewerInviteHash: string): Promise<void>;
+  /** Add a member with their first device ({@link FIRST_DEVICE_ID}, holding their token), atomically. */
   addMember(member: MemberRecord): Promise<void>;
   getMember(workspaceId: string, memberId: string): Promise<MemberRecord | null>;
   /** The member holding this token hash (revoked members included: callers check). */
@@ -66,10 +67,82 @@ export interface MemberKeyRecord {
   addedAt: number;
 }
 
+/**
+ * One device of a member (issue 18): its own token (stored hashed), a name people can change
+ * and when it was last seen. A member's first device holds the token they joined with
+ * (migrated databases: id {@link FIRST_DEVICE_ID}).
+ */
+export interface DeviceRecord {
+  workspaceId: string;
+  memberId: string;
+  id: string;
+  name: string;
+  tokenHash: string;
+  createdAt: number;
+  lastSeenAt: number | null;
+  revokedAt: number | null;
+}
+
+/** The id of the device a member joined (or created the workspace) with. */
+export const FIRST_DEVICE_ID = 'first';
+/** Its name until someone renames it. */
+export const FIRST_DEVICE_NAME = 'First device';
+
+/** A one-time device link: its secret exists only as a hash. */
+export interface DeviceLinkRecord {
+  secretHash: string;
+  workspaceId: string;
+  memberId: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+/** A workspace as the admin CLI lists it. */
+export interface WorkspaceSummary {
+  id: string;
+  name: string;
+  createdAt: number;
+  /** Active members. */
+  members: number;
+  /** The latest time any device of the workspace was seen (null: never since devices existed). */
+  lastSeenAt: number | null;
+}
+
+/**
+ * Devices, device links and connection tickets (issue 18): rows in, rows out. Part of the
+ * {@link MembershipStore}; both adapters run server/auth/acceptance.ts over it.
+ */
+export interface DeviceStore {
+  /** The device holding this token hash with its member (revoked ones included: callers check). */
+  findDeviceByTokenHash(tokenHash: string): Promise<{ device: DeviceRecord; member: MemberRecord } | null>;
+  addDevice(device: DeviceRecord): Promise<void>;
+  /** A member's devices, oldest first (revoked included). */
+  listDevices(workspaceId: string, memberId: string): Promise<DeviceRecord[]>;
+  /** Rename; false when there is no such device. */
+  renameDevice(workspaceId: string, memberId: string, deviceId: string, name: string): Promise<boolean>;
+  /** Mark revoked; false when there is no such active device. */
+  revokeDevice(workspaceId: string, memberId: string, deviceId: string, at: number): Promise<boolean>;
+  /** Record that the device with this token was seen at `at` (only when its last sighting is older than `staleBefore`). */
+  touchDevice(tokenHash: string, at: number, staleBefore: number): Promise<void>;
+  addDeviceLink(link: DeviceLinkRecord): Promise<void>;
+  getDeviceLink(secretHash: string): Promise<DeviceLinkRecord | null>;
+  /** Use a link once: true when it was unused and unexpired at `at` (atomically, once for every instance). */
+  useDeviceLink(secretHash: string, at: number): Promise<boolean>;
+  /** Store a connection ticket for a device token (and forget tickets expired before `now`). */
+  addTicket(ticketHash: string, tokenHash: string, expiresAt: number, now: number): Promise<void>;
+  /** Take a ticket (it is deleted: single use); null when unknown or already taken. */
+  takeTicket(ticketHash: string): Promise<{ tokenHash: string; expiresAt: number } | null>;
+  /** Every workspace, for the admin CLI. */
+  listWorkspaces(): Promise<WorkspaceSummary[]>;
+}
+
 /** The member behind a valid token. */
 export interface AuthenticatedMember {
   workspaceId: string;
   memberId: string;
+  /** The device whose token (or ticket) this is. */
+  deviceId: string;
   name: string;
   role: Role;
   coordinator: boolean;
@@ -78,4 +151,5 @@ export interface AuthenticatedMember {
 /** Raised to the relay so open sockets follow membership changes. */
 export type MemberEvent =
   | { type: 'revoked'; workspaceId: string; memberId: string }
+  | { type: 'device-revoked'; workspaceId: string; memberId: string; deviceId: string }
   | { type: 'updated'; workspaceId: string; memberId: string; role: Role; coordinator: boolean };

@@ -5,9 +5,9 @@
  * `npm run restore`.
  */
 import * as Y from 'yjs';
-import { BACKUP_FORMAT, BACKUP_VERSION, decodeBytes, encodeBytes, type BackupFile, type BackupMember } from '#shared/backup/format';
+import { BACKUP_FORMAT, BACKUP_VERSION, decodeBytes, encodeBytes, type BackupDevice, type BackupFile, type BackupMember } from '#shared/backup/format';
 import { hashSecret, newId, newSecret } from '../auth/secrets.ts';
-import type { MemberRecord } from '../auth/types.ts';
+import { FIRST_DEVICE_ID, type MemberRecord } from '../auth/types.ts';
 import type { Stores } from '../stores.ts';
 import { docKey } from '../store/types.ts';
 
@@ -35,6 +35,12 @@ export async function createServerBackup(stores: BackupStores, workspaceId: stri
     (m): BackupMember => ({ id: m.id, name: m.name, role: m.role, coordinator: m.coordinator, publicKey: m.publicKey, joinedAt: m.joinedAt, revokedAt: m.revokedAt, tokenHash: m.tokenHash })
   );
   const memberKeys = await stores.memberships.listMemberKeys(workspaceId);
+  const devices: BackupDevice[] = [];
+  for (const m of members) {
+    for (const d of await stores.memberships.listDevices(workspaceId, m.id)) {
+      devices.push({ memberId: d.memberId, deviceId: d.id, name: d.name, tokenHash: d.tokenHash, createdAt: d.createdAt, lastSeenAt: d.lastSeenAt, revokedAt: d.revokedAt });
+    }
+  }
   const documents: BackupFile['documents'] = [];
   for (const docId of await stores.documents.listDocuments(workspaceId)) {
     const stored = await stores.documents.load(docKey(workspaceId, docId));
@@ -58,6 +64,7 @@ export async function createServerBackup(stores: BackupStores, workspaceId: stri
     workspace: { id: ws.id, name: ws.name, createdAt: ws.createdAt, editorInviteHash: ws.editorInviteHash, viewerInviteHash: ws.viewerInviteHash },
     members,
     memberKeys,
+    devices,
     documents,
     versions
   };
@@ -153,7 +160,23 @@ export async function restoreBackup(stores: BackupStores, file: BackupFile, opti
   // Files from before the key history was backed up: each member's current key starts it.
   const keys = file.memberKeys ?? members.flatMap((m) => (m.publicKey ? [{ memberId: m.id, publicKey: m.publicKey, addedAt: m.joinedAt }] : []));
   for (const k of keys) await stores.memberships.addMemberKey(workspaceId, k.memberId, k.publicKey, k.addedAt);
+  if (file.source === 'server') await restoreDevices(stores, workspaceId, file.devices ?? []);
   for (const d of documents) await stores.documents.append(docKey(workspaceId, d.docId), d.bytes);
   for (const v of versions) await stores.versions.add(v);
   return result;
+}
+
+/**
+ * Each member's devices as they were (issue 18): the first device (made with the member) gets
+ * its name and state back, linked devices are added, so every device keeps its token.
+ */
+async function restoreDevices(stores: BackupStores, workspaceId: string, devices: BackupDevice[]): Promise<void> {
+  for (const d of devices) {
+    if (d.deviceId === FIRST_DEVICE_ID) {
+      await stores.memberships.renameDevice(workspaceId, d.memberId, d.deviceId, d.name);
+      if (d.revokedAt !== null) await stores.memberships.revokeDevice(workspaceId, d.memberId, d.deviceId, d.revokedAt);
+    } else {
+      await stores.memberships.addDevice({ workspaceId, memberId: d.memberId, id: d.deviceId, name: d.name, tokenHash: d.tokenHash, createdAt: d.createdAt, lastSeenAt: d.lastSeenAt, revokedAt: d.revokedAt });
+    }
+  }
 }

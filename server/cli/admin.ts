@@ -1,90 +1,173 @@
 /**
- * `npm run admin -- <command> [options]`: the server's administration commands. They read
- * the same settings as the server (DATA_DIR, STORE, DATABASE_URL).
+ * `npm run admin -- <command>`: recovery for the person who runs the server (issue 18).
+ * Reads the same settings as the server (`DATA_DIR`, or `STORE=postgres` with `DATABASE_URL`).
  *
- *   backup --out DIR [--keep N]          the whole SQLite database, while the server runs,
- *                                        as DIR/mutual-<date>.sqlite; keeps the newest N
- *   backup --workspace ID --out FILE     one workspace as JSON (SQLite or PostgreSQL)
- *   restore --in FILE.sqlite             a whole-database backup into the (stopped) DATA_DIR
- *   restore --in FILE.json [--force] …   a workspace backup (see workspace-backup.ts)
- *   migrate                              bring the schema up to date (the server also does at start)
+ *   list                                     workspaces: id, name, members, last activity
+ *   device-link --workspace ID --member MID  a one-time device link for a member who lost every device
+ *   make-admin  --workspace ID --member MID  make a member admin (a group whose only admin lost their phone)
+ *   invites     --workspace ID               fresh invite links (the old ones stop working)
+ *   backup, restore, migrate                 the database (admin-database.ts)
+ *
+ * Links use `PUBLIC_ORIGIN`, or `--origin https://…`, or http://localhost:PORT.
  */
-import fs from 'node:fs';
-import path from 'node:path';
+import { renderUnicodeCompact } from 'uqr';
+import { AuthError, createAuth } from '../auth/auth.ts';
 import { BackupError } from '../backup/backup.ts';
-import { backupDatabase, isSqliteFile, restoreDatabase } from '../backup/database-backup.ts';
-import { loadConfig, type MutualConfig } from '../config.ts';
-import { DATABASE_FILE } from '../database.ts';
-import { createLogger } from '../log.ts';
-import { openStores } from '../stores.ts';
-import { schemaVersion } from '../store/sqlite-migrations.ts';
+import { deviceLinkUrl, inviteUrl } from '../http/origin.ts';
+import { DATABASE_COMMANDS } from './admin-database.ts';
 import { parseArgs } from './args.ts';
-import { runCommand, workspaceBackup, workspaceRestore } from './workspace-backup.ts';
+import { describeTarget, openCliStores } from './stores.ts';
 
-const USAGE = `Usage: npm run admin -- <command>
-  backup --out DIR [--keep N]        whole database (SQLite) → DIR/mutual-<date>.sqlite, keeping the newest N
-  backup --workspace ID --out FILE   one workspace → FILE (JSON)
-  restore --in FILE                  a .sqlite backup into the stopped DATA_DIR, or a workspace .json backup
-  migrate                            bring the database schema up to date`;
+type Args = Record<string, string | true>;
 
-/** The SQLite database the settings name; other stores have their own tools. */
-function sqliteOnly(config: MutualConfig, what: string): string {
-  if (config.store === 'postgres') throw new BackupError(`${what} is for the SQLite store. With STORE=postgres use PostgreSQL's tools (pg_dump / pg_restore): see docs/self-hosting.md.`);
-  if (config.store === 'memory') throw new BackupError('STORE=memory keeps nothing to back up or restore into; use sqlite.');
-  return path.join(config.dataDir, DATABASE_FILE);
+interface Command {
+  usage: string;
+  help: string;
+  run(args: Args, ctx: CommandContext): Promise<void>;
 }
 
-/** Whole-database backup through a connection of its own, copied in one step (consistent while the server writes). */
-async function databaseBackup(args: Record<string, string | true>, config: MutualConfig): Promise<void> {
-  const out = args.out;
-  if (typeof out !== 'string') throw new BackupError(USAGE);
-  const keep = args.keep === undefined ? undefined : Number(args.keep);
-  if (keep !== undefined && !(Number.isInteger(keep) && keep >= 1)) throw new BackupError(`--keep must be a whole number of at least 1, got "${String(args.keep)}".`);
-  const file = sqliteOnly(config, 'A whole-database backup');
-  if (!fs.existsSync(file)) throw new BackupError(`There is no Mutual database in ${config.dataDir} (set DATA_DIR).`);
-  // The file itself, never openDatabase: a backup reads, it never migrates a running server's database.
-  const result = await backupDatabase(file, out, { keep });
-  const removed = result.removed.length ? `; removed ${result.removed.length} older: ${result.removed.map((f) => path.basename(f)).join(', ')}` : '';
-  console.log(`Backed up ${file} → ${result.file} (${result.bytes} bytes)${removed}`);
+interface CommandContext {
+  auth: ReturnType<typeof createAuth>;
+  origin: string;
+  print(line?: string): void;
+  /** Where the data is, in words. */
+  target: string;
 }
 
-function databaseRestore(input: string, config: MutualConfig): void {
-  sqliteOnly(config, 'Restoring a .sqlite backup');
-  const result = restoreDatabase(input, config.dataDir);
-  console.log(`Restored ${input} into ${config.dataDir} (schema ${result.schemaVersion}; migrated at the next start).`);
-  if (result.keptAside) console.log(`The database that was there is kept as ${result.keptAside}; delete it once you are sure.`);
-}
+const need = (args: Args, name: string, usage: string): string => {
+  const v = args[name];
+  if (typeof v !== 'string' || v === '') throw new BackupError(`--${name} is missing. Usage: npm run admin -- ${usage}`);
+  return v;
+};
 
-async function migrate(config: MutualConfig): Promise<void> {
-  const stores = await openStores(config, createLogger('warn', (line) => process.stderr.write(line + '\n')));
-  try {
-    const version = stores.db && config.store === 'sqlite' ? `schema ${schemaVersion(stores.db)}` : 'schema up to date';
-    console.log(`${config.store === 'postgres' ? 'PostgreSQL database' : config.dataDir}: ${version}.`);
-  } finally {
-    await stores.documents.close();
-    await stores.closeHandles();
+const when = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC');
+
+/** The member, or a clear error naming the workspace's members. */
+async function findMember(ctx: CommandContext, workspaceId: string, memberId: string) {
+  const name = await ctx.auth.workspaceName(workspaceId);
+  if (name === null) throw new BackupError(`There is no workspace ${workspaceId} in ${ctx.target}. \`npm run admin -- list\` shows them.`);
+  const members = (await ctx.auth.listMembers(workspaceId)).filter((m) => !m.revoked);
+  const member = members.find((m) => m.memberId === memberId);
+  if (!member) {
+    const known = members.map((m) => `  ${m.memberId}  ${m.name} (${m.role})`).join('\n');
+    throw new BackupError(`Workspace ${workspaceId} has no member ${memberId}. Its members:\n${known}`);
   }
+  return { workspaceName: name, member };
 }
 
-async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv.filter((a) => a !== '--');
-  const args = parseArgs(rest, ['force', 'from-device']);
-  const env = process.env;
-  switch (command) {
-    case 'backup':
-      if (args.workspace !== undefined) return workspaceBackup(args, env);
-      return databaseBackup(args, loadConfig(env));
-    case 'restore': {
-      const input = args.in;
-      if (typeof input !== 'string') throw new BackupError(USAGE);
-      if (fs.existsSync(input) && isSqliteFile(input)) return databaseRestore(input, loadConfig(env));
-      return workspaceRestore(args, env);
+const COMMANDS: Record<string, Command> = {
+  list: {
+    usage: 'list',
+    help: 'Lists every workspace: id, name, active members, and when a device of it last reached the server.',
+    async run(_args, ctx) {
+      const all = await ctx.auth.listWorkspaces();
+      if (all.length === 0) return ctx.print(`No workspaces in ${ctx.target}.`);
+      ctx.print(`${all.length} workspace${all.length === 1 ? '' : 's'} in ${ctx.target}:`);
+      for (const w of all) ctx.print(`${w.id}  ${w.name}  · ${w.members} member${w.members === 1 ? '' : 's'} · last activity ${when(w.lastSeenAt ?? w.createdAt)}`);
+      ctx.print('Members of one: npm run admin -- members --workspace ID');
     }
-    case 'migrate':
-      return migrate(loadConfig(env));
-    default:
-      throw new BackupError(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
+  },
+  members: {
+    usage: 'members --workspace ID',
+    help: "Lists a workspace's members with their ids and roles (to find the id for device-link or make-admin).",
+    async run(args, ctx) {
+      const workspaceId = need(args, 'workspace', this.usage);
+      const name = await ctx.auth.workspaceName(workspaceId);
+      if (name === null) throw new BackupError(`There is no workspace ${workspaceId} in ${ctx.target}.`);
+      ctx.print(`Members of ${name} (${workspaceId}):`);
+      for (const m of (await ctx.auth.listMembers(workspaceId)).filter((x) => !x.revoked)) {
+        const devices = (await ctx.auth.listDevices(workspaceId, m.memberId)).filter((d) => !d.revoked);
+        ctx.print(`${m.memberId}  ${m.name}  · ${m.role}${m.coordinator ? ', coordinator' : ''} · ${devices.length} device${devices.length === 1 ? '' : 's'}`);
+      }
+    }
+  },
+  'device-link': {
+    usage: 'device-link --workspace ID --member MID [--origin https://…]',
+    help: 'Prints a one-time device link (15 minutes, one use) for a member who lost every device: opened on a new phone or computer, it is that member again, with their name, role and votes.',
+    async run(args, ctx) {
+      const workspaceId = need(args, 'workspace', this.usage);
+      const { workspaceName, member } = await findMember(ctx, workspaceId, need(args, 'member', this.usage));
+      const { secret, expiresAt } = await ctx.auth.createDeviceLink(workspaceId, member.memberId);
+      const url = deviceLinkUrl(ctx.origin, workspaceId, secret);
+      ctx.print(`Device link for ${member.name} in ${workspaceName} — works once, until ${when(expiresAt)}:`);
+      ctx.print(url);
+      ctx.print(renderUnicodeCompact(url, { ecc: 'M' }));
+      ctx.print('Give it to them in person or over a channel you trust: whoever opens it becomes them.');
+    }
+  },
+  'make-admin': {
+    usage: 'make-admin --workspace ID --member MID',
+    help: "Makes a member an admin (a workspace whose only admin lost their phone). Their admin rights work at once; the member list in the app shows it once the server reloads the workspace (restart it).",
+    async run(args, ctx) {
+      const workspaceId = need(args, 'workspace', this.usage);
+      const { workspaceName, member } = await findMember(ctx, workspaceId, need(args, 'member', this.usage));
+      if (member.role === 'admin') return ctx.print(`${member.name} is already an admin of ${workspaceName}.`);
+      await ctx.auth.updateMember(workspaceId, member.memberId, { role: 'admin' });
+      ctx.print(`${member.name} is now an admin of ${workspaceName} (was ${member.role}). Restart the server so every device's member list shows it.`);
+    }
+  },
+  invites: {
+    usage: 'invites --workspace ID [--origin https://…]',
+    help: 'Prints fresh invite links for a workspace. The old links stop working; members stay members.',
+    async run(args, ctx) {
+      const workspaceId = need(args, 'workspace', this.usage);
+      const name = await ctx.auth.workspaceName(workspaceId);
+      if (name === null) throw new BackupError(`There is no workspace ${workspaceId} in ${ctx.target}.`);
+      const secrets = await ctx.auth.rotateInvites(workspaceId);
+      ctx.print(`New invite links for ${name} (the old ones no longer work):`);
+      ctx.print(`Can edit:      ${inviteUrl(ctx.origin, workspaceId, secrets.editor)}`);
+      ctx.print(`Can only read: ${inviteUrl(ctx.origin, workspaceId, secrets.viewer)}`);
+    }
+  }
+};
+
+function overview(): string {
+  return [
+    'Usage: npm run admin -- <command> [options]   (add --help after a command for more)',
+    '',
+    ...[...Object.values(COMMANDS), ...Object.values(DATABASE_COMMANDS)].map((c) => `  ${c.usage}\n      ${c.help}`),
+    '',
+    'Reads DATA_DIR (SQLite), or STORE=postgres with DATABASE_URL, like the server. Links use PUBLIC_ORIGIN or --origin.'
+  ].join('\n');
+}
+
+/** Run one admin command; returns the exit code. `print` receives stdout lines. */
+export async function runAdmin(argv: readonly string[], env: NodeJS.ProcessEnv, print: (line?: string) => void): Promise<number> {
+  const [name, ...rest] = argv.filter((a) => a !== '--');
+  if (!name || name === '--help' || name === 'help') {
+    print(overview());
+    return name ? 0 : 1;
+  }
+  const database = DATABASE_COMMANDS[name];
+  if (database) {
+    const args = parseArgs(rest, ['help', ...database.flags]);
+    if (args.help) print(`npm run admin -- ${database.usage}\n\n${database.help}`);
+    else await database.run(args, env, print);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new BackupError(`Unknown command "${name}".\n${overview()}`);
+  const args = parseArgs(rest, ['help']);
+  if (args.help) {
+    print(`npm run admin -- ${command.usage}\n\n${command.help}`);
+    return 0;
+  }
+  const { stores, config, close } = await openCliStores(env, true);
+  try {
+    const origin = (typeof args.origin === 'string' ? args.origin : config.publicOrigin || `http://localhost:${config.port}`).replace(/\/+$/, '');
+    await command.run(args, { auth: createAuth(stores.memberships, { limits: { maxMembers: config.maxMembers } }), origin, print, target: describeTarget(config) });
+    return 0;
+  } finally {
+    await close();
   }
 }
 
-runCommand(() => main(process.argv.slice(2)));
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runAdmin(process.argv.slice(2), process.env, (line = '') => console.log(line)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err instanceof BackupError || err instanceof AuthError ? err.message : err instanceof Error ? err.message : String(err));
+      process.exit(1);
+    }
+  );
+}

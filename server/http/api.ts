@@ -3,6 +3,7 @@ import { AuthError } from '../auth/auth.ts';
 import { errorMessage } from '../log.ts';
 import { ApiContext, type ApiOptions, type Route } from './context.ts';
 import { HttpError, sendError, sendJson } from './respond.ts';
+import { deviceRoutes } from './routes/devices.ts';
 import { memberRoutes } from './routes/members.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
 
@@ -18,6 +19,7 @@ export function createApi(opts: ApiOptions): (req: IncomingMessage, res: ServerR
   const routes: Route[] = [
     ...workspaceRoutes(ctx),
     ...memberRoutes(ctx),
+    ...deviceRoutes(ctx),
     {
       // The relay's clock, so devices can agree on a meeting's countdown despite their own
       // clocks (issue 11): a device samples this and corrects by half the round trip.
@@ -52,7 +54,7 @@ export function createApi(opts: ApiOptions): (req: IncomingMessage, res: ServerR
     dispatch(req, res, segments).catch((err: unknown) => {
       if (err instanceof HttpError) return sendError(res, err.status, err.message, err.headers);
       if (err instanceof AuthError) {
-        const status = { unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409 }[err.kind];
+        const status = { unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, gone: 410 }[err.kind];
         return sendError(res, status, err.message);
       }
       logger.error('http-error', { method: req.method, path: routeLabel(segments), error: errorMessage(err) });

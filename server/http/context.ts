@@ -51,9 +51,13 @@ export class ApiContext {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     const member = match ? await this.opts.auth.authenticate(match[1]) : null;
     if (!member) {
-      throw new HttpError(401, match ? 'This token is not valid or its access was removed.' : 'Send a member token as "Authorization: Bearer <token>".', {
-        'www-authenticate': 'Bearer'
-      });
+      const removed = match && (await this.opts.auth.whyRefused(match[1])) === 'device-removed';
+      const why = removed
+        ? 'This device was removed from your devices: it can no longer reach the workspace.'
+        : match
+          ? 'This token is not valid or its access was removed.'
+          : 'Send a member token as "Authorization: Bearer <token>".';
+      throw new HttpError(401, why, { 'www-authenticate': 'Bearer' });
     }
     if (member.workspaceId !== workspaceId) throw new HttpError(403, 'This token belongs to another workspace.');
     if (roles && !roles.includes(member.role)) throw new HttpError(403, `Only ${roles.join(' or ')} members may do this.`);

@@ -21,3 +21,8 @@ export function requestOrigin(req: IncomingMessage, publicOrigin: string): strin
 export function inviteUrl(origin: string, workspaceId: string, secret: string): string {
   return `${origin}/join/${workspaceId}#${secret}`;
 }
+
+/** `<origin>/link/<workspaceId>#<secret>`: a one-time device link, its secret in the fragment like an invite's. */
+export function deviceLinkUrl(origin: string, workspaceId: string, secret: string): string {
+  return `${origin}/link/${workspaceId}#${secret}`;
+}

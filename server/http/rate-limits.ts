@@ -31,6 +31,10 @@ export interface RateBudgets {
   memberChange: Budget;
   /** Versions saved from devices, per client address. */
   saveVersion: Budget;
+  /** Making, previewing and using device links, per client address. */
+  deviceLink: Budget;
+  /** Connection tickets (one per socket the app opens), per client address. */
+  ticket: Budget;
 }
 
 export const DEFAULT_RATE_BUDGETS: Readonly<RateBudgets> = Object.freeze({
@@ -39,7 +43,10 @@ export const DEFAULT_RATE_BUDGETS: Readonly<RateBudgets> = Object.freeze({
   join: { burst: 100, perHour: 200 },
   joinPerWorkspace: { burst: 100, perHour: 200 },
   memberChange: { burst: 60, perHour: 600 },
-  saveVersion: { burst: 30, perHour: 240 }
+  saveVersion: { burst: 30, perHour: 240 },
+  deviceLink: { burst: 20, perHour: 60 },
+  // A device opening a workspace syncs several documents at once, each socket with its own ticket.
+  ticket: { burst: 600, perHour: 36_000 }
 });
 
 /** Buckets for one kind of request. */
@@ -105,7 +112,9 @@ export function createRateLimits(budgets: RateBudgets = DEFAULT_RATE_BUDGETS) {
     join: new RateLimiter(budgets.join, 'Too many joins from this address.'),
     joinPerWorkspace: new RateLimiter(budgets.joinPerWorkspace, 'Too many people joined this workspace in a short time.'),
     memberChange: new RateLimiter(budgets.memberChange, 'Too many changes from this address.'),
-    saveVersion: new RateLimiter(budgets.saveVersion, 'Too many versions saved from this address.')
+    saveVersion: new RateLimiter(budgets.saveVersion, 'Too many versions saved from this address.'),
+    deviceLink: new RateLimiter(budgets.deviceLink, 'Too many device links from this address.'),
+    ticket: new RateLimiter(budgets.ticket, 'Too many connections from this address.')
   };
 }
 export type RateLimits = ReturnType<typeof createRateLimits>;

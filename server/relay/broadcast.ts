@@ -25,7 +25,7 @@ export interface Broadcast {
   watch(key: DocKey): Promise<void>;
   /** Stop receiving `key`'s frames (after its document unloads). */
   unwatch(key: DocKey): void;
-  /** Tell other instances a member was revoked or changed role. */
+  /** Tell other instances a member was revoked or changed role, or one of their devices was removed. */
   publishMemberEvent(event: MemberEvent): void;
   /** Receive other instances' membership events; returns an unsubscribe function. */
   subscribeMemberEvents(handler: (event: MemberEvent) => void): () => void;

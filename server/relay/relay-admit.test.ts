@@ -15,17 +15,21 @@ import { createLogger } from '../log.ts';
 import { createMemoryStore } from '../store/memory.ts';
 import { createRelay, type Relay } from './relay.ts';
 
-const member: AuthenticatedMember = { workspaceId: 'w1', memberId: 'ana', name: 'Ana', role: 'editor', coordinator: false };
+const member: AuthenticatedMember = { workspaceId: 'w1', memberId: 'ana', deviceId: 'first', name: 'Ana', role: 'editor', coordinator: false };
 
 /** An Auth whose membership store answers calls in turn: a member, null (no such token), or an error. */
 function flakyAuth(answers: ('member' | 'none' | 'error')[]): Auth {
   let call = 0;
+  const read = async () => {
+    const answer = answers[Math.min(call++, answers.length - 1)];
+    if (answer === 'error') throw new Error('SQLITE_BUSY: database is locked (simulated)');
+    return answer === 'member' ? member : null;
+  };
   return {
-    async authenticate() {
-      const answer = answers[Math.min(call++, answers.length - 1)];
-      if (answer === 'error') throw new Error('SQLITE_BUSY: database is locked (simulated)');
-      return answer === 'member' ? member : null;
-    },
+    authenticate: read,
+    // The second read (after loading the document) checks the same device again.
+    recheck: read,
+    whyRefused: async () => 'unknown',
     onMemberEvent: () => () => {},
     getMember: async () => null
   } as unknown as Auth;

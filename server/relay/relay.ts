@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { CloseCode, isValidId, Limits, SYNC_PATH_PREFIX } from '#shared/protocol';
+import { CloseCode, DEVICE_REVOKED_REASON, isValidId, Limits, SYNC_PATH_PREFIX } from '#shared/protocol';
 import { mayRead, type Auth } from '../auth/auth.ts';
 import type { MemberEvent } from '../auth/types.ts';
 import type { MutualConfig } from '../config.ts';
@@ -97,15 +97,20 @@ class RelaySocket extends WebSocket {
   }
 }
 
-/** Split `/sync/<workspaceId>/<docId>?token=…` (no decoding tricks: ids are plain ASCII). */
-export function parseSyncUrl(url: string): { workspaceId: string; docId: string; token: string | null } | null {
+/**
+ * Split `/sync/<workspaceId>/<docId>?token=…` or `…?ticket=…` (no decoding tricks: ids are
+ * plain ASCII). A ticket (short-lived, single use: `POST /api/workspaces/:id/tickets`) keeps
+ * the device's token out of proxies' access logs; stock clients may still pass the token.
+ */
+export function parseSyncUrl(url: string): { workspaceId: string; docId: string; token: string | null; ticket: string | null } | null {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const parts = path.slice(SYNC_PATH_PREFIX.length).split('/');
   if (parts.length !== 2 || !isValidId(parts[0]) || !isValidId(parts[1])) return null;
-  const token = q === -1 ? null : new URLSearchParams(url.slice(q + 1)).get('token');
-  return { workspaceId: parts[0], docId: parts[1], token };
+  const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+  return { workspaceId: parts[0], docId: parts[1], token: query.get('token'), ticket: query.get('ticket') };
 }
+
 
 /** Create a relay. No module state: several relays may live in one process. */
 export function createRelay(opts: RelayOptions): Relay {
@@ -140,6 +145,8 @@ export function createRelay(opts: RelayOptions): Relay {
     for (const conn of byMember.get(key) ?? []) {
       if (event.type === 'revoked') {
         conn.close(CloseCode.unauthorized, 'your access to this workspace was removed');
+      } else if (event.type === 'device-revoked') {
+        if (conn.member?.deviceId === event.deviceId) conn.close(CloseCode.unauthorized, DEVICE_REVOKED_REASON);
       } else if (conn.member) {
         conn.member = { ...conn.member, role: event.role, coordinator: event.coordinator };
         if (!mayRead(conn.member, conn.target.docId)) conn.close(CloseCode.forbidden, 'your role no longer allows opening this document');
@@ -156,10 +163,14 @@ export function createRelay(opts: RelayOptions): Relay {
     // neither widen anyone's access nor cut off a member in good standing.
     auth
       .getMember(event.workspaceId, event.memberId)
-      .then((m) => {
+      .then(async (m) => {
         if (!m) return;
         if (m.revoked) applyMemberEvent({ type: 'revoked', workspaceId: event.workspaceId, memberId: event.memberId });
         else if (event.type === 'updated') applyMemberEvent({ ...event, role: m.role, coordinator: m.coordinator });
+        else if (event.type === 'device-revoked') {
+          const devices = await auth.listDevices(event.workspaceId, event.memberId);
+          if (devices.some((d) => d.deviceId === event.deviceId && d.revoked)) applyMemberEvent(event);
+        }
       })
       .catch((err: unknown) => logger.warn('remote-member-event-failed', { workspace: event.workspaceId, member: event.memberId, error: errorMessage(err) }));
   });
@@ -188,11 +199,24 @@ export function createRelay(opts: RelayOptions): Relay {
   };
 
   /** Authenticate, authorise, load; refusals close before any byte was sent. */
-  const admit = async (conn: Connection, token: string | null) => {
+  const admit = async (conn: Connection, credentials: { token: string | null; ticket: string | null }) => {
     const { workspaceId, docId } = conn.target;
-    const member = await auth.authenticate(token);
+    const { token, ticket } = credentials;
+    const member = ticket !== null ? await auth.authenticateTicket(ticket) : await auth.authenticate(token);
     if (conn.closing) return;
-    if (!member) return conn.close(CloseCode.unauthorized, token ? 'this token is not valid or its access was removed' : 'missing token');
+    if (!member) {
+      const removed = ticket === null && token ? await auth.whyRefused(token) : 'unknown';
+      if (conn.closing) return;
+      const why =
+        removed === 'device-removed'
+          ? DEVICE_REVOKED_REASON
+          : ticket !== null
+            ? 'this connection ticket is not valid, was already used or expired'
+            : token
+              ? 'this token is not valid or its access was removed'
+              : 'missing token';
+      return conn.close(CloseCode.unauthorized, why);
+    }
     conn.member = member;
     // Register first: from here on, revocations and role changes reach this socket.
     const key = memberKey(member.workspaceId, member.memberId);
@@ -212,9 +236,9 @@ export function createRelay(opts: RelayOptions): Relay {
     // read and the registration above emitted no event this socket could see. A store that
     // fails here is a server fault (1011: the device retries), never "no such member" (4401:
     // the device would take itself for removed and stop syncing for good).
-    let fresh: Awaited<ReturnType<Auth['authenticate']>> = null;
+    let fresh: Awaited<ReturnType<Auth['recheck']>> = null;
     try {
-      fresh = conn.closing ? null : await auth.authenticate(token);
+      fresh = conn.closing ? null : await auth.recheck(member);
     } catch (err) {
       documents.release(doc);
       logger.error('admit-membership-failed', { ...conn.fields(), error: errorMessage(err) });
@@ -243,7 +267,7 @@ export function createRelay(opts: RelayOptions): Relay {
     // us in bounded time; admit() sees the close and lets go of the document when it ends.
     const deadline = setTimeout(() => refuseSlowAdmission(conn), config.admitTimeoutMs ?? ADMIT_TIMEOUT_MS);
     deadline.unref?.();
-    admit(conn, parsed.token)
+    admit(conn, parsed)
       .catch((err: unknown) => {
         logger.error('admit-failed', { ...conn.fields(), error: errorMessage(err) });
         conn.close(CLOSE_DOCUMENT_UNAVAILABLE, 'the server could not open this document; try again later');

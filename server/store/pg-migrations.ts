@@ -95,6 +95,42 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         state BYTEA NOT NULL
       );
       CREATE INDEX doc_versions_by_doc ON doc_versions (workspace_id, doc_id, created_at);`
+  },
+  {
+    version: 5,
+    name: 'devices, device links and connection tickets',
+    // Each member's token becomes their first device (id 'first'), so every device that
+    // worked before keeps working.
+    sql: `
+      CREATE TABLE devices (
+        workspace_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL,
+        last_seen_at BIGINT,
+        revoked_at BIGINT,
+        position BIGSERIAL NOT NULL,
+        PRIMARY KEY (workspace_id, member_id, id),
+        FOREIGN KEY (workspace_id, member_id) REFERENCES members(workspace_id, id) ON DELETE CASCADE
+      );
+      INSERT INTO devices (workspace_id, member_id, id, name, token_hash, created_at, last_seen_at, revoked_at)
+        SELECT workspace_id, id, 'first', 'First device', token_hash, joined_at, NULL, revoked_at FROM members ORDER BY position;
+      CREATE TABLE device_links (
+        secret_hash TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        used_at BIGINT,
+        FOREIGN KEY (workspace_id, member_id) REFERENCES members(workspace_id, id) ON DELETE CASCADE
+      );
+      CREATE TABLE connection_tickets (
+        ticket_hash TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );`
   }
 ];
 

@@ -3,9 +3,10 @@
  * order, in its own transaction together with `PRAGMA user_version` (the number of the last
  * one applied). `openDatabase` runs them at start, before any store touches a table.
  *
- * Databases written before the schema was numbered have `user_version` 0 and every table of
- * migrations 1–4 already: those migrations use `IF NOT EXISTS`, so they apply to such a
- * database without changing what is in it (migration 3 fills the key history once).
+ * Databases written before the schema was numbered have `user_version` 0 and the tables of
+ * migrations 1–4 (and 5, if written after devices arrived) already: those migrations use
+ * `IF NOT EXISTS`, so they apply to such a database without changing what is in it
+ * (migration 3 fills the key history once, migration 5 gives each member a first device).
  *
  * A database whose `user_version` is higher than the last migration here was written by a
  * newer Mutual: it is refused ({@link SchemaTooNewError}) rather than served by code that
@@ -101,6 +102,41 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         state BLOB NOT NULL
       );
       CREATE INDEX IF NOT EXISTS doc_versions_by_doc ON doc_versions (workspace_id, doc_id, created_at);`
+  },
+  {
+    version: 5,
+    name: 'devices, device links and connection tickets',
+    // Each member's token becomes their first device ('first', 'First device': FIRST_DEVICE_ID
+    // and FIRST_DEVICE_NAME in auth/types.ts), so every device that worked before keeps working.
+    sql: `
+      CREATE TABLE IF NOT EXISTS devices (
+        workspace_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER,
+        revoked_at INTEGER,
+        PRIMARY KEY (workspace_id, member_id, id),
+        FOREIGN KEY (workspace_id, member_id) REFERENCES members(workspace_id, id) ON DELETE CASCADE
+      );
+      CREATE TABLE IF NOT EXISTS device_links (
+        secret_hash TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER,
+        FOREIGN KEY (workspace_id, member_id) REFERENCES members(workspace_id, id) ON DELETE CASCADE
+      );
+      CREATE TABLE IF NOT EXISTS connection_tickets (
+        ticket_hash TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      INSERT OR IGNORE INTO devices (workspace_id, member_id, id, name, token_hash, created_at, last_seen_at, revoked_at)
+        SELECT workspace_id, id, 'first', 'First device', token_hash, joined_at, NULL, revoked_at FROM members;`
   }
 ];
 

@@ -68,6 +68,22 @@ describe('item 11: who may create workspaces', () => {
   });
 });
 
+describe('issue 18: device links', () => {
+  it('guessing device-link secrets from one address is slowed with 429 and Retry-After', async () => {
+    arena = await new Arena({}, { rateBudgets: DEFAULT_RATE_BUDGETS }).start();
+    const statuses: number[] = [];
+    let limited: Awaited<ReturnType<typeof api>> | null = null;
+    for (let i = 0; i <= DEFAULT_RATE_BUDGETS.deviceLink.burst; i++) {
+      const r = await api(arena.server.httpUrl, 'POST', `/api/workspaces/${arena.ws.workspaceId}/device-links/preview`, { body: { secret: `guess-${i}-${'x'.repeat(40)}` } });
+      statuses.push(r.status);
+      if (r.status === 429) limited = r;
+    }
+    expect(statuses.filter((s) => s === 403)).toHaveLength(DEFAULT_RATE_BUDGETS.deviceLink.burst);
+    expect(limited?.body.error).toMatch(/^Too many device links from this address\. Please wait/);
+    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
 describe('items 10–11: joining', () => {
   it('a leaked invite adds members only up to the workspace’s limit', async () => {
     arena = await new Arena({ maxMembers: 5 }).start();

@@ -71,4 +71,28 @@ describe('offline editing', () => {
     await shot(b, 'offline-edits-arrived');
     expect(errors).toEqual([]);
   });
+
+  it('two tabs of one device edit together with the relay unreachable (the tabs\' channel)', async () => {
+    const dev = await newDevice(browser);
+    const { page: a } = await createWorkspace(dev, server.url, 'Two Tabs', 'Ana');
+    const errors = watchErrors(a, 'A');
+    await newDocument(a, 'page');
+    await caretToEnd(a);
+    await a.keyboard.type('Stock:');
+    await expect.poll(() => a.getByTestId('doc-status').textContent(), { timeout: 10_000 }).toBe('All changes synced');
+    const b = await dev.newPage();
+    await b.goto(a.url());
+    await waitForText(b, 'Stock:');
+
+    await dev.setOffline(true);
+    await expect.poll(() => a.getByTestId('connection-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('offline');
+    await caretToEnd(a);
+    await a.keyboard.type(' 12 nappies');
+    await waitForText(b, 'Stock: 12 nappies');
+    await caretToEnd(b);
+    await b.keyboard.type(', 4 tins');
+    await waitForText(a, 'Stock: 12 nappies, 4 tins');
+    await dev.setOffline(false);
+    expect(errors).toEqual([]);
+  });
 });

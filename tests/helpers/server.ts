@@ -34,7 +34,7 @@ export function removeDir(dir: string): void {
 
 const ROOMY = { burst: 100_000, perHour: 1_000_000 };
 /** Rate budgets that never get in the way of a test's own set-up. */
-export const TEST_RATE_BUDGETS: RateBudgets = { createWorkspace: ROOMY, join: ROOMY, joinPerWorkspace: ROOMY, memberChange: ROOMY, saveVersion: ROOMY };
+export const TEST_RATE_BUDGETS: RateBudgets = { createWorkspace: ROOMY, join: ROOMY, joinPerWorkspace: ROOMY, memberChange: ROOMY, saveVersion: ROOMY, deviceLink: ROOMY, ticket: ROOMY };
 
 /** Start a real server (SQLite in `dataDir`, a new temp dir by default) on an ephemeral port. */
 export async function startServer(

@@ -149,3 +149,33 @@ describe('backup and restore', () => {
     expect(joined.status).toBe(201);
   });
 });
+
+describe('backup and restore of devices (issue 18)', () => {
+  it("every member's devices come back: a linked device keeps working, a removed one stays removed, names kept", async () => {
+    const a = await server();
+    const ws = await createWorkspace(a.httpUrl);
+    const link = async () => {
+      const made = await api(a.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/device-links`, { token: ws.editor.token, body: {} });
+      const used = await api(a.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/device-links/redeem`, { body: { secret: made.body.link.split('#')[1], deviceName: "Ben's laptop" } });
+      return used.body as { token: string; deviceId: string };
+    };
+    const laptop = await link();
+    const tablet = await link();
+    await api(a.httpUrl, 'DELETE', `/api/workspaces/${ws.workspaceId}/members/${ws.editor.memberId}/devices/${tablet.deviceId}`, { token: laptop.token });
+    await api(a.httpUrl, 'PATCH', `/api/workspaces/${ws.workspaceId}/members/${ws.editor.memberId}/devices/first`, { token: laptop.token, body: { name: "Ben's phone" } });
+    const dir = tempDir();
+    cleanups.push(() => removeDir(dir));
+    const file = path.join(dir, 'backup.json');
+    expect((await cli('backup', a.dataDir, ['--workspace', ws.workspaceId, '--out', file])).code).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).not.toContain(laptop.token);
+    const bDir = tempDir();
+    expect((await cli('restore', bDir, ['--in', file])).code).toBe(0);
+    const b = await server(bDir);
+    cleanups.push(() => b.close());
+    const me = await api(b.httpUrl, 'GET', `/api/workspaces/${ws.workspaceId}/me`, { token: laptop.token });
+    expect(me.body).toMatchObject({ memberId: ws.editor.memberId, deviceId: laptop.deviceId });
+    expect((await api(b.httpUrl, 'GET', `/api/workspaces/${ws.workspaceId}/me`, { token: tablet.token })).status).toBe(401);
+    const list = await api(b.httpUrl, 'GET', `/api/workspaces/${ws.workspaceId}/members/${ws.editor.memberId}/devices`, { token: ws.editor.token });
+    expect(list.body.devices.map((d: { name: string }) => d.name)).toEqual(["Ben's phone", "Ben's laptop"]);
+  });
+});

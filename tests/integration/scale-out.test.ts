@@ -12,7 +12,7 @@ import type { MutualConfig } from '../../server/config.ts';
 import { createPostgresStore, type PostgresDocumentStore } from '../../server/store/postgres.ts';
 import { docKey, type DocumentStore } from '../../server/store/types.ts';
 import { freePort, spawnRelay, type RelayChild } from '../helpers/child.ts';
-import { connectClient, type TestClient } from '../helpers/clients.ts';
+import { connectClient, rawSocket, type TestClient } from '../helpers/clients.ts';
 import { api, createWorkspace, removeDir, startServer, tempDir, type TestServer } from '../helpers/server.ts';
 import { startPostgres, startRedis, type Service } from '../helpers/services.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -175,6 +175,28 @@ describe('scale-out: relay instances sharing PostgreSQL and Redis', () => {
       message: 'both of the member’s sockets to close with 4401'
     });
     expect(bystander.closes).toEqual([]);
+  });
+
+  it('a device removed on one instance loses its sockets on every instance; the member’s other device stays; tickets work on any instance', async () => {
+    const [one, two] = await Promise.all([instance(), instance()]);
+    const ws = await createWorkspace(one.httpUrl);
+    const made = await api(one.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/device-links`, { token: ws.editor.token, body: {} });
+    const laptop = (await api(two.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/device-links/redeem`, { body: { secret: made.body.link.split('#')[1] } })).body;
+    const phoneOnTwo = client(two, ws.workspaceId, 'notes', ws.editor.token);
+    const laptopOnTwo = client(two, ws.workspaceId, 'notes', laptop.token);
+    await Promise.all([phoneOnTwo.synced(), laptopOnTwo.synced()]);
+
+    // A ticket made by one instance opens a socket on the other, once.
+    const ticket = (await api(one.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/tickets`, { token: laptop.token })).body.ticket;
+    const viaTicket = rawSocket(`${two.syncUrl}/${ws.workspaceId}/notes?ticket=${ticket}`);
+    await waitFor(() => viaTicket.frames.length > 0, { message: 'the ticket socket on the other instance to be greeted' });
+    expect((await rawSocket(`${one.syncUrl}/${ws.workspaceId}/notes?ticket=${ticket}`).closed).code).toBe(CloseCode.unauthorized);
+    viaTicket.ws.close();
+
+    expect((await api(one.httpUrl, 'DELETE', `/api/workspaces/${ws.workspaceId}/members/${ws.editor.memberId}/devices/first`, { token: laptop.token })).status).toBe(204);
+    await waitFor(() => phoneOnTwo.closes.some((c) => c.code === CloseCode.unauthorized), { message: 'the removed device’s socket on the other instance to close with 4401' });
+    expect(phoneOnTwo.closes[0].reason).toBe('this device was removed from your devices');
+    expect(laptopOnTwo.closes).toEqual([]);
   });
 
   it('a role change on one instance reaches sockets on another (private document closed)', async () => {

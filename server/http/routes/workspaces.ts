@@ -10,6 +10,11 @@ import { HttpError, readJsonObject, sendJson, sendNotModified } from '../respond
 import { onlyFields, requireId, requireName } from '../validate.ts';
 import { readSettingsPatch } from './settings.ts';
 
+/** The optional name of the device creating or joining (issue 18: "Chrome on Android"). */
+function optionalDeviceName(body: Record<string, unknown>): string | undefined {
+  return body.deviceName === undefined ? undefined : requireName(body, 'deviceName', 'The device name');
+}
+
 export function workspaceRoutes(ctx: ApiContext): Route[] {
   const { auth, logger, creation, limits, digests } = ctx.opts;
 
@@ -52,11 +57,12 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
       handler: async (req, res) => {
         limits.createWorkspace.take(ctx.address(req));
         const body = await readJsonObject(req);
-        onlyFields(body, ['name', 'memberName', 'creationCode']);
+        onlyFields(body, ['name', 'memberName', 'creationCode', 'deviceName']);
         const name = requireName(body, 'name', 'The workspace name');
         const memberName = requireName(body, 'memberName', 'Your name');
+        const deviceName = optionalDeviceName(body);
         await checkCreation(body);
-        const created = await auth.createWorkspace({ name, memberName });
+        const created = await auth.createWorkspace({ name, memberName, ...(deviceName ? { deviceName } : {}) });
         const links = ctx.invites(req, created.workspaceId, created.invites);
         const invitesAt = Date.now();
         await ctx.publishSettings(created.workspaceId, { name, invitesRotatedAt: invitesAt });
@@ -76,8 +82,9 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
         if (typeof invite !== 'string' || invite.length === 0) throw new HttpError(400, 'The invite secret is missing (field "invite").');
         if (invite.length > 256) throw new HttpError(403, 'This invite is not valid: it may have been replaced by a newer one.');
         const name = requireName(body, 'name', 'Your name');
+        const deviceName = optionalDeviceName(body);
         limits.joinPerWorkspace.take(workspaceId);
-        const joined = await auth.join(workspaceId, invite, name);
+        const joined = await auth.join(workspaceId, invite, name, deviceName);
         await ctx.publish(workspaceId, joined.member);
         logger.info('member-joined', { workspace: workspaceId, member: joined.member.memberId, role: joined.member.role });
         sendJson(res, 201, { memberId: joined.member.memberId, token: joined.token, role: joined.member.role });
@@ -122,7 +129,7 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
         const me = await ctx.caller(req, workspaceId);
         const info = await auth.getMember(workspaceId, me.memberId);
         if (!info) throw new HttpError(401, 'This token is not valid or its access was removed.');
-        sendJson(res, 200, { workspaceId, workspaceName: await auth.workspaceName(workspaceId), ...memberJson(info) });
+        sendJson(res, 200, { workspaceId, workspaceName: await auth.workspaceName(workspaceId), ...memberJson(info), deviceId: me.deviceId });
       }
     },
     {

@@ -2,7 +2,7 @@ import { TOGGLE_LINK_COMMAND } from '@lexical/link';
 import { registerCheckList, registerList } from '@lexical/list';
 import { registerRichText } from '@lexical/rich-text';
 import { mergeRegister } from '@lexical/utils';
-import { createEditor, type LexicalEditor } from 'lexical';
+import { COMMAND_PRIORITY_LOW, createEditor, FOCUS_COMMAND, type LexicalEditor } from 'lexical';
 import type * as Y from 'yjs';
 import type { Actor } from '../shared/model/doc.ts';
 import { bindEditorToDoc, type Collaboration } from './binding/collaboration.ts';
@@ -15,11 +15,41 @@ import type { BlockKind } from './nodes/BlockNode.ts';
 import { mutualNodes } from './nodes/registry.ts';
 import { $selectedLinkUrl, registerLinks } from './plugins/links.ts';
 import { registerMakeTask } from './plugins/make-task.ts';
-import { registerMarkdown } from './plugins/markdown.ts';
 import { registerPasteSanitiser } from './plugins/paste.ts';
 import { registerHtmlPasteCleaner } from './plugins/paste-html.ts';
 import { registerShortcuts } from './plugins/shortcuts.ts';
 import { mutualTheme } from './theme.ts';
+
+/**
+ * Register a plugin whose code loads the first time the editor gets focus (a viewer never
+ * loads it). Returns the unregister function; safe before the code arrived.
+ */
+function registerWhenFocused(editor: LexicalEditor, load: () => Promise<(editor: LexicalEditor) => () => void>): () => void {
+  let stop: (() => void) | null = null;
+  let done = false;
+  const start = (): void => {
+    stopListening();
+    load().then(
+      (register) => {
+        if (!done) stop = register(editor);
+      },
+      (error: unknown) => console.error('Mutual: an editor plugin could not be loaded', error)
+    );
+  };
+  const stopListening = editor.registerCommand(
+    FOCUS_COMMAND,
+    () => {
+      start();
+      return false;
+    },
+    COMMAND_PRIORITY_LOW
+  );
+  return () => {
+    done = true;
+    stopListening();
+    stop?.();
+  };
+}
 
 /** Options of {@link createMutualEditor}. */
 export interface MutualEditorOptions {
@@ -95,7 +125,9 @@ export function createMutualEditor(options: MutualEditorOptions): MutualEditor {
     registerList(editor),
     registerCheckList(editor),
     registerLinks(editor),
-    registerMarkdown(editor),
+    // Markdown shortcuts ("# " heading…) only matter once someone types: their code loads
+    // when the text is first focused, not with the document (issue 25).
+    registerWhenFocused(editor, () => import('./plugins/markdown.ts').then((m) => m.registerMarkdown)),
     registerShortcuts(editor, { onLink: () => void promptLink() }),
     registerPasteSanitiser(editor, doc, blockCopier(doc, actor)),
     registerHtmlPasteCleaner(editor),

@@ -22,8 +22,13 @@ export interface LocalProblem {
 
 /** Result of loading a document from the device. */
 export interface LoadedDoc {
-  /** Everything readable, merged into one update; null when nothing is stored. */
-  update: Uint8Array | null;
+  /**
+   * The readable records, oldest first (apply them in one transaction: merging them first
+   * decoded and re-encoded the whole document once more on every open; issue 25).
+   */
+  updates: Uint8Array[];
+  /** Everything readable, merged into one update (computed when first read); null when nothing is stored. */
+  readonly update: Uint8Array | null;
   /** Number of readable records. */
   records: number;
   /** Number of damaged records skipped (reported as a problem). */
@@ -118,7 +123,7 @@ export class DocStorage {
       raw = await this.store.loadUpdates(workspaceId, docId);
     } catch (error) {
       const storeError = this.report(error, workspaceId, docId);
-      return { update: null, records: 0, corrupt: 0, error: storeError };
+      return { updates: [], update: null, records: 0, corrupt: 0, error: storeError };
     }
     const valid: Uint8Array[] = [];
     let bytes = 0;
@@ -143,19 +148,31 @@ export class DocStorage {
     } else if (this.overThreshold(workspaceId, docId)) {
       this.compactInBackground(workspaceId, docId);
     }
-    let unusable = false;
-    const update = valid.length > 0 ? mergeValidUpdates(valid, () => (unusable = true)) : null;
-    if (unusable) {
-      // Kept in the store (compaction keeps it too); the relay fills in what it has.
-      this.addProblem({
-        kind: 'corrupt',
-        workspaceId,
-        docId,
-        message: `A saved change of “${this.describeDoc(workspaceId, docId)}” could not be applied on this device. It is kept as it was (nothing was deleted), and the document is fetched from the server again.`
-      });
-      await this.updateMeta(workspaceId, docId, { needsRefetch: true });
-    }
-    return { update, records: valid.length, corrupt };
+    let merged: Uint8Array | null | undefined;
+    const unusable = (): void => void this.unusable(workspaceId, docId);
+    return {
+      updates: valid,
+      get update() {
+        merged ??= valid.length > 0 ? mergeValidUpdates(valid, unusable) : null;
+        return merged;
+      },
+      records: valid.length,
+      corrupt
+    };
+  }
+
+  /**
+   * A readable record of the document could not be applied: kept in the store (compaction
+   * keeps it too), the person is told, and the relay fills in what it has.
+   */
+  async unusable(workspaceId: string, docId: string): Promise<void> {
+    this.addProblem({
+      kind: 'corrupt',
+      workspaceId,
+      docId,
+      message: `A saved change of “${this.describeDoc(workspaceId, docId)}” could not be applied on this device. It is kept as it was (nothing was deleted), and the document is fetched from the server again.`
+    });
+    await this.updateMeta(workspaceId, docId, { needsRefetch: true });
   }
 
   /**

@@ -33,6 +33,8 @@ export { STORE_ORIGIN, DocPersistence, type DocLoadResult } from './handle/persi
 export { stateVectorCovers } from './handle/receipts.ts';
 export type { DocSyncStatus, DocSyncState } from './handle/status.ts';
 export type { WebSocketConstructor } from './handle/relay-link.ts';
+export { ticketWebSocket } from './handle/ticket-socket.ts';
+export { guessDeviceName } from './device-name.ts';
 
 /** The documents dashboards keep live while on screen (bounded). */
 export { LiveSet, pageVisibility, type LiveSetOptions, type LiveSetStatus, type Visibility } from './live-set.ts';

@@ -92,10 +92,49 @@ describe('Repo: one handle per document', () => {
     expect(opened).toEqual([]);
     network.set(true);
     expect(editor.handle.state.tag).toBe('connecting');
-    expect(opened).toEqual(['ws://127.0.0.1:1/sync/w/a?token=t']);
+    // The socket's code loads with the first document that syncs (issue 25): a moment later.
+    await expect.poll(() => opened).toEqual(['ws://127.0.0.1:1/sync/w/a?token=t']);
     await editor.release();
     expect(dashboard.handle.state.tag).toBe('ready'); // the dashboard still reads it, disconnected
     await dashboard.release();
+  });
+
+  it('a document stored on the device opens its socket after the page painted it, one with nothing stored at once', async () => {
+    const storage = new DocStorage(new MemoryLocalStore());
+    const stored = repoOver(storage);
+    for (const id of ['kept', 'kept-too']) {
+      const first = stored.repo.find(access, id);
+      await first.handle.whenLoaded;
+      first.doc.getText('t').insert(0, 'on this device');
+      await first.release();
+    }
+
+    const painted: (() => void)[] = [];
+    const sockets = countingWebSocket();
+    const repo = new Repo({ storage, network: manualNetwork(true), WebSocket: sockets.WebSocket, disableBc: true, maxBackoffTime: 60_000, afterPaint: (fn) => (painted.push(fn), () => {}) });
+    repos.push(repo);
+    const fresh = repo.find(access, 'fresh', { sync: true });
+    await fresh.handle.whenLoaded;
+    await expect.poll(() => sockets.opened).toEqual(['ws://127.0.0.1:1/sync/w/fresh?token=t']);
+    expect(painted).toHaveLength(0);
+
+    const kept = repo.find(access, 'kept', { sync: true });
+    await kept.handle.whenLoaded;
+    expect(kept.doc.getText('t').toString()).toBe('on this device');
+    expect(kept.handle.state.tag).toBe('connecting');
+    expect(painted).toHaveLength(1);
+    await Promise.resolve();
+    expect(sockets.opened).toHaveLength(1); // not before the paint
+    painted[0]();
+    await expect.poll(() => sockets.opened).toContain('ws://127.0.0.1:1/sync/w/kept?token=t');
+
+    // Released before the page painted it: no socket, ever.
+    const gone = repo.find(access, 'kept-too', { sync: true });
+    await gone.handle.whenLoaded;
+    await gone.release();
+    painted.at(-1)?.();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sockets.opened.filter((url) => url.includes('kept-too'))).toEqual([]);
   });
 
   it('works offline: edits are stored and counted as waiting, on the document and in the workspace status', async () => {
@@ -128,6 +167,28 @@ describe('DocHandle: the device store', () => {
     const again = repo.find(access, 'd');
     await again.handle.whenLoaded;
     expect(again.doc.getText('t').toString()).toBe('>> typed early');
+    await again.release();
+  });
+
+  it('loading announces no update (nothing re-encodes the stored document); edits before and after it still reach every listener', async () => {
+    const storage = new DocStorage(new MemoryLocalStore());
+    const source = new Y.Doc();
+    source.getText('t').insert(0, 'stored');
+    await storage.append('w', 'd', Y.encodeStateAsUpdate(source));
+    const { repo } = repoOver(storage);
+    const ref = repo.find(access, 'd');
+    const heard: number[][] = []; // the Yjs clients each announced update carries
+    ref.doc.on('update', (update: Uint8Array) => heard.push(Y.decodeUpdate(update).structs.map((s) => s.id.client)));
+    ref.doc.getMap('m').set('early', true); // before whenLoaded
+    await ref.handle.whenLoaded;
+    ref.doc.getText('t').insert(ref.doc.getText('t').length, '!');
+    expect(ref.doc.getText('t').toString()).toBe('stored!');
+    expect(heard).toEqual([[ref.doc.clientID], [ref.doc.clientID]]); // the two edits, nothing of the load
+    await ref.release();
+    const again = repo.find(access, 'd');
+    await again.handle.whenLoaded;
+    expect(again.doc.getText('t').toString()).toBe('stored!');
+    expect(again.doc.getMap('m').get('early')).toBe(true);
     await again.release();
   });
 

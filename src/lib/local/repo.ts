@@ -51,6 +51,33 @@ export interface RepoOptions {
   /** Live, unconfirmed edits count as `waiting` after this long. Default 1.5 s. */
   waitingAfterMs?: number;
   now?: () => number;
+  /** When a document loaded from the device opens its socket: after the page painted it (default), or at once. */
+  afterPaint?: (fn: () => void) => () => void;
+}
+
+/**
+ * After the next frame is painted (a task after the next animation frame), or 300 ms at the
+ * latest (a hidden tab paints no frames: background replication must not wait for one); at
+ * once without frames (Node).
+ */
+function afterNextPaint(fn: () => void): () => void {
+  if (typeof requestAnimationFrame !== 'function') {
+    fn();
+    return () => {};
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const cancel = (): void => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    clearTimeout(latest);
+  };
+  const run = (): void => {
+    cancel();
+    fn();
+  };
+  const frame = requestAnimationFrame(() => (timer = setTimeout(run, 0)));
+  const latest = setTimeout(run, 300);
+  return cancel;
 }
 
 type Listener<A extends unknown[]> = (...args: A) => void;
@@ -109,7 +136,8 @@ export class Repo {
       refused: (handle, refusal) => emit(this.refusalListeners, handle, refusal),
       changed: (handle) => emit(this.changeListeners, handle),
       statusChanged: (handle) => emit(this.statusListeners, handle),
-      loaded: (handle) => this.attach(handle)
+      loaded: (handle) => this.attach(handle),
+      afterPaint: options.afterPaint ?? afterNextPaint
     };
     // Offline means offline for every document at once: left alone, a socket can look open for
     // a long while after the network went (Chromium's offline mode keeps it open and drops its

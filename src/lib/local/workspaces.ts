@@ -80,9 +80,13 @@ export class Workspaces {
   }
 
   /** Create a workspace on the server; this device becomes its admin. */
-  async create(input: { name: string; memberName: string; colour?: string; creationCode?: string }): Promise<WorkspaceRecord> {
+  async create(input: { name: string; memberName: string; colour?: string; creationCode?: string; deviceName?: string }): Promise<WorkspaceRecord> {
     const code = input.creationCode?.trim();
-    const body = await this.post('/api/workspaces', { name: input.name.trim(), memberName: input.memberName.trim(), ...(code ? { creationCode: code } : {}) }, 'create');
+    const body = await this.post(
+      '/api/workspaces',
+      { name: input.name.trim(), memberName: input.memberName.trim(), ...(code ? { creationCode: code } : {}), ...deviceNameField(input.deviceName) },
+      'create'
+    );
     const workspaceId = body.workspaceId;
     if (!isValidId(workspaceId)) throw malformed();
     const record = this.toRecord(workspaceId, input.name.trim(), input.memberName.trim(), input.colour, body);
@@ -95,17 +99,29 @@ export class Workspaces {
   }
 
   /** Join with an invite secret (from {@link parseInviteLink}). */
-  async join(input: { workspaceId: string; invite: string; name: string; colour?: string; workspaceName?: string }): Promise<WorkspaceRecord> {
+  async join(input: { workspaceId: string; invite: string; name: string; colour?: string; workspaceName?: string; deviceName?: string }): Promise<WorkspaceRecord> {
     if (!isValidId(input.workspaceId)) throw new WorkspaceError('invite-invalid');
     const body = await this.post(
       `/api/workspaces/${encodeURIComponent(input.workspaceId)}/join`,
-      { invite: input.invite, name: input.name.trim() },
+      { invite: input.invite, name: input.name.trim(), ...deviceNameField(input.deviceName) },
       'join'
     );
     const existing = await this.get(input.workspaceId).catch(() => undefined);
     // The real workspace name lives in the index document; until it syncs, show what we know.
     const name = input.workspaceName ?? existing?.name ?? input.workspaceId;
     return this.save(this.toRecord(input.workspaceId, name, input.name.trim(), input.colour, body));
+  }
+
+  /**
+   * Add this device to a member's devices with a one-time device link (issue 18): the same
+   * member, name and role as on the device that made the link, with this device's own token.
+   */
+  async linkDevice(input: { workspaceId: string; secret: string; deviceName: string; colour?: string }): Promise<WorkspaceRecord> {
+    if (!isValidId(input.workspaceId)) throw new WorkspaceError('invite-invalid');
+    const body = await this.post(`/api/workspaces/${encodeURIComponent(input.workspaceId)}/device-links/redeem`, { secret: input.secret, deviceName: input.deviceName }, 'link');
+    const name = typeof body.workspaceName === 'string' ? body.workspaceName : input.workspaceId;
+    const memberName = typeof body.name === 'string' ? body.name : '';
+    return this.save(this.toRecord(input.workspaceId, name, memberName, input.colour, body));
   }
 
   /** Whether this server lets anyone create workspaces, asks for a creation code, or not at all ('open' when it cannot be asked). */
@@ -196,7 +212,7 @@ export class Workspaces {
     }
   }
 
-  private async post(path: string, payload: unknown, purpose: 'create' | 'join'): Promise<Record<string, unknown>> {
+  private async post(path: string, payload: unknown, purpose: 'create' | 'join' | 'link'): Promise<Record<string, unknown>> {
     let response: Response;
     try {
       response = await this.fetch(`${this.apiBase}${path}`, {
@@ -207,9 +223,9 @@ export class Workspaces {
     } catch (error) {
       // fetch rejects only when no HTTP answer came back: no network, relay down, DNS.
       const message =
-        purpose === 'join'
-          ? "You're offline — joining needs a connection. Try again when you're back online."
-          : "You're offline — creating a workspace needs a connection. Try again when you're back online.";
+        purpose === 'create'
+          ? "You're offline — creating a workspace needs a connection. Try again when you're back online."
+          : `You're offline — ${purpose === 'join' ? 'joining' : 'adding this device'} needs a connection. Try again when you're back online.`;
       throw new WorkspaceError('offline', { cause: error, message });
     }
     const body: unknown = await response.json().catch(() => undefined);
@@ -218,7 +234,7 @@ export class Workspaces {
       const serverMessage = isObject(body) && typeof body.error === 'string' ? body.error : undefined;
       // The server's own words are shown for form mistakes, a creation code asked for or wrong,
       // and rate limits (they say how long to wait); other kinds have fixed, actionable wording.
-      const ownWords = kind === 'bad-request' || response.status === 429 || (purpose === 'create' && response.status === 403);
+      const ownWords = kind === 'bad-request' || response.status === 429 || (purpose === 'create' && response.status === 403) || purpose === 'link';
       const message = ownWords && serverMessage ? serverMessage : undefined;
       throw new WorkspaceError(kind, { status: response.status, ...(message ? { message } : {}) });
     }
@@ -227,11 +243,17 @@ export class Workspaces {
   }
 }
 
-function errorKind(status: number, purpose: 'create' | 'join'): WorkspaceErrorKind {
+function errorKind(status: number, purpose: 'create' | 'join' | 'link'): WorkspaceErrorKind {
   if (status === 400 || status === 413 || status === 422) return 'bad-request';
-  if (purpose === 'join' && (status === 403 || status === 404)) return 'invite-invalid';
+  if (purpose !== 'create' && (status === 403 || status === 404 || status === 410)) return 'invite-invalid';
   if (status === 401 || status === 403) return 'unauthorized';
   return 'server';
+}
+
+/** `{deviceName}` when one was given (the name of this device in "Your devices"). */
+function deviceNameField(deviceName: string | undefined): { deviceName?: string } {
+  const name = deviceName?.trim();
+  return name ? { deviceName: name } : {};
 }
 
 function malformed(status?: number): WorkspaceError {

@@ -56,3 +56,34 @@ export function patchMember(
 ): Promise<unknown> {
   return call(token, 'PATCH', `${base(workspaceId)}/members/${encodeURIComponent(memberId)}`, patch);
 }
+
+/** One of a member's devices, as the server lists it. */
+export interface DeviceEntry {
+  deviceId: string;
+  name: string;
+  createdAt: number;
+  lastSeenAt: number | null;
+  /** The device making the call. */
+  current: boolean;
+}
+
+const devicesPath = (workspaceId: string, memberId: string) => `${base(workspaceId)}/members/${encodeURIComponent(memberId)}/devices`;
+
+/** A member's devices (the member themselves, or an admin). */
+export async function listDevices(token: string, workspaceId: string, memberId: string): Promise<DeviceEntry[]> {
+  return (await call<{ devices: DeviceEntry[] }>(token, 'GET', devicesPath(workspaceId, memberId))).devices;
+}
+
+export function renameDevice(token: string, workspaceId: string, memberId: string, deviceId: string, name: string): Promise<DeviceEntry> {
+  return call(token, 'PATCH', `${devicesPath(workspaceId, memberId)}/${encodeURIComponent(deviceId)}`, { name });
+}
+
+/** Remove a device: its token stops working and its sockets close at once. */
+export function revokeDevice(token: string, workspaceId: string, memberId: string, deviceId: string): Promise<void> {
+  return call(token, 'DELETE', `${devicesPath(workspaceId, memberId)}/${encodeURIComponent(deviceId)}`);
+}
+
+/** A one-time link (15 minutes, one use) that adds another device of this member. */
+export function createDeviceLink(token: string, workspaceId: string): Promise<{ link: string; expiresAt: number }> {
+  return call(token, 'POST', `${base(workspaceId)}/device-links`, {});
+}

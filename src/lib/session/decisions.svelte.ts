@@ -14,7 +14,7 @@ import type { DocHandle, DocRef, WorkspaceRecord } from '$lib/local';
 import type { ProposalEnvironment } from '$lib/editor/nodes/Proposal/environment';
 import { patchMember } from './api';
 import { relayClock } from './clock.svelte';
-import { recordVersion, type HistoryTarget } from './history';
+import type { HistoryTarget } from './history';
 
 /** What decisions need of their workspace (a WorkspaceSession; an interface keeps imports one-way). */
 export interface DecisionHost {
@@ -132,8 +132,10 @@ export class DecisionSupport {
       isAdmin: () => this.session.isAdmin,
       announce: () => nudgeDocument(this.session.index.doc, docId, { memberId: this.session.record.memberId }),
       readyToClose: () => this.readyToClose(ref.handle),
-      // "When a proposal closes" is one of the moments a version is kept (issue 12).
+      // "When a proposal closes" is one of the moments a version is kept (issue 12). The
+      // history's code loads then, not with every document (issue 25).
       decided: async (title) => {
+        const { recordVersion } = await import('./history');
         await recordVersion(this.session.historyTarget(docId), doc, { reason: 'proposal-closed', name: title, actor: { memberId: this.session.record.memberId } });
       }
     };

@@ -3,13 +3,15 @@
  * shared by every route (opening IndexedDB and the replicators once, so moving between
  * the workspace page and a document never reconnects).
  */
-import { openDevice, type Device } from '$lib/local';
+import { openDevice, ticketWebSocket, type Device } from '$lib/local';
 
 let opening: Promise<Device> | null = null;
 
 /** This device's store, catalogue and replicators (opened on first use). */
 export function device(): Promise<Device> {
-  opening ??= openDevice();
+  // Sockets authenticate with single-use tickets: the device's token never sits in a URL a
+  // reverse proxy would log (issue 18).
+  opening ??= openDevice({ WebSocket: ticketWebSocket(globalThis.WebSocket) });
   return opening;
 }
 

@@ -116,12 +116,17 @@ export class WorkspaceSession {
     return this.members.find((m) => m.id === this.record.memberId);
   }
 
+  /** The role the server wrote in the directory (it follows role changes, e.g. `npm run admin -- make-admin`), else the one this device joined with. */
+  get role(): WorkspaceRecord['role'] {
+    return this.me?.role ?? this.record.role;
+  }
+
   get isAdmin(): boolean {
-    return this.record.role === 'admin';
+    return this.role === 'admin';
   }
 
   get canEdit(): boolean {
-    return this.record.role !== 'viewer';
+    return this.role !== 'viewer';
   }
 
   /** Display name of the workspace: the live one from the index, else what this device remembers. */

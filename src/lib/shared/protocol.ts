@@ -48,6 +48,16 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
+/**
+ * The reason of a 4401 close when one device of a member was removed (the member keeps their
+ * other devices); devices tell it apart from a removed member (issue 18).
+ */
+export const DEVICE_REVOKED_REASON = 'this device was removed from your devices';
+
+/** What a device removed from its member's devices tells its person. */
+export const DEVICE_REVOKED_MESSAGE =
+  'This device was removed from your devices (on another of your devices, or by an admin), so it can no longer reach the workspace. To use it again, open “Add a device” on a device that is still signed in.';
+
 /** Close codes the client must treat as "stop retrying, tell the person". */
 export function isPermanentRefusal(code: number): boolean {
   return code >= 4400 && code <= 4499;

@@ -6,7 +6,8 @@ import {
   setLocalStateFocus,
   syncCursorPositions,
   syncLexicalUpdateToYjs,
-  syncYjsChangesToLexical
+  syncYjsChangesToLexical,
+  type UserState
 } from '@lexical/yjs';
 import { mergeRegister } from '@lexical/utils';
 import {
@@ -77,10 +78,26 @@ export function bindEditorToDoc(editor: LexicalEditor, options: BindOptions): Co
 
   // Remote carets need a DOM; a headless editor (tests, seeding) has none, and drawing
   // would throw inside the update that applies a remote change.
-  const drawCursors = (): void => {
+  // Drawn once per frame, not after every remote change: placing a caret reads layout, and
+  // reading it right after a change forces the browser to lay the document out then and
+  // there (each of ten typists' keystrokes re-laid out a 1,000-block document; issue 25).
+  // Only people with a selection are passed: @lexical/yjs reads layout for everyone else too
+  // before finding they have no caret, and drops the carets of those it is not given.
+  let cursorFrame: number | null = null;
+  const withSelection = (): Map<number, UserState> => {
+    const all = lexicalProvider.awareness.getStates() as Map<number, UserState>;
+    return new Map([...all].filter(([, state]) => state?.focusing && state.anchorPos != null && state.focusPos != null));
+  };
+  const drawCursorsNow = (): void => {
+    cursorFrame = null;
     if (binding.cursorsContainer !== null && rootElementOf(editor) !== null) {
-      syncCursorPositions(binding, lexicalProvider);
+      syncCursorPositions(binding, lexicalProvider, { getAwarenessStates: withSelection });
     }
+  };
+  const drawCursors = (): void => {
+    if (binding.cursorsContainer === null || cursorFrame !== null) return;
+    if (typeof requestAnimationFrame !== 'function') return drawCursorsNow();
+    cursorFrame = requestAnimationFrame(drawCursorsNow);
   };
 
   const onYjsTreeChanges = (events: Array<YEvent<any>>, transaction: Transaction): void => {
@@ -182,6 +199,7 @@ export function bindEditorToDoc(editor: LexicalEditor, options: BindOptions): Co
     destroy() {
       if (destroyed) return;
       destroyed = true;
+      if (cursorFrame !== null) cancelAnimationFrame(cursorFrame);
       unregister();
       sharedRoot.unobserveDeep(onYjsTreeChanges);
       provider.awareness.off('update', drawCursors);

@@ -1,13 +1,13 @@
-import type { BlockViews } from '../decorators.ts';
-import AgendaView from './Agenda/AgendaView.svelte';
-import NeedView from './Need/NeedView.svelte';
-import ProposalView from './Proposal/ProposalView.svelte';
-import TaskView from './Task/TaskView.svelte';
+import { viewLoader, type BlockViews } from '../decorators.ts';
 
-/** The standard Svelte view of each block kind. */
+/**
+ * The standard Svelte view of each block kind, each loaded with the first document that shows
+ * that kind (the editor's own code does not carry the proposal forms of every decision
+ * method, the agenda item's meeting controls…). Offline, the service worker has them all.
+ */
 export const defaultBlockViews: BlockViews = {
-  proposal: ProposalView,
-  task: TaskView,
-  need: NeedView,
-  agenda: AgendaView
+  proposal: viewLoader(() => import('./Proposal/ProposalView.svelte')),
+  task: viewLoader(() => import('./Task/TaskView.svelte')),
+  need: viewLoader(() => import('./Need/NeedView.svelte')),
+  agenda: viewLoader(() => import('./Agenda/AgendaView.svelte'))
 };

@@ -17,7 +17,7 @@ import { MetaKeeper } from './meta.ts';
 import { DocPersistence, STORE_ORIGIN, type DocLoadResult } from './persistence.ts';
 import { Presence } from './presence.ts';
 import { Receipts } from './receipts.ts';
-import { RelayLink, type WebSocketConstructor } from './relay-link.ts';
+import type { RelayLink, WebSocketConstructor } from './relay-link.ts';
 import { WaitingClock, type DocSyncStatus } from './status.ts';
 
 /** Which workspace a document belongs to, and the credentials to sync it. */
@@ -54,6 +54,8 @@ export interface HandleEnvironment {
   statusChanged(handle: DocHandle): void;
   /** Stored content is in: attach per-document behaviour; the returned function runs on release. */
   loaded(handle: DocHandle): () => void;
+  /** Run `fn` once the page has painted what is there now (at once without a page); returns the cancel function. */
+  afterPaint(fn: () => void): () => void;
 }
 
 /** A document shared by everything on the page that needs it. */
@@ -70,6 +72,8 @@ export class DocHandle {
   private readonly meta: MetaKeeper;
   private readonly clock: WaitingClock;
   private link: RelayLink | null = null;
+  /** The socket's code (the stock y-websocket provider) is loading: it comes with the first document that syncs, not with the page. */
+  private linkLoading = false;
   private presenceOf: Presence | null = null;
   /** Holders that want the document live (the repo counts them). */
   private syncUsers = 0;
@@ -80,6 +84,10 @@ export class DocHandle {
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
   private waitingTimer: ReturnType<typeof setTimeout> | undefined;
   private detach: (() => void) | undefined;
+  /** Cancels a first connection waiting for the page to paint the document. */
+  private firstConnect: (() => void) | undefined;
+  /** Loaded from the device: the first socket opens after the next paint. */
+  private paintFirst = false;
   /** Called on every handshake, receipt, drop and release: {@link catchUp} listens. */
   private readonly progress = new Set<() => void>();
   private handshakes = 0;
@@ -230,7 +238,7 @@ export class DocHandle {
     const wanted = this.syncUsers > 0 && !this.paused && this.env.isOnline() && this.env.mayConnect(this.workspaceId);
     if (wanted && state.tag === 'ready' && this.retryTimer === undefined) {
       this.dispatch({ type: 'connect' });
-      this.ensureLink().connect();
+      this.openLink();
     } else if (!wanted && state.tag !== 'ready') {
       this.link?.disconnect();
       this.dispatch({ type: 'disconnect' });
@@ -247,6 +255,7 @@ export class DocHandle {
     if (this.receipts.pending) this.meta.pending();
     else if (this.receipts.confirmedThisSession) this.meta.confirmed(this.doc, true);
     this.dispatch({ type: 'release' });
+    this.firstConnect?.();
     this.progressed();
     this.detach?.();
     for (const timer of [this.retryTimer, this.probeTimer, this.waitingTimer]) clearTimeout(timer);
@@ -266,6 +275,10 @@ export class DocHandle {
     this.receipts.restore(meta);
     this.dispatch({ type: 'loaded', pending: this.receipts.pending });
     if (this.machine.tag !== 'released') this.detach = this.env.loaded(this);
+    // A document that came from the device is shown first: its socket opens once the page has
+    // painted it (opening one also broadcasts the whole document to this device's other tabs;
+    // issue 25). It is "connecting" meanwhile. One with nothing stored needs the relay: at once.
+    this.paintFirst = result.records > 0;
     this.reconsider();
     return result;
   }
@@ -309,10 +322,37 @@ export class DocHandle {
     return presence;
   }
 
-  private ensureLink(): RelayLink {
-    if (this.link) return this.link;
+  /** Connect the socket, loading its code first the first time (issue 25: not on the way to a first paint). */
+  private openLink(): void {
+    if (this.link) return this.link.connect();
+    if (this.linkLoading) return;
+    this.linkLoading = true;
+    if (this.paintFirst) {
+      this.paintFirst = false;
+      this.firstConnect = this.env.afterPaint(() => {
+        this.firstConnect = undefined;
+        this.linkLoading = false;
+        if (this.machine.tag === 'connecting') this.openLink();
+      });
+      return;
+    }
+    import('./relay-link.ts').then(
+      ({ RelayLink: Link }) => {
+        this.linkLoading = false;
+        // Still wanted? (Released, gone offline or disconnected while the code loaded: no socket.)
+        if (this.machine.tag === 'connecting' && !this.link) this.createLink(Link).connect();
+      },
+      (error: unknown) => {
+        this.linkLoading = false;
+        console.error('Mutual: the sync code could not be loaded', error);
+        if (this.machine.tag === 'connecting') this.dispatch({ type: 'dropped', code: undefined, reason: 'the sync code could not be loaded' });
+      }
+    );
+  }
+
+  private createLink(Link: typeof RelayLink): RelayLink {
     const { env, access } = this;
-    const link = new RelayLink(
+    const link = new Link(
       {
         doc: this.doc,
         awareness: this.presence.awareness,

@@ -19,7 +19,7 @@
  * them (see receipts.ts). It survives going offline and coming back; only a handshake or a
  * receipt, which carry what the bookkeeping computed, can clear it.
  */
-import { CloseCode, describeCloseCode, isPermanentRefusal } from '#shared/protocol';
+import { CloseCode, DEVICE_REVOKED_MESSAGE, DEVICE_REVOKED_REASON, describeCloseCode, isPermanentRefusal } from '#shared/protocol';
 import type { Refusal } from '../store.ts';
 
 /** Where one document's life stands. */
@@ -160,6 +160,7 @@ function dropped(state: LoadedState, pending: boolean, code: number | undefined,
 
 /** A permanent refusal in plain words; a refused change also quotes the relay's own reason. */
 export function refusalOf(code: number, serverReason = ''): Refusal {
+  if (code === CloseCode.unauthorized && serverReason === DEVICE_REVOKED_REASON) return { code, reason: DEVICE_REVOKED_MESSAGE };
   const why = code === CloseCode.changeRefused && serverReason ? ` It said: “${serverReason}”.` : '';
   return { code, reason: describeCloseCode(code) + why };
 }

@@ -11,6 +11,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { MessageType } from '#shared/protocol';
+import { whenIdle } from '../../components/idle.ts';
 
 /** A WebSocket constructor (the browser's, or `ws` in Node). */
 export type WebSocketConstructor = NonNullable<NonNullable<ConstructorParameters<typeof WebsocketProvider>[3]>['WebSocketPolyfill']>;
@@ -44,13 +45,19 @@ export interface RelayLinkOptions {
 /** The socket of one document. */
 export class RelayLink {
   readonly provider: WebsocketProvider;
+  /** Whether this device's tabs share the document over a BroadcastChannel (`disableBc` off). */
+  private readonly tabs: boolean;
+  /** Cancels joining the tabs' channel, which waits for an idle moment. */
+  private cancelTabs: (() => void) | null = null;
 
   constructor(options: RelayLinkOptions, events: RelayLinkEvents) {
+    this.tabs = !options.disableBc;
     const provider = new WebsocketProvider(options.relayUrl, `${options.workspaceId}/${options.docId}`, options.doc, {
       connect: false,
       awareness: options.awareness,
       params: { token: options.token },
-      disableBc: options.disableBc,
+      // Off until the first idle moment (joinTabs): joining broadcasts the whole document.
+      disableBc: true,
       maxBackoffTime: options.maxBackoffTime,
       ...(options.WebSocket ? { WebSocketPolyfill: options.WebSocket } : {})
     });
@@ -69,6 +76,21 @@ export class RelayLink {
 
   connect(): void {
     this.provider.connect();
+    this.joinTabs();
+  }
+
+  /**
+   * Join this device's other tabs once the page is idle. The stock provider joins when it
+   * connects and then broadcasts the whole document (its sync step 2) to them: a second
+   * encoding of the document, which would land between a person and the document they just
+   * opened (issue 25). Later connects join at once (the provider does so itself).
+   */
+  private joinTabs(): void {
+    if (!this.tabs || this.cancelTabs) return;
+    this.cancelTabs = whenIdle(() => {
+      this.provider.disableBc = false;
+      this.provider.connectBc();
+    });
   }
 
   /**
@@ -77,6 +99,9 @@ export class RelayLink {
    */
   disconnect(): void {
     this.provider.disconnect();
+    this.cancelTabs?.();
+    this.cancelTabs = () => {};
+    this.provider.disableBc = !this.tabs;
     this.provider.connectBc();
   }
 
@@ -101,6 +126,7 @@ export class RelayLink {
   }
 
   destroy(): void {
+    this.cancelTabs?.();
     this.provider.destroy();
   }
 }

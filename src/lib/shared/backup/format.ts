@@ -40,6 +40,17 @@ export interface BackupMemberKey {
   addedAt: number;
 }
 
+/** One device of a member (server backups, issue 18): its token only as a hash. */
+export interface BackupDevice {
+  memberId: string;
+  deviceId: string;
+  name: string;
+  tokenHash: string;
+  createdAt: number;
+  lastSeenAt: number | null;
+  revokedAt: number | null;
+}
+
 export interface BackupDocument {
   docId: string;
   /** base64 of the document's whole state (one Yjs update). */
@@ -73,6 +84,8 @@ export interface BackupFile {
   members: BackupMember[];
   /** Server backups: every member's key history, oldest first (ballots signed with old keys keep verifying). */
   memberKeys?: BackupMemberKey[];
+  /** Server backups: every member's devices, so linked devices keep working after a restore. */
+  devices?: BackupDevice[];
   documents: BackupDocument[];
   versions: BackupVersion[];
 }
@@ -146,6 +159,7 @@ export function parseBackup(value: unknown): BackupFile {
     };
   });
   const memberKeys = v.memberKeys === undefined ? undefined : parseMemberKeys(v.memberKeys, fail);
+  const devices = v.devices === undefined ? undefined : parseDevices(v.devices, fail);
   return {
     format: BACKUP_FORMAT,
     version: BACKUP_VERSION,
@@ -160,9 +174,23 @@ export function parseBackup(value: unknown): BackupFile {
     },
     members,
     ...(memberKeys ? { memberKeys } : {}),
+    ...(devices ? { devices } : {}),
     documents,
     versions
   };
+}
+
+const numOrNull = (v: unknown): v is number | null => v === null || num(v);
+
+function parseDevices(value: unknown, fail: (why: string) => never): BackupDevice[] {
+  if (!Array.isArray(value)) return fail('devices is not a list');
+  return value.map((d, i): BackupDevice => {
+    if (!isObj(d) || !isValidId(d.memberId) || !isValidId(d.deviceId) || typeof d.name !== 'string' || !isHash(d.tokenHash) || !num(d.createdAt)) {
+      return fail(`device ${i + 1} is malformed`);
+    }
+    if (!numOrNull(d.lastSeenAt) || !numOrNull(d.revokedAt)) return fail(`device ${i + 1} is malformed`);
+    return { memberId: d.memberId, deviceId: d.deviceId, name: d.name, tokenHash: d.tokenHash, createdAt: d.createdAt, lastSeenAt: d.lastSeenAt, revokedAt: d.revokedAt };
+  });
 }
 
 function parseMemberKeys(value: unknown, fail: (why: string) => never): BackupMemberKey[] {

@@ -7,7 +7,6 @@
  * are reactive: item views mounted before the bar still pick it up when it arrives. Without
  * one (the /dev/editor sandbox) items work with this device's clock and no picker.
  */
-import type * as Y from 'yjs';
 
 /** A proposal someone can link a decision item to. */
 export interface ProposalChoice {
@@ -26,26 +25,4 @@ export interface AgendaEnvironment {
   proposalHref(docId: string): string;
   /** The relay's time now (ms). */
   now(): number;
-}
-
-/**
- * Something read from the document's meta map (meeting and facilitation state), kept live.
- * Call inside a component's setup.
- */
-export function liveMeta<T>(doc: () => Y.Doc, read: () => T): { readonly value: T } {
-  let value = $state(read());
-  $effect(() => {
-    const meta = doc().getMap<unknown>('meta');
-    const refresh = (): void => {
-      value = read();
-    };
-    meta.observe(refresh);
-    refresh();
-    return () => meta.unobserve(refresh);
-  });
-  return {
-    get value() {
-      return value;
-    }
-  };
 }

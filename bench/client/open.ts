@@ -1,0 +1,104 @@
+/**
+ * Open a 1,000-block document (tasks, proposals, needs, paragraphs) from the device's
+ * IndexedDB, from navigation to interactive, with the relay blocked (only IndexedDB can supply
+ * the document) and reachable (what people see) — and the same Y.Doc opened in the bare
+ * Lexical + @lexical/yjs reference page (bare.ts) in the same run, for the ratio.
+ *
+ * One method for both pages: a script installed before the page's own stamps, once per
+ * animation frame, the first frame with the document's text in place (`textMs`: its last
+ * line exists), with every block element in the viewport showing its view (`visibleMs`), with
+ * every block view mounted (`mountedMs`), and with an `x` typed at the end (`interactiveMs`).
+ * The bench clicks the last line as soon as Playwright sees it and types with real key
+ * presses, so a page that is busy mounting views pays for it in `interactiveMs`.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { shot } from '../../tests/e2e/harness.ts';
+
+/** What one open measures (ms from navigation start). */
+export interface OpenTiming {
+  textMs: number;
+  visibleMs: number | null;
+  mountedMs: number | null;
+  interactiveMs: number;
+  /** Sum of Chromium's layout-shift scores while opening (content moving on screen by itself; 0 is none). */
+  layoutShift: number;
+}
+
+/**
+ * In the page from its first script. A string, not a function: tsx's helpers would not exist
+ * inside the page. `viewCount` block views make the document "mounted"; 0 skips that stamp.
+ */
+export const probeScript = (viewCount: number) => `(() => {
+  const probe = (window.__probe = { text: null, visible: null, mounted: null, typed: null, shift: 0, shifts: [] });
+  // Layout shifts (Chromium's CLS entries): content that moved on screen by itself while opening.
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) { probe.shift += e.value; probe.shifts.push([Math.round(e.startTime), Math.round(e.value * 1000) / 1000, e.hadRecentInput]); } }).observe({ type: 'layout-shift', buffered: true });
+  // Cheap checks (they run every frame; the page under test pays for them): live collections,
+  // and only the blocks from the top down to the bottom of the screen.
+  const frames = document.getElementsByClassName('mb-frame');
+  const onScreenBlocksReady = (content) => {
+    for (const block of content.children) {
+      if (!block.hasAttribute('data-block-id')) continue;
+      const r = block.getBoundingClientRect();
+      if (r.top >= innerHeight) return true;
+      if (r.bottom > 0 && r.height > 0 && !block.querySelector('.mb-frame, .bare-block')) return false;
+    }
+    return true;
+  };
+  const tick = () => {
+    const content = document.querySelector('.m-content');
+    const last = content && content.lastElementChild;
+    if (last && last.tagName === 'P') {
+      const now = performance.now();
+      if (probe.text === null) probe.text = now;
+      if (probe.visible === null && onScreenBlocksReady(content)) probe.visible = now;
+      if (probe.mounted === null && (${viewCount} === 0 || frames.length >= ${viewCount})) probe.mounted = now;
+      if (probe.typed === null && last.textContent === 'x') probe.typed = now;
+    }
+    if (probe.typed === null || probe.mounted === null) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();`;
+
+/** Navigate to `url`, type `x` at the end as soon as it is there, and read the page's stamps. */
+export async function timeOpen(page: Page, url: string, settle: (page: Page) => Promise<void>): Promise<OpenTiming> {
+  // From a blank tab: navigation start is stamped before the previous document unloads, so
+  // reloading would charge the open with the previous page's unload handlers.
+  await page.goto('about:blank');
+  await page.goto(url);
+  const last = page.locator('.m-content > p:last-child');
+  await last.click({ timeout: 120_000 });
+  await page.keyboard.press('End');
+  await page.keyboard.type('x');
+  // (Predicates are inline arrows: the app's CSP forbids string eval, and named helpers would need tsx's.)
+  await page.waitForFunction(() => (window as unknown as { __probe?: { typed: number | null; mounted: number | null } }).__probe?.typed != null, null, { timeout: 120_000, polling: 50 });
+  await page.waitForFunction(() => (window as unknown as { __probe?: { mounted: number | null } }).__probe?.mounted != null, null, { timeout: 120_000, polling: 100 });
+  const probe = (await page.evaluate('window.__probe')) as { text: number; visible: number | null; mounted: number | null; typed: number; shift: number; shifts: unknown[] };
+  if (process.env.BENCH_DEBUG) console.log(JSON.stringify(probe));
+  // Remove the mark again so the next run starts from the same document.
+  await page.keyboard.press('Backspace');
+  await page.waitForFunction(() => document.querySelector('.m-content')?.lastElementChild?.textContent === '', null, { timeout: 30_000 });
+  await settle(page);
+  return { textMs: probe.text, visibleMs: probe.visible, mountedMs: probe.mounted, interactiveMs: probe.typed, layoutShift: probe.shift };
+}
+
+/** Mutual's page: stored, and synced when the relay is reachable. */
+const settleMutual = (relay: 'blocked' | 'reachable') => async (page: Page) => {
+  // Blocked: the edits wait for the relay (stored on the device); reachable: the relay confirmed them.
+  const words = relay === 'blocked' ? 'Saved on this device' : 'All changes synced';
+  await page.getByTestId('doc-status').filter({ hasText: words }).waitFor({ timeout: 60_000 });
+};
+
+/** One open of Mutual's document page on a device whose relay is blocked or reachable. */
+export function openMutual(page: Page, url: string, relay: 'blocked' | 'reachable'): Promise<OpenTiming> {
+  return timeOpen(page, url, settleMutual(relay));
+}
+
+/** For a person to look at: the big document as the device shows it, at the top and scrolled half-way. */
+export async function shotsOfBigDocument(page: Page, name: string): Promise<void> {
+  await shot(page, `${name}-top`).catch(() => {});
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+  await shot(page, `${name}-middle`).catch(() => {});
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
+
+export type { Browser };

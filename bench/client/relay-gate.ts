@@ -1,0 +1,73 @@
+/**
+ * A gate in front of the Mutual server for one browser device: HTTP passes through, and the
+ * relay's websockets pass until `block()` — then every upgrade is refused at the network (the
+ * connection is dropped), as on a network that lets pages through but not websockets.
+ *
+ * Why not Playwright's `routeWebSocket`: it cannot be removed again (before issue 25 the
+ * bench's "reachable" opens were blocked too), and it works by injecting a script into every
+ * page that wraps WebSocket, which the blocked opens then paid for and the reachable ones not.
+ */
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+export interface RelayGate {
+  /** The device's origin: `http://127.0.0.1:<port>` (its own IndexedDB, as another device). */
+  url: string;
+  block(): void;
+  close(): Promise<void>;
+}
+
+export async function relayGate(target: { host: string; port: number }): Promise<RelayGate> {
+  let blocked = false;
+  const sockets = new Set<net.Socket>();
+  const server = http.createServer((req, res) => {
+    const upstream = http.request({ host: target.host, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (blocked) {
+      socket.destroy();
+      return;
+    }
+    const upstream = net.connect(target.port, target.host, () => {
+      const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      upstream.write(lines.join('\r\n') + '\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    for (const s of [upstream, socket as net.Socket]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {
+        upstream.destroy();
+        socket.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    block() {
+      blocked = true;
+      // Sockets open now are cut too: the page's next open finds no relay.
+      for (const s of sockets) s.destroy();
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      })
+  };
+}
