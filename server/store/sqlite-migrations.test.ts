@@ -61,6 +61,11 @@ describe('SQLite schema migrations', () => {
       expect((await stores.memberships.listMemberKeys('ws1')).map((k) => k.publicKey).sort()).toEqual(['key-ana', 'key-bo']);
       expect(await stores.memberships.serverSecret('workspace-creation-code', () => 'new')).toBe('ABCD-EFGH-JKLM');
       expect((await stores.versions.list('ws1', 'agenda')).map((v) => v.name)).toEqual(['Before the meeting']);
+      // Migration 5: each member's token became their first device.
+      expect(stores.db!.prepare("SELECT member_id, token_hash FROM devices WHERE id = 'first' ORDER BY member_id").all()).toEqual([
+        { member_id: 'm1', token_hash: 'th1' },
+        { member_id: 'm2', token_hash: 'th2' }
+      ]);
     } finally {
       await stores.documents.close();
       await stores.closeHandles();

@@ -26,8 +26,8 @@ describe('deployment files', () => {
     const text = JSON.stringify(json);
     expect(text).toContain('"host":["mutual.example.org"]');
     expect(text).toContain('"handler":"reverse_proxy","upstreams":[{"dial":"mutual:3000"}]');
-    // The token devices put in /sync/ addresses never reaches the access log.
-    expect(text).toMatch(/"request>uri":\{"actions":\[\{"parameter":"token","type":"delete"\}\]/);
+    // Neither a stock client's token nor the app's ticket in /sync/ addresses reaches the access log.
+    expect(text).toContain('"request>uri":{"actions":[{"parameter":"token","type":"delete"},{"parameter":"ticket","type":"delete"}],"filter":"query"}');
   });
 
   it('the systemd unit passes systemd-analyze verify without a warning', async () => {
