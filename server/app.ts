@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createAuth, type Auth } from './auth/auth.ts';
 import type { MutualConfig } from './config.ts';
@@ -21,6 +22,10 @@ import { createRetention, type Retention } from './rules/retention.ts';
 import { createDeadlineRule, type DeadlineRule } from './rules/deadlines.ts';
 import { startCoordination, type Coordination } from './coordination/setup.ts';
 import { openStores } from './stores.ts';
+import { DATABASE_FILE } from './database.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { createMetricsHandler } from './metrics/http.ts';
+import { startPeriodicBackup, type PeriodicBackup } from './backup/periodic-backup.ts';
 import type { DocumentStore } from './store/types.ts';
 
 /** One Mutual server: HTTP API + relay, without the SvelteKit handler (see main.ts). */
@@ -49,6 +54,10 @@ export interface Mutual {
   readonly creation: CreationPolicy;
   /** The leader lease, exclusive jobs and the catch-up with other instances (server/coordination/). */
   readonly coordination: Coordination;
+  /** The Prometheus metrics served at /metrics (null without METRICS_TOKEN). */
+  readonly metrics: Metrics | null;
+  /** The periodic whole-database backup (null without BACKUP_DIR). */
+  readonly backups: PeriodicBackup | null;
 }
 
 /** Replaceable parts, for tests and future deployments (PostgreSQL store, Redis broadcast). */
@@ -89,7 +98,10 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   // every instance shares (server/stores.ts).
   const stores = await openStores(config, logger);
   const built = stores.documents;
-  const store = parts.store ? parts.store(built) : built;
+  const custom = parts.store ? parts.store(built) : built;
+  // Off by default: figures about the server's use are shown only to whoever holds the token.
+  const metrics = config.metricsToken ? createMetrics({ backupDir: config.backupDir }) : null;
+  const store = metrics ? metrics.timeStore(custom) : custom;
   const memberships = stores.memberships;
   const auth = createAuth(memberships, { limits: { maxMembers: config.maxMembers } });
   const broadcast = parts.broadcast ?? (config.fanout === 'redis' ? await createRedisBroadcast({ url: config.redisUrl, logger }) : undefined);
@@ -108,6 +120,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     auth,
     logger,
     broadcast,
+    onSocketClosed: metrics ? (closed) => metrics.socketClosed(closed) : undefined,
     onDocumentLoaded(workspaceId, docId) {
       history?.watch(workspaceId, docId).catch((err: unknown) => logger.warn('history-watch-failed', { workspace: workspaceId, doc: docId, error: errorMessage(err) }));
       deadlines?.onLoaded(workspaceId, docId);
@@ -125,10 +138,16 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     }
   });
   directory = new MemberDirectory(relay.documents);
+  metrics?.observeRelay(relay, relay.documents);
   // Timed work runs once across instances: per document under its lock, the passes over the
   // whole database on the leader (docs/scaling.md).
   const coordination = startCoordination(config, stores, relay.documents, logger);
   const { coordinator, runOnce } = coordination;
+  // Whole-database backups every BACKUP_EVERY, on the leader (config allows BACKUP_DIR with SQLite only).
+  const backups =
+    config.backupDir && config.store === 'sqlite'
+      ? startPeriodicBackup({ source: path.join(config.dataDir, DATABASE_FILE), dir: config.backupDir, everyMs: config.backupEveryMs, keep: config.backupKeep, isLeader: () => coordinator.isLeader, logger, onFailure: () => metrics?.backupFailed() })
+      : null;
   retention = createRetention({
     documents: relay.documents,
     logger,
@@ -158,6 +177,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   const api = createApi({ auth, directory, logger, publicOrigin: config.publicOrigin, creation, limits, trustProxy: config.trustProxy, digests });
   const versionStore = stores.versions;
   history = new History(versionStore, relay.documents, logger, parts.now);
+  const metricsApi = createMetricsHandler(metrics, config.metricsToken, logger);
   const historyApi = createHistoryApi({ auth, history, store: versionStore, logger, saveLimit: limits.saveVersion, trustProxy: config.trustProxy });
   let closing: Promise<void> | null = null;
 
@@ -171,7 +191,9 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     documents: relay.documents,
     creation,
     coordination,
-    handleHttp: (req, res) => historyApi(req, res) || api(req, res),
+    metrics,
+    backups,
+    handleHttp: (req, res) => metricsApi(req, res) || historyApi(req, res) || api(req, res),
     handleUpgrade: (req, socket, head) => relay.handleUpgrade(req, socket, head),
     close() {
       closing ??= (async () => {
@@ -179,8 +201,10 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
         retention?.stop();
         await coordination.close();
         await relay.close();
+        // A backup in progress finishes before the database closes under it.
+        await backups?.stop();
         await store.close();
-        if (built !== store) await built.close();
+        if (built !== custom) await built.close();
         await stores.closeHandles();
       })();
       return closing;
