@@ -44,6 +44,20 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // The shipped deployment files and the production install (slow: a real `npm ci --omit=dev`).
+          name: 'deploy',
+          include: ['tests/deploy/**/*.test.ts'],
+          environment: 'node',
+          // After the other projects: its install compiles better-sqlite3, which would take CPU
+          // from the browser tests running beside it.
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
+          hookTimeout: 600_000
+        }
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',

@@ -6,6 +6,7 @@ import path from 'node:path';
 
 const SOURCES = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
 
+/** Newest modification time under `p` (0 when missing). @param {string} p @returns {number} */
 function newest(p) {
   if (!existsSync(p)) return 0;
   const st = statSync(p);
@@ -15,6 +16,7 @@ function newest(p) {
   return max;
 }
 
+/** Build unless the build is newer than every source; true when it built. @param {{ force?: boolean }} [options] */
 export function buildIfStale({ force = false } = {}) {
   const marker = `${process.env.BUILD_DIR || 'build'}/handler.js`;
   const built = existsSync(marker) ? statSync(marker).mtimeMs : 0;

@@ -2,6 +2,8 @@
 // (CI, a fresh dev machine), so `.ci/run` and a new contributor run the same thing:
 //  - chromium: browser tests drive Debian's chromium (never a downloaded browser)
 //  - postgresql, redis-server: the scale-out tests start throwaway servers on loopback
+//  - caddy: the deployment tests validate the shipped Caddyfile with `caddy validate`
+//    (systemd-analyze, for the shipped unit, comes with systemd)
 import { existsSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
@@ -21,6 +23,8 @@ export function missingPackages() {
   if (!existsSync(CHROMIUM)) missing.push('chromium', 'fonts-dejavu-core');
   if (!hasPostgres()) missing.push('postgresql');
   if (!existsSync('/usr/bin/redis-server')) missing.push('redis-server');
+  if (!existsSync('/usr/bin/caddy')) missing.push('caddy');
+  if (!existsSync('/usr/bin/systemd-analyze')) missing.push('systemd');
   return missing;
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createAuth, type Auth } from './auth/auth.ts';
 import type { MutualConfig } from './config.ts';
@@ -25,6 +26,10 @@ import { createNotificationsApi } from './http/notifications-api.ts';
 import { startNotifications } from './notifications/setup.ts';
 import type { Notifier } from './notifications/notifier.ts';
 import type { DeliveryPolicy } from './notifications/delivery.ts';
+import { DATABASE_FILE } from './database.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { createMetricsHandler } from './metrics/http.ts';
+import { startPeriodicBackup, type PeriodicBackup } from './backup/periodic-backup.ts';
 import type { DocumentStore } from './store/types.ts';
 
 /** One Mutual server: HTTP API + relay, without the SvelteKit handler (see main.ts). */
@@ -55,6 +60,10 @@ export interface Mutual {
   readonly coordination: Coordination;
   /** Push and email notifications (issue 19): `tick()` runs one pass now. */
   readonly notifier: Notifier;
+  /** The Prometheus metrics served at /metrics (null without METRICS_TOKEN). */
+  readonly metrics: Metrics | null;
+  /** The periodic whole-database backup (null without BACKUP_DIR). */
+  readonly backups: PeriodicBackup | null;
 }
 
 /** Replaceable parts, for tests and future deployments (PostgreSQL store, Redis broadcast). */
@@ -97,7 +106,10 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   // every instance shares (server/stores.ts).
   const stores = await openStores(config, logger);
   const built = stores.documents;
-  const store = parts.store ? parts.store(built) : built;
+  const custom = parts.store ? parts.store(built) : built;
+  // Off by default: figures about the server's use are shown only to whoever holds the token.
+  const metrics = config.metricsToken ? createMetrics({ backupDir: config.backupDir }) : null;
+  const store = metrics ? metrics.timeStore(custom) : custom;
   const memberships = stores.memberships;
   const auth = createAuth(memberships, { limits: { maxMembers: config.maxMembers } });
   const broadcast = parts.broadcast ?? (config.fanout === 'redis' ? await createRedisBroadcast({ url: config.redisUrl, logger }) : undefined);
@@ -118,6 +130,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     auth,
     logger,
     broadcast,
+    onSocketClosed: metrics ? (closed) => metrics.socketClosed(closed) : undefined,
     onDocumentLoaded(workspaceId, docId) {
       history?.watch(workspaceId, docId).catch((err: unknown) => logger.warn('history-watch-failed', { workspace: workspaceId, doc: docId, error: errorMessage(err) }));
       deadlines?.onLoaded(workspaceId, docId);
@@ -136,10 +149,16 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     }
   });
   directory = new MemberDirectory(relay.documents);
+  metrics?.observeRelay(relay, relay.documents);
   // Timed work runs once across instances: per document under its lock, the passes over the
   // whole database on the leader (docs/scaling.md).
   const coordination = startCoordination(config, stores, relay.documents, logger);
   const { coordinator, runOnce } = coordination;
+  // Whole-database backups every BACKUP_EVERY, on the leader (config allows BACKUP_DIR with SQLite only).
+  const backups =
+    config.backupDir && config.store === 'sqlite'
+      ? startPeriodicBackup({ source: path.join(config.dataDir, DATABASE_FILE), dir: config.backupDir, everyMs: config.backupEveryMs, keep: config.backupKeep, isLeader: () => coordinator.isLeader, logger, onFailure: () => metrics?.backupFailed() })
+      : null;
   retention = createRetention({
     documents: relay.documents,
     logger,
@@ -171,6 +190,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   const api = createApi({ auth, directory, logger, publicOrigin: config.publicOrigin, creation, limits, trustProxy: config.trustProxy, digests });
   const versionStore = stores.versions;
   history = new History(versionStore, relay.documents, logger, parts.now);
+  const metricsApi = createMetricsHandler(metrics, config.metricsToken, logger);
   const historyApi = createHistoryApi({ auth, history, store: versionStore, logger, saveLimit: limits.saveVersion, trustProxy: config.trustProxy });
   let closing: Promise<void> | null = null;
 
@@ -185,7 +205,9 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     creation,
     coordination,
     notifier,
-    handleHttp: (req, res) => notificationsApi(req, res) || historyApi(req, res) || api(req, res),
+    metrics,
+    backups,
+    handleHttp: (req, res) => metricsApi(req, res) || notificationsApi(req, res) || historyApi(req, res) || api(req, res),
     handleUpgrade: (req, socket, head) => relay.handleUpgrade(req, socket, head),
     close() {
       closing ??= (async () => {
@@ -194,8 +216,10 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
         await notifier?.stop();
         await coordination.close();
         await relay.close();
+        // A backup in progress finishes before the database closes under it.
+        await backups?.stop();
         await store.close();
-        if (built !== store) await built.close();
+        if (built !== custom) await built.close();
         await stores.closeHandles();
       })();
       return closing;

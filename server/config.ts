@@ -9,8 +9,8 @@ export interface MutualConfig {
   dataDir: string;
   /** Public origin used in invite links, e.g. https://mutual.example.org. Empty: derived from the request. */
   publicOrigin: string;
-  /** Log level: 'info' (default), 'warn', 'error' or 'silent'. */
-  logLevel: 'info' | 'warn' | 'error' | 'silent';
+  /** Log level: 'debug', 'info' (default), 'warn', 'error' or 'silent'. */
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Milliseconds a document with no connections stays in memory before unloading. */
   unloadGraceMs: number;
   /** A socket not greeted (sync step 1) within this many ms is closed with 1011 and retries. */
@@ -74,6 +74,39 @@ export interface MutualConfig {
   notifyIntervalMs: number;
   /** Allow http:// push endpoints (PUSH_ALLOW_HTTP=1): only for a test push service on loopback. */
   pushAllowHttp: boolean;
+  /** Directory of the server's own periodic whole-database backups (BACKUP_DIR; empty: none). SQLite only. */
+  backupDir: string;
+  /** How often the periodic backup runs, ms (BACKUP_EVERY, e.g. 6h; default 1 day). */
+  backupEveryMs: number;
+  /** How many periodic backups to keep (BACKUP_KEEP, default 7); older ones are removed. */
+  backupKeep: number;
+  /** Bearer token for GET /metrics (METRICS_TOKEN); empty: /metrics does not exist (404). */
+  metricsToken: string;
+}
+
+const DURATION_UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A duration such as `90s`, `30m`, `6h` or `1d` (BACKUP_EVERY). */
+export function parseDuration(value: string, name: string): number {
+  const m = /^(\d+)\s*([smhd])$/.exec(value.trim());
+  if (!m || Number(m[1]) < 1) throw new Error(`${name} must be a duration like 30m, 6h or 1d; got "${value}"`);
+  return Number(m[1]) * DURATION_UNITS_MS[m[2] as keyof typeof DURATION_UNITS_MS];
+}
+
+/** The periodic backup's settings: only for the SQLite store (PostgreSQL has pg_dump). */
+function backupSettings(env: Record<string, string | undefined>, store: MutualConfig['store']): Pick<MutualConfig, 'backupDir' | 'backupEveryMs' | 'backupKeep'> {
+  const dir = env.BACKUP_DIR ?? '';
+  if (dir && store !== 'sqlite') throw new Error(`BACKUP_DIR backs up the SQLite database; with STORE=${store} leave it unset (PostgreSQL: use pg_dump, see docs/self-hosting.md)`);
+  const keep = int(env.BACKUP_KEEP, 7, 'BACKUP_KEEP');
+  if (keep < 1) throw new Error(`BACKUP_KEEP must be at least 1, got "${env.BACKUP_KEEP}"`);
+  return { backupDir: dir ? path.resolve(dir) : '', backupEveryMs: env.BACKUP_EVERY ? parseDuration(env.BACKUP_EVERY, 'BACKUP_EVERY') : 86_400_000, backupKeep: keep };
+}
+
+/** METRICS_TOKEN: long enough not to be guessed (it guards figures about the server's use). */
+function metricsToken(value: string | undefined): string {
+  const token = value ?? '';
+  if (token && token.length < 16) throw new Error('METRICS_TOKEN must be at least 16 characters long (e.g. openssl rand -hex 24)');
+  return token;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -117,8 +150,8 @@ function mailConfig(env: Record<string, string | undefined>): Pick<MutualConfig,
 /** Build the configuration from an environment, applying defaults and validating. */
 export function loadConfig(env: Record<string, string | undefined>): MutualConfig {
   const logLevel = (env.LOG_LEVEL ?? 'info') as MutualConfig['logLevel'];
-  if (!['info', 'warn', 'error', 'silent'].includes(logLevel)) {
-    throw new Error(`LOG_LEVEL must be one of info, warn, error, silent; got "${logLevel}"`);
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
+    throw new Error(`LOG_LEVEL must be one of debug, info, warn, error, silent; got "${logLevel}"`);
   }
   const store = (env.STORE ?? 'sqlite') as MutualConfig['store'];
   if (!['sqlite', 'memory', 'postgres'].includes(store)) throw new Error(`STORE must be sqlite, postgres or memory; got "${store}"`);
@@ -166,6 +199,8 @@ export function loadConfig(env: Record<string, string | undefined>): MutualConfi
     catchUpIntervalMs: int(env.CATCH_UP_INTERVAL_MS, 15_000, 'CATCH_UP_INTERVAL_MS'),
     ...mailConfig(env),
     notifyIntervalMs: int(env.NOTIFY_INTERVAL_MS, 15_000, 'NOTIFY_INTERVAL_MS'),
-    pushAllowHttp: env.PUSH_ALLOW_HTTP === '1'
+    pushAllowHttp: env.PUSH_ALLOW_HTTP === '1',
+    ...backupSettings(env, store),
+    metricsToken: metricsToken(env.METRICS_TOKEN)
   };
 }

@@ -5,13 +5,15 @@ export type LogFields = Record<string, string | number | boolean | null | undefi
 
 /** A tiny structured logger: one JSON object per line. */
 export interface Logger {
+  /** Detail for finding a problem (LOG_LEVEL=debug): each sync message's kind and size, timings. */
+  debug?(event: string, fields?: LogFields): void;
   info(event: string, fields?: LogFields): void;
   warn(event: string, fields?: LogFields): void;
   error(event: string, fields?: LogFields): void;
 }
 
-const rank = { info: 0, warn: 1, error: 2, silent: 3 } as const;
-type Level = 'info' | 'warn' | 'error';
+const rank = { debug: -1, info: 0, warn: 1, error: 2, silent: 3 } as const;
+type Level = 'debug' | 'info' | 'warn' | 'error';
 
 /**
  * Create a logger honouring `level`. `write` receives one complete line (without the
@@ -28,6 +30,8 @@ export function createLogger(
     write(JSON.stringify({ time: new Date().toISOString(), ...fields, level: lvl, event }));
   };
   return {
+    // Absent below debug: `logger.debug?.(…)` then skips building the fields of hot paths.
+    debug: min <= rank.debug ? (event, fields) => emit('debug', event, fields) : undefined,
     info: (event, fields) => emit('info', event, fields),
     warn: (event, fields) => emit('warn', event, fields),
     error: (event, fields) => emit('error', event, fields)

@@ -1,45 +1,12 @@
 /**
  * Devices, device links and connection tickets on SQLite (issue 18). The tables sit beside
- * the membership tables; migrating an older database makes each member's token their first
- * device, so every device that worked before keeps working.
+ * the membership tables (schema migration 5, store/sqlite-migrations.ts, which also makes each
+ * member's token their first device in an older database, so every device that worked before
+ * keeps working).
  */
 import type { SqliteDatabase } from '../database.ts';
 import { toMember, type MemberRow } from './sqlite-rows.ts';
 import { FIRST_DEVICE_ID, FIRST_DEVICE_NAME, type DeviceLinkRecord, type DeviceRecord, type DeviceStore } from './types.ts';
-
-/** Create the device tables if they do not exist, and give every member without one their first device (idempotent). */
-export function migrateDeviceTables(db: SqliteDatabase): void {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS devices (
-      workspace_id TEXT NOT NULL,
-      member_id TEXT NOT NULL,
-      id TEXT NOT NULL,
-      name TEXT NOT NULL,
-      token_hash TEXT NOT NULL UNIQUE,
-      created_at INTEGER NOT NULL,
-      last_seen_at INTEGER,
-      revoked_at INTEGER,
-      PRIMARY KEY (workspace_id, member_id, id),
-      FOREIGN KEY (workspace_id, member_id) REFERENCES members(workspace_id, id) ON DELETE CASCADE
-    );
-    CREATE TABLE IF NOT EXISTS device_links (
-      secret_hash TEXT PRIMARY KEY,
-      workspace_id TEXT NOT NULL,
-      member_id TEXT NOT NULL,
-      created_at INTEGER NOT NULL,
-      expires_at INTEGER NOT NULL,
-      used_at INTEGER,
-      FOREIGN KEY (workspace_id, member_id) REFERENCES members(workspace_id, id) ON DELETE CASCADE
-    );
-    CREATE TABLE IF NOT EXISTS connection_tickets (
-      ticket_hash TEXT PRIMARY KEY,
-      token_hash TEXT NOT NULL,
-      expires_at INTEGER NOT NULL
-    );
-    INSERT OR IGNORE INTO devices (workspace_id, member_id, id, name, token_hash, created_at, last_seen_at, revoked_at)
-      SELECT workspace_id, id, '${FIRST_DEVICE_ID}', '${FIRST_DEVICE_NAME}', token_hash, joined_at, NULL, revoked_at FROM members;
-  `);
-}
 
 interface DeviceRow {
   workspace_id: string;
@@ -75,7 +42,6 @@ function toDevice(r: DeviceRow): DeviceRecord {
 
 /** The device part of the SQLite membership store, plus the insert its member inserts share. */
 export function createSqliteDeviceStore(db: SqliteDatabase): { devices: DeviceStore; insertDevice: (d: DeviceRecord) => void } {
-  migrateDeviceTables(db);
   const insert = db.prepare(
     'INSERT INTO devices (workspace_id, member_id, id, name, token_hash, created_at, last_seen_at, revoked_at) VALUES (@workspaceId, @memberId, @id, @name, @tokenHash, @createdAt, @lastSeenAt, @revokedAt)'
   );

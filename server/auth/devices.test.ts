@@ -1,9 +1,13 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type SqliteDatabase } from '../database.ts';
+import { DATABASE_FILE, openDatabase, type SqliteDatabase } from '../database.ts';
 import { createAuth, type Auth } from './auth.ts';
 import { DEVICE_LINK_TTL_MS, MAX_DEVICES_PER_MEMBER, TICKET_TTL_MS } from './devices.ts';
 import { hashSecret } from './secrets.ts';
-import { createSqliteMembershipStore, migrateMembershipTables } from './sqlite.ts';
+import { createSqliteMembershipStore } from './sqlite.ts';
 import type { MemberEvent } from './types.ts';
 
 describe('device rules (a clock the test moves)', () => {
@@ -109,22 +113,31 @@ describe('device rules (a clock the test moves)', () => {
 
 describe('migrating a database from before devices', () => {
   it("each member's token becomes their first device, revoked members' revoked", async () => {
-    const db = openDatabase(':memory:');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mutual-devices-migrate-'));
+    // The tables as they were before devices (and before schema versions), with one active and one removed member.
+    const old = new Database(path.join(dir, DATABASE_FILE));
+    old.exec(fs.readFileSync(new URL('../../tests/fixtures/sqlite-schema-v0.sql', import.meta.url), 'utf8'));
+    old.prepare("INSERT INTO workspaces VALUES ('w1', 'W', 'e', 'v', 1)").run();
+    old.prepare("INSERT INTO members (id, workspace_id, name, role, token_hash, joined_at, revoked_at) VALUES ('ada', 'w1', 'Ada', 'admin', ?, 5, NULL)").run(hashSecret('a'.repeat(43)));
+    old.prepare("INSERT INTO members (id, workspace_id, name, role, token_hash, joined_at, revoked_at) VALUES ('bo', 'w1', 'Bo', 'editor', ?, 6, 9)").run(hashSecret('b'.repeat(43)));
+    old.close();
+    const db = openDatabase(dir);
     try {
-      // The membership tables as they were, with one active and one removed member.
-      migrateMembershipTables(db);
-      db.prepare("INSERT INTO workspaces VALUES ('w1', 'W', 'e', 'v', 1)").run();
-      db.prepare("INSERT INTO members (id, workspace_id, name, role, token_hash, joined_at, revoked_at) VALUES ('ada', 'w1', 'Ada', 'admin', ?, 5, NULL)").run(hashSecret('a'.repeat(43)));
-      db.prepare("INSERT INTO members (id, workspace_id, name, role, token_hash, joined_at, revoked_at) VALUES ('bo', 'w1', 'Bo', 'editor', ?, 6, 9)").run(hashSecret('b'.repeat(43)));
       const auth = createAuth(createSqliteMembershipStore(db));
       expect(await auth.authenticate('a'.repeat(43))).toMatchObject({ memberId: 'ada', deviceId: 'first' });
       expect(await auth.authenticate('b'.repeat(43))).toBeNull();
       expect(await auth.listDevices('w1', 'ada')).toEqual([{ deviceId: 'first', name: 'First device', createdAt: 5, lastSeenAt: expect.any(Number), revoked: false }]);
-      // Opening it again changes nothing.
-      createSqliteMembershipStore(db);
-      expect((db.prepare('SELECT COUNT(*) AS n FROM devices').get() as { n: number }).n).toBe(2);
     } finally {
       db.close();
+    }
+    // Opening it again changes nothing.
+    const again = openDatabase(dir);
+    try {
+      createSqliteMembershipStore(again);
+      expect((again.prepare('SELECT COUNT(*) AS n FROM devices').get() as { n: number }).n).toBe(2);
+    } finally {
+      again.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -4,46 +4,6 @@ import { firstDevice } from './first-device.ts';
 import { toMember, type MemberRow } from './sqlite-rows.ts';
 import type { MemberKeyRecord, MemberPatch, MemberRecord, MembershipStore, WorkspaceRecord } from './types.ts';
 
-/** Create the membership tables if they do not exist (idempotent). */
-export function migrateMembershipTables(db: SqliteDatabase): void {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS workspaces (
-      id TEXT PRIMARY KEY,
-      name TEXT NOT NULL,
-      editor_invite_hash TEXT NOT NULL,
-      viewer_invite_hash TEXT NOT NULL,
-      created_at INTEGER NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS members (
-      id TEXT NOT NULL,
-      workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-      name TEXT NOT NULL,
-      role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'viewer')),
-      coordinator INTEGER NOT NULL DEFAULT 0,
-      token_hash TEXT NOT NULL UNIQUE,
-      public_key TEXT,
-      joined_at INTEGER NOT NULL,
-      revoked_at INTEGER,
-      PRIMARY KEY (workspace_id, id)
-    );
-    CREATE TABLE IF NOT EXISTS member_keys (
-      workspace_id TEXT NOT NULL,
-      member_id TEXT NOT NULL,
-      public_key TEXT NOT NULL,
-      added_at INTEGER NOT NULL,
-      PRIMARY KEY (workspace_id, member_id, public_key),
-      FOREIGN KEY (workspace_id, member_id) REFERENCES members(workspace_id, id) ON DELETE CASCADE
-    );
-    CREATE TABLE IF NOT EXISTS server_secrets (
-      name TEXT PRIMARY KEY,
-      value TEXT NOT NULL
-    );
-    -- Key history starts with each member's current key (databases from before it existed).
-    INSERT OR IGNORE INTO member_keys (workspace_id, member_id, public_key, added_at)
-      SELECT workspace_id, id, public_key, joined_at FROM members WHERE public_key IS NOT NULL;
-  `);
-}
-
 interface WorkspaceRow {
   id: string;
   name: string;
@@ -54,7 +14,6 @@ interface WorkspaceRow {
 
 /** The membership store on the server's SQLite database (handle borrowed, not closed). */
 export function createSqliteMembershipStore(db: SqliteDatabase): MembershipStore {
-  migrateMembershipTables(db);
   const insertWorkspace = db.prepare(
     'INSERT INTO workspaces (id, name, editor_invite_hash, viewer_invite_hash, created_at) VALUES (@id, @name, @editorInviteHash, @viewerInviteHash, @createdAt)'
   );

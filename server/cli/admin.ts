@@ -6,6 +6,7 @@
  *   device-link --workspace ID --member MID  a one-time device link for a member who lost every device
  *   make-admin  --workspace ID --member MID  make a member admin (a group whose only admin lost their phone)
  *   invites     --workspace ID               fresh invite links (the old ones stop working)
+ *   backup, restore, migrate                 the database (admin-database.ts)
  *
  * Links use `PUBLIC_ORIGIN`, or `--origin https://…`, or http://localhost:PORT.
  */
@@ -13,6 +14,7 @@ import { renderUnicodeCompact } from 'uqr';
 import { AuthError, createAuth } from '../auth/auth.ts';
 import { BackupError } from '../backup/backup.ts';
 import { deviceLinkUrl, inviteUrl } from '../http/origin.ts';
+import { DATABASE_COMMANDS } from './admin-database.ts';
 import { parseArgs } from './args.ts';
 import { describeTarget, openCliStores } from './stores.ts';
 
@@ -123,7 +125,7 @@ function overview(): string {
   return [
     'Usage: npm run admin -- <command> [options]   (add --help after a command for more)',
     '',
-    ...Object.values(COMMANDS).map((c) => `  ${c.usage}\n      ${c.help}`),
+    ...[...Object.values(COMMANDS), ...Object.values(DATABASE_COMMANDS)].map((c) => `  ${c.usage}\n      ${c.help}`),
     '',
     'Reads DATA_DIR (SQLite), or STORE=postgres with DATABASE_URL, like the server. Links use PUBLIC_ORIGIN or --origin.'
   ].join('\n');
@@ -135,6 +137,13 @@ export async function runAdmin(argv: readonly string[], env: NodeJS.ProcessEnv, 
   if (!name || name === '--help' || name === 'help') {
     print(overview());
     return name ? 0 : 1;
+  }
+  const database = DATABASE_COMMANDS[name];
+  if (database) {
+    const args = parseArgs(rest, ['help', ...database.flags]);
+    if (args.help) print(`npm run admin -- ${database.usage}\n\n${database.help}`);
+    else await database.run(args, env, print);
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) throw new BackupError(`Unknown command "${name}".\n${overview()}`);

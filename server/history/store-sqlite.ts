@@ -3,23 +3,6 @@ import type { SqliteDatabase } from '../database.ts';
 import { isVersionReason, type VersionInfo, type VersionReason } from '#shared/history/versions';
 import { MAX_AUTO_VERSIONS, MAX_VERSIONS_PER_AUTHOR, type StoredVersion, type VersionStore } from './store.ts';
 
-/** Create the versions table if it does not exist (idempotent). */
-export function migrateVersionTables(db: SqliteDatabase): void {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS doc_versions (
-      id TEXT PRIMARY KEY,
-      workspace_id TEXT NOT NULL,
-      doc_id TEXT NOT NULL,
-      created_at INTEGER NOT NULL,
-      reason TEXT NOT NULL,
-      name TEXT,
-      actor TEXT,
-      state BLOB NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS doc_versions_by_doc ON doc_versions (workspace_id, doc_id, created_at);
-  `);
-}
-
 interface Row {
   id: string;
   workspace_id: string;
@@ -45,7 +28,6 @@ const COLUMNS = 'id, workspace_id, doc_id, created_at, reason, name, actor, leng
 
 /** The SQLite version store. */
 export function createSqliteVersionStore(db: SqliteDatabase): VersionStore {
-  migrateVersionTables(db);
   const insert = db.prepare(
     'INSERT INTO doc_versions (id, workspace_id, doc_id, created_at, reason, name, actor, state) VALUES (@id, @workspaceId, @docId, @createdAt, @reason, @name, @actor, @state)'
   );

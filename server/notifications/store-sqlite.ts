@@ -1,61 +1,10 @@
-/** The notification store on the server's SQLite database (handle borrowed, not closed). */
+/**
+ * The notification store on the server's SQLite database (handle borrowed, not closed). Its
+ * tables are schema migration 6 (store/sqlite-migrations.ts).
+ */
 import type { SqliteDatabase } from '../database.ts';
 import { toOutboxRow, type OutboxDbRow } from './rows.ts';
 import type { MemberEmailRecord, NotificationStore, PushSubscriptionRecord } from './types.ts';
-
-export function migrateNotificationTables(db: SqliteDatabase): void {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS push_subscriptions (
-      device_key TEXT PRIMARY KEY,
-      workspace_id TEXT NOT NULL,
-      member_id TEXT NOT NULL,
-      endpoint TEXT NOT NULL,
-      p256dh TEXT NOT NULL,
-      auth TEXT NOT NULL,
-      created_at INTEGER NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS push_subscriptions_by_member ON push_subscriptions (workspace_id, member_id);
-    CREATE TABLE IF NOT EXISTS notification_prefs (
-      workspace_id TEXT NOT NULL,
-      member_id TEXT NOT NULL,
-      prefs TEXT NOT NULL,
-      PRIMARY KEY (workspace_id, member_id)
-    );
-    CREATE TABLE IF NOT EXISTS member_emails (
-      workspace_id TEXT NOT NULL,
-      member_id TEXT NOT NULL,
-      email TEXT NOT NULL,
-      confirmed_at INTEGER,
-      confirm_hash TEXT UNIQUE,
-      confirm_expires INTEGER,
-      PRIMARY KEY (workspace_id, member_id)
-    );
-    CREATE TABLE IF NOT EXISTS notification_outbox (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      event_key TEXT NOT NULL,
-      workspace_id TEXT NOT NULL,
-      member_id TEXT NOT NULL,
-      target TEXT NOT NULL,
-      content TEXT NOT NULL,
-      state TEXT NOT NULL,
-      attempts INTEGER NOT NULL DEFAULT 0,
-      created_at INTEGER NOT NULL,
-      next_at INTEGER NOT NULL,
-      claimed_until INTEGER,
-      last_error TEXT,
-      sent_at INTEGER,
-      UNIQUE (event_key, member_id, target)
-    );
-    CREATE INDEX IF NOT EXISTS notification_outbox_due ON notification_outbox (state, next_at);
-    CREATE INDEX IF NOT EXISTS notification_outbox_by_member ON notification_outbox (workspace_id, member_id, state);
-    CREATE TABLE IF NOT EXISTS notification_wakes (
-      workspace_id TEXT NOT NULL,
-      doc_id TEXT NOT NULL,
-      wake_at INTEGER NOT NULL,
-      PRIMARY KEY (workspace_id, doc_id)
-    );
-  `);
-}
 
 interface SubRow {
   device_key: string;
@@ -77,7 +26,6 @@ const toSub = (r: SubRow): PushSubscriptionRecord => ({
 });
 
 export function createSqliteNotificationStore(db: SqliteDatabase): NotificationStore {
-  migrateNotificationTables(db);
   const q = {
     putSub: db.prepare(
       `INSERT INTO push_subscriptions (device_key, workspace_id, member_id, endpoint, p256dh, auth, created_at)

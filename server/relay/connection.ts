@@ -93,6 +93,19 @@ export class Connection implements DocumentPeer {
     return this.closing;
   }
 
+  /** Whether flow control stopped reading this socket now (over its budget). */
+  get paused(): boolean {
+    return this.flow.paused;
+  }
+
+  /** How often flow control paused this socket so far. */
+  get pauses(): number {
+    return this.flow.stats.pauses;
+  }
+
+  /** How the socket closed (set once closed): the close code and who closed it. */
+  closedWith: { code: number; by: 'server' | 'client'; wasOpen: boolean } | null = null;
+
   /** The member behind the token ('' before authentication; no update is accepted then). */
   get memberId(): string {
     return this.member?.memberId ?? '';
@@ -225,6 +238,7 @@ export class Connection implements DocumentPeer {
     } catch (err) {
       return this.close(CloseCode.badRequest, err instanceof MalformedFrameError ? err.message : 'malformed message');
     }
+    this.logger.debug?.('message', { ...this.fields(), type: frame.type, bytes: data.byteLength });
     switch (frame.type) {
       case 'sync-step1': {
         // Answered once this socket's earlier updates are admitted (applied, or refused and
@@ -307,6 +321,7 @@ export class Connection implements DocumentPeer {
       }
     }
     const ours = this.closeReason;
+    this.closedWith = { code: ours?.code ?? code, by: ours ? 'server' : 'client', wasOpen };
     if (wasOpen || ours) {
       const event = wasOpen ? 'connection-close' : 'connection-refused';
       const { pauses, pausedMs } = this.flow.stats;

@@ -71,6 +71,16 @@ export class DocumentManager {
     return this.docs.size;
   }
 
+  /** Update batches relayed (stored, then sent to peers and other instances) and their bytes, since start. */
+  readonly relayed = { batches: 0, bytes: 0 };
+
+  /** Updates held now in every document in memory, waiting for what they depend on. */
+  get heldUpdates(): number {
+    let n = 0;
+    for (const entry of this.docs.values()) n += entry.doc?.heldUpdates ?? 0;
+    return n;
+  }
+
   /**
    * The Y.Doc of a document served from memory now (loaded and not failed), or null. Read it
    * synchronously and keep no reference: it is destroyed when the document unloads.
@@ -184,6 +194,7 @@ export class DocumentManager {
   }
 
   private notifyLoaded(key: DocKey): void {
+    this.opts.logger.debug?.('document-loaded', { doc: key, loaded: this.docs.size });
     for (const listener of this.loadListeners) listener(key);
     const hook = this.opts.onLoaded;
     if (!hook) return;
@@ -310,6 +321,8 @@ export class DocumentManager {
         doc.batchDurable(batch.seq, batch.update.byteLength);
         if (doc.state !== 'ready') return;
         const frame = writeUpdateFrame(batch.update);
+        this.relayed.batches++;
+        this.relayed.bytes += batch.update.byteLength;
         doc.sendToPeers(frame, batch.origin);
         this.opts.broadcast.publish(doc.key, frame);
         this.maybeCompact(doc);
@@ -424,6 +437,7 @@ export class DocumentManager {
     if (doc.state === 'ready') doc.state = 'closed';
     this.dirty.delete(doc);
     doc.destroy();
+    this.opts.logger.debug?.('document-unloaded', { doc: doc.key });
   }
 
   private tellUnloading(doc: LiveDocument): void {

@@ -133,6 +133,11 @@ export class LiveDocument {
     this.admission.isolate = true;
   }
 
+  /** Updates held now, waiting for what they depend on (metrics). */
+  get heldUpdates(): number {
+    return this.admission.heldCount;
+  }
+
   /** Whether updates wait to be admitted (this turn's or held ones). */
   get admissionWaiting(): boolean {
     return this.admission.waiting;

@@ -47,6 +47,29 @@ export interface RelayOptions {
   broadcast?: Broadcast;
   /** Called (after the load) each time a document is loaded into memory. */
   onDocumentLoaded?: (workspaceId: string, docId: string) => void;
+  /** Called once per socket when it closes: its close code, who closed it, how often it was paused (metrics). */
+  onSocketClosed?: (closed: ClosedSocket) => void;
+}
+
+/** A socket that closed, as the relay's metrics count it. */
+export interface ClosedSocket {
+  code: number;
+  /** Who sent the close: the relay (a refusal, a limit, a restart) or the client. */
+  by: 'server' | 'client';
+  /** Whether it had started syncing (false: refused or gone during admission). */
+  wasOpen: boolean;
+  /** How often flow control paused it. */
+  pauses: number;
+}
+
+/** The relay's sockets now. */
+export interface RelaySockets {
+  /** Open (or still being admitted). */
+  open: number;
+  /** Not being read now: over their budget (flow control). */
+  paused: number;
+  /** Pauses so far of the sockets open now. */
+  pauses: number;
 }
 
 /** The websocket relay: y-websocket protocol, access control, durable fan-out. */
@@ -57,6 +80,8 @@ export interface Relay {
   readonly documents: DocumentManager;
   /** Open (or still authenticating) sockets. */
   readonly connectionCount: number;
+  /** Open sockets, those paused by flow control, and their pauses so far (metrics). */
+  sockets(): RelaySockets;
   /** Close every socket (1001: clients reconnect), flush and persist everything. */
   close(): Promise<void>;
 }
@@ -163,6 +188,14 @@ export function createRelay(opts: RelayOptions): Relay {
       if (set?.size === 0) byMember.delete(key);
     }
     if (conn.doc) documents.release(conn.doc);
+    const closed = conn.closedWith;
+    if (closed && opts.onSocketClosed) {
+      try {
+        opts.onSocketClosed({ ...closed, pauses: conn.pauses });
+      } catch (err) {
+        logger.warn('socket-closed-hook-failed', { error: errorMessage(err) });
+      }
+    }
   };
 
   /** Authenticate, authorise, load; refusals close before any byte was sent. */
@@ -253,6 +286,15 @@ export function createRelay(opts: RelayOptions): Relay {
     documents,
     get connectionCount() {
       return connections.size;
+    },
+    sockets() {
+      let paused = 0;
+      let pauses = 0;
+      for (const conn of connections) {
+        if (conn.paused) paused++;
+        pauses += conn.pauses;
+      }
+      return { open: connections.size, paused, pauses };
     },
     handleUpgrade(req, socket, head) {
       const url = req.url ?? '';

@@ -7,6 +7,7 @@
  * Never edit a migration that has shipped: add the next number.
  */
 import type pg from 'pg';
+import { SchemaTooNewError } from './schema-error.ts';
 
 /** One schema change. */
 export interface PgMigration {
@@ -204,6 +205,10 @@ export async function migratePostgres(pool: pg.Pool, migrations: readonly PgMigr
     try {
       await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
       const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+      // A database a newer Mutual migrated: this code does not know its tables (downgrades are refused).
+      const known = Math.max(0, ...migrations.map((m) => m.version));
+      const found = Math.max(0, ...done);
+      if (found > known) throw new SchemaTooNewError(found, known, 'The PostgreSQL database');
       for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
         if (done.has(m.version)) continue;
         await client.query('BEGIN');

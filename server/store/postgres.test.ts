@@ -85,6 +85,17 @@ describe('PostgreSQL schema and compaction across instances', () => {
     }
   });
 
+  it('refuses a database a newer Mutual migrated (downgrade), with a clear message', async () => {
+    const { pool } = await freshSchemaPool();
+    try {
+      const next = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version + 1;
+      await pool.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'from the future', 0)", [next]);
+      await expect(migratePostgres(pool)).rejects.toThrow(/newer Mutual.*Downgrades are refused/);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('a compaction keeps updates another instance appended that this one never saw', async () => {
     const { pool, connect } = await freshSchemaPool();
     const a = createPostgresStore(pool, { ownsPool: true });

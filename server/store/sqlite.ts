@@ -10,23 +10,6 @@ interface Settle {
   reject(err: unknown): void;
 }
 
-/** Create the document tables if they do not exist (idempotent). */
-export function migrateDocumentTables(db: SqliteDatabase): void {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS doc_snapshots (
-      doc_key TEXT PRIMARY KEY,
-      snapshot BLOB NOT NULL,
-      updated_at INTEGER NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS doc_updates (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      doc_key TEXT NOT NULL,
-      data BLOB NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS doc_updates_by_key ON doc_updates (doc_key, seq);
-  `);
-}
-
 /**
  * A document store on SQLite (better-sqlite3). Writes are queued and committed together
  * in one transaction at the end of the current macrotask (group commit: many documents'
@@ -36,7 +19,6 @@ export function migrateDocumentTables(db: SqliteDatabase): void {
  * The database handle is borrowed: `close()` commits pending writes but does not close it.
  */
 export function createSqliteStore(db: SqliteDatabase): DocumentStore {
-  migrateDocumentTables(db);
   const insertUpdate = db.prepare('INSERT INTO doc_updates (doc_key, data) VALUES (?, ?)');
   const putSnapshot = db.prepare(
     'INSERT INTO doc_snapshots (doc_key, snapshot, updated_at) VALUES (?, ?, ?) ON CONFLICT(doc_key) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at'
