@@ -12,7 +12,7 @@
  * every query word required. Results are grouped by document, best first.
  */
 import MiniSearch, { type SearchResult } from 'minisearch';
-import { foldText, snippetOf, wordsOf, type SearchEntry, type SearchEntryKind, type SearchPlace, type SnippetPart } from '$lib/shared/search';
+import { foldText, snippetOf, wordList, type SearchEntry, type SearchEntryKind, type SearchPlace, type SnippetPart } from '../shared/search/index.ts';
 
 /** A document's title is searched too; it is an entry of its own kind. */
 export type HitKind = SearchEntryKind | 'title';
@@ -66,7 +66,7 @@ const rowId = (docId: string, at: string): string => `${docId}\u0000${at}`;
 export class SearchIndex {
   private readonly mini = new MiniSearch<Row>({
     fields: ['text'],
-    tokenize: (text) => wordsOf(text).map((w) => w.word),
+    tokenize: wordList,
     processTerm: (term) => foldText(term),
     searchOptions: {
       prefix: true,
@@ -120,12 +120,27 @@ export class SearchIndex {
   /** Search; results grouped by document, best document first. */
   search(query: string, options: SearchOptions = {}): SearchGroup[] {
     if (!query.trim()) return [];
-    const groups = new Map<string, SearchGroup>();
     const perDoc = options.hitsPerDocument ?? 3;
+    const groups = new Map<string, { docId: string; score: number; total: number; best: { row: Row; result: SearchResult }[] }>();
     // Rows live in `docs`, not in MiniSearch's stored fields (no second copy of the text).
-    const results = this.mini.search(query, { boostDocument: (id) => this.boostOf(String(id)) });
-    for (const result of results) this.addHit(groups, result, perDoc);
-    return [...groups.values()].sort((a, b) => b.score - a.score).slice(0, options.documents ?? 20);
+    for (const result of this.mini.search(query, { boostDocument: (id) => this.boostOf(String(id)) })) {
+      const row = this.rowOf(String(result.id));
+      if (!row) continue;
+      let group = groups.get(row.docId);
+      if (!group) groups.set(row.docId, (group = { docId: row.docId, score: result.score, total: 0, best: [] }));
+      group.total++;
+      if (group.best.length < perDoc) group.best.push({ row, result });
+    }
+    // Snippets only for what is shown: a common word matches most entries of a workspace.
+    return [...groups.values()]
+      .sort((a, b) => b.score - a.score)
+      .slice(0, options.documents ?? 20)
+      .map(({ docId, score, total, best }) => ({
+        docId,
+        score,
+        total,
+        hits: best.map(({ row, result }) => ({ at: row.at, kind: row.kind, snippet: snippetOf(row.text, result.terms), score: result.score }))
+      }));
   }
 
   private boostOf(id: string): number {
@@ -136,17 +151,5 @@ export class SearchIndex {
   private rowOf(id: string): Row | undefined {
     const docId = id.slice(0, id.indexOf('\u0000'));
     return this.docs.get(docId)?.get(id);
-  }
-
-  private addHit(groups: Map<string, SearchGroup>, result: SearchResult, perDoc: number): void {
-    const row = this.rowOf(String(result.id));
-    if (!row) return;
-    let group = groups.get(row.docId);
-    if (!group) {
-      group = { docId: row.docId, score: result.score, hits: [], total: 0 };
-      groups.set(row.docId, group);
-    }
-    group.total++;
-    if (group.hits.length < perDoc) group.hits.push({ at: row.at, kind: row.kind, snippet: snippetOf(row.text, result.terms), score: result.score });
   }
 }
