@@ -11,7 +11,7 @@
  * This module and MiniSearch are loaded only when search is first opened (the workspace layout
  * imports the search dialog on demand), so no page's first JavaScript grows.
  */
-import type { CatalogueEntry } from '$lib/shared/model';
+import { boardDocIdOf, type CatalogueEntry } from '$lib/shared/model';
 import type { SearchEntry } from '$lib/shared/search';
 import { SearchIndex, type SearchGroup } from './search-index';
 
@@ -70,8 +70,12 @@ export class WorkspaceSearch {
     this.stop();
   }
 
+  /**
+   * What may be searched: the catalogue's documents, never a board's private document (contact
+   * details), even if a peer wrote such an id into the catalogue.
+   */
   private catalogue(): CatalogueEntry[] {
-    return [...this.host.documents, ...this.host.archived];
+    return [...this.host.documents, ...this.host.archived].filter((e) => boardDocIdOf(e.id) === null);
   }
 
   /** Index `ids` as they are now; `notify` false when called where state must not be written (a `$derived`). */

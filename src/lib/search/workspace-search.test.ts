@@ -56,6 +56,18 @@ describe('WorkspaceSearch', () => {
     host.documents.splice(1, 1);
     expect(search.search('reunion')).toEqual([]);
 
+    // A board's private document (contact details) is never searched, even when catalogued.
+    const contacts = repo.find(access, 'private-board');
+    await contacts.handle.whenLoaded;
+    paragraph(contacts.doc, 'Phone of Maria 555 0199');
+    const heard = new Set<string>();
+    host.lib!.onDocuments((ids) => ids.forEach((id) => heard.add(id))); // after search's own listener
+    host.documents.push(entry('private-board', 'Contacts'));
+    await host.lib!.sync();
+    await waitUntil(() => heard.has('private-board'));
+    expect(search.search('maria')).toEqual([]);
+    await contacts.release();
+
     await editor.release();
     search.dispose();
     host.lib?.dispose();
