@@ -10,6 +10,7 @@
  */
 import type * as Y from 'yjs';
 import { agendaOrder, type AgendaItemView } from './agenda';
+import { openThreadCount, readThreads } from './comments';
 import { anchoredBlockIds } from './anchors';
 import { decisionEntriesOf, type DecisionLogEntry } from './decision-log';
 import { collectBlocks } from './doc';
@@ -27,6 +28,8 @@ export interface DocSummary {
   agendaItems: InDoc<AgendaItemView>[];
   /** Decided proposals as the decision log lists them (`docTitle` empty: titles live in the catalogue). */
   decisions: DecisionLogEntry[];
+  /** Comment threads not resolved (issue 22: the count shown in the list of documents). */
+  openComments: number;
 }
 
 /** Summarise one document. */
@@ -40,7 +43,9 @@ export function summariseDocument(docId: string, doc: Y.Doc): Read<DocSummary> {
   const anchored = anchoredBlockIds(doc);
   const agendaItems = agenda.value.filter((item) => anchored.has(item.id)).map((item) => ({ ...item, docId }));
   const decisions = decisionEntriesOf({ docId, doc, title: '' }, issues);
-  return { value: { docId, tasks, proposals, agendaItems, decisions }, issues: uniqueIssues(issues) };
+  const threads = readThreads(doc);
+  issues.push(...threads.issues);
+  return { value: { docId, tasks, proposals, agendaItems, decisions, openComments: openThreadCount(threads.value) }, issues: uniqueIssues(issues) };
 }
 
 /** Summarise several documents (views over Y.Docs, as tests and the relay call them). */
