@@ -2,7 +2,8 @@
  * Comments as two people use them (issue 22): Ana comments on words of a sentence while Ben
  * is typing in it; both see the thread anchored on the same words; Ben replies offline and
  * his reply merges with Ana's; only the author of a comment is offered to edit or delete it;
- * the list of documents counts open threads.
+ * the list of documents counts open threads; a mention made with the member picker shows in the
+ * mentioned member's "What needs me" until they open it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -81,6 +82,29 @@ describe('comments on a document', () => {
       expect(texts.some((t) => t.includes('Yes, 850 in total'))).toBe(true);
       expect(texts.some((t) => t.includes('Thanks, I will tell the others'))).toBe(true);
     }
+    // Ana mentions Ben with the member picker (@, then Enter); it shows in Ben's "What needs me"
+    // until he opens the thread.
+    await a.getByLabel('Reply').click();
+    await a.keyboard.type('@Be');
+    await a.getByRole('option', { name: 'Ben' }).waitFor();
+    await a.keyboard.press('Enter');
+    await a.keyboard.type('please check the total');
+    await a.getByRole('button', { name: 'Reply', exact: true }).click();
+    await expect.poll(() => messages(a).last().locator('.mention').textContent()).toBe('@Ben');
+    await b.getByRole('link', { name: 'My work' }).click();
+    const mention = b.getByTestId('my-mentions').getByRole('link', { name: 'Ana mentioned you' });
+    await mention.waitFor({ timeout: 15_000 });
+    expect(await b.getByTestId('my-mentions').textContent()).toContain('@Ben please check the total');
+    await shot(b, 'mentions-what-needs-me');
+    await mention.click();
+    await b.waitForURL(/\?thread=/);
+    await expect.poll(() => messages(b).count()).toBe(4);
+    await b.getByRole('link', { name: 'My work' }).click();
+    await b.getByRole('heading', { name: 'My work' }).waitFor();
+    expect(await b.getByTestId('my-mentions').count()).toBe(0);
+    await b.goBack();
+    await expect.poll(() => messages(b).count()).toBe(4);
+
     // Ben's own reply offers him Edit and Delete.
     const own = messages(b).filter({ hasText: 'Yes, 850 in total' });
     expect(await own.getByRole('button', { name: 'Edit' }).count()).toBe(1);

@@ -114,6 +114,7 @@ export { type EntryKey, type LogNode, type LogItem, type SeenVector, entryKey, s
 /** Needs board: asks and offers. */
 export * from './need';
 export * from './comments';
+export * from './mentions';
 /** Needs board: contact details (private document), board views. */
 export * from './contacts';
 export * from './needs-board';
