@@ -32,7 +32,7 @@ export function registerShortcuts(editor: LexicalEditor, options: { onLink: () =
         editor.dispatchCommand(FORMAT_TEXT_COMMAND, 'code');
         return true;
       }
-      if (!event.shiftKey && key === 'k' && editor.getEditorState().read(linkable)) {
+      if (!event.shiftKey && key === 'k' && (domSelectionHasText(editor) || editor.getEditorState().read(linkable))) {
         event.preventDefault();
         options.onLink();
         return true;
@@ -47,4 +47,15 @@ export function registerShortcuts(editor: LexicalEditor, options: { onLink: () =
 function linkable(): boolean {
   const selection = $getSelection();
   return $isRangeSelection(selection) && (!selection.isCollapsed() || $selectedLinkUrl() !== null);
+}
+
+/**
+ * Whether the browser's selection holds words inside this editor. Read from the DOM, not the
+ * editor state: a key pressed right after Shift+Home can arrive before Lexical has taken in the
+ * new selection (it does so on the next `selectionchange`).
+ */
+function domSelectionHasText(editor: LexicalEditor): boolean {
+  const root = editor.getRootElement();
+  const selection = root?.ownerDocument.defaultView?.getSelection();
+  return !!root && !!selection && !selection.isCollapsed && root.contains(selection.anchorNode) && selection.toString().trim() !== '';
 }
