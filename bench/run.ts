@@ -4,7 +4,7 @@
  *
  *   npm run bench                                   everything (≈ 5 minutes)
  *   npm run bench -- --quick                        short smoke run → bench/results.quick.json
- *   npm run bench -- --only fanout,manydocs,coldload,client,scaleout,replication,heap,trace,dashboards
+ *   npm run bench -- --only fanout,manydocs,coldload,client,scaleout,replication,heap,trace,dashboards,search
  *   BUILD_DIR=build-x npm run bench -- --only client      client scenarios against the app built in build-x/
  *   npm run bench -- --only client --cases typing --trace  one client case, with Chromium traces → bench/profiles/
  *   npm run bench -- --systems mutual,hocuspocus    fan-out/many-docs systems
@@ -26,9 +26,10 @@ import { addReferenceRatios, machine, render, sustainedSteps, type Results, type
 import { isSystemName, SYSTEMS, type SystemName } from './lib/systems.ts';
 import { runManyDocs } from './manydocs/scenario.ts';
 import { runScaleOut, SCALEOUT_FULL_STEPS, SCALEOUT_QUICK_STEPS } from './scaleout/scenario.ts';
+import { runSearch } from './search/scenario.ts';
 import { runTraces } from './trace/scenario.ts';
 
-const SCENARIOS = ['fanout', 'manydocs', 'coldload', 'client', 'scaleout', 'replication', 'heap', 'trace', 'dashboards'] as const;
+const SCENARIOS = ['fanout', 'manydocs', 'coldload', 'client', 'scaleout', 'replication', 'heap', 'trace', 'dashboards', 'search'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -119,6 +120,10 @@ async function main() {
   if (args.only.includes('trace')) {
     notes.push('Traces: stock y-websocket clients (one per person of the trace) replay it at 5,000 transactions/s; Mutual with its default budgets slows each writer to 500 messages/s, the reference has no budget. A control pair on another document makes an edit every 50 ms meanwhile; its latency is what other people get.');
     scenarios.push(...(await runTraces(args.quick, log)));
+  }
+  if (args.only.includes('search')) {
+    notes.push('Search (issue 22): the device\'s full-text index (the browser\'s code, run in Node) over N documents of ~2 KB: build = reading every document\'s entries from its Y.Doc + indexing them; warm query p50/p95 over a mix of prefixes, typos, accent-free Spanish and two-word queries; the reference is a linear scan of every entry for every query word, in the same run; memory is the heap after GC with the index minus without it.');
+    scenarios.push(await runSearch(args.quick ? { docs: 200, bytes: 2048, queries: 200 } : { docs: 1000, bytes: 2048, queries: 1000 }, log));
   }
   if (args.only.includes('dashboards')) {
     notes.push('Dashboards (issue 26): a device in Chromium showing one document, then the Open tasks board, then Workload, then the documents page, in a workspace of N documents of which some hold tasks: its open sync sockets, its JS heap after forced GCs, the relay\'s RSS; while the board is open, how long another member\'s claim takes to leave it (documents kept live, and one beyond the budget), and a Claim on a document not live.');

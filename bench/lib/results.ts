@@ -5,7 +5,7 @@ export type MetricValue = number | string | boolean | null | string[];
 
 /** One measured configuration of one system. */
 export interface ScenarioResult {
-  name: 'fanout' | 'manydocs' | 'coldload' | 'client' | 'scaleout' | 'replication' | 'heap' | 'trace' | 'dashboards';
+  name: 'fanout' | 'manydocs' | 'coldload' | 'client' | 'scaleout' | 'replication' | 'heap' | 'trace' | 'dashboards' | 'search';
   system: string;
   params: Record<string, number | string | boolean>;
   metrics: Record<string, MetricValue>;
@@ -104,9 +104,10 @@ export function render(results: Results): string {
     scaleout: 'Scale-out: fan-out over 1–3 instances (PostgreSQL + Redis)',
     replication: 'Background replication: one pass over a workspace (device side)',
     heap: 'Device memory: JS heap before and after background replication (headless chromium)',
-    trace: 'Editing traces replayed by stock clients at 5,000 transactions/s, control pair on another document'
+    trace: 'Editing traces replayed by stock clients at 5,000 transactions/s, control pair on another document',
+    search: 'Search: the device\'s full-text index (build, warm queries, one document re-indexed, memory)'
   } as const;
-  for (const name of ['manydocs', 'coldload', 'client', 'scaleout', 'replication', 'heap', 'trace'] as const) {
+  for (const name of ['manydocs', 'coldload', 'client', 'scaleout', 'replication', 'heap', 'trace', 'search'] as const) {
     const rows = results.scenarios.filter((s) => s.name === name);
     if (!rows.length) continue;
     const keys = [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))];

@@ -1,7 +1,7 @@
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { castBallot, claimTask, closeProposal, createProposal, createTask, openProposal, releaseTask } from '#shared/model/index';
+import { castBallot, claimTask, closeProposal, createProposal, createTask, createThread, deleteComment, editComment, openProposal, readThreads, releaseTask, replyToThread, resolveThread } from '#shared/model/index';
 import { heldBackPoison, zeroLengthStruct } from '../../tests/helpers/hostile-updates.ts';
 import { DEFAULT_INSPECT_LIMITS, inspectUpdate, type Verdict } from './inspect.ts';
 
@@ -147,6 +147,33 @@ describe('inspectUpdate: per-member authority', () => {
     const events = (d: Y.Doc) => (d.getMap('blocks').get('t1') as Y.Map<unknown>).get('events') as Y.Array<unknown>;
     forbidden(attack(relay, (d) => events(d).delete(0, 1)));
     forbidden(attack(relay, (d) => events(d).push([{ type: 'claim', member: ANA, at: 0 }])));
+  });
+
+  it('comments (issue 22): admits writing, replying, editing and deleting one’s own, resolving anyone’s; refuses touching another’s words', () => {
+    const relay = new Y.Doc();
+    const ana = client(relay, 1);
+    const ben = client(relay, 2);
+    expect(admit(relay, ana.change((d) => createThread(d, { id: 'th', quote: 'rent', text: 'Is this the April rent?' }, { memberId: ANA })), ANA).kind).toBe('apply');
+    Y.applyUpdate(ben.doc, Y.encodeStateAsUpdate(relay));
+    expect(admit(relay, ben.change((d) => replyToThread(d, 'th', 'Yes, April', { memberId: BEN })), BEN).kind).toBe('apply');
+    const benMessage = () => readThreads(relay).value[0]!.messages.find((m) => m.author === BEN)!.id;
+    expect(admit(relay, ben.change((d) => editComment(d, 'th', benMessage(), 'Yes, April and May', { memberId: BEN })), BEN).kind).toBe('apply');
+    expect(admit(relay, ben.change((d) => resolveThread(d, 'th', { memberId: BEN })), BEN).kind).toBe('apply');
+    expect(admit(relay, ben.change((d) => deleteComment(d, 'th', benMessage(), { memberId: BEN })), BEN).kind).toBe('apply');
+
+    const messages = (d: Y.Doc) => ((d.getMap('comments').get('th') as Y.Map<unknown>).get('messages') as Y.Map<unknown>);
+    const anaOwn = (d: Y.Doc) => messages(d).get(ANA) as Y.Map<unknown>;
+    const anaMessage = [...(relay.getMap('comments').get('th') as Y.Map<Y.Map<Y.Map<unknown>>>).get('messages')!.get(ANA)!.keys()][0]!;
+    // Ben turns hostile: rewrites, deletes or replaces Ana's words, writes in her name, or removes the thread.
+    forbidden(attack(relay, (d) => anaOwn(d).set(anaMessage, { text: 'I agree with everything', at: 1 }), BEN));
+    forbidden(attack(relay, (d) => anaOwn(d).delete(anaMessage), BEN));
+    forbidden(attack(relay, (d) => messages(d).delete(ANA), BEN));
+    forbidden(attack(relay, (d) => messages(d).set(ANA, new Y.Map()), BEN));
+    forbidden(attack(relay, (d) => (d.getMap('comments').get('th') as Y.Map<unknown>).set('messages', new Y.Map()), BEN));
+    forbidden(attack(relay, (d) => d.getMap('comments').delete('th'), BEN));
+    forbidden(attack(relay, (d) => replyToThread(d, 'th', 'forged', { memberId: ANA }), BEN));
+    // Ana may delete her own words.
+    expect(attack(relay, (d) => deleteComment(d, 'th', anaMessage, { memberId: ANA }), ANA).kind).toBe('apply');
   });
 
   it('refuses writes to server-only roots', () => {

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { castBallot, claimTask, closeProposal, createProposal, createTask, openProposal, readProposal, readTask } from '../../src/lib/shared/model/index.ts';
+import { castBallot, claimTask, closeProposal, createProposal, createTask, createThread, openProposal, readProposal, readTask, readThreads, replyToThread, resolveThread } from '../../src/lib/shared/model/index.ts';
 import { CloseCode } from '../../src/lib/shared/protocol.ts';
 import { api } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -104,5 +104,37 @@ describe('item 13: privacy settings and the workspace name are the server’s', 
     expect(await days()).toBe(14);
     const me = await api(arena.server.httpUrl, 'GET', `/api/workspaces/${workspaceId}/me`, { token: editor.token });
     expect(me.body.workspaceName).toBe('Eastside Mutual Aid');
+  });
+});
+
+describe('issue 22: a comment’s words are its author’s alone', () => {
+  it('rewriting, deleting or forging another member’s comment is refused; the thread stands after a restart', async () => {
+    const { admin, editor } = arena.ws;
+    const ana = await arena.member('notes', admin.token);
+    const thread = createThread(ana.doc, { id: 'th', quote: 'April rent', text: 'Is this the April rent?' }, { memberId: admin.memberId });
+    const ben = await arena.member('notes', editor.token);
+    await waitFor(() => readThreads(ben.doc).value.length === 1, { message: 'the thread to reach Ben' });
+    replyToThread(ben.doc, thread, 'Yes, and May too', { memberId: editor.memberId });
+    resolveThread(ben.doc, thread, { memberId: editor.memberId });
+    await waitFor(() => readThreads(ana.doc).value[0]?.messages.length === 2 && !!readThreads(ana.doc).value[0]?.resolved, { message: 'the reply and the resolve to reach Ana' });
+    const anaMessage = readThreads(ben.doc).value[0]!.messages[0]!;
+
+    // Ben turns hostile: rewrites Ana's words.
+    const own = (d: Y.Doc) => ((d.getMap('comments').get(thread) as Y.Map<unknown>).get('messages') as Y.Map<unknown>).get(admin.memberId) as Y.Map<unknown>;
+    own(ben.doc).set(anaMessage.id, { text: 'I agree with everything', at: anaMessage.at });
+    await refusedWith(ben, CloseCode.changeRefused);
+    // Nor may he remove the thread with her words in it.
+    const again = await arena.member('notes', editor.token);
+    again.doc.getMap('comments').delete(thread);
+    await refusedWith(again, CloseCode.changeRefused);
+
+    await arena.restart();
+    const threads = await arena.read('notes', (d) => readThreads(d).value);
+    expect(threads).toHaveLength(1);
+    expect(threads[0]!.messages.map((m) => [m.author, m.text])).toEqual([
+      [admin.memberId, 'Is this the April rent?'],
+      [editor.memberId, 'Yes, and May too']
+    ]);
+    expect(threads[0]!.resolved?.by).toBe(editor.memberId);
   });
 });

@@ -21,6 +21,8 @@ export const mutualTheme: EditorThemeClasses & {
     nested: { listitem: 'm-li-nested' }
   },
   link: 'm-link',
+  mark: 'm-comment',
+  markOverlap: 'm-comment-overlap',
   text: {
     bold: 'm-bold',
     italic: 'm-italic',

@@ -12,6 +12,7 @@
  */
 import type { DocHandle, DocRef, Repo, WorkspaceAccess } from '$lib/local';
 import { summariseDocument, type CatalogueEntry, type DocSummary } from '$lib/shared/model';
+import { searchEntriesOf, type SearchEntry } from '$lib/shared/search';
 
 /** What the library needs of its workspace (a WorkspaceSession; an interface keeps imports one-way). */
 export interface LibraryHost {
@@ -34,6 +35,11 @@ export class WorkspaceLibrary {
   /** Documents that could not be read on this device (the device's problem list says why). */
   unreadable = $state<string[]>([]);
   private readonly summaries = new Map<string, DocSummary>();
+  /** What search finds in each document (read with the summary, from the same Y.Doc). */
+  private readonly texts = new Map<string, SearchEntry[]>();
+  /** Documents read or changed since listeners last heard (see {@link onDocuments}). */
+  private readonly changed = new Set<string>();
+  private readonly listeners = new Set<(docIds: string[]) => void>();
   private readonly dirty = new Set<string>();
   private readonly reading = new Map<string, Promise<void>>();
   private readonly disposers: (() => void)[] = [];
@@ -47,10 +53,7 @@ export class WorkspaceLibrary {
       repo.onChange((handle) => {
         if (!mine(handle)) return;
         this.dirty.add(handle.docId);
-        this.timer ??= setTimeout(() => {
-          this.timer = undefined;
-          this.version++; // views read again, and summarise what changed
-        }, SETTLE_MS);
+        this.settle(handle.docId);
       }),
       // A document about to be released (a background pass done with it): summarise what
       // changed now, while its Y.Doc is still there.
@@ -68,6 +71,26 @@ export class WorkspaceLibrary {
     }
     this.loaded = true;
     this.version++;
+  }
+
+  /**
+   * Hear which documents were read or changed (at most every {@link SETTLE_MS}); read them with
+   * {@link searchEntries}. Search keeps its index up to date this way, one document at a time.
+   */
+  onDocuments(listener: (docIds: string[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Documents read so far. */
+  readIds(): string[] {
+    return [...this.summaries.keys()];
+  }
+
+  /** What search finds in a document now (undefined until read). */
+  searchEntries(docId: string): SearchEntry[] | undefined {
+    this.summariseChanged();
+    return this.texts.get(docId);
   }
 
   /** The summary of one document (undefined until read). */
@@ -90,6 +113,25 @@ export class WorkspaceLibrary {
     clearTimeout(this.timer);
     for (const dispose of this.disposers.splice(0)) dispose();
     this.summaries.clear();
+    this.texts.clear();
+    this.listeners.clear();
+  }
+
+  /** Tell views and listeners, once things settle, that `docId` changed. */
+  private settle(docId: string): void {
+    this.changed.add(docId);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.version++; // views read again, and summarise what changed
+      const ids = [...this.changed];
+      this.changed.clear();
+      for (const listener of [...this.listeners]) listener(ids);
+    }, SETTLE_MS);
+  }
+
+  private summarise(docId: string, doc: DocHandle['doc']): void {
+    this.summaries.set(docId, summariseDocument(docId, doc).value);
+    this.texts.set(docId, searchEntriesOf(doc));
   }
 
   private isCatalogued(docId: string): boolean {
@@ -107,7 +149,7 @@ export class WorkspaceLibrary {
 
   private summariseIfDirty(handle: DocHandle): void {
     if (!this.dirty.delete(handle.docId) || this.disposed) return;
-    this.summaries.set(handle.docId, summariseDocument(handle.docId, handle.doc).value);
+    this.summarise(handle.docId, handle.doc);
   }
 
   /** Read one document's summary: from the handle a page holds, or by finding it for a moment. */
@@ -131,7 +173,8 @@ export class WorkspaceLibrary {
   }
 
   private store(docId: string, handle: DocHandle): void {
-    this.summaries.set(docId, summariseDocument(docId, handle.doc).value);
+    this.summarise(docId, handle.doc);
     this.version++;
+    this.settle(docId);
   }
 }

@@ -1,8 +1,12 @@
 import { createHeadlessEditor } from '@lexical/headless';
-import { $createParagraphNode, $createTextNode, $getRoot, $isElementNode, $isTextNode, type LexicalEditor, UNDO_COMMAND } from 'lexical';
+import { $isMarkNode } from '@lexical/mark';
+import { $dfs } from '@lexical/utils';
+import { $createParagraphNode, $createTextNode, $getRoot, $getSelection, $isElementNode, $isTextNode, type LexicalEditor, type RangeSelection, UNDO_COMMAND } from 'lexical';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { createThread, readThreads } from '../../shared/model/index.ts';
 import { mutualNodes } from '../nodes/registry.ts';
+import { anchorComment, captureCommentTarget } from '../plugins/comments.ts';
 import { isSeeded, seedDocument, templates } from '../seed.ts';
 import { bindEditorToDoc, type Collaboration } from './collaboration.ts';
 import { linkPeers, MemoryProvider, type PeerLink } from './memory-provider.ts';
@@ -283,5 +287,99 @@ describe('seedDocument', () => {
     // offline; the app prevents it by seeding only on the creating device.
     expect(headings).toBe(2);
     expect(isSeeded(a)).toBe(true);
+  });
+});
+
+describe('comment anchors (issue 22)', () => {
+  /** Put the selection on characters [from, to) of the first paragraph's first text node. */
+  function selectInFirstParagraph(editor: LexicalEditor, from: number, to: number): void {
+    editor.update(
+      () => {
+        const first = $getRoot().getFirstChild();
+        const textNode = $isElementNode(first) ? first.getFirstDescendant() : null;
+        if (!$isTextNode(textNode)) throw new Error('no text');
+        textNode.select(from, to);
+      },
+      { discrete: true }
+    );
+  }
+  function insertAt(editor: LexicalEditor, offset: number, chars: string): void {
+    selectInFirstParagraph(editor, offset, offset);
+    editor.update(() => ($getSelection() as RangeSelection).insertText(chars), { discrete: true });
+  }
+  const marked = (editor: LexicalEditor) => editor.getEditorState().read(() => $dfs().flatMap(({ node }) => ($isMarkNode(node) ? [{ ids: node.getIDs(), text: node.getTextContent() }] : [])));
+
+  /** Type `chars` at `offset` inside the text of the first comment mark. */
+  function insertInMark(editor: LexicalEditor, offset: number, chars: string): void {
+    editor.update(
+      () => {
+        const mark = $dfs().find(({ node }) => $isMarkNode(node))!.node;
+        const inside = $isElementNode(mark) ? mark.getFirstDescendant() : null;
+        if (!$isTextNode(inside)) throw new Error('no text in the mark');
+        inside.select(offset, offset).insertText(chars);
+      },
+      { discrete: true }
+    );
+  }
+
+  it('survive two people editing the sentence while a third comments on it; deleting the words keeps the thread', async () => {
+    const [a, b, c] = [makePeer('ana'), makePeer('ben'), makePeer('cat')];
+    seedDocument(a.doc);
+    const links = [link(a, b), link(b, c), link(a, c)];
+    await settle();
+    typeAtEnd(a.editor, 'We pay the April rent on Monday.');
+    await settle();
+    expect(text(c.editor)).toBe('We pay the April rent on Monday.');
+
+    // Offline from each other: Ana types before the words, Ben between them, Cat comments on them.
+    for (const l of links) l.setOnline(false);
+    insertAt(a.editor, 0, 'Note: ');
+    insertAt(b.editor, 'We pay the April '.length, 'monthly ');
+    selectInFirstParagraph(c.editor, 'We pay the '.length, 'We pay the April rent'.length);
+    const target = captureCommentTarget(c.editor)!;
+    expect(target.quote).toBe('April rent');
+    expect(anchorComment(c.editor, target, 'th1')).toBe(true);
+    createThread(c.doc, { id: 'th1', quote: target.quote, text: 'Is this the full amount?' }, { memberId: 'cat' });
+    await settle();
+    for (const l of links) l.setOnline(true);
+    await settle();
+
+    // Every word kept, the same on all three, the thread anchored on the words it was about.
+    // A word typed between them at the very moment they were wrapped lands just before the
+    // mark: wrapping moves the words into the mark element, and Yjs keeps the concurrent
+    // insertion where it was in the paragraph (docs/model.md, Comments).
+    for (const peer of [a, b, c]) {
+      expect(text(peer.editor)).toBe('Note: We pay the monthly April rent on Monday.');
+      expect(marked(peer.editor)).toEqual([{ ids: ['th1'], text: 'April rent' }]);
+      expect(readThreads(peer.doc).value.map((t) => [t.id, t.anchored])).toEqual([['th1', true]]);
+    }
+    expect(json(a.editor)).toEqual(json(c.editor));
+
+    // Once the thread exists, edits inside the words and around them, offline again, keep it on them.
+    for (const l of links) l.setOnline(false);
+    insertInMark(b.editor, 'April '.length, 'full ');
+    typeAtEnd(a.editor, ' Or Tuesday.');
+    insertAt(c.editor, 0, '(!) ');
+    for (const l of links) l.setOnline(true);
+    await settle();
+    for (const peer of [a, b, c]) {
+      expect(text(peer.editor)).toBe('(!) Note: We pay the monthly April full rent on Monday. Or Tuesday.');
+      expect(marked(peer.editor)).toEqual([{ ids: ['th1'], text: 'April full rent' }]);
+    }
+
+    // Ben deletes the commented words: the thread stays, on deleted text, on every device.
+    selectInFirstParagraph(b.editor, 0, 0);
+    b.editor.update(
+      () => {
+        const mark = $dfs().find(({ node }) => $isMarkNode(node))!.node;
+        mark.remove();
+      },
+      { discrete: true }
+    );
+    await settle();
+    for (const peer of [a, b, c]) {
+      expect(marked(peer.editor)).toEqual([]);
+      expect(readThreads(peer.doc).value.map((t) => [t.id, t.anchored, t.quote])).toEqual([['th1', false, 'April rent']]);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { LinkNode } from '@lexical/link';
+import { MarkNode } from '@lexical/mark';
 import { ListItemNode, ListNode } from '@lexical/list';
 import { HeadingNode, QuoteNode } from '@lexical/rich-text';
 import type { Klass, LexicalNode } from 'lexical';
@@ -9,4 +10,4 @@ import { BlockNode } from './BlockNode.ts';
  * and tests all register this one list: a node missing on one side fails to sync
  * ("Node … is not registered") when a peer inserts it.
  */
-export const mutualNodes: ReadonlyArray<Klass<LexicalNode>> = [HeadingNode, QuoteNode, ListNode, ListItemNode, LinkNode, BlockNode];
+export const mutualNodes: ReadonlyArray<Klass<LexicalNode>> = [HeadingNode, QuoteNode, ListNode, ListItemNode, LinkNode, MarkNode, BlockNode];

@@ -49,17 +49,36 @@ const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : 
 
 /** The document's text as blocks, in order. Never throws on odd content. */
 export function readDocumentTree(doc: Y.Doc): Block[] {
+  return readTopLevel(doc).map((b) => b.block);
+}
+
+/** A top-level block and its position among the root's children (as Lexical counts them). */
+export interface PlacedBlock {
+  /** Index of the element among the root's embedded children: the editor's nth top-level node. */
+  position: number;
+  block: Block;
+}
+
+/**
+ * The document's top-level blocks with their positions, so a reader (search) can point at the
+ * editor's nth top-level node. A stray string at the root (no Lexical node) takes the position
+ * of the element after it.
+ */
+export function readTopLevel(doc: Y.Doc): PlacedBlock[] {
   const root = doc.get('root', Y.XmlText);
-  const blocks: Block[] = [];
+  const blocks: PlacedBlock[] = [];
+  let position = 0;
   for (const op of root.toDelta() as Array<{ insert?: unknown }>) {
     const child = op.insert;
     if (child instanceof Y.XmlText) {
       const block = readElement(child);
-      if (block) blocks.push(block);
+      if (block) blocks.push({ position, block });
+      position++;
     } else if (child instanceof Y.XmlElement) {
-      blocks.push(readDecorator(child));
+      blocks.push({ position, block: readDecorator(child) });
+      position++;
     } else if (typeof child === 'string' && child.trim() !== '') {
-      blocks.push({ type: 'paragraph', children: [{ type: 'text', text: child, format: 0 }] });
+      blocks.push({ position, block: { type: 'paragraph', children: [{ type: 'text', text: child, format: 0 }] } });
     }
   }
   return blocks;

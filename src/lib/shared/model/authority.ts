@@ -17,6 +17,9 @@
  *   is a time, never earlier than a stamp its author had already seen in the log (a
  *   back-dated claim cannot jump ahead of one its author knew about), and never more than
  *   {@link STAMP_FUTURE_TOLERANCE_MS} ahead of the relay's clock.
+ * - `comments/<threadId>/messages/<memberId>`: that member's comments in a thread (issue 22).
+ *   Only that member creates, edits or deletes anything under it, so a comment's words are
+ *   its author's alone; the thread's other keys (quote, resolved) are shared.
  * - Server-written roots ({@link serverRootsOf}): the workspace index's member directory
  *   (names, roles, coordinator flags, signing keys and their history) and settings (name,
  *   workload norm, privacy settings), written by the server from its database; and a
@@ -70,6 +73,10 @@ export function isLogPath(path: TypePath): boolean {
 export const APPEND_ONLY_LOGS: ReadonlySet<string> = new Set(['lifecycle', 'events']);
 /** Block key holding ballots keyed by member id. */
 export const BALLOTS_KEY = 'ballots';
+/** Root map of a document's comment threads (comments.ts). */
+export const COMMENTS_ROOT = 'comments';
+/** Thread key holding its messages, one map per author. */
+export const MESSAGES_KEY = 'messages';
 /** Root types only the server writes in every document (reserved for computed totals and server records). */
 export const SERVER_ROOTS: ReadonlySet<string> = new Set(['server']);
 /** The workspace index's server-written roots: the member directory and settings. */
@@ -97,11 +104,22 @@ type Region =
   | { kind: 'ballots' }
   | { kind: 'ballot'; owner: string }
   | { kind: 'log'; name: string }
-  | { kind: 'inside-log' };
+  | { kind: 'inside-log' }
+  | { kind: 'messages' }
+  | { kind: 'messages-of'; author: string };
+
+/** Where a path sits inside the comments root: a thread's messages are kept by author. */
+function commentRegionOf(path: TypePath): Region {
+  if (path.length < 3 || path[2] !== MESSAGES_KEY) return { kind: 'free' };
+  const author = path[3];
+  if (path.length === 3 || typeof author !== 'string') return { kind: 'messages' };
+  return { kind: 'messages-of', author };
+}
 
 /** Classify the type at `path` (a type's path, not an item's). */
 function regionOf(path: TypePath, serverRoots: ReadonlySet<string>): Region {
   if (path.length > 0 && typeof path[0] === 'string' && serverRoots.has(path[0])) return { kind: 'server' };
+  if (path[0] === COMMENTS_ROOT) return commentRegionOf(path);
   if (path.length < 3 || path[0] !== BLOCKS_ROOT || typeof path[1] !== 'string') return { kind: 'free' };
   const part = path[2];
   if (part === BALLOTS_KEY) {
@@ -118,7 +136,8 @@ function regionOf(path: TypePath, serverRoots: ReadonlySet<string>): Region {
  * so its live contents must be judged one by one. Text, meta and settings never are.
  */
 export function mayHoldProtected(path: TypePath, serverRoots: ReadonlySet<string> = SERVER_ROOTS): boolean {
-  if (path.length === 1) return path[0] === BLOCKS_ROOT || (typeof path[0] === 'string' && serverRoots.has(path[0]));
+  if (path.length === 1) return path[0] === BLOCKS_ROOT || path[0] === COMMENTS_ROOT || (typeof path[0] === 'string' && serverRoots.has(path[0]));
+  if (path[0] === COMMENTS_ROOT) return path.length === 2 || regionOf(path, serverRoots).kind !== 'free'; // a thread, its messages
   if (path[0] !== BLOCKS_ROOT) return regionOf(path, serverRoots).kind === 'server';
   if (path.length === 2) return true; // a block
   return regionOf(path, serverRoots).kind !== 'free';
@@ -143,6 +162,11 @@ export function judgeChange(change: LocatedChange, memberId: string, serverRoots
       return change.key === memberId ? null : 'only the member who cast a ballot may change or remove it';
     case 'ballot':
       return region.owner === memberId ? null : 'only the member who cast a ballot may change or remove it';
+    case 'messages':
+      if (change.key === null) return 'comments are kept by author, not in a list';
+      return change.key === memberId ? null : 'only the person who wrote a comment may change or delete it';
+    case 'messages-of':
+      return region.author === memberId ? null : 'only the person who wrote a comment may change or delete it';
     case 'inside-log':
       return 'entries of a decision or claim log are plain records and never change';
     case 'log':

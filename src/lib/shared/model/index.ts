@@ -113,6 +113,8 @@ export {
 export { type EntryKey, type LogNode, type LogItem, type SeenVector, entryKey, stampOf, seenOf, seenVectorOf, readLogNodes, logNodesFromItems, logItemsOf, fairOrder, effectiveTimes, stampsSeenBefore, nextStamp, causalMax, causalPasts } from './log-order';
 /** Needs board: asks and offers. */
 export * from './need';
+export * from './comments';
+export * from './mentions';
 /** Needs board: contact details (private document), board views. */
 export * from './contacts';
 export * from './needs-board';

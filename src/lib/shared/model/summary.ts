@@ -10,6 +10,8 @@
  */
 import type * as Y from 'yjs';
 import { agendaOrder, type AgendaItemView } from './agenda';
+import { openThreadCount, readThreads } from './comments';
+import { mentionsIn, type MentionEntry } from './mentions';
 import { anchoredBlockIds } from './anchors';
 import { decisionEntriesOf, type DecisionLogEntry } from './decision-log';
 import { collectBlocks } from './doc';
@@ -27,6 +29,10 @@ export interface DocSummary {
   agendaItems: InDoc<AgendaItemView>[];
   /** Decided proposals as the decision log lists them (`docTitle` empty: titles live in the catalogue). */
   decisions: DecisionLogEntry[];
+  /** Comment threads not resolved (issue 22: the count shown in the list of documents). */
+  openComments: number;
+  /** Members mentioned in its open threads (issue 22: "What needs me", and what a notifier reads). */
+  mentions: MentionEntry[];
 }
 
 /** Summarise one document. */
@@ -40,7 +46,9 @@ export function summariseDocument(docId: string, doc: Y.Doc): Read<DocSummary> {
   const anchored = anchoredBlockIds(doc);
   const agendaItems = agenda.value.filter((item) => anchored.has(item.id)).map((item) => ({ ...item, docId }));
   const decisions = decisionEntriesOf({ docId, doc, title: '' }, issues);
-  return { value: { docId, tasks, proposals, agendaItems, decisions }, issues: uniqueIssues(issues) };
+  const threads = readThreads(doc);
+  issues.push(...threads.issues);
+  return { value: { docId, tasks, proposals, agendaItems, decisions, openComments: openThreadCount(threads.value), mentions: mentionsIn(docId, threads.value) }, issues: uniqueIssues(issues) };
 }
 
 /** Summarise several documents (views over Y.Docs, as tests and the relay call them). */

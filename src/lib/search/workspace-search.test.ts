@@ -1,0 +1,76 @@
+/**
+ * Search fed by the dashboards' library: every document read once through the Repo, then
+ * only the document that changed is indexed again, from the Repo's change events.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { DocStorage, MemoryLocalStore, Repo, manualNetwork } from '$lib/local';
+import type { CatalogueEntry } from '$lib/shared/model';
+import { WorkspaceLibrary } from '$lib/session/library.svelte';
+import { WorkspaceSearch } from './workspace-search.svelte';
+
+const access = { workspaceId: 'w', token: 't', relayUrl: 'ws://127.0.0.1:1/sync' };
+const entry = (id: string, title: string): CatalogueEntry => ({ id, kind: 'page', title, archived: false, created: 0, createdBy: 'ana' }) as CatalogueEntry;
+
+function paragraph(doc: Y.Doc, text: string): Y.XmlText {
+  const root = doc.get('root', Y.XmlText);
+  const p = new Y.XmlText();
+  root.insertEmbed(root.length, p);
+  p.setAttribute('__type', 'paragraph');
+  p.insert(0, text);
+  return p;
+}
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+describe('WorkspaceSearch', () => {
+  it('indexes every document once, then re-indexes only the one that changed, without a reload', async () => {
+    const storage = new DocStorage(new MemoryLocalStore());
+    const texts: Record<string, string> = { a: 'Bring rice to the pantry', b: 'La reunión es el sábado', c: 'Fix the bike trailer' };
+    for (const [id, text] of Object.entries(texts)) {
+      const doc = new Y.Doc();
+      paragraph(doc, text);
+      await storage.append('w', id, Y.encodeStateAsUpdate(doc));
+    }
+    const repo = new Repo({ storage, network: manualNetwork(false) });
+    const host = { documents: [entry('a', 'Pantry'), entry('b', 'Agenda'), entry('c', 'Bikes')], archived: [] as CatalogueEntry[], lib: null as WorkspaceLibrary | null };
+    const session = { ...host, library: () => (host.lib ??= new WorkspaceLibrary({ repo, access, documents: host.documents, archived: host.archived })) };
+    const search = new WorkspaceSearch(session);
+    await waitUntil(() => search.progress.done && search.progress.indexed === 3);
+    expect(search.search('reunion').map((g) => g.title)).toEqual(['Agenda']);
+
+    const setDocument = vi.spyOn(search.index, 'setDocument');
+    const editor = repo.find(access, 'c', { sync: true });
+    await editor.handle.whenLoaded;
+    paragraph(editor.doc, 'Cargo bike available on Sundays');
+    await waitUntil(() => search.search('sundays').length > 0);
+    expect(search.search('sundays').map((g) => g.title)).toEqual(['Bikes']);
+    expect(setDocument.mock.calls.map(([id]) => id)).toEqual(['c']);
+
+    // A rename in the catalogue is found at the next query (titles are compared then).
+    host.documents[0] = entry('a', 'Despensa');
+    expect(search.search('despensa').map((g) => g.docId)).toEqual(['a']);
+    // A document that left the catalogue is not shown.
+    host.documents.splice(1, 1);
+    expect(search.search('reunion')).toEqual([]);
+
+    // A board's private document (contact details) is never searched, even when catalogued.
+    const contacts = repo.find(access, 'private-board');
+    await contacts.handle.whenLoaded;
+    paragraph(contacts.doc, 'Phone of Maria 555 0199');
+    const heard = new Set<string>();
+    host.lib!.onDocuments((ids) => ids.forEach((id) => heard.add(id))); // after search's own listener
+    host.documents.push(entry('private-board', 'Contacts'));
+    await host.lib!.sync();
+    await waitUntil(() => heard.has('private-board'));
+    expect(search.search('maria')).toEqual([]);
+    await contacts.release();
+
+    await editor.release();
+    search.dispose();
+    host.lib?.dispose();
+    await repo.close();
+  });
+});
