@@ -22,6 +22,10 @@ import { createRetention, type Retention } from './rules/retention.ts';
 import { createDeadlineRule, type DeadlineRule } from './rules/deadlines.ts';
 import { startCoordination, type Coordination } from './coordination/setup.ts';
 import { openStores } from './stores.ts';
+import { createNotificationsApi } from './http/notifications-api.ts';
+import { startNotifications } from './notifications/setup.ts';
+import type { Notifier } from './notifications/notifier.ts';
+import type { DeliveryPolicy } from './notifications/delivery.ts';
 import { DATABASE_FILE } from './database.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createMetricsHandler } from './metrics/http.ts';
@@ -54,6 +58,8 @@ export interface Mutual {
   readonly creation: CreationPolicy;
   /** The leader lease, exclusive jobs and the catch-up with other instances (server/coordination/). */
   readonly coordination: Coordination;
+  /** Push and email notifications (issue 19): `tick()` runs one pass now. */
+  readonly notifier: Notifier;
   /** The Prometheus metrics served at /metrics (null without METRICS_TOKEN). */
   readonly metrics: Metrics | null;
   /** The periodic whole-database backup (null without BACKUP_DIR). */
@@ -72,6 +78,8 @@ export interface MutualParts {
   rateBudgets?: RateBudgets;
   /** Bounds on writers' updates (default DEFAULT_ADMISSION_LIMITS; tests shorten the hold time). */
   admission?: Partial<AdmissionLimits>;
+  /** Notification delivery's retries and batches (tests shorten them). */
+  notificationPolicy?: Partial<DeliveryPolicy>;
 }
 
 /** The workspace creation policy; with mode 'code' and no configured code, one is made once and kept in the database. */
@@ -113,6 +121,8 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   let retention: Retention | null = null;
   // Likewise the deadline rule (server/rules/deadlines.ts): closes proposals past their deadline.
   let deadlines: DeadlineRule | null = null;
+  // And the notifier (server/notifications/): what members are told about documents.
+  let notifier: Notifier | null = null;
   const relay = createRelay({
     config,
     admission: parts.admission,
@@ -124,6 +134,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     onDocumentLoaded(workspaceId, docId) {
       history?.watch(workspaceId, docId).catch((err: unknown) => logger.warn('history-watch-failed', { workspace: workspaceId, doc: docId, error: errorMessage(err) }));
       deadlines?.onLoaded(workspaceId, docId);
+      notifier?.onLoaded(workspaceId, docId);
       if (docId.startsWith(PRIVATE_DOC_PREFIX)) {
         // Purge what is due before anyone reads contact details kept past their retention.
         retention?.purge(workspaceId, docId).catch((err: unknown) => logger.warn('contacts-purge-failed', { workspace: workspaceId, doc: docId, error: errorMessage(err) }));
@@ -170,6 +181,8 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
       }
     }
   });
+  notifier = await startNotifications({ config, stores, auth, documents: relay.documents, logger, isLeader: () => coordinator.isLeader, now: parts.now, policy: parts.notificationPolicy });
+  const notificationsApi = createNotificationsApi({ auth, notifier, logger, publicOrigin: config.publicOrigin, trustProxy: config.trustProxy, pushAllowHttp: config.pushAllowHttp, now: parts.now });
   const creation = creationPolicy(config, memberships);
   const limits = createRateLimits(parts.rateBudgets);
   // With instances sharing documents, another one may change a document this one has not loaded.
@@ -191,14 +204,16 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     documents: relay.documents,
     creation,
     coordination,
+    notifier,
     metrics,
     backups,
-    handleHttp: (req, res) => metricsApi(req, res) || historyApi(req, res) || api(req, res),
+    handleHttp: (req, res) => metricsApi(req, res) || notificationsApi(req, res) || historyApi(req, res) || api(req, res),
     handleUpgrade: (req, socket, head) => relay.handleUpgrade(req, socket, head),
     close() {
       closing ??= (async () => {
         deadlines?.stop();
         retention?.stop();
+        await notifier?.stop();
         await coordination.close();
         await relay.close();
         // A backup in progress finishes before the database closes under it.

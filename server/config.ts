@@ -64,6 +64,16 @@ export interface MutualConfig {
   leaderLeaseMs: number;
   /** FANOUT=redis: how often each served document is compared with the shared store (CATCH_UP_INTERVAL_MS; 0: never). */
   catchUpIntervalMs: number;
+  /** SMTP server for email notifications (SMTP_URL, e.g. smtps://user:pass@mail.example.org); empty: no email. */
+  smtpUrl: string;
+  /** Sender of notification mails (MAIL_FROM, e.g. "Mutual <mutual@example.org>"); needed with SMTP_URL. */
+  mailFrom: string;
+  /** VAPID contact of push messages (VAPID_SUBJECT: mailto: or https: URL); default from MAIL_FROM or PUBLIC_ORIGIN. */
+  vapidSubject: string;
+  /** How often notifications are looked at and sent (NOTIFY_INTERVAL_MS; 0: only right after recording). */
+  notifyIntervalMs: number;
+  /** Allow http:// push endpoints (PUSH_ALLOW_HTTP=1): only for a test push service on loopback. */
+  pushAllowHttp: boolean;
   /** Directory of the server's own periodic whole-database backups (BACKUP_DIR; empty: none). SQLite only. */
   backupDir: string;
   /** How often the periodic backup runs, ms (BACKUP_EVERY, e.g. 6h; default 1 day). */
@@ -123,6 +133,20 @@ function leaseMs(value: string | undefined): number {
   return n;
 }
 
+/** SMTP_URL, MAIL_FROM and the VAPID subject, checked together. */
+function mailConfig(env: Record<string, string | undefined>): Pick<MutualConfig, 'smtpUrl' | 'mailFrom' | 'vapidSubject'> {
+  const smtpUrl = env.SMTP_URL ?? '';
+  const mailFrom = env.MAIL_FROM ?? '';
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new Error('SMTP_URL must start with smtp:// or smtps://');
+  if (smtpUrl && !/@/.test(mailFrom)) throw new Error('SMTP_URL needs MAIL_FROM, the sender address, e.g. "Mutual <mutual@example.org>"');
+  if (smtpUrl && !/^https?:\/\//.test(env.PUBLIC_ORIGIN ?? '')) throw new Error('SMTP_URL needs PUBLIC_ORIGIN: links in mails must point at the address members use');
+  const address = /<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom.trim();
+  const origin = (env.PUBLIC_ORIGIN ?? '').replace(/\/+$/, '');
+  const vapidSubject = env.VAPID_SUBJECT || (address.includes('@') ? `mailto:${address}` : origin.startsWith('https://') ? origin : 'mailto:mutual@example.invalid');
+  if (!/^(mailto:|https:\/\/)/.test(vapidSubject)) throw new Error('VAPID_SUBJECT must be a mailto: or https:// URL');
+  return { smtpUrl, mailFrom, vapidSubject };
+}
+
 /** Build the configuration from an environment, applying defaults and validating. */
 export function loadConfig(env: Record<string, string | undefined>): MutualConfig {
   const logLevel = (env.LOG_LEVEL ?? 'info') as MutualConfig['logLevel'];
@@ -173,6 +197,9 @@ export function loadConfig(env: Record<string, string | undefined>): MutualConfi
     maxDocumentBytes: int(env.MAX_DOCUMENT_BYTES, 64 * 1024 * 1024, 'MAX_DOCUMENT_BYTES'),
     leaderLeaseMs: leaseMs(env.LEADER_LEASE_MS),
     catchUpIntervalMs: int(env.CATCH_UP_INTERVAL_MS, 15_000, 'CATCH_UP_INTERVAL_MS'),
+    ...mailConfig(env),
+    notifyIntervalMs: int(env.NOTIFY_INTERVAL_MS, 15_000, 'NOTIFY_INTERVAL_MS'),
+    pushAllowHttp: env.PUSH_ALLOW_HTTP === '1',
     ...backupSettings(env, store),
     metricsToken: metricsToken(env.METRICS_TOKEN)
   };

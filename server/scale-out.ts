@@ -11,6 +11,8 @@ import type { MembershipStore } from './auth/types.ts';
 import type { MutualConfig } from './config.ts';
 import { errorMessage, type Logger } from './log.ts';
 import { postgresRetentionHooks } from './rules/retention-postgres.ts';
+import { createPostgresNotificationStore } from './notifications/store-postgres.ts';
+import type { NotificationStore } from './notifications/types.ts';
 import { migratePostgres } from './store/pg-migrations.ts';
 import { createPostgresStore, type PostgresDocumentStore } from './store/postgres.ts';
 
@@ -37,12 +39,14 @@ export function createPostgresParts(pool: pg.Pool): {
   store: PostgresDocumentStore;
   memberships: MembershipStore;
   versions: VersionStore;
+  notifications: NotificationStore;
   retentionHooks: ReturnType<typeof postgresRetentionHooks>;
 } {
   return {
     store: createPostgresStore(pool),
     memberships: createPostgresMembershipStore(pool),
     versions: createPostgresVersionStore(pool),
+    notifications: createPostgresNotificationStore(pool),
     retentionHooks: postgresRetentionHooks(pool)
   };
 }

@@ -11,6 +11,8 @@ import type { MembershipStore } from './auth/types.ts';
 import type { MutualConfig } from './config.ts';
 import { openDatabase, type SqliteDatabase } from './database.ts';
 import { createSqliteVersionStore } from './history/store-sqlite.ts';
+import { createSqliteNotificationStore } from './notifications/store-sqlite.ts';
+import type { NotificationStore } from './notifications/types.ts';
 import type { VersionStore } from './history/store.ts';
 import type { Logger } from './log.ts';
 import type { RetentionOptions } from './rules/retention.ts';
@@ -25,6 +27,8 @@ export interface Stores {
   documents: DocumentStore;
   memberships: MembershipStore;
   versions: VersionStore;
+  /** Push subscriptions, notification preferences, email addresses, the outbox (issue 19). */
+  notifications: NotificationStore;
   /** How the retention rule lists private documents and scrubs freed bytes. */
   retentionHooks: Pick<RetentionOptions, 'listPrivateDocs' | 'scrub'>;
   /** The PostgreSQL pool (STORE=postgres), for what coordinates instances; null otherwise. */
@@ -42,14 +46,15 @@ export async function openStores(config: Pick<MutualConfig, 'store' | 'databaseU
   if (config.store === 'postgres') {
     const pool = await connectPostgres(config, logger);
     const parts = createPostgresParts(pool);
-    const { store, memberships, versions, retentionHooks } = parts;
-    return { documents: store, memberships, versions, retentionHooks, pool, revisions: (keys) => store.revisions(keys), db: null, closeHandles: () => pool.end() };
+    const { store, memberships, versions, notifications, retentionHooks } = parts;
+    return { documents: store, memberships, versions, notifications, retentionHooks, pool, revisions: (keys) => store.revisions(keys), db: null, closeHandles: () => pool.end() };
   }
   const db = openDatabase(config.store === 'memory' ? ':memory:' : config.dataDir);
   return {
     documents: config.store === 'memory' ? createMemoryStore() : createSqliteStore(db),
     memberships: createSqliteMembershipStore(db),
     versions: createSqliteVersionStore(db),
+    notifications: createSqliteNotificationStore(db),
     // A memory store has nothing on disk to list or scrub.
     retentionHooks: config.store === 'memory' ? {} : sqliteRetentionHooks(db),
     pool: null,

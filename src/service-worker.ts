@@ -70,3 +70,51 @@ sw.addEventListener('fetch', (event) => {
     event.respondWith(fetch(req).catch(() => shell()));
   }
 });
+
+/**
+ * Push (issue 19): the relay sends `{title, body, url, tag}` (encrypted; the browser decrypts
+ * it). The tag makes a notification delivered twice (a resend after a crash) show once.
+ */
+interface PushPayload {
+  title?: unknown;
+  body?: unknown;
+  url?: unknown;
+  tag?: unknown;
+}
+
+function readPush(event: PushEvent): { title: string; body: string; url: string; tag?: string } {
+  let data: PushPayload = {};
+  try {
+    data = (event.data?.json() ?? {}) as PushPayload;
+  } catch {
+    // Not JSON: show the generic text below rather than nothing (browsers penalise silent pushes).
+  }
+  const text = (v: unknown, fallback: string) => (typeof v === 'string' && v.length > 0 ? v.slice(0, 300) : fallback);
+  // Only paths of this app: a payload never sends the member elsewhere.
+  const url = typeof data.url === 'string' && data.url.startsWith('/') && !data.url.startsWith('//') ? data.url : '/';
+  return { title: text(data.title, 'Mutual'), body: text(data.body, 'Something needs you.'), url, ...(typeof data.tag === 'string' ? { tag: data.tag } : {}) };
+}
+
+sw.addEventListener('push', (event) => {
+  const { title, body, url, tag } = readPush(event);
+  event.waitUntil(sw.registration.showNotification(title, { body, tag, data: { url }, icon: '/favicon.svg' }));
+});
+
+sw.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const path = typeof event.notification.data?.url === 'string' ? (event.notification.data.url as string) : '/';
+  const target = new URL(path, sw.location.origin).href;
+  event.waitUntil(
+    (async () => {
+      // An open window of the app: take it to the document (and bring it forward); else open one.
+      const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const open = windows.find((w) => new URL(w.url).origin === sw.location.origin);
+      if (open) {
+        await open.focus().catch(() => undefined);
+        // navigate() only works on a window this worker controls; otherwise open a new one.
+        if (await open.navigate(target).catch(() => null)) return;
+      }
+      await sw.clients.openWindow(target);
+    })()
+  );
+});

@@ -5,6 +5,7 @@ import { PG_MIGRATIONS, migratePostgres } from '../store/pg-migrations.ts';
 import { freshSchemaPool, stopTestPostgres, testPostgres } from '../store/pg-test-db.ts';
 import { AuthError, createAuth, type Auth } from './auth.ts';
 import { createPostgresMembershipStore } from './postgres.ts';
+import { createPostgresNotificationStore } from '../notifications/store-postgres.ts';
 import { hashSecret } from './secrets.ts';
 import type { MemberEvent } from './types.ts';
 
@@ -71,16 +72,30 @@ describe('auth over the PostgreSQL membership store', () => {
   });
 });
 
-describe('PostgreSQL migration 5 (devices)', () => {
-  it("makes each member's token their first device; revoked members' devices revoked", async () => {
-    const { url } = await testPostgres();
-    const schema = `devmig${process.pid}`;
-    const admin = new pgClient.Client(url);
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    const pool = new pgClient.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 2 });
-    pool.on('error', () => {});
+/** A pool on a new, empty schema of the test server (migrations chosen by the test). */
+async function emptySchemaPool(name: string): Promise<pg.Pool> {
+  const { url } = await testPostgres();
+  const schema = `${name}${process.pid}`;
+  const admin = new pgClient.Client(url);
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const pool = new pgClient.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 2 });
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** The notification tables (migration 6) work: a subscription stored and read back. */
+async function expectNotificationTables(pool: pg.Pool, workspaceId: string, memberId: string): Promise<void> {
+  const notifications = createPostgresNotificationStore(pool);
+  const sub = { deviceKey: `${workspaceId}/${memberId}/first`, workspaceId, memberId, endpoint: 'https://push.example/1', p256dh: 'p', auth: 'a', createdAt: 7 };
+  await notifications.putSubscription(sub);
+  expect(await notifications.listSubscriptions(workspaceId, memberId)).toEqual([sub]);
+}
+
+describe('PostgreSQL migrations 5 (devices) and 6 (notifications)', () => {
+  it("from version 4: makes each member's token their first device; revoked members' devices revoked; adds the notification tables", async () => {
+    const pool = await emptySchemaPool('devmig');
     try {
       await migratePostgres(pool, PG_MIGRATIONS.filter((m) => m.version < 5));
       await pool.query("INSERT INTO workspaces VALUES ('w1', 'W', 'e', 'v', 1)");
@@ -88,11 +103,32 @@ describe('PostgreSQL migration 5 (devices)', () => {
         hashSecret('a'.repeat(43)),
         hashSecret('b'.repeat(43))
       ]);
-      expect(await migratePostgres(pool)).toEqual([5]);
+      expect(await migratePostgres(pool)).toEqual([5, 6]);
       const auth = createAuth(createPostgresMembershipStore(pool));
       expect(await auth.authenticate('a'.repeat(43))).toMatchObject({ memberId: 'ada', deviceId: 'first' });
       expect(await auth.authenticate('b'.repeat(43))).toBeNull();
       expect((await auth.listDevices('w1', 'ada')).map((d) => [d.deviceId, d.name, d.revoked])).toEqual([['first', 'First device', false]]);
+      await expectNotificationTables(pool, 'w1', 'ada');
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('from version 5: keeps every device and link, adds the notification tables', async () => {
+    const pool = await emptySchemaPool('notifmig');
+    try {
+      await migratePostgres(pool, PG_MIGRATIONS.filter((m) => m.version < 6));
+      const auth = createAuth(createPostgresMembershipStore(pool));
+      const created = await auth.createWorkspace({ name: 'W', memberName: 'Ada' });
+      const { workspaceId, member } = created;
+      const link = await auth.createDeviceLink(workspaceId, member.memberId);
+      const phone = await auth.redeemDeviceLink(workspaceId, link.secret, 'Phone');
+      expect(await migratePostgres(pool)).toEqual([6]);
+      expect(await auth.authenticate(created.token)).toMatchObject({ memberId: member.memberId, deviceId: 'first' });
+      expect(await auth.authenticate(phone.token)).toMatchObject({ memberId: member.memberId, deviceId: phone.device.deviceId });
+      expect((await auth.listDevices(workspaceId, member.memberId)).map((d) => d.name)).toEqual(['First device', 'Phone']);
+      await expectNotificationTables(pool, workspaceId, member.memberId);
+      expect(await migratePostgres(pool)).toEqual([]);
     } finally {
       await pool.end();
     }

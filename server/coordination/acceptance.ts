@@ -107,7 +107,9 @@ export function runCoordinatorTests(name: string, setup: () => Promise<Coordinat
       await until(() => follower.isLeader, 'the follower to take over');
       await until(() => told.includes(false), 'the old leader to learn it lost the lease');
       expect(leader.isLeader).toBe(false);
-    });
+      // Each wait above may take up to 15 s (`until`): vitest's default 5 s cut a slow takeover
+      // short on a busy machine (the whole suite running).
+    }, 40_000);
 
     it('a job running on one instance is skipped on another, until it ends', async () => {
       const [a, b] = [await instance(), await instance()];

@@ -131,6 +131,60 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         token_hash TEXT NOT NULL,
         expires_at BIGINT NOT NULL
       );`
+  },
+  {
+    version: 6,
+    name: 'notifications',
+    sql: `
+      CREATE TABLE push_subscriptions (
+        device_key TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        p256dh TEXT NOT NULL,
+        auth TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX push_subscriptions_by_member ON push_subscriptions (workspace_id, member_id);
+      CREATE TABLE notification_prefs (
+        workspace_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        prefs TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, member_id)
+      );
+      CREATE TABLE member_emails (
+        workspace_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        email TEXT NOT NULL,
+        confirmed_at BIGINT,
+        confirm_hash TEXT UNIQUE,
+        confirm_expires BIGINT,
+        PRIMARY KEY (workspace_id, member_id)
+      );
+      CREATE TABLE notification_outbox (
+        id BIGSERIAL PRIMARY KEY,
+        event_key TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        content TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        next_at BIGINT NOT NULL,
+        claimed_until BIGINT,
+        last_error TEXT,
+        sent_at BIGINT,
+        UNIQUE (event_key, member_id, target)
+      );
+      CREATE INDEX notification_outbox_due ON notification_outbox (state, next_at);
+      CREATE INDEX notification_outbox_by_member ON notification_outbox (workspace_id, member_id, state);
+      CREATE TABLE notification_wakes (
+        workspace_id TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        wake_at BIGINT NOT NULL,
+        PRIMARY KEY (workspace_id, doc_id)
+      );`
   }
 ];
 

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE, openDatabase } from '../database.ts';
 import { createLogger } from '../log.ts';
 import { openStores } from '../stores.ts';
-import { migrateSqlite, schemaVersion, SchemaTooNewError, SQLITE_SCHEMA_VERSION, type SqliteMigration } from './sqlite-migrations.ts';
+import { migrateSqlite, schemaVersion, SchemaTooNewError, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION, type SqliteMigration } from './sqlite-migrations.ts';
 
 const V0_SCHEMA = fs.readFileSync(new URL('../../tests/fixtures/sqlite-schema-v0.sql', import.meta.url), 'utf8');
 const dirs: string[] = [];
@@ -66,6 +66,29 @@ describe('SQLite schema migrations', () => {
         { member_id: 'm1', token_hash: 'th1' },
         { member_id: 'm2', token_hash: 'th2' }
       ]);
+    } finally {
+      await stores.documents.close();
+      await stores.closeHandles();
+    }
+  });
+
+  it('brings a version-5 database (devices) to 6: every device kept, the notification tables added', async () => {
+    const dir = tempDir();
+    writeOldDataDir(dir);
+    const raw = new Database(path.join(dir, DATABASE_FILE));
+    expect(migrateSqlite(raw, 'test', SQLITE_MIGRATIONS.filter((m) => m.version <= 5))).toEqual([1, 2, 3, 4, 5]);
+    raw.prepare("INSERT INTO devices (workspace_id, member_id, id, name, token_hash, created_at) VALUES ('ws1', 'm1', 'phone', 'Phone', 'th-phone', 4000)").run();
+    raw.close();
+    const stores = await openStores({ store: 'sqlite', dataDir: dir, databaseUrl: '' }, createLogger('silent'));
+    try {
+      expect(schemaVersion(stores.db!)).toBe(6);
+      expect((await stores.memberships.listDevices('ws1', 'm1')).map((d) => [d.id, d.name, d.tokenHash])).toEqual([
+        ['first', 'First device', 'th1'],
+        ['phone', 'Phone', 'th-phone']
+      ]);
+      const sub = { deviceKey: 'ws1/m1/phone', workspaceId: 'ws1', memberId: 'm1', endpoint: 'https://push.example/1', p256dh: 'p', auth: 'a', createdAt: 5 };
+      await stores.notifications.putSubscription(sub);
+      expect(await stores.notifications.listSubscriptions('ws1', 'm1')).toEqual([sub]);
     } finally {
       await stores.documents.close();
       await stores.closeHandles();

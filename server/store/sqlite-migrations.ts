@@ -4,7 +4,7 @@
  * one applied). `openDatabase` runs them at start, before any store touches a table.
  *
  * Databases written before the schema was numbered have `user_version` 0 and the tables of
- * migrations 1–4 (and 5, if written after devices arrived) already: those migrations use
+ * migrations 1–4 (and 5, if written after devices arrived; 6, after notifications) already: those migrations use
  * `IF NOT EXISTS`, so they apply to such a database without changing what is in it
  * (migration 3 fills the key history once, migration 5 gives each member a first device).
  *
@@ -137,6 +137,63 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       );
       INSERT OR IGNORE INTO devices (workspace_id, member_id, id, name, token_hash, created_at, last_seen_at, revoked_at)
         SELECT workspace_id, id, 'first', 'First device', token_hash, joined_at, NULL, revoked_at FROM members;`
+  },
+  {
+    version: 6,
+    name: 'notifications',
+    // IF NOT EXISTS: a database written by the notifications branch before the schema was
+    // numbered already has these tables.
+    sql: `
+      CREATE TABLE IF NOT EXISTS push_subscriptions (
+        device_key TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        p256dh TEXT NOT NULL,
+        auth TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS push_subscriptions_by_member ON push_subscriptions (workspace_id, member_id);
+      CREATE TABLE IF NOT EXISTS notification_prefs (
+        workspace_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        prefs TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, member_id)
+      );
+      CREATE TABLE IF NOT EXISTS member_emails (
+        workspace_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        email TEXT NOT NULL,
+        confirmed_at INTEGER,
+        confirm_hash TEXT UNIQUE,
+        confirm_expires INTEGER,
+        PRIMARY KEY (workspace_id, member_id)
+      );
+      CREATE TABLE IF NOT EXISTS notification_outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_key TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        content TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        next_at INTEGER NOT NULL,
+        claimed_until INTEGER,
+        last_error TEXT,
+        sent_at INTEGER,
+        UNIQUE (event_key, member_id, target)
+      );
+      CREATE INDEX IF NOT EXISTS notification_outbox_due ON notification_outbox (state, next_at);
+      CREATE INDEX IF NOT EXISTS notification_outbox_by_member ON notification_outbox (workspace_id, member_id, state);
+      CREATE TABLE IF NOT EXISTS notification_wakes (
+        workspace_id TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        wake_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, doc_id)
+      );
+  `
   }
 ];
 

@@ -37,10 +37,11 @@ export interface RunningServer {
   restart(): Promise<void>;
 }
 
-async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+async function waitHealthy(url: string, child: ChildProcess, output: () => string = () => '', timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    // With the end of what it printed: why it stopped (a port taken meanwhile, a bad setting…).
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${output().slice(-2000)}`);
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) return;
@@ -52,12 +53,13 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000)
   throw new Error('server did not become healthy in time');
 }
 
-/** Start `server/main.ts` (serving the built app from build/) on a free port. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+/** Start `server/main.ts` (serving the built app from build/) on a free port; `env` may depend on the server's URL. */
+export async function startServer(settings: Record<string, string> | ((url: string) => Record<string, string>) = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mutual-e2e-'));
   let log = '';
   const url = `http://127.0.0.1:${port}`;
+  const env = typeof settings === 'function' ? settings(url) : settings;
   const launch = () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', UNLOAD_GRACE_MS: '500', WORKSPACE_CREATION: 'open', ...env },
@@ -83,10 +85,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     },
     async restart() {
       server.child = launch();
-      await waitHealthy(url, server.child);
+      await waitHealthy(url, server.child, () => log);
     }
   };
-  await waitHealthy(url, server.child);
+  await waitHealthy(url, server.child, () => log);
   return server;
 }
 

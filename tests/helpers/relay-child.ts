@@ -20,7 +20,12 @@ import { loadConfig } from '../../server/config.ts';
 const config = loadConfig({ WORKSPACE_CREATION: 'open', ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
 // TEST_MAX_HOLD_MS: how long held updates wait (production: 10 s); harnesses shorten it.
 const maxHoldMs = Number(process.env.TEST_MAX_HOLD_MS);
-const mutual = await createMutual(config, Number.isFinite(maxHoldMs) && maxHoldMs > 0 ? { admission: { maxHoldMs } } : {});
+// TEST_NOTIFY_LEASE_MS: how long a notification being sent stays claimed (production: 60 s).
+const leaseMs = Number(process.env.TEST_NOTIFY_LEASE_MS);
+const mutual = await createMutual(config, {
+  ...(Number.isFinite(maxHoldMs) && maxHoldMs > 0 ? { admission: { maxHoldMs } } : {}),
+  ...(Number.isFinite(leaseMs) && leaseMs > 0 ? { notificationPolicy: { leaseMs } } : {})
+});
 const DEBUG_DOCUMENTS = /^\/__debug\/documents\/([\w-]+)\/([\w-]+)$/;
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;

@@ -1,0 +1,188 @@
+/**
+ * Notification settings of the calling member and device (issue 19; docs/protocol.md,
+ * "Notifications"):
+ *   GET    /api/workspaces/:id/notifications          what this member gets, this device's push state, email state
+ *   PUT    /api/workspaces/:id/notifications/prefs    change preferences (kinds, push, email mode, quiet hours, time zone)
+ *   PUT    /api/workspaces/:id/notifications/push     subscribe this device (a browser PushSubscription as JSON)
+ *   DELETE /api/workspaces/:id/notifications/push     unsubscribe this device
+ *   POST   /api/workspaces/:id/notifications/test     send a test notification to this device
+ *   PUT    /api/workspaces/:id/notifications/email    set an address; a confirmation link is mailed (404 without SMTP)
+ *   DELETE /api/workspaces/:id/notifications/email    forget the address
+ *   POST   /api/notifications/confirm-email           {"token"}: confirm an address (the link's secret; no login needed)
+ * Everything is the caller's own: no member reads or changes another's settings.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DEFAULT_PREFS, KIND_LABELS, NotificationKinds, parsePrefs } from '#shared/notifications/prefs';
+import type { Auth } from '../auth/auth.ts';
+import { hashSecret, newSecret } from '../auth/secrets.ts';
+import type { AuthenticatedMember } from '../auth/types.ts';
+import type { Logger } from '../log.ts';
+import { deviceKeyOf } from '../notifications/device-key.ts';
+import { endpointAllowed } from '../notifications/push.ts';
+import { prefsOf } from '../notifications/recorder.ts';
+import type { Notifier } from '../notifications/notifier.ts';
+import { clientAddress, RateLimiter } from './rate-limits.ts';
+import { HttpError, readJsonObject, sendError, sendJson } from './respond.ts';
+import { onlyFields, requireId } from './validate.ts';
+
+export interface NotificationsApiOptions {
+  auth: Auth;
+  notifier: Notifier;
+  logger: Logger;
+  publicOrigin: string;
+  trustProxy: boolean;
+  pushAllowHttp: boolean;
+  now?: () => number;
+}
+
+/** A confirmation link works this long. */
+const CONFIRM_MS = 48 * 3_600_000;
+const EMAIL = /^[^\s@<>()",;:\\[\]]{1,64}@[A-Za-z0-9.-]{1,200}\.[A-Za-z]{2,}$/;
+const B64URL = /^[A-Za-z0-9_-]+={0,2}$/;
+
+interface Caller {
+  member: AuthenticatedMember;
+  /** This device: its id with its workspace and member (server/notifications/device-key.ts). */
+  deviceKey: string;
+}
+
+function pushSubscription(body: Record<string, unknown>, allowHttp: boolean) {
+  onlyFields(body, ['endpoint', 'keys', 'expirationTime']);
+  const { endpoint, keys } = body as { endpoint?: unknown; keys?: { p256dh?: unknown; auth?: unknown } };
+  if (typeof endpoint !== 'string' || endpoint.length > 2048 || !endpointAllowed(endpoint, allowHttp)) throw new HttpError(400, 'endpoint must be the push service address (https) the browser gave.');
+  const p256dh = keys?.p256dh;
+  const auth = keys?.auth;
+  // A P-256 public key is 65 bytes (87 characters of base64url); the auth secret 16 bytes (22).
+  if (typeof p256dh !== 'string' || !B64URL.test(p256dh) || Buffer.from(p256dh, 'base64url').length !== 65) throw new HttpError(400, 'keys.p256dh must be the browser’s P-256 key.');
+  if (typeof auth !== 'string' || !B64URL.test(auth) || Buffer.from(auth, 'base64url').length !== 16) throw new HttpError(400, 'keys.auth must be the browser’s 16-byte secret.');
+  return { endpoint, p256dh, auth };
+}
+
+export function createNotificationsApi(opts: NotificationsApiOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const { auth, notifier, logger } = opts;
+  const { store } = notifier;
+  const now = opts.now ?? Date.now;
+  const prefsLimit = new RateLimiter({ burst: 60, perHour: 600 }, 'Too many changes from this address.');
+  const emailLimit = new RateLimiter({ burst: 3, perHour: 6 }, 'Too many confirmation mails for this member.');
+  const testLimit = new RateLimiter({ burst: 5, perHour: 60 }, 'Too many test notifications from this device.');
+  const confirmLimit = new RateLimiter({ burst: 20, perHour: 60 }, 'Too many confirmation attempts from this address.');
+
+  const caller = async (req: IncomingMessage, workspaceId: string): Promise<Caller> => {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    const member = match ? await auth.authenticate(match[1]) : null;
+    if (!member) throw new HttpError(401, 'This token is not valid or its access was removed.', { 'www-authenticate': 'Bearer' });
+    if (member.workspaceId !== workspaceId) throw new HttpError(403, 'This token belongs to another workspace.');
+    return { member, deviceKey: deviceKeyOf(member) };
+  };
+
+  const state = async ({ member, deviceKey }: Caller) => {
+    const { workspaceId, memberId } = member;
+    const sub = await store.getSubscription(deviceKey);
+    const email = notifier.emailEnabled ? await store.getEmail(workspaceId, memberId) : null;
+    return {
+      prefs: await prefsOf(store, workspaceId, memberId),
+      defaults: DEFAULT_PREFS,
+      kinds: NotificationKinds.map((kind) => ({ kind, label: KIND_LABELS[kind] })),
+      push: { vapidPublicKey: notifier.vapidPublicKey, subscribed: sub !== null, devices: (await store.listSubscriptions(workspaceId, memberId)).length },
+      email: notifier.emailEnabled ? { available: true, address: email?.email ?? null, confirmed: Boolean(email?.confirmedAt) } : { available: false }
+    };
+  };
+
+  const setEmail = async (req: IncomingMessage, c: Caller) => {
+    if (!notifier.emailEnabled || !notifier.mailer) throw new HttpError(404, 'This server does not send email.');
+    const body = await readJsonObject(req);
+    onlyFields(body, ['email']);
+    const email = typeof body.email === 'string' ? body.email.trim() : '';
+    if (email.length > 254 || !EMAIL.test(email)) throw new HttpError(400, 'That does not look like an email address.');
+    const { workspaceId, memberId } = c.member;
+    emailLimit.take(`${workspaceId}/${memberId}`);
+    const secret = newSecret();
+    await store.setEmail(workspaceId, memberId, email, hashSecret(secret), now() + CONFIRM_MS);
+    const workspace = (await auth.workspaceName(workspaceId)) ?? 'Mutual';
+    const link = `${opts.publicOrigin}/confirm-email#${secret}`;
+    const sent = await notifier.mailer.send({
+      to: email,
+      subject: `${workspace}: confirm your email address`,
+      text: `Someone (we hope you) asked for reminders from ${workspace} on Mutual at this address.\n\nConfirm it: ${link}\n\nThe link works for 48 hours. If this was not you, ignore this mail: nothing will be sent.\n`,
+      idempotencyKey: `confirm|${secret}`
+    });
+    if (!sent.ok) {
+      logger.warn('confirmation-mail-failed', { workspace: workspaceId, member: memberId, error: sent.error });
+      throw new HttpError(502, 'The confirmation mail could not be sent. Please try again later.');
+    }
+  };
+
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse, c: Caller) => Promise<void>> = {
+    'GET ': async (_req, res, c) => sendJson(res, 200, await state(c)),
+    'PUT prefs': async (req, res, c) => {
+      prefsLimit.take(clientAddress(req, opts.trustProxy));
+      const body = await readJsonObject(req);
+      const { workspaceId, memberId } = c.member;
+      const next = parsePrefs(body, await prefsOf(store, workspaceId, memberId));
+      if (typeof next === 'string') throw new HttpError(400, next);
+      await store.setPrefs(workspaceId, memberId, next);
+      sendJson(res, 200, await state(c));
+    },
+    'PUT push': async (req, res, c) => {
+      const sub = pushSubscription(await readJsonObject(req), opts.pushAllowHttp);
+      await store.putSubscription({ ...sub, deviceKey: c.deviceKey, workspaceId: c.member.workspaceId, memberId: c.member.memberId, createdAt: now() });
+      sendJson(res, 200, await state(c));
+    },
+    'DELETE push': async (_req, res, c) => {
+      await store.deleteSubscription(c.deviceKey);
+      sendJson(res, 204, null);
+    },
+    'POST test': async (_req, res, c) => {
+      if (!(await store.getSubscription(c.deviceKey))) throw new HttpError(409, 'This device is not subscribed to notifications.');
+      testLimit.take(c.deviceKey);
+      const { workspaceId, memberId } = c.member;
+      const title = (await auth.workspaceName(workspaceId)) ?? 'Mutual';
+      const at = now();
+      const content = { kind: 'test', title, body: 'Notifications work on this device.', url: `/w/${workspaceId}/me` };
+      await store.record([{ eventKey: `test:${c.deviceKey}:${at}`, workspaceId, memberId, target: `push:${c.deviceKey}`, content, state: 'pending', createdAt: at, nextAt: at }]);
+      notifier.kick();
+      sendJson(res, 202, { queued: true });
+    },
+    'PUT email': async (req, res, c) => {
+      await setEmail(req, c);
+      sendJson(res, 202, await state(c));
+    },
+    'DELETE email': async (_req, res, c) => {
+      await store.deleteEmail(c.member.workspaceId, c.member.memberId);
+      sendJson(res, 204, null);
+    }
+  };
+
+  const confirm = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') throw new HttpError(405, 'Use POST for this address.', { allow: 'POST' });
+    confirmLimit.take(clientAddress(req, opts.trustProxy));
+    const body = await readJsonObject(req);
+    onlyFields(body, ['token']);
+    const token = typeof body.token === 'string' && body.token.length <= 256 ? body.token : '';
+    const who = token ? await store.confirmEmail(hashSecret(token), now()) : null;
+    if (!who) throw new HttpError(404, 'This confirmation link is not valid any more. Add the address again to get a new one.');
+    sendJson(res, 200, { workspaceId: who.workspaceId, workspaceName: await auth.workspaceName(who.workspaceId) });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, parts: string[]) => {
+    if (parts[1] === 'notifications') return confirm(req, res);
+    const workspaceId = requireId(parts[2], 'The workspace id');
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? '');
+    const route = routes[`${method} ${parts[4] ?? ''}`];
+    if (!route) throw new HttpError(Object.keys(routes).some((k) => k.endsWith(` ${parts[4] ?? ''}`)) ? 405 : 404, 'There is nothing to do with this method at this address.');
+    await route(req, res, await caller(req, workspaceId));
+  };
+
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const parts = path.split('/').filter((s) => s !== '');
+    const ours = (parts.length === 3 && parts[1] === 'notifications' && parts[2] === 'confirm-email') || (parts[1] === 'workspaces' && parts[3] === 'notifications' && parts.length <= 5);
+    if (parts[0] !== 'api' || !ours) return false;
+    handle(req, res, parts).catch((err: unknown) => {
+      if (err instanceof HttpError) return sendError(res, err.status, err.message, err.headers);
+      logger.error('http-error', { method: req.method, path: '/api/…/notifications', error: err instanceof Error ? err.message : String(err) });
+      sendError(res, 500, 'Something went wrong on the server. Please try again.');
+    });
+    return true;
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * From documents to outbox rows (issue 19): evaluate a document (the pure rules in
+ * src/lib/shared/notifications/events.ts), then for each event and recipient record one row
+ * per target the member wants — each push device, and email (now, or held for a digest).
+ * Recording is idempotent (the outbox's unique key), so evaluating the same document again,
+ * after a restart or on another instance, adds nothing.
+ */
+import { summariseDocument, type DocSummary } from '#shared/model/summary';
+import { documentNotifications, type NotifyMember } from '#shared/notifications/events';
+import { DEFAULT_PREFS, parsePrefs, pushAllowedAt, type NotificationPrefs } from '#shared/notifications/prefs';
+import { INDEX_DOC_ID, PRIVATE_DOC_PREFIX } from '#shared/protocol';
+import type { Auth } from '../auth/auth.ts';
+import type { DocumentManager } from '../relay/documents.ts';
+import type { NewOutboxRow, NotificationStore } from './types.ts';
+
+export interface RecorderOptions {
+  store: NotificationStore;
+  auth: Pick<Auth, 'listMembers' | 'workspaceName'>;
+  documents: Pick<DocumentManager, 'read'>;
+  now: () => number;
+  /** Whether email can be sent at all (SMTP configured). */
+  emailEnabled: boolean;
+}
+
+/** Whether the notification rules look at a document: never the catalogue, never private documents. */
+export function isNotifiable(docId: string): boolean {
+  return docId !== INDEX_DOC_ID && !docId.startsWith(PRIVATE_DOC_PREFIX);
+}
+
+/** A member's preferences (stored over the defaults; unreadable stored values fall back to the defaults). */
+export async function prefsOf(store: NotificationStore, workspaceId: string, memberId: string): Promise<NotificationPrefs> {
+  const stored = await store.getPrefs(workspaceId, memberId);
+  if (stored === null) return DEFAULT_PREFS;
+  const parsed = parsePrefs(stored);
+  return typeof parsed === 'string' ? DEFAULT_PREFS : parsed;
+}
+
+export interface Recorder {
+  /** Evaluate a document (loading it if needed); resolves to the number of rows recorded. */
+  evaluate(workspaceId: string, docId: string): Promise<number>;
+  /** Evaluate from a summary already taken (a document leaving memory). */
+  evaluateSummary(workspaceId: string, docId: string, summary: DocSummary): Promise<number>;
+}
+
+export function createRecorder({ store, auth, documents, now, emailEnabled }: RecorderOptions): Recorder {
+  const rowsFor = async (workspaceId: string, memberId: string, base: Omit<NewOutboxRow, 'memberId' | 'target' | 'state' | 'nextAt'>, kind: keyof NotificationPrefs['kinds']) => {
+    const prefs = await prefsOf(store, workspaceId, memberId);
+    if (!prefs.kinds[kind]) return [];
+    const rows: NewOutboxRow[] = [];
+    if (prefs.push) {
+      const at = pushAllowedAt(base.createdAt, prefs);
+      for (const sub of await store.listSubscriptions(workspaceId, memberId)) {
+        rows.push({ ...base, memberId, target: `push:${sub.deviceKey}`, state: 'pending', nextAt: at });
+      }
+    }
+    if (emailEnabled && prefs.email !== 'off' && (await store.getEmail(workspaceId, memberId))?.confirmedAt) {
+      rows.push({ ...base, memberId, target: 'email', state: prefs.email === 'immediate' ? 'pending' : 'held', nextAt: base.createdAt });
+    }
+    return rows;
+  };
+
+  const evaluateSummary = async (workspaceId: string, docId: string, summary: DocSummary): Promise<number> => {
+    if (!isNotifiable(docId)) return 0;
+    const at = now();
+    const members: NotifyMember[] = (await auth.listMembers(workspaceId)).filter((m) => !m.revoked).map((m) => ({ id: m.memberId, role: m.role, coordinator: m.coordinator }));
+    const { events, wakeAt } = documentNotifications(summary, { workspaceId, docId, now: at, members });
+    await store.setWake(workspaceId, docId, wakeAt);
+    if (events.length === 0) return 0;
+    const title = (await auth.workspaceName(workspaceId)) ?? 'Mutual';
+    const rows: NewOutboxRow[] = [];
+    for (const e of events) {
+      const base = { eventKey: e.key, workspaceId, createdAt: at, content: { kind: e.kind, title, body: e.body, url: e.url } };
+      for (const memberId of e.recipients) rows.push(...(await rowsFor(workspaceId, memberId, base, e.kind)));
+    }
+    return store.record(rows);
+  };
+
+  return {
+    evaluateSummary,
+    async evaluate(workspaceId, docId) {
+      if (!isNotifiable(docId)) return 0;
+      const summary = await documents.read(workspaceId, docId, (ydoc) => summariseDocument(docId, ydoc).value);
+      return evaluateSummary(workspaceId, docId, summary);
+    }
+  };
+}
