@@ -35,6 +35,11 @@ async function tappable(page: Page, target: Locator): Promise<{ inView: boolean;
   }, handle);
 }
 
+/** True once every block in the text shows its view (views mount in background slices). */
+function everyBlockViewMounted(page: Page): Promise<boolean> {
+  return page.evaluate(() => [...document.querySelectorAll('.m-content > [data-block-id]')].every((b) => b.querySelector('.mb-frame, .bare-block') !== null));
+}
+
 describe('a meeting on a phone', () => {
   it('keeps the toolbar and "Insert…" reachable under a compact meeting bar, and offers the group\'s blocks first', async () => {
     const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, hasTouch: true });
@@ -43,6 +48,8 @@ describe('a meeting on a phone', () => {
     await newDocument(page, 'agenda');
     const bar = page.getByTestId('meeting-bar');
     for (const title of ['Freezer for the pantry', 'Saturday rota', 'Budget report']) {
+      // Block views mount progressively (issue 25): count once every block shows its view.
+      await expect.poll(() => everyBlockViewMounted(page)).toBe(true);
       const before = await page.getByTestId('agenda-item').count();
       await bar.getByRole('button', { name: 'Add item' }).click();
       await expect.poll(() => page.getByTestId('agenda-item').count()).toBe(before + 1);
