@@ -37,7 +37,7 @@ async function tappable(page: Page, target: Locator): Promise<{ inView: boolean;
 
 /** True once every block in the text shows its view (views mount in background slices). */
 function everyBlockViewMounted(page: Page): Promise<boolean> {
-  return page.evaluate(() => [...document.querySelectorAll('.m-content > [data-block-id]')].every((b) => b.querySelector('.mb-frame, .bare-block') !== null));
+  return page.evaluate(() => Array.from(document.querySelectorAll('.m-content > [data-block-id]')).every((b) => b.querySelector('.mb-frame, .bare-block') !== null));
 }
 
 describe('a meeting on a phone', () => {
