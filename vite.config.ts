@@ -1,9 +1,11 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import { execFileSync } from 'node:child_process';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { mutualDevServer } from './server/dev-plugin.ts';
 
 export default defineConfig({
-  plugins: [sveltekit(), mutualDevServer()],
+  plugins: [compileMessages(), sveltekit(), mutualDevServer()],
   resolve: {
     // One copy of yjs and lexical in the bundle: two copies break instanceof checks
     // ("Yjs was already imported") between @lexical/yjs, y-websocket and app code.
@@ -69,3 +71,21 @@ export default defineConfig({
     ]
   }
 });
+
+/**
+ * Compiles messages/*.json into src/lib/paraglide (Paraglide JS) before anything reads it, for
+ * build, dev and vitest alike. In a child process rather than Paraglide's own Vite plugin: the
+ * inlang SDK leaves timers running, which kept vitest and `vite build` from exiting.
+ */
+function compileMessages(): Plugin {
+  let done = false;
+  return {
+    name: 'mutual-compile-messages',
+    enforce: 'pre',
+    buildStart() {
+      if (done) return;
+      execFileSync(process.execPath, ['scripts/paraglide-compile.mjs'], { stdio: 'inherit' });
+      done = true;
+    }
+  };
+}

@@ -1,6 +1,7 @@
 import { canWrite, PRIVATE_DOC_PREFIX, type Role } from '#shared/protocol';
 import { createDeviceAuth, type DeviceAuth } from './devices.ts';
 import { AuthError } from './errors.ts';
+import { ErrorCode } from '#shared/error-codes';
 import { hashSecret, newId, newSecret, sameHash } from './secrets.ts';
 import { FIRST_DEVICE_ID, type AuthenticatedMember, type MemberEvent, type MemberPatch, type MemberRecord, type MembershipStore, type WorkspaceSummary } from './types.ts';
 
@@ -104,7 +105,7 @@ export function createAuth(store: MembershipStore, options: { now?: () => number
   });
   const activeMember = async (workspaceId: string, memberId: string) => {
     const m = await store.getMember(workspaceId, memberId);
-    if (!m || m.revokedAt !== null) throw new AuthError('not-found', 'There is no such member in this workspace.');
+    if (!m || m.revokedAt !== null) throw new AuthError('not-found', 'There is no such member in this workspace.', ErrorCode.memberNotFound);
     return m;
   };
   /** Member id → key history, oldest first. */
@@ -132,12 +133,12 @@ export function createAuth(store: MembershipStore, options: { now?: () => number
   /** The role an invite secret gives in a workspace; AuthError when there is none. */
   const inviteRole = async (workspaceId: string, invite: string) => {
     const ws = await store.getWorkspace(workspaceId);
-    if (!ws) throw new AuthError('not-found', 'There is no workspace with this id.');
+    if (!ws) throw new AuthError('not-found', 'There is no workspace with this id.', ErrorCode.workspaceNotFound);
     const h = hashSecret(invite);
     // Compare against both in constant time so timing does not reveal which one matched.
     const editor = sameHash(h, ws.editorInviteHash);
     const viewer = sameHash(h, ws.viewerInviteHash);
-    if (!editor && !viewer) throw new AuthError('forbidden', 'This invite is not valid: it may have been replaced by a newer one.');
+    if (!editor && !viewer) throw new AuthError('forbidden', 'This invite is not valid: it may have been replaced by a newer one.', ErrorCode.inviteInvalid);
     return { ws, role: editor ? ('editor' as const) : ('viewer' as const) };
   };
 
@@ -158,7 +159,7 @@ export function createAuth(store: MembershipStore, options: { now?: () => number
     async join(workspaceId, invite, name, deviceName) {
       const { role } = await inviteRole(workspaceId, invite);
       const active = (await store.listMembers(workspaceId)).filter((m) => m.revokedAt === null).length;
-      if (active >= limits.maxMembers) throw new AuthError('conflict', `This workspace is full: it has ${limits.maxMembers} members. Ask an admin to make room.`);
+      if (active >= limits.maxMembers) throw new AuthError('conflict', `This workspace is full: it has ${limits.maxMembers} members. Ask an admin to make room.`, ErrorCode.workspaceFull);
       const token = newSecret();
       const member = newMember(workspaceId, name, role, token);
       await store.addMember(member);
@@ -198,18 +199,18 @@ export function createAuth(store: MembershipStore, options: { now?: () => number
     async updateMember(workspaceId, memberId, patch) {
       const before = await activeMember(workspaceId, memberId);
       if (before.role === 'admin' && patch.role !== undefined && patch.role !== 'admin' && (await otherActiveAdmins(workspaceId, memberId)) === 0) {
-        throw new AuthError('conflict', 'A workspace needs at least one admin: make someone else admin first.');
+        throw new AuthError('conflict', 'A workspace needs at least one admin: make someone else admin first.', ErrorCode.lastAdmin);
       }
       const key = patch.publicKey;
       if (typeof key === 'string') {
         const history = (await keysByMember(workspaceId)).get(memberId) ?? [];
         if (!history.includes(key) && history.length >= limits.maxKeysPerMember) {
-          throw new AuthError('conflict', `This member has already registered ${limits.maxKeysPerMember} signing keys, the most one member may have.`);
+          throw new AuthError('conflict', `This member has already registered ${limits.maxKeysPerMember} signing keys, the most one member may have.`, ErrorCode.keyLimit);
         }
         await store.addMemberKey(workspaceId, memberId, key, now());
       }
       const after = await store.updateMember(workspaceId, memberId, patch);
-      if (!after) throw new AuthError('not-found', 'There is no such member in this workspace.');
+      if (!after) throw new AuthError('not-found', 'There is no such member in this workspace.', ErrorCode.memberNotFound);
       if (after.role !== before.role || after.coordinator !== before.coordinator) {
         emit({ type: 'updated', workspaceId, memberId, role: after.role, coordinator: after.coordinator });
       }
@@ -219,9 +220,9 @@ export function createAuth(store: MembershipStore, options: { now?: () => number
     async revokeMember(workspaceId, memberId) {
       const m = await activeMember(workspaceId, memberId);
       if (m.role === 'admin' && (await otherActiveAdmins(workspaceId, memberId)) === 0) {
-        throw new AuthError('conflict', 'A workspace needs at least one admin: this is the last one.');
+        throw new AuthError('conflict', 'A workspace needs at least one admin: this is the last one.', ErrorCode.lastAdmin);
       }
-      if (!(await store.revokeMember(workspaceId, memberId, now()))) throw new AuthError('not-found', 'There is no such member in this workspace.');
+      if (!(await store.revokeMember(workspaceId, memberId, now()))) throw new AuthError('not-found', 'There is no such member in this workspace.', ErrorCode.memberNotFound);
       // The removed member still knows the invite links: replace them, or they could walk back in.
       await newInvites(workspaceId);
       emit({ type: 'revoked', workspaceId, memberId });

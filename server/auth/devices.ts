@@ -5,6 +5,7 @@
  */
 import { hashSecret, newId, newSecret } from './secrets.ts';
 import { AuthError } from './errors.ts';
+import { ErrorCode } from '#shared/error-codes';
 import type { AuthenticatedMember, DeviceRecord, MemberEvent, MemberRecord, MembershipStore } from './types.ts';
 
 /** How long a device link works, and for how many uses (one). */
@@ -82,12 +83,12 @@ export function createDeviceAuth(store: MembershipStore, now: () => number, emit
   const activeDevices = async (workspaceId: string, memberId: string) => (await store.listDevices(workspaceId, memberId)).filter((d) => d.revokedAt === null);
   const activeMember = async (workspaceId: string, memberId: string) => {
     const m = await store.getMember(workspaceId, memberId);
-    if (!m || m.revokedAt !== null) throw new AuthError('not-found', 'There is no such member in this workspace.');
+    if (!m || m.revokedAt !== null) throw new AuthError('not-found', 'There is no such member in this workspace.', ErrorCode.memberNotFound);
     return m;
   };
   const findLink = async (workspaceId: string, secret: string) => {
     const link = typeof secret === 'string' && secret.length >= 16 && secret.length <= 256 ? await store.getDeviceLink(hashSecret(secret)) : null;
-    if (!link || link.workspaceId !== workspaceId) throw new AuthError('forbidden', 'This device link is not valid. Check that you copied the whole link.');
+    if (!link || link.workspaceId !== workspaceId) throw new AuthError('forbidden', 'This device link is not valid. Check that you copied the whole link.', ErrorCode.deviceLinkInvalid);
     if (link.usedAt !== null || link.expiresAt <= now()) throw usedOrExpired(link.usedAt);
     return link;
   };
@@ -131,7 +132,7 @@ export function createDeviceAuth(store: MembershipStore, now: () => number, emit
     async createDeviceLink(workspaceId, memberId) {
       await activeMember(workspaceId, memberId);
       if ((await activeDevices(workspaceId, memberId)).length >= MAX_DEVICES_PER_MEMBER) {
-        throw new AuthError('conflict', `This member already has ${MAX_DEVICES_PER_MEMBER} devices, the most one member may have. Remove one you no longer use first.`);
+        throw new AuthError('conflict', `This member already has ${MAX_DEVICES_PER_MEMBER} devices, the most one member may have. Remove one you no longer use first.`, ErrorCode.deviceLimit);
       }
       const secret = newSecret();
       const t = now();
@@ -164,18 +165,18 @@ export function createDeviceAuth(store: MembershipStore, now: () => number, emit
 
     async renameDevice(workspaceId, memberId, deviceId, name) {
       await activeMember(workspaceId, memberId);
-      if (!(await store.renameDevice(workspaceId, memberId, deviceId, name))) throw new AuthError('not-found', 'There is no such device.');
+      if (!(await store.renameDevice(workspaceId, memberId, deviceId, name))) throw new AuthError('not-found', 'There is no such device.', ErrorCode.deviceNotFound);
       return deviceInfo((await store.listDevices(workspaceId, memberId)).find((d) => d.id === deviceId)!);
     },
 
     async revokeDevice(workspaceId, memberId, deviceId) {
       await activeMember(workspaceId, memberId);
       const active = await activeDevices(workspaceId, memberId);
-      if (!active.some((d) => d.id === deviceId)) throw new AuthError('not-found', 'There is no such device, or it was already removed.');
+      if (!active.some((d) => d.id === deviceId)) throw new AuthError('not-found', 'There is no such device, or it was already removed.', ErrorCode.deviceNotFound);
       if (active.length === 1) {
-        throw new AuthError('conflict', 'This is the only device of this member: removing it would lock them out. Link another device first, or remove the member.');
+        throw new AuthError('conflict', 'This is the only device of this member: removing it would lock them out. Link another device first, or remove the member.', ErrorCode.onlyDevice);
       }
-      if (!(await store.revokeDevice(workspaceId, memberId, deviceId, now()))) throw new AuthError('not-found', 'There is no such device, or it was already removed.');
+      if (!(await store.revokeDevice(workspaceId, memberId, deviceId, now()))) throw new AuthError('not-found', 'There is no such device, or it was already removed.', ErrorCode.deviceNotFound);
       emit({ type: 'device-revoked', workspaceId, memberId, deviceId });
     }
   };

@@ -52,10 +52,10 @@ export function createApi(opts: ApiOptions): (req: IncomingMessage, res: ServerR
     if (path !== '/healthz' && !path.startsWith('/api/') && path !== '/api') return false;
     const segments = path.split('/').filter((s) => s !== '').map(safeDecode);
     dispatch(req, res, segments).catch((err: unknown) => {
-      if (err instanceof HttpError) return sendError(res, err.status, err.message, err.headers);
+      if (err instanceof HttpError) return sendError(res, err.status, err.message, err.headers, err.code);
       if (err instanceof AuthError) {
         const status = { unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, gone: 410 }[err.kind];
-        return sendError(res, status, err.message);
+        return sendError(res, status, err.message, {}, err.code);
       }
       logger.error('http-error', { method: req.method, path: routeLabel(segments), error: errorMessage(err) });
       sendError(res, 500, 'Something went wrong on the server. Please try again.');

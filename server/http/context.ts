@@ -12,6 +12,7 @@ import type { WorkspaceDigests } from '../relay/digests.ts';
 import { inviteUrl, requestOrigin } from './origin.ts';
 import { clientAddress, type RateLimits } from './rate-limits.ts';
 import { HttpError } from './respond.ts';
+import { ErrorCode } from '#shared/error-codes';
 
 /** Who may create workspaces, and with which code. */
 export interface CreationPolicy {
@@ -57,10 +58,10 @@ export class ApiContext {
         : match
           ? 'This token is not valid or its access was removed.'
           : 'Send a member token as "Authorization: Bearer <token>".';
-      throw new HttpError(401, why, { 'www-authenticate': 'Bearer' });
+      throw new HttpError(401, why, { 'www-authenticate': 'Bearer' }, removed ? ErrorCode.deviceRemoved : ErrorCode.tokenInvalid);
     }
-    if (member.workspaceId !== workspaceId) throw new HttpError(403, 'This token belongs to another workspace.');
-    if (roles && !roles.includes(member.role)) throw new HttpError(403, `Only ${roles.join(' or ')} members may do this.`);
+    if (member.workspaceId !== workspaceId) throw new HttpError(403, 'This token belongs to another workspace.', {}, ErrorCode.wrongWorkspace);
+    if (roles && !roles.includes(member.role)) throw new HttpError(403, `Only ${roles.join(' or ')} members may do this.`, {}, ErrorCode.roleRequired);
     return member;
   }
 

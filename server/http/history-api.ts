@@ -8,6 +8,7 @@ import type { VersionStore } from '../history/store.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import { clientAddress, type RateLimiter } from './rate-limits.ts';
 import { HttpError, readJsonObject, sendError, sendJson } from './respond.ts';
+import { ErrorCode } from '#shared/error-codes';
 import { onlyFields, requireId } from './validate.ts';
 
 /** What the versions API needs. */
@@ -35,9 +36,9 @@ export function createHistoryApi({ auth, history, store, logger, saveLimit, trus
   const caller = async (req: IncomingMessage, workspaceId: string, docId: string): Promise<AuthenticatedMember> => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     const member = match ? await auth.authenticate(match[1]) : null;
-    if (!member) throw new HttpError(401, 'This token is not valid or its access was removed.', { 'www-authenticate': 'Bearer' });
-    if (member.workspaceId !== workspaceId) throw new HttpError(403, 'This token belongs to another workspace.');
-    if (!mayRead(member, docId)) throw new HttpError(403, 'Only admins and coordinators may open this document.');
+    if (!member) throw new HttpError(401, 'This token is not valid or its access was removed.', { 'www-authenticate': 'Bearer' }, ErrorCode.tokenInvalid);
+    if (member.workspaceId !== workspaceId) throw new HttpError(403, 'This token belongs to another workspace.', {}, ErrorCode.wrongWorkspace);
+    if (!mayRead(member, docId)) throw new HttpError(403, 'Only admins and coordinators may open this document.', {}, ErrorCode.roleRequired);
     return member;
   };
 
@@ -48,7 +49,7 @@ export function createHistoryApi({ auth, history, store, logger, saveLimit, trus
     if (parts.length === 6) {
       if (req.method === 'GET' || req.method === 'HEAD') return sendJson(res, 200, { versions: await store.list(workspaceId, docId) });
       if (req.method !== 'POST') throw new HttpError(405, 'Use GET or POST for this address.', { allow: 'GET, POST' });
-      if (member.role === 'viewer') throw new HttpError(403, 'Viewers can read the history but not save versions.');
+      if (member.role === 'viewer') throw new HttpError(403, 'Viewers can read the history but not save versions.', {}, ErrorCode.viewerReadOnly);
       saveLimit.take(clientAddress(req, trustProxy));
       const body = await readJsonObject(req, BODY_LIMIT);
       onlyFields(body, ['reason', 'name', 'update']);
@@ -59,7 +60,7 @@ export function createHistoryApi({ auth, history, store, logger, saveLimit, trus
         if (typeof body.name !== 'string' || body.name.trim().length > MAX_VERSION_NAME) throw new HttpError(400, `A version name is text of at most ${MAX_VERSION_NAME} characters.`);
         name = body.name.trim() || null;
       }
-      if (reason === 'named' && !name) throw new HttpError(400, 'Give the version a name.');
+      if (reason === 'named' && !name) throw new HttpError(400, 'Give the version a name.', {}, ErrorCode.versionNameRequired);
       let update: Uint8Array | undefined;
       if (body.update !== undefined) {
         if (typeof body.update !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(body.update)) throw new HttpError(400, 'The document state must be base64 text.');
@@ -88,7 +89,7 @@ export function createHistoryApi({ auth, history, store, logger, saveLimit, trus
     // api / workspaces / :id / docs / :docId / versions [/ :versionId]
     if (parts[0] !== 'api' || parts[1] !== 'workspaces' || parts[3] !== 'docs' || parts[5] !== 'versions' || parts.length > 7) return false;
     handle(req, res, parts.map((p) => safeDecode(p))).catch((err: unknown) => {
-      if (err instanceof HttpError) return sendError(res, err.status, err.message, err.headers);
+      if (err instanceof HttpError) return sendError(res, err.status, err.message, err.headers, err.code);
       logger.error('http-error', { method: req.method, path: '/api/workspaces/docs/versions', error: errorMessage(err) });
       sendError(res, 500, 'Something went wrong on the server. Please try again.');
     });

@@ -23,6 +23,7 @@ import { prefsOf } from '../notifications/recorder.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import { clientAddress, RateLimiter } from './rate-limits.ts';
 import { HttpError, readJsonObject, sendError, sendJson } from './respond.ts';
+import { ErrorCode } from '#shared/error-codes';
 import { onlyFields, requireId } from './validate.ts';
 
 export interface NotificationsApiOptions {
@@ -70,8 +71,8 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
   const caller = async (req: IncomingMessage, workspaceId: string): Promise<Caller> => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     const member = match ? await auth.authenticate(match[1]) : null;
-    if (!member) throw new HttpError(401, 'This token is not valid or its access was removed.', { 'www-authenticate': 'Bearer' });
-    if (member.workspaceId !== workspaceId) throw new HttpError(403, 'This token belongs to another workspace.');
+    if (!member) throw new HttpError(401, 'This token is not valid or its access was removed.', { 'www-authenticate': 'Bearer' }, ErrorCode.tokenInvalid);
+    if (member.workspaceId !== workspaceId) throw new HttpError(403, 'This token belongs to another workspace.', {}, ErrorCode.wrongWorkspace);
     return { member, deviceKey: deviceKeyOf(member) };
   };
 
@@ -89,7 +90,7 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
   };
 
   const setEmail = async (req: IncomingMessage, c: Caller) => {
-    if (!notifier.emailEnabled || !notifier.mailer) throw new HttpError(404, 'This server does not send email.');
+    if (!notifier.emailEnabled || !notifier.mailer) throw new HttpError(404, 'This server does not send email.', {}, ErrorCode.emailDisabled);
     const body = await readJsonObject(req);
     onlyFields(body, ['email']);
     const email = typeof body.email === 'string' ? body.email.trim() : '';
@@ -108,7 +109,7 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
     });
     if (!sent.ok) {
       logger.warn('confirmation-mail-failed', { workspace: workspaceId, member: memberId, error: sent.error });
-      throw new HttpError(502, 'The confirmation mail could not be sent. Please try again later.');
+      throw new HttpError(502, 'The confirmation mail could not be sent. Please try again later.', {}, ErrorCode.mailFailed);
     }
   };
 
@@ -133,7 +134,7 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
       sendJson(res, 204, null);
     },
     'POST test': async (_req, res, c) => {
-      if (!(await store.getSubscription(c.deviceKey))) throw new HttpError(409, 'This device is not subscribed to notifications.');
+      if (!(await store.getSubscription(c.deviceKey))) throw new HttpError(409, 'This device is not subscribed to notifications.', {}, ErrorCode.notSubscribed);
       testLimit.take(c.deviceKey);
       const { workspaceId, memberId } = c.member;
       const title = (await auth.workspaceName(workspaceId)) ?? 'Mutual';
@@ -160,7 +161,7 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
     onlyFields(body, ['token']);
     const token = typeof body.token === 'string' && body.token.length <= 256 ? body.token : '';
     const who = token ? await store.confirmEmail(hashSecret(token), now()) : null;
-    if (!who) throw new HttpError(404, 'This confirmation link is not valid any more. Add the address again to get a new one.');
+    if (!who) throw new HttpError(404, 'This confirmation link is not valid any more. Add the address again to get a new one.', {}, ErrorCode.confirmationInvalid);
     sendJson(res, 200, { workspaceId: who.workspaceId, workspaceName: await auth.workspaceName(who.workspaceId) });
   };
 
@@ -179,7 +180,7 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
     const ours = (parts.length === 3 && parts[1] === 'notifications' && parts[2] === 'confirm-email') || (parts[1] === 'workspaces' && parts[3] === 'notifications' && parts.length <= 5);
     if (parts[0] !== 'api' || !ours) return false;
     handle(req, res, parts).catch((err: unknown) => {
-      if (err instanceof HttpError) return sendError(res, err.status, err.message, err.headers);
+      if (err instanceof HttpError) return sendError(res, err.status, err.message, err.headers, err.code);
       logger.error('http-error', { method: req.method, path: '/api/…/notifications', error: err instanceof Error ? err.message : String(err) });
       sendError(res, 500, 'Something went wrong on the server. Please try again.');
     });

@@ -1,15 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Limits } from '#shared/protocol';
+import { codeForStatus } from '#shared/error-codes';
 
-/** A refusal with an HTTP status and a plain-words message for people. */
+/**
+ * A refusal with an HTTP status, a plain-words message for people and a machine-readable code
+ * (src/lib/shared/error-codes.ts; by default the status's own code).
+ */
 export class HttpError extends Error {
+  readonly code: string;
   constructor(
     readonly status: number,
     message: string,
-    readonly headers: Record<string, string> = {}
+    readonly headers: Record<string, string> = {},
+    code?: string
   ) {
     super(message);
     this.name = 'HttpError';
+    this.code = code ?? codeForStatus(status);
   }
 }
 
@@ -42,9 +49,9 @@ export function sendNotModified(res: ServerResponse, etag: string): void {
   res.end();
 }
 
-/** Send `{"error": message}`. */
-export function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
-  sendJson(res, status, { error: message }, headers);
+/** Send `{"error": message, "code": code}` (the status's own code unless a more specific one is given). */
+export function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}, code?: string): void {
+  sendJson(res, status, { error: message, code: code ?? codeForStatus(status) }, headers);
 }
 
 /**

@@ -10,6 +10,7 @@ import type { DeviceInfo } from '../../auth/devices.ts';
 import type { ApiContext, Route } from '../context.ts';
 import { deviceLinkUrl, requestOrigin } from '../origin.ts';
 import { HttpError, readJsonObject, sendJson } from '../respond.ts';
+import { ErrorCode } from '#shared/error-codes';
 import { onlyFields, requireId, requireName } from '../validate.ts';
 
 /** A device as the API shows it; `current` marks the caller's own. */
@@ -21,7 +22,7 @@ function deviceJson(d: DeviceInfo, me: AuthenticatedMember | null) {
 function linkSecret(body: Record<string, unknown>): string {
   const secret = body.secret;
   if (typeof secret !== 'string' || secret.length === 0) throw new HttpError(400, 'The device link secret is missing (field "secret").');
-  if (secret.length > 256) throw new HttpError(403, 'This device link is not valid. Check that you copied the whole link.');
+  if (secret.length > 256) throw new HttpError(403, 'This device link is not valid. Check that you copied the whole link.', {}, ErrorCode.deviceLinkInvalid);
   return secret;
 }
 
@@ -31,7 +32,7 @@ export function deviceRoutes(ctx: ApiContext): Route[] {
   /** The caller, who must be `memberId` themselves or an admin. */
   const selfOrAdmin = async (req: IncomingMessage, workspaceId: string, memberId: string) => {
     const me = await ctx.caller(req, workspaceId);
-    if (me.memberId !== memberId && me.role !== 'admin') throw new HttpError(403, "Only members themselves and admins may see or change a member's devices.");
+    if (me.memberId !== memberId && me.role !== 'admin') throw new HttpError(403, "Only members themselves and admins may see or change a member's devices.", {}, ErrorCode.selfOnly);
     return me;
   };
   const ids = (id: string, mid: string) => [requireId(id, 'The workspace id'), requireId(mid, 'The member id')] as const;
@@ -58,7 +59,7 @@ export function deviceRoutes(ctx: ApiContext): Route[] {
         const body = await readJsonObject(req);
         onlyFields(body, ['memberId']);
         const memberId = body.memberId === undefined ? me.memberId : requireId(String(body.memberId), 'The member id');
-        if (memberId !== me.memberId && me.role !== 'admin') throw new HttpError(403, 'Only admins may make a device link for another member.');
+        if (memberId !== me.memberId && me.role !== 'admin') throw new HttpError(403, 'Only admins may make a device link for another member.', {}, ErrorCode.roleRequired);
         const { secret, expiresAt } = await auth.createDeviceLink(workspaceId, memberId);
         logger.info('device-link-created', { workspace: workspaceId, member: memberId, by: me.memberId });
         sendJson(res, 201, { link: deviceLinkUrl(requestOrigin(req, ctx.opts.publicOrigin), workspaceId, secret), expiresAt });

@@ -7,12 +7,13 @@ import { isRole } from '#shared/protocol';
 import type { MemberPatch } from '../../auth/types.ts';
 import { memberJson, type ApiContext, type Route } from '../context.ts';
 import { HttpError, readJsonObject, sendJson } from '../respond.ts';
+import { ErrorCode } from '#shared/error-codes';
 import { onlyFields, requireId, requireName } from '../validate.ts';
 
 /** The member's own fields of a PATCH body (name, public key); 403 when the caller is someone else. */
 function ownFields(body: Record<string, unknown>, self: boolean, patch: MemberPatch): void {
   if (!('name' in body || 'publicKey' in body)) return;
-  if (!self) throw new HttpError(403, 'Only members themselves may change their name or public key.');
+  if (!self) throw new HttpError(403, 'Only members themselves may change their name or public key.', {}, ErrorCode.selfOnly);
   if ('name' in body) patch.name = requireName(body, 'name', 'The name');
   if ('publicKey' in body) {
     // A ballot-signing key: Ed25519, 32 bytes as unpadded base64url. Anything else would only
@@ -25,7 +26,7 @@ function ownFields(body: Record<string, unknown>, self: boolean, patch: MemberPa
 /** The admin fields of a PATCH body (role, coordinator); 403 for non-admins. */
 function adminFields(body: Record<string, unknown>, isAdmin: boolean, patch: MemberPatch): void {
   if (!('role' in body || 'coordinator' in body)) return;
-  if (!isAdmin) throw new HttpError(403, 'Only admin members may change roles.');
+  if (!isAdmin) throw new HttpError(403, 'Only admin members may change roles.', {}, ErrorCode.roleRequired);
   if ('role' in body) {
     if (!isRole(body.role)) throw new HttpError(400, 'The role must be "admin", "editor" or "viewer".');
     patch.role = body.role;
@@ -64,14 +65,14 @@ export function memberRoutes(ctx: ApiContext): Route[] {
         ownFields(body, self, patch);
         let colour: string | undefined;
         if ('colour' in body) {
-          if (!self) throw new HttpError(403, 'Only members themselves may change their colour.');
+          if (!self) throw new HttpError(403, 'Only members themselves may change their colour.', {}, ErrorCode.selfOnly);
           if (typeof body.colour !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(body.colour)) throw new HttpError(400, 'The colour must look like #2f5d50.');
           colour = body.colour;
         }
         adminFields(body, me.role === 'admin', patch);
         if (Object.keys(patch).length === 0 && colour === undefined) throw new HttpError(400, 'Nothing to change: send name, colour, publicKey, role or coordinator.');
         const updated = Object.keys(patch).length > 0 ? await auth.updateMember(workspaceId, memberId, patch) : await auth.getMember(workspaceId, memberId);
-        if (!updated) throw new HttpError(404, 'There is no such member in this workspace.');
+        if (!updated) throw new HttpError(404, 'There is no such member in this workspace.', {}, ErrorCode.memberNotFound);
         // The colour lives only in the member directory (a display preference, not an access fact).
         if (colour !== undefined) await directory.setColour(workspaceId, memberId, colour);
         await ctx.publish(workspaceId, updated);

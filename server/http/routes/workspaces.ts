@@ -7,6 +7,7 @@ import { memberJson, type ApiContext, type Route } from '../context.ts';
 import { createHash } from 'node:crypto';
 import { DIGEST_ALGORITHM } from '#shared/digest';
 import { HttpError, readJsonObject, sendJson, sendNotModified } from '../respond.ts';
+import { ErrorCode } from '#shared/error-codes';
 import { onlyFields, requireId, requireName } from '../validate.ts';
 import { readSettingsPatch } from './settings.ts';
 
@@ -21,12 +22,12 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
   /** Refuse creation unless the policy allows it (the code compared in constant time). */
   const checkCreation = async (body: Record<string, unknown>) => {
     if (creation.mode === 'open') return;
-    if (creation.mode === 'closed') throw new HttpError(403, 'Creating workspaces is switched off on this server. Ask the person who runs it.');
+    if (creation.mode === 'closed') throw new HttpError(403, 'Creating workspaces is switched off on this server. Ask the person who runs it.', {}, ErrorCode.creationClosed);
     const given = body.creationCode;
     if (typeof given !== 'string' || given.trim() === '') {
-      throw new HttpError(403, 'This server asks for a creation code to make a new workspace. The person who runs it can give you one.');
+      throw new HttpError(403, 'This server asks for a creation code to make a new workspace. The person who runs it can give you one.', {}, ErrorCode.creationCodeRequired);
     }
-    if (!sameHash(hashSecret(given.trim()), hashSecret(await creation.code()))) throw new HttpError(403, 'That creation code is not right. Check it with the person who runs this server.');
+    if (!sameHash(hashSecret(given.trim()), hashSecret(await creation.code()))) throw new HttpError(403, 'That creation code is not right. Check it with the person who runs this server.', {}, ErrorCode.creationCodeWrong);
   };
 
   return [
@@ -80,7 +81,7 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
         const body = await readJsonObject(req);
         const invite = body.invite;
         if (typeof invite !== 'string' || invite.length === 0) throw new HttpError(400, 'The invite secret is missing (field "invite").');
-        if (invite.length > 256) throw new HttpError(403, 'This invite is not valid: it may have been replaced by a newer one.');
+        if (invite.length > 256) throw new HttpError(403, 'This invite is not valid: it may have been replaced by a newer one.', {}, ErrorCode.inviteInvalid);
         const name = requireName(body, 'name', 'Your name');
         const deviceName = optionalDeviceName(body);
         limits.joinPerWorkspace.take(workspaceId);
@@ -102,7 +103,7 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
         const body = await readJsonObject(req);
         const invite = body.invite;
         if (typeof invite !== 'string' || invite.length === 0) throw new HttpError(400, 'The invite secret is missing (field "invite").');
-        if (invite.length > 256) throw new HttpError(403, 'This invite is not valid: it may have been replaced by a newer one.');
+        if (invite.length > 256) throw new HttpError(403, 'This invite is not valid: it may have been replaced by a newer one.', {}, ErrorCode.inviteInvalid);
         sendJson(res, 200, await auth.previewInvite(workspaceId, invite));
       }
     },
@@ -128,7 +129,7 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
         const workspaceId = requireId(id, 'The workspace id');
         const me = await ctx.caller(req, workspaceId);
         const info = await auth.getMember(workspaceId, me.memberId);
-        if (!info) throw new HttpError(401, 'This token is not valid or its access was removed.');
+        if (!info) throw new HttpError(401, 'This token is not valid or its access was removed.', {}, ErrorCode.tokenInvalid);
         sendJson(res, 200, { workspaceId, workspaceName: await auth.workspaceName(workspaceId), ...memberJson(info), deviceId: me.deviceId });
       }
     },

@@ -11,6 +11,7 @@
  * the norm check.
  */
 import type { NormCheck } from '../shared/model/sharing.ts';
+import { m } from '../paraglide/messages.js';
 
 /** What block views need to know about a member. */
 export interface MemberInfo {
@@ -37,9 +38,9 @@ export interface MemberDirectory {
  */
 export function memberNamer(directory: MemberDirectory | null | undefined, meId?: string): (id: string | null) => string {
   return (id) => {
-    if (id === null || id === '') return 'someone';
-    if (id === meId) return 'you';
+    if (id === null || id === '') return m.common_someone();
+    if (id === meId) return m.common_you();
     if (!directory) return id;
-    return directory.members().find((m) => m.id === id)?.name ?? 'a former member';
+    return directory.members().find((m) => m.id === id)?.name ?? m.common_former_member();
   };
 }

@@ -3,6 +3,7 @@
  * plain words that the UI can show as is; `kind` lets code branch without
  * parsing text.
  */
+import { m } from '../paraglide/messages.js';
 
 /** Why the device store failed. */
 export type LocalStoreErrorKind =
@@ -13,14 +14,10 @@ export type LocalStoreErrorKind =
   /** Any other read/write failure. */
   | 'io';
 
-const STORE_MESSAGES: Record<LocalStoreErrorKind, string> = {
-  quota:
-    'This device is out of storage space for Mutual, so recent changes could not be saved on it. ' +
-    'Keep this page open until you are back online (changes are sent to the server), and free up space to keep working offline.',
-  unavailable:
-    'This browser does not let Mutual save documents on the device (private browsing or storage turned off). ' +
-    'You can keep working while online, but nothing will open offline.',
-  io: 'Mutual could not read or write its data on this device. Reloading the page usually helps.'
+const STORE_MESSAGES: Record<LocalStoreErrorKind, () => string> = {
+  quota: m.store_error_quota,
+  unavailable: m.store_error_unavailable,
+  io: m.store_error_io
 };
 
 /** A failure of the device store (IndexedDB or its in-memory stand-in). */
@@ -30,7 +27,7 @@ export class LocalStoreError extends Error {
     readonly kind: LocalStoreErrorKind,
     options?: { cause?: unknown; message?: string }
   ) {
-    super(options?.message ?? STORE_MESSAGES[kind], { cause: options?.cause });
+    super(options?.message ?? STORE_MESSAGES[kind](), { cause: options?.cause });
   }
 }
 
@@ -62,14 +59,14 @@ export type WorkspaceErrorKind =
   | 'server'
   | 'storage';
 
-const WORKSPACE_MESSAGES: Record<WorkspaceErrorKind, string> = {
-  offline: "You're offline — this needs a connection. Try again when you're back online.",
-  'invite-invalid': 'That invite link is no longer valid — ask for a new one.',
-  unauthorized: 'This device is no longer a member of that workspace.',
-  'bad-request': 'Something in the form was not accepted. Check the names and try again.',
-  'not-found': 'That workspace is not on this device.',
-  server: 'The server had a problem. Try again in a moment.',
-  storage: 'This device could not save the workspace. Free up some storage space and try again.'
+const WORKSPACE_MESSAGES: Record<WorkspaceErrorKind, () => string> = {
+  offline: m.api_offline,
+  'invite-invalid': m.workspace_error_invite_invalid,
+  unauthorized: m.error_unauthorized,
+  'bad-request': m.workspace_error_bad_request,
+  'not-found': m.workspace_error_not_found,
+  server: m.workspace_error_server,
+  storage: m.workspace_error_storage
 };
 
 /** A failure creating, joining or changing a workspace. */
@@ -79,7 +76,7 @@ export class WorkspaceError extends Error {
     readonly kind: WorkspaceErrorKind,
     options?: { cause?: unknown; message?: string; status?: number }
   ) {
-    super(options?.message ?? WORKSPACE_MESSAGES[kind], { cause: options?.cause });
+    super(options?.message ?? WORKSPACE_MESSAGES[kind](), { cause: options?.cause });
     this.status = options?.status;
   }
   /** HTTP status when the server answered. */

@@ -9,6 +9,8 @@ import type { DocStorage } from './doc-storage.ts';
 import { WorkspaceError, type WorkspaceErrorKind } from './errors.ts';
 import { writable, type Readable } from './observable.ts';
 import type { Refusal, WorkspaceRecord } from './store.ts';
+import { serverErrorText } from '../i18n/server-errors.ts';
+import { m } from '../paraglide/messages.js';
 
 /** Options of {@link Workspaces}. */
 export interface WorkspacesOptions {
@@ -222,16 +224,13 @@ export class Workspaces {
       });
     } catch (error) {
       // fetch rejects only when no HTTP answer came back: no network, relay down, DNS.
-      const message =
-        purpose === 'create'
-          ? "You're offline — creating a workspace needs a connection. Try again when you're back online."
-          : `You're offline — ${purpose === 'join' ? 'joining' : 'adding this device'} needs a connection. Try again when you're back online.`;
+      const message = purpose === 'create' ? m.workspaces_offline_create() : purpose === 'join' ? m.workspaces_offline_join() : m.workspaces_offline_link();
       throw new WorkspaceError('offline', { cause: error, message });
     }
     const body: unknown = await response.json().catch(() => undefined);
     if (!response.ok) {
       const kind = errorKind(response.status, purpose);
-      const serverMessage = isObject(body) && typeof body.error === 'string' ? body.error : undefined;
+      const serverMessage = isObject(body) && typeof body.error === 'string' ? serverErrorText(response.status, body) : undefined;
       // The server's own words are shown for form mistakes, a creation code asked for or wrong,
       // and rate limits (they say how long to wait); other kinds have fixed, actionable wording.
       const ownWords = kind === 'bad-request' || response.status === 429 || (purpose === 'create' && response.status === 403) || purpose === 'link';
@@ -257,7 +256,7 @@ function deviceNameField(deviceName: string | undefined): { deviceName?: string 
 }
 
 function malformed(status?: number): WorkspaceError {
-  return new WorkspaceError('server', { status, message: 'The server sent an answer Mutual does not understand. Try again in a moment.' });
+  return new WorkspaceError('server', { status, message: m.workspaces_malformed_answer() });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

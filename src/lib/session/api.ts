@@ -3,6 +3,8 @@
  * becomes an Error whose message is plain words from the server (or about the network).
  */
 import type { Role } from '$lib/shared/protocol';
+import { serverErrorText } from '../i18n/server-errors.ts';
+import { m } from '../paraglide/messages.js';
 
 export interface InviteLinks {
   editor: string;
@@ -18,11 +20,11 @@ async function call<T>(token: string, method: string, path: string, body?: unkno
       ...(body === undefined ? {} : { body: JSON.stringify(body) })
     });
   } catch {
-    throw new Error("You're offline — this needs a connection. Try again when you're back online.");
+    throw new Error(m.api_offline());
   }
   if (res.status === 204) return undefined as T;
   const data = (await res.json().catch(() => ({}))) as { error?: string };
-  if (!res.ok) throw new Error(data.error || `The server answered ${res.status}.`);
+  if (!res.ok) throw new Error(serverErrorText(res.status, data));
   return data as T;
 }
 

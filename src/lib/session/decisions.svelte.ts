@@ -15,6 +15,7 @@ import type { ProposalEnvironment } from '$lib/editor/nodes/Proposal/environment
 import { patchMember } from './api';
 import { relayClock } from './clock.svelte';
 import type { HistoryTarget } from './history';
+import { m } from '../paraglide/messages.js';
 
 /** What decisions need of their workspace (a WorkspaceSession; an interface keeps imports one-way). */
 export interface DecisionHost {
@@ -125,7 +126,7 @@ export class DecisionSupport {
     return {
       docId,
       voters: this.voters,
-      memberName: (id) => this.session.members.find((m) => m.id === id)?.name ?? (id === 'relay' ? 'the relay' : 'a former member'),
+      memberName: (id) => this.session.members.find((m) => m.id === id)?.name ?? (id === 'relay' ? m.common_the_relay() : 'a former member'),
       keysOf: this.keysOf,
       verifier: this.verifier,
       sign: this.session.canEdit ? this.sign : null,

@@ -15,6 +15,7 @@ import { versionCache, type CachedVersion } from '$lib/local/versions';
 import { loadVersion, restoreVersion, type RestoreResult } from '$lib/shared/history/restore';
 import { sortVersions, type VersionInfo, type VersionReason } from '$lib/shared/history/versions';
 import type { Actor } from '$lib/shared/model';
+import { serverErrorText } from '../i18n/server-errors.ts';
 
 /** Where a document's versions go. */
 export interface HistoryTarget {
@@ -49,7 +50,7 @@ async function call<T>(t: HistoryTarget, method: 'GET' | 'POST', path: string, b
     throw new OfflineError('offline');
   }
   const data = (await res.json().catch(() => ({}))) as { error?: string };
-  if (!res.ok) throw new VersionRequestError(data.error || `The server answered ${res.status}.`);
+  if (!res.ok) throw new VersionRequestError(serverErrorText(res.status, data));
   return data as T;
 }
 

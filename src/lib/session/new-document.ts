@@ -8,33 +8,27 @@ import type * as Y from 'yjs';
 import type { Actor } from '$lib/shared/model';
 import type { DocKind } from '$lib/shared/model/schema';
 import { seedDocument, templates } from '$lib/editor/seed';
-
-/** Human names of the document kinds, singular and plural. */
-export const KIND_LABELS: Record<DocKind, { one: string; many: string; blurb: string }> = {
-  agenda: { one: 'Meeting agenda', many: 'Meeting agendas', blurb: 'Co-edit live during the meeting.' },
-  proposal: { one: 'Proposal', many: 'Proposals', blurb: 'Draft together, then decide.' },
-  needs: { one: 'Needs board', many: 'Needs boards', blurb: 'Asks and offers, matched by coordinators.' },
-  page: { one: 'Page', many: 'Pages', blurb: 'Notes, guides, anything else.' }
-};
+import { getLocale } from '../paraglide/runtime.js';
+import { m } from '../paraglide/messages.js';
 
 /** Default title of a new document of `kind`. */
 export function defaultTitle(kind: DocKind, now = new Date()): string {
-  const day = now.toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+  const day = now.toLocaleDateString(getLocale(), { day: 'numeric', month: 'short' });
   switch (kind) {
     case 'agenda':
-      return `Meeting ${day}`;
+      return m.new_document_meeting({ date: day });
     case 'proposal':
-      return 'New proposal';
+      return m.new_document_new_proposal();
     case 'needs':
-      return 'Needs board';
+      return m.doc_kind_needs();
     case 'page':
-      return 'Untitled page';
+      return m.d_page_untitled_page();
   }
 }
 
 /** Title of the agenda of a meeting held on `date`: "Meeting Sat, Dec 7" (in the device's language). */
 export function meetingTitle(date: Date): string {
-  return `Meeting ${date.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })}`;
+  return m.new_document_meeting({ date: date.toLocaleDateString(getLocale(), { weekday: 'short', day: 'numeric', month: 'short' }) });
 }
 
 /**

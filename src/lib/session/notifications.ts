@@ -3,6 +3,8 @@
  * the server's API (docs/protocol.md, "Notifications"). Failures are Errors in plain words.
  */
 import type { EmailMode, NotificationKind, NotificationPrefs } from '$lib/shared/notifications/prefs';
+import { serverErrorText } from '../i18n/server-errors.ts';
+import { m } from '../paraglide/messages.js';
 
 export interface NotificationState {
   prefs: NotificationPrefs;
@@ -23,11 +25,11 @@ async function call<T>(token: string | null, method: string, path: string, body?
       ...(body === undefined ? {} : { body: JSON.stringify(body) })
     });
   } catch {
-    throw new Error("You're offline — notification settings need a connection.");
+    throw new Error(m.notifications_offline());
   }
   if (res.status === 204) return undefined as T;
   const data = (await res.json().catch(() => ({}))) as { error?: string };
-  if (!res.ok) throw new Error(data.error || `The server answered ${res.status}.`);
+  if (!res.ok) throw new Error(serverErrorText(res.status, data));
   return data as T;
 }
 

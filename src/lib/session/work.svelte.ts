@@ -26,6 +26,7 @@ import {
   type TaskView
 } from '$lib/shared/model';
 import type { WorkspaceSession } from './workspace.svelte';
+import { m } from '../paraglide/messages.js';
 
 /** Members who can hold tasks (viewers cannot edit, so they never claim). */
 export function workingMembers(session: WorkspaceSession): Member[] {
@@ -65,9 +66,9 @@ export function memberDirectoryFor(session: WorkspaceSession): MemberDirectory {
 
 /** A member's display name ("you" for the member on this device). */
 export function nameOf(session: WorkspaceSession, id: string | null, you = true): string {
-  if (id === null) return 'someone';
-  if (you && id === session.record.memberId) return 'you';
-  return session.members.find((m) => m.id === id)?.name ?? 'a former member';
+  if (id === null) return m.common_someone();
+  if (you && id === session.record.memberId) return m.common_you();
+  return session.members.find((m) => m.id === id)?.name ?? m.common_former_member();
 }
 
 /**

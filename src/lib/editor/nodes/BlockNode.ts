@@ -10,6 +10,7 @@ import {
   type SerializedLexicalNode,
   type Spread
 } from 'lexical';
+import { m } from '../../paraglide/messages.js';
 
 /** The kinds of live block a document can hold; the same words as the model and the UI. */
 export const BLOCK_KINDS = ['proposal', 'task', 'need', 'agenda'] as const;
@@ -138,10 +139,10 @@ export class BlockNode extends DecoratorNode<BlockDecoration> {
 
 /** People-facing names of block kinds (slash menu, toolbar, plain-text copies). */
 export const BLOCK_LABELS: Record<BlockKind, string> = {
-  proposal: 'Proposal',
-  task: 'Task',
-  need: 'Need or offer',
-  agenda: 'Agenda item'
+  proposal: m.agenda_view_proposal(),
+  task: m.task_view_task(),
+  need: m.search_dialog_need_or_offer(),
+  agenda: m.agenda_view_agenda_item()
 };
 
 /** Validate block JSON from the clipboard or an import; throws {@link InvalidBlockNodeError}. */

@@ -3,6 +3,7 @@ import { $createHeadingNode, $createQuoteNode } from '@lexical/rich-text';
 import { $setBlocksType } from '@lexical/selection';
 import { $createParagraphNode, $getSelection, $isRangeSelection, type LexicalEditor } from 'lexical';
 import { BLOCK_LABELS, INSERT_BLOCK_COMMAND, type BlockKind } from '../nodes/BlockNode.ts';
+import { m } from '../../paraglide/messages.js';
 
 /** One thing the slash menu and the toolbar's insert menu can do. */
 export interface InsertItem {
@@ -36,17 +37,17 @@ const blockItem = (kind: BlockKind, keywords: string[], hint: string): InsertIte
  * fold on a phone with its keyboard open, they were the last four of eleven), then text formats.
  */
 export const INSERT_ITEMS: readonly InsertItem[] = [
-  blockItem('proposal', ['decision', 'vote', 'consent'], 'Decide together'),
-  blockItem('task', ['todo', 'claim', 'action'], 'Someone claims it'),
-  blockItem('need', ['offer', 'request', 'help'], 'Ask or offer'),
-  blockItem('agenda', ['meeting', 'item', 'topic'], 'For the meeting'),
-  { id: 'paragraph', label: 'Text', keywords: ['paragraph', 'plain'], hint: 'Plain text', run: (e) => setBlock(e, () => $createParagraphNode()) },
-  { id: 'h1', label: 'Heading 1', keywords: ['h1', 'title', '#'], hint: '#', run: (e) => setBlock(e, () => $createHeadingNode('h1')) },
-  { id: 'h2', label: 'Heading 2', keywords: ['h2', 'subtitle', '##'], hint: '##', run: (e) => setBlock(e, () => $createHeadingNode('h2')) },
-  { id: 'bullet', label: 'Bulleted list', keywords: ['ul', 'unordered', 'bullet', '-'], hint: '-', run: (e) => e.dispatchCommand(INSERT_UNORDERED_LIST_COMMAND, undefined) },
-  { id: 'number', label: 'Numbered list', keywords: ['ol', 'ordered', '1.'], hint: '1.', run: (e) => e.dispatchCommand(INSERT_ORDERED_LIST_COMMAND, undefined) },
-  { id: 'check', label: 'Check list', keywords: ['todo', 'checkbox', '[ ]'], hint: '[ ]', run: (e) => e.dispatchCommand(INSERT_CHECK_LIST_COMMAND, undefined) },
-  { id: 'quote', label: 'Quote', keywords: ['blockquote', '>'], hint: '>', run: (e) => setBlock(e, () => $createQuoteNode()) }
+  blockItem('proposal', ['decision', 'vote', 'consent'], m.commands_decide_together()),
+  blockItem('task', ['todo', 'claim', 'action'], m.commands_someone_claims_it()),
+  blockItem('need', ['offer', 'request', 'help'], m.commands_ask_or_offer()),
+  blockItem('agenda', ['meeting', 'item', 'topic'], m.commands_for_the_meeting()),
+  { id: 'paragraph', label: m.commands_text(), keywords: ['paragraph', 'plain'], hint: m.commands_text_hint(), run: (e) => setBlock(e, () => $createParagraphNode()) },
+  { id: 'h1', label: m.commands_heading_1(), keywords: ['h1', 'title', '#'], hint: '#', run: (e) => setBlock(e, () => $createHeadingNode('h1')) },
+  { id: 'h2', label: m.commands_heading_2(), keywords: ['h2', 'subtitle', '##'], hint: '##', run: (e) => setBlock(e, () => $createHeadingNode('h2')) },
+  { id: 'bullet', label: m.commands_bulleted_list(), keywords: ['ul', 'unordered', 'bullet', '-'], hint: '-', run: (e) => e.dispatchCommand(INSERT_UNORDERED_LIST_COMMAND, undefined) },
+  { id: 'number', label: m.commands_numbered_list(), keywords: ['ol', 'ordered', '1.'], hint: '1.', run: (e) => e.dispatchCommand(INSERT_ORDERED_LIST_COMMAND, undefined) },
+  { id: 'check', label: m.commands_check_list(), keywords: ['todo', 'checkbox', '[ ]'], hint: '[ ]', run: (e) => e.dispatchCommand(INSERT_CHECK_LIST_COMMAND, undefined) },
+  { id: 'quote', label: m.commands_quote(), keywords: ['blockquote', '>'], hint: '>', run: (e) => setBlock(e, () => $createQuoteNode()) }
 ];
 
 /** Items matching what was typed after "/" (label start first, then any word). */

@@ -1,26 +1,26 @@
 /** Words and times for the proposal block. */
+import { m } from '../../../paraglide/messages.js';
+import { inTime } from '../../../i18n/format.ts';
+import { getLocale } from '../../../paraglide/runtime.js';
 
-/** "stand-aside" → "Stand aside". */
-export function choiceLabel(choice: string): string {
-  const text = choice.replace(/-/g, ' ');
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
+/** "stand-aside" → "Stand aside" (in the chosen language). */
+export { choiceName as choiceLabel } from '../../../i18n/words.ts';
 
 /** A deadline or moment for people: "Fri 7 Mar, 14:00". */
 export function formatWhen(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  return new Date(ms).toLocaleString(getLocale(), { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 }
 
-/** "in 2 days", "in 3 hours", "in 5 minutes", "passed". */
+/** "in 2 days", "in 3 hours", "in 5 minutes", "passed" (in the chosen language). */
 export function relativeTo(ms: number, now: number): string {
   const diff = ms - now;
-  if (diff <= 0) return 'passed';
+  if (diff <= 0) return m.format_passed();
   const minutes = Math.round(diff / 60_000);
-  if (minutes < 1) return 'in less than a minute';
-  if (minutes < 90) return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  if (minutes < 1) return m.format_in_less_than_a_minute();
+  if (minutes < 90) return inTime(minutes, 'minute');
   const hours = Math.round(minutes / 60);
-  if (hours < 36) return `in ${hours} hours`;
-  return `in ${Math.round(hours / 24)} days`;
+  if (hours < 36) return inTime(hours, 'hour');
+  return inTime(Math.round(hours / 24), 'day');
 }
 
 /** ms → value of an `<input type="datetime-local">` in local time. */

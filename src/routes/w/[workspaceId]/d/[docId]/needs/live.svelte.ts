@@ -7,6 +7,9 @@ import type * as Y from 'yjs';
 import { getContacts, privateDocIdFor, readContacts, readNeeds, type ContactDetails, type NeedView } from '$lib/shared/model';
 import type { WorkspaceSession } from '$lib/session/workspace.svelte';
 import type { DocRef } from '$lib/local';
+import { getLocale } from '$lib/paraglide/runtime.js';
+import { m } from '$lib/paraglide/messages.js';
+import { timeAgo } from '$lib/i18n/format';
 
 /** The entries of a board, re-read after every change of its document. */
 export function liveEntries(doc: () => Y.Doc): { readonly value: NeedView[] } {
@@ -83,23 +86,18 @@ export class LiveContacts {
 /** "just now", "5 minutes ago", "3 days ago" — how long ago `at` was, in plain words. */
 export function ago(at: number, now: number): string {
   const s = Math.max(0, Math.round((now - at) / 1000));
-  if (s < 60) return 'just now';
-  const units: [number, string][] = [
+  if (s < 60) return m.format_just_now();
+  const units: [number, Intl.RelativeTimeFormatUnit][] = [
     [60 * 60 * 24 * 7, 'week'],
     [60 * 60 * 24, 'day'],
     [60 * 60, 'hour'],
     [60, 'minute']
   ];
-  for (const [size, name] of units) {
-    if (s >= size) {
-      const n = Math.floor(s / size);
-      return `${n} ${name}${n === 1 ? '' : 's'} ago`;
-    }
-  }
-  return 'just now';
+  for (const [size, unit] of units) if (s >= size) return timeAgo(Math.floor(s / size), unit);
+  return m.format_just_now();
 }
 
 /** A date as people read it ("12 March"). */
 export function dayOf(at: number): string {
-  return new Date(at).toLocaleDateString(undefined, { day: 'numeric', month: 'long' });
+  return new Date(at).toLocaleDateString(getLocale(), { day: 'numeric', month: 'long' });
 }
