@@ -173,6 +173,22 @@ describe('HTTP API (contract v1 + extensions)', () => {
     expect(m.headers.get('allow')).toBe('POST');
   });
 
+  it('every error carries a stable machine-readable code beside the sentence (issue 21)', async () => {
+    const codeOf = async (method: string, path: string, opts: Parameters<typeof api>[3] = {}) => {
+      const r = await api(server.httpUrl, method, path, opts);
+      expect(typeof r.body.error).toBe('string');
+      return [r.status, r.body.code];
+    };
+    expect(await codeOf('POST', url('/join'), { body: { invite: 'wrong', name: 'Mal' } })).toEqual([403, 'invite-invalid']);
+    expect(await codeOf('POST', '/api/workspaces/nope/join', { body: { invite: 'x', name: 'Mal' } })).toEqual([404, 'workspace-not-found']);
+    expect(await codeOf('POST', '/api/workspaces', { body: { name: '   ', memberName: 'Ada' } })).toEqual([400, 'name-invalid']);
+    expect(await codeOf('POST', '/api/workspaces', { body: '{"name": ' })).toEqual([400, 'bad-request']);
+    expect(await codeOf('POST', url('/invites/rotate'))).toEqual([401, 'token-invalid']);
+    expect(await codeOf('POST', url('/invites/rotate'), { token: 'not-a-token' })).toEqual([401, 'token-invalid']);
+    expect(await codeOf('GET', '/api/nothing-here')).toEqual([404, 'not-found']);
+    expect(await codeOf('DELETE', url(`/members/${ws.admin.memberId}`), { token: ws.admin.token })).toEqual([409, 'last-admin']);
+  });
+
   it('invite urls use PUBLIC_ORIGIN when configured', async () => {
     const s = await startServer({ config: { publicOrigin: 'https://mutual.example.org' } });
     try {

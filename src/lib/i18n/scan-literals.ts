@@ -45,7 +45,12 @@ export function scanSvelte(source: string): Literal[] {
   const ast = parse(source, { modern: true }) as unknown as { fragment: Node; instance?: { content: Node } };
   const found: Literal[] = [];
   const lineOf = (pos: number) => source.slice(0, pos).split('\n').length;
-  const add = (node: Node, text: string, where: string) => found.push({ line: lineOf(node.start), text: text.trim(), where });
+  const seen = new Set<number>();
+  const add = (node: Node, text: string, where: string) => {
+    if (seen.has(node.start)) return;
+    seen.add(node.start);
+    found.push({ line: lineOf(node.start), text: text.trim(), where });
+  };
   walkFragment(ast.fragment, add);
   if (ast.instance) walkScript(ast.instance.content, (n, text) => add(n, text, 'script'));
   return found;

@@ -10,7 +10,8 @@ import { baseLocale, getLocale } from '../paraglide/runtime.js';
 import { codeForStatus } from '../shared/error-codes.ts';
 import { CloseCode, DEVICE_REVOKED_MESSAGE, DEVICE_REVOKED_REASON } from '../shared/protocol.ts';
 
-const HTTP_MESSAGES: Record<string, () => string> = {
+/** The message of each code (a test checks every code the server may send has one). */
+export const HTTP_MESSAGES: Record<string, () => string> = {
   'bad-request': m.error_bad_request,
   unauthorized: m.error_unauthorized,
   forbidden: m.error_forbidden,
