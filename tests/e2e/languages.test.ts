@@ -56,9 +56,9 @@ describe('languages', () => {
     const page = await ctx.newPage();
     const errors = watchErrors(page, 'es');
 
-    // The server-rendered shell already says Spanish (from Accept-Language).
-    const shell = await (await ctx.request.get(`${server.url}/`)).text();
-    expect(shell).toMatch(/<html lang="es">/);
+    // The server-rendered shell already says Spanish (the browser asked for it: Accept-Language).
+    const shell = await page.goto(`${server.url}/help/https`);
+    expect(await shell!.text()).toMatch(/<html lang="es">/);
 
     const workspaceId = await createInSpanish(page);
     expect(await htmlLang(page)).toBe('es');

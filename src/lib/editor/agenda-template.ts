@@ -13,9 +13,11 @@ import { createAgendaItem, type AgendaItemInput } from '../shared/model/agenda.t
 import type { Actor } from '../shared/model/doc.ts';
 import { $createBlockNode, $isBlockNode } from './nodes/BlockNode.ts';
 import type { DocumentTemplate } from './template-types.ts';
+import { m } from '../paraglide/messages.js';
+import { locales } from '../paraglide/runtime.js';
 
-/** Heading under which the items sit (found again by "Add item"). */
-export const ITEMS_HEADING = 'Items';
+/** Heading under which the items sit (found again by "Add item", in any language Mutual speaks). */
+const itemsHeadings = (): Set<string> => new Set(locales.map((locale) => m.template_agenda_items({}, { locale })));
 
 function heading(text: string, level: 'h1' | 'h2' = 'h2'): ElementNode {
   return $createHeadingNode(level).append($createTextNode(text));
@@ -27,7 +29,7 @@ function paragraph(text = ''): ElementNode {
 }
 
 /** The first check on how the group itself is doing; group health comes first by default. */
-const GROUP_HEALTH: AgendaItemInput = { title: 'How are we doing as a group?', kind: 'group-health', timebox: 5 };
+const groupHealth = (): AgendaItemInput => ({ title: m.template_agenda_group_health(), kind: 'group-health', timebox: 5 });
 
 /**
  * An agenda template. `items` (e.g. carried over from the last meeting) become agenda item
@@ -37,22 +39,22 @@ const GROUP_HEALTH: AgendaItemInput = { title: 'How are we doing as a group?', k
 export function agendaTemplate(items: readonly AgendaItemInput[] = []): DocumentTemplate {
   return (root, doc, init) => {
     const actor: Actor = init?.actor ?? { memberId: '' };
-    const all = items.some((i) => i.kind === 'group-health') ? items : [GROUP_HEALTH, ...items];
+    const all = items.some((i) => i.kind === 'group-health') ? items : [groupHealth(), ...items];
     const nodes: LexicalNode[] = [];
     for (const input of all) {
       const id = createAgendaItem(doc, input, actor);
       nodes.push($createBlockNode(id, 'agenda'), paragraph());
     }
     root.append(
-      heading('Meeting agenda', 'h1'),
-      heading('Check-in'),
-      paragraph('A word from everyone: how are you arriving today?'),
-      heading(ITEMS_HEADING),
+      heading(m.doc_kind_agenda(), 'h1'),
+      heading(m.template_agenda_check_in()),
+      paragraph(m.template_agenda_check_in_text()),
+      heading(m.template_agenda_items()),
       ...nodes,
-      heading('Appreciations'),
+      heading(m.template_agenda_appreciations()),
       paragraph(),
-      heading('Next meeting'),
-      paragraph('Date, place, who hosts.')
+      heading(m.meeting_bar_next_meeting()),
+      paragraph(m.template_agenda_next_meeting_text())
     );
   };
 }
@@ -68,7 +70,7 @@ export function insertAgendaItem(editor: LexicalEditor, doc: Y.Doc, input: Agend
     const root = $getRoot();
     const children = root.getChildren();
     const lastItem = [...children].reverse().find((n) => $isBlockNode(n) && n.getBlockKind() === 'agenda');
-    let anchor: LexicalNode | null = lastItem ?? children.find((n) => $isHeadingNode(n) && n.getTextContent().trim() === ITEMS_HEADING) ?? null;
+    let anchor: LexicalNode | null = lastItem ?? children.find((n) => $isHeadingNode(n) && itemsHeadings().has(n.getTextContent().trim())) ?? null;
     if (anchor && lastItem) {
       // Skip the last item's notes: stop before the next item, block or heading.
       let next = anchor.getNextSibling();

@@ -10,6 +10,7 @@ import { DocKeys, type DocKind } from '../shared/model/schema.ts';
 import { mutualNodes } from './nodes/registry.ts';
 import { agendaTemplate } from './agenda-template.ts';
 import type { DocumentTemplate, SeedMeta } from './template-types.ts';
+import { m } from '../paraglide/messages.js';
 
 export type { DocumentTemplate, SeedMeta } from './template-types.ts';
 
@@ -129,23 +130,23 @@ export const templates: Record<'page' | 'agenda' | 'proposal' | 'needs', Documen
   // type "/" to get one). Its settings start as every new proposal's: consent, quorum of half.
   proposal: (root, doc, init) => {
     const actor: Actor = init?.actor ?? { memberId: '' };
-    const id = createProposal(doc, newProposalInput(init?.title ?? 'New proposal'), actor);
+    const id = createProposal(doc, newProposalInput(init?.title ?? m.new_document_new_proposal()), actor);
     root.append(
-      heading('Proposal', 'h1'),
-      heading('What we propose'),
+      heading(m.agenda_view_proposal(), 'h1'),
+      heading(m.template_proposal_what()),
       paragraph(),
-      heading('Why'),
+      heading(m.template_proposal_why()),
       paragraph(),
-      heading('Deciding'),
-      $createQuoteNode().append($createTextNode('Set how the group decides and a deadline below, then open it for a decision.')),
+      heading(m.template_proposal_deciding()),
+      $createQuoteNode().append($createTextNode(m.template_proposal_deciding_text())),
       $createBlockNode(id, 'proposal'),
       paragraph()
     );
   },
   needs: (root) => {
     root.append(
-      heading('Needs and offers', 'h1'),
-      paragraph('Add asks and offers with the buttons above; coordinators match them. Use this page for how the group works: who coordinates, and how people reach them.'),
+      heading(m.template_needs_title(), 'h1'),
+      paragraph(m.template_needs_text()),
       paragraph()
     );
   }

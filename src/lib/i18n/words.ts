@@ -75,9 +75,9 @@ export const agendaKindName = named<AgendaItemKind>({
   'group-health': m.agenda_view_group_health
 });
 
-/** "Open", "Matched", "Fulfilled", "Withdrawn". */
+/** "Open", "Matched", "Fulfilled", "Withdrawn", as the needs board's group headings. */
 export const needStatusName = named<NeedStatus>({
-  open: m.task_view_open,
+  open: m.needs_board_open,
   matched: m.needs_board_matched,
   fulfilled: m.needs_board_fulfilled,
   withdrawn: m.needs_board_withdrawn_2
