@@ -4,7 +4,7 @@ import { statSync, readdirSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const SOURCES = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
+const SOURCES = ['src', 'static', 'messages', 'project.inlang/settings.json', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
 
 /** Newest modification time under `p` (0 when missing). @param {string} p @returns {number} */
 function newest(p) {

@@ -27,6 +27,7 @@ import {
 } from '$lib/shared/model';
 import type { WorkspaceSession } from './workspace.svelte';
 import { m } from '../paraglide/messages.js';
+import { modelErrorText } from '../i18n/model-errors.ts';
 
 /** Members who can hold tasks (viewers cannot edit, so they never claim). */
 export function workingMembers(session: WorkspaceSession): Member[] {
@@ -91,7 +92,7 @@ async function change(session: WorkspaceSession, docId: string, fn: (doc: Y.Doc)
     const { result, freshness } = await session.withDocument(docId, fn);
     return result ?? { kind: 'done', offline: freshness !== 'fresh' };
   } catch (error) {
-    if (isModelError(error)) return { kind: 'refused', message: error.message };
+    if (isModelError(error)) return { kind: 'refused', message: modelErrorText(error) };
     return { kind: 'refused', message: error instanceof Error ? `That didn't work: ${error.message}` : "That didn't work." };
   }
 }

@@ -3,6 +3,7 @@ import type { BlockType } from '../../shared/model/schema.ts';
 import type * as Y from 'yjs';
 import { createSubscriber } from 'svelte/reactivity';
 import { BlockChanges } from './block-changes.ts';
+import { modelErrorText } from '../../i18n/model-errors.ts';
 
 /**
  * A block's state as Svelte state: `read()` runs now and again after every change to the
@@ -107,7 +108,7 @@ export function attempt(fn: () => void): string | null {
     fn();
     return null;
   } catch (error) {
-    if (isModelError(error)) return error.message;
+    if (isModelError(error)) return modelErrorText(error);
     throw error;
   }
 }
