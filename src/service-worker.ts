@@ -15,13 +15,23 @@
  * API calls and the sync websocket are never cached.
  */
 import { build, files, version } from '$service-worker';
+import { m } from '$lib/paraglide/messages.js';
+import { baseLocale, locales } from '$lib/paraglide/runtime.js';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `mutual-${version}`;
 /** The URL the shell is fetched from and stored under. Any route would do; this one is public. */
 const SHELL = '/';
 const ASSETS = [...build, ...files];
-const OFFLINE_NOTICE = 'Mutual is offline and this device has not opened it before.';
+/** The browser's first language Mutual speaks (the worker cannot read the page's choice). */
+const workerLocale = (): (typeof locales)[number] => {
+  for (const tag of sw.navigator.languages ?? []) {
+    const base = tag.toLowerCase().split('-')[0];
+    const found = locales.find((l) => l === base);
+    if (found) return found;
+  }
+  return baseLocale;
+};
 
 sw.addEventListener('install', (event) => {
   event.waitUntil(
@@ -51,7 +61,7 @@ sw.addEventListener('activate', (event) => {
 async function shell(): Promise<Response> {
   const cache = await caches.open(CACHE);
   const hit = await cache.match(SHELL);
-  return hit ?? new Response(OFFLINE_NOTICE, { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  return hit ?? new Response(m.sw_offline_notice({}, { locale: workerLocale() }), { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 }
 
 sw.addEventListener('fetch', (event) => {

@@ -84,7 +84,7 @@ describe('languages', () => {
     await page.getByRole('button', { name: 'Nuevo documento' }).first().click();
     await page.getByTestId('new-needs').click();
     await page.waitForURL(/\/d\/[A-Za-z0-9_-]+$/);
-    await page.getByRole('heading', { name: 'Necesidades y ofertas' }).waitFor();
+    await page.getByTestId('needs-board').getByRole('heading', { name: 'Necesidades y ofertas' }).waitFor();
     await page.goto(`${server.url}/w/${workspaceId}`);
     await page.getByTestId('open-search').click();
     await page.getByText('Busca en los 2 documentos de este dispositivo, también sin conexión.').waitFor();

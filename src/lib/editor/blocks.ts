@@ -8,6 +8,7 @@ import type { BlockType } from '../shared/model/schema.ts';
 import { createTask, readTask } from '../shared/model/task.ts';
 import type { BlockKind } from './nodes/BlockNode.ts';
 import type { BlockCopier } from './plugins/paste.ts';
+import { m } from '../paraglide/messages.js';
 
 /**
  * The editor's only door into the block model: create a block's state for a new node,
@@ -25,15 +26,15 @@ export const MODEL_TYPE: Record<BlockKind, BlockType> = {
 };
 
 /** Default title of a new block; people rename it in the block itself. */
-const NEW_TITLES: Record<BlockKind, string> = {
-  proposal: 'New proposal',
-  task: 'New task',
-  need: 'New need or offer',
-  agenda: 'New agenda item'
+const NEW_TITLES: Record<BlockKind, () => string> = {
+  proposal: m.new_document_new_proposal,
+  task: m.blocks_new_task,
+  need: m.blocks_new_need_or_offer,
+  agenda: m.meeting_bar_new_agenda_item
 };
 
 /** Create the state of a new block of `kind` in `doc`; returns its id. */
-export function createBlockState(doc: Y.Doc, kind: BlockKind, actor: Actor, title = NEW_TITLES[kind]): string {
+export function createBlockState(doc: Y.Doc, kind: BlockKind, actor: Actor, title = NEW_TITLES[kind]()): string {
   switch (kind) {
     case 'proposal':
       // Consent with a quorum of half the voting members (issue 16): never "passed" by nobody.

@@ -9,6 +9,7 @@ import type * as Y from 'yjs';
 import type { Actor } from '../shared/model/doc.ts';
 import { MUTUAL_TRANSFORMERS } from './plugins/markdown.ts';
 import { seedDocument } from './seed.ts';
+import { m } from '../paraglide/messages.js';
 
 /** Largest Markdown file accepted (characters): more would make one huge first update. */
 export const MAX_IMPORT_CHARS = 1_000_000;
@@ -34,8 +35,8 @@ export function markdownTitle(markdown: string, fileName = ''): string {
  * @throws {ImportError} when the file is too large or not text.
  */
 export function seedFromMarkdown(doc: Y.Doc, markdown: string, meta: { title: string; actor: Actor }): void {
-  if (markdown.length > MAX_IMPORT_CHARS) throw new ImportError('This file is too large to import (more than a million characters).');
-  if (markdown.includes('\u0000')) throw new ImportError('This file is not text. Choose a Markdown (.md) file.');
+  if (markdown.length > MAX_IMPORT_CHARS) throw new ImportError(m.import_too_large());
+  if (markdown.includes('\u0000')) throw new ImportError(m.import_not_text());
   // The title becomes the document's title; drop it from the text so it is not shown twice.
   const body = markdown.replace(/^\uFEFF/, '').replace(/^#\s+.+\n+/, '');
   seedDocument(

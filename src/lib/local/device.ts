@@ -18,6 +18,7 @@ import type { LocalStore, WorkspaceRecord } from './store.ts';
 import { openIdbLocalStore } from './store-idb.ts';
 import { MemoryLocalStore } from './store-memory.ts';
 import { Workspaces } from './workspaces.ts';
+import { m } from '../paraglide/messages.js';
 
 /** Options of {@link openDevice}. */
 export interface DeviceOptions {
@@ -154,7 +155,7 @@ export async function openDevice(options: DeviceOptions = {}): Promise<Device> {
         await forgetDeviceKeys(workspaceId);
         return null;
       } catch (error) {
-        return `You left the workspace, but this device could not delete its ballot-signing key for it (${error instanceof Error ? error.message : String(error)}). It is of no further use; clearing this site's data in the browser removes it.`;
+        return m.device_key_not_deleted({ reason: error instanceof Error ? error.message : String(error) });
       }
     },
     async close() {

@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import { LocalStoreError, toLocalStoreError } from './errors.ts';
 import { writable, type Readable } from './observable.ts';
 import type { DocMeta, LocalStore } from './store.ts';
+import { m } from '../paraglide/messages.js';
 
 /** Something about local data the person should know, in plain words. */
 export interface LocalProblem {
@@ -140,7 +141,7 @@ export class DocStorage {
         kind: 'corrupt',
         workspaceId,
         docId,
-        message: `Some local changes of “${this.describeDoc(workspaceId, docId)}” could not be read; reloading it from the server.`
+        message: m.doc_storage_corrupt({ title: this.describeDoc(workspaceId, docId) })
       });
       // Dropping the damaged records (compaction) must not lose the flag: the relay resends everything on next sync.
       await this.updateMeta(workspaceId, docId, { needsRefetch: true });

@@ -114,7 +114,7 @@ export class DecisionSupport {
     const offline = "You're offline. Closing decides for everyone, so it needs every ballot the server has: close it when you're back online.";
     if (!navigator.onLine) return { problem: offline };
     const synced = await handle.whenSynced(CLOSE_SYNC_WAIT_MS);
-    if (synced === 'refused') return { problem: 'This document is not syncing with the server, so it cannot be closed from this device.' };
+    if (synced === 'refused') return { problem: m.decisions_not_syncing() };
     if (synced !== 'synced') return { problem: `${offline} (This device could not reach the server just now.)` };
     if (!(await relayClock.sample())) return { problem: offline };
     return { at: relayClock.now() };

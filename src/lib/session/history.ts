@@ -16,6 +16,7 @@ import { loadVersion, restoreVersion, type RestoreResult } from '$lib/shared/his
 import { sortVersions, type VersionInfo, type VersionReason } from '$lib/shared/history/versions';
 import type { Actor } from '$lib/shared/model';
 import { serverErrorText } from '../i18n/server-errors.ts';
+import { m } from '../paraglide/messages.js';
 
 /** Where a document's versions go. */
 export interface HistoryTarget {
@@ -150,8 +151,7 @@ export async function versionState(target: HistoryTarget, version: CachedVersion
 /** The current state could not be kept before a restore: the restore did not happen. */
 export class RestoreRefusedError extends Error {
   constructor(cause: unknown) {
-    const why = cause instanceof Error ? ` (${cause.message})` : '';
-    super(`Nothing was restored: the document as it is now could not be saved as a version first${why}, so a restore could not be undone. Try again in a moment.`, { cause });
+    super(cause instanceof Error ? m.history_restore_refused_because({ reason: cause.message }) : m.history_restore_refused(), { cause });
     this.name = 'RestoreRefusedError';
   }
 }

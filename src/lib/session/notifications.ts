@@ -59,9 +59,9 @@ function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
  * register the subscription with the server.
  */
 export async function subscribeDevice(token: string, workspaceId: string, vapidPublicKey: string): Promise<NotificationState> {
-  if (!pushSupported()) throw new Error('This browser cannot show notifications from Mutual.');
+  if (!pushSupported()) throw new Error(m.notifications_panel_this_browser_cannot_show_notifications());
   const permission = await Notification.requestPermission();
-  if (permission !== 'granted') throw new Error('Notifications are blocked for Mutual in this browser. Allow them in the browser’s site settings, then try again.');
+  if (permission !== 'granted') throw new Error(m.notifications_blocked());
   const registration = await navigator.serviceWorker.ready;
   const existing = await registration.pushManager.getSubscription();
   const subscription = existing ?? (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(vapidPublicKey) }));

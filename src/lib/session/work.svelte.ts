@@ -93,7 +93,7 @@ async function change(session: WorkspaceSession, docId: string, fn: (doc: Y.Doc)
     return result ?? { kind: 'done', offline: freshness !== 'fresh' };
   } catch (error) {
     if (isModelError(error)) return { kind: 'refused', message: modelErrorText(error) };
-    return { kind: 'refused', message: error instanceof Error ? `That didn't work: ${error.message}` : "That didn't work." };
+    return { kind: 'refused', message: error instanceof Error ? m.work_failed_because({ reason: error.message }) : m.work_failed() };
   }
 }
 

@@ -23,6 +23,7 @@ import { WorkspaceLibrary } from './library.svelte';
 import { patchMember } from './api';
 import { relayClock, serverNow } from './clock.svelte';
 import type { HistoryTarget } from './history';
+import { m } from '../paraglide/messages.js';
 
 /**
  * How long an action from a dashboard waits to bring its document up to date with the relay
@@ -257,7 +258,7 @@ export class WorkspaceSession {
 
   /** A document's title from the catalogue (or "Untitled"). */
   titleOf(docId: string): string {
-    return [...this.documents, ...this.archived].find((d) => d.id === docId)?.title || (docId === 'index' ? 'The list of documents (titles, new and archived documents)' : 'Untitled');
+    return [...this.documents, ...this.archived].find((d) => d.id === docId)?.title || (docId === 'index' ? m.workspace_index_title() : m.document_list_untitled());
   }
 
   dispose(): void {
