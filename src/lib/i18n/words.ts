@@ -10,6 +10,7 @@ import type { AgendaItemKind } from '../shared/model/agenda.ts';
 import type { MeetingRole } from '../shared/model/meeting.ts';
 import type { MethodId } from '../shared/model/methods/types.ts';
 import { MAX_SCORE } from '../shared/model/methods/score.ts';
+import { getMethod } from '../shared/model/methods/index.ts';
 import type { NeedStatus } from '../shared/model/need.ts';
 import type { NotificationKind } from '../shared/notifications/prefs.ts';
 import type { DocKind } from '../shared/model/schema.ts';
@@ -98,3 +99,9 @@ export const notificationKindName = named<NotificationKind>({
 export const docKindName = named<DocKind>({ agenda: m.doc_kind_agenda, proposal: m.agenda_view_proposal, needs: m.doc_kind_needs, page: m.doc_kind_page });
 export const docKindBlurb = named<DocKind>({ agenda: m.doc_kind_agenda_blurb, proposal: m.doc_kind_proposal_blurb, needs: m.doc_kind_needs_blurb, page: m.doc_kind_page_blurb });
 export const docKindPlural = named<DocKind>({ agenda: m.doc_kind_agendas, proposal: m.doc_kind_proposals, needs: m.doc_kind_needs_boards, page: m.doc_kind_pages });
+
+/** A decided proposal's result: "Passed", "Did not pass", "Chosen: …", "No decision". */
+export function resultName(entry: { method: MethodId; passed: boolean; winner: string | null }): string {
+  if (getMethod(entry.method).usesOptions) return entry.winner !== null ? m.decision_result_chosen({ option: entry.winner }) : m.outcome_panel_no_decision();
+  return entry.passed ? m.outcome_panel_passed() : m.outcome_panel_did_not_pass();
+}

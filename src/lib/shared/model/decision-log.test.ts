@@ -88,9 +88,9 @@ describe('decision log', () => {
     const [entry] = decisionLog([{ docId: 'd', doc, title: 'Rota' }]).value;
     expect(entry.counted).toBe(3);
     expect(entry.ballots).toEqual([
-      { memberId: 'ben', choice: 'Object', reason: 'Sunday is when\nfamilies come', blocking: true },
-      { memberId: 'cy', choice: 'Concern', reason: 'Fewer volunteers', blocking: false },
-      { memberId: 'ana', choice: 'Consent', reason: null, blocking: false }
+      { memberId: 'ben', choice: 'Object', choiceId: 'object', reason: 'Sunday is when\nfamilies come', blocking: true },
+      { memberId: 'cy', choice: 'Concern', choiceId: 'concern', reason: 'Fewer volunteers', blocking: false },
+      { memberId: 'ana', choice: 'Consent', choiceId: 'consent', reason: null, blocking: false }
     ]);
     const md = decisionLogMarkdown([entry], options);
     expect(md).toContain('- **Ballots counted:** 3\n  - Ben: Object — “Sunday is when families come”\n  - Cy: Concern — “Fewer volunteers”\n  - Ana: Consent\n');
@@ -102,8 +102,8 @@ describe('decision log', () => {
   it('describes score and ranked ballots by option', () => {
     const log = decisionLog(workspace()).value;
     expect(log[0].ballots).toEqual([
-      { memberId: 'ana', choice: '1. Park, 2. Church hall', reason: null, blocking: false },
-      { memberId: 'ben', choice: '1. Park', reason: null, blocking: false }
+      { memberId: 'ana', choice: '1. Park, 2. Church hall', choiceId: null, reason: null, blocking: false },
+      { memberId: 'ben', choice: '1. Park', choiceId: null, reason: null, blocking: false }
     ]);
   });
 

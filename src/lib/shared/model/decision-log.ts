@@ -6,6 +6,7 @@
  */
 import { listAnchoredBlockIds } from './doc';
 import { getMethod, type DecisionMethod, type ProposalOption } from './methods/index';
+import type { MethodId } from './methods/types';
 import { readFollowUp } from './proposal-followup';
 import { readProposal, type StoredBallot } from './proposal-read';
 import { uniqueIssues, type ModelIssue, type Read } from './validate';
@@ -19,6 +20,8 @@ export interface DecisionBallot {
   memberId: string;
   /** What they chose, in words: "Object", "Stand aside", "1. Park, 2. Church hall". */
   choice: string;
+  /** The choice itself ("object", "stand-aside") for methods with choices, so a page can name it in its language; else null. */
+  choiceId: string | null;
   /** Their reason as written (trimmed), or null. Member-written: never translated. */
   reason: string | null;
   /** An objection or a block: what stopped (or could have stopped) the proposal. */
@@ -31,6 +34,8 @@ export interface DecisionLogEntry {
   docTitle: string;
   proposalId: string;
   title: string;
+  /** The decision method's id ("consent"), beside its English name. */
+  method: MethodId;
   methodLabel: string;
   /** When the applied close was recorded (the closing device's clock), ms. */
   closedAt: number;
@@ -73,7 +78,7 @@ export function recordedBallots(counted: Record<string, StoredBallot>, method: D
   const rows = Object.entries(counted).map(([memberId, ballot]): DecisionBallot => {
     const reason = typeof ballot.reason === 'string' && ballot.reason.trim() ? ballot.reason.trim() : null;
     const blocking = ballot.choice !== undefined && method.blockingChoices.includes(ballot.choice);
-    return { memberId, choice: describeBallot(ballot, method, options), reason, blocking };
+    return { memberId, choice: describeBallot(ballot, method, options), choiceId: ballot.choice ?? null, reason, blocking };
   });
   const rank = (b: DecisionBallot) => (b.blocking ? 0 : b.reason !== null ? 1 : 2);
   return rows.sort((a, b) => rank(a) - rank(b) || (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
@@ -115,6 +120,7 @@ export function decisionEntriesOf({ docId, doc, title: docTitle }: TitledDoc, is
       docTitle,
       proposalId: id,
       title: p.title,
+      method: o.method,
       methodLabel: method.label,
       closedAt: p.closedAt,
       closedBy: p.closedBy ?? '',
