@@ -11,7 +11,7 @@
  * Removing a member forgets their subscriptions and drops what was still to send.
  */
 import type * as Y from 'yjs';
-import { summariseDocument } from '#shared/model/summary';
+import { notifySource } from '#shared/notifications/events';
 import type { Auth } from '../auth/auth.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { DocumentManager } from '../relay/documents.ts';
@@ -89,7 +89,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
   const evaluateServed = (workspaceId: string, docId: string) => {
     const ydoc = documents.peek(workspaceId, docId);
     if (!ydoc) return;
-    const summary = summariseDocument(docId, ydoc).value;
+    const summary = notifySource(docId, ydoc);
     recorder.evaluateSummary(workspaceId, docId, summary).then(recorded, warn('notifications-evaluate-failed', workspaceId, docId));
   };
 
@@ -110,7 +110,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     clearTimeout(settling.get(`${workspaceId}/${docId}`));
     settling.delete(`${workspaceId}/${docId}`);
     // Its last edits may still be settling: evaluate what it holds now, before it is freed.
-    const summary = summariseDocument(docId, ydoc).value;
+    const summary = notifySource(docId, ydoc);
     recorder.evaluateSummary(workspaceId, docId, summary).then(recorded, warn('notifications-evaluate-failed', workspaceId, docId));
   });
   // A removed member or device receives nothing more: its subscriptions go, its pending rows

@@ -5,8 +5,7 @@
  * Recording is idempotent (the outbox's unique key), so evaluating the same document again,
  * after a restart or on another instance, adds nothing.
  */
-import { summariseDocument, type DocSummary } from '#shared/model/summary';
-import { documentNotifications, type NotifyMember } from '#shared/notifications/events';
+import { documentNotifications, notifySource, type NotifyMember, type NotifySource } from '#shared/notifications/events';
 import { DEFAULT_PREFS, parsePrefs, pushAllowedAt, type NotificationPrefs } from '#shared/notifications/prefs';
 import { INDEX_DOC_ID, PRIVATE_DOC_PREFIX } from '#shared/protocol';
 import type { Auth } from '../auth/auth.ts';
@@ -39,7 +38,7 @@ export interface Recorder {
   /** Evaluate a document (loading it if needed); resolves to the number of rows recorded. */
   evaluate(workspaceId: string, docId: string): Promise<number>;
   /** Evaluate from a summary already taken (a document leaving memory). */
-  evaluateSummary(workspaceId: string, docId: string, summary: DocSummary): Promise<number>;
+  evaluateSummary(workspaceId: string, docId: string, summary: NotifySource): Promise<number>;
 }
 
 export function createRecorder({ store, auth, documents, now, emailEnabled }: RecorderOptions): Recorder {
@@ -59,7 +58,7 @@ export function createRecorder({ store, auth, documents, now, emailEnabled }: Re
     return rows;
   };
 
-  const evaluateSummary = async (workspaceId: string, docId: string, summary: DocSummary): Promise<number> => {
+  const evaluateSummary = async (workspaceId: string, docId: string, summary: NotifySource): Promise<number> => {
     if (!isNotifiable(docId)) return 0;
     const at = now();
     const members: NotifyMember[] = (await auth.listMembers(workspaceId)).filter((m) => !m.revoked).map((m) => ({ id: m.memberId, role: m.role, coordinator: m.coordinator }));
@@ -79,7 +78,7 @@ export function createRecorder({ store, auth, documents, now, emailEnabled }: Re
     evaluateSummary,
     async evaluate(workspaceId, docId) {
       if (!isNotifiable(docId)) return 0;
-      const summary = await documents.read(workspaceId, docId, (ydoc) => summariseDocument(docId, ydoc).value);
+      const summary = await documents.read(workspaceId, docId, (ydoc) => notifySource(docId, ydoc));
       return evaluateSummary(workspaceId, docId, summary);
     }
   };

@@ -16,7 +16,9 @@ export const NotificationKinds = [
   'task-assigned',
   'task-due',
   'task-claimed',
-  'task-unclaimed'
+  'task-unclaimed',
+  'mentioned',
+  'need-matched'
 ] as const;
 export type NotificationKind = (typeof NotificationKinds)[number];
 
@@ -28,7 +30,9 @@ export const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
   'task-assigned': 'A task is handed to you',
   'task-due': 'A task you hold is due tomorrow',
   'task-claimed': 'Someone claims a task you created',
-  'task-unclaimed': 'A task stays unclaimed for a week (coordinators)'
+  'task-unclaimed': 'A task stays unclaimed for a week (coordinators)',
+  mentioned: 'Someone mentions you in a comment',
+  'need-matched': 'Your ask or offer is matched'
 };
 
 /** How email reaches the member: not at all, one mail per notification, or a digest. */
@@ -61,7 +65,9 @@ export const DEFAULT_PREFS: Readonly<NotificationPrefs> = Object.freeze({
     'task-assigned': true,
     'task-due': true,
     'task-claimed': false,
-    'task-unclaimed': true
+    'task-unclaimed': true,
+    mentioned: true,
+    'need-matched': true
   }),
   push: true,
   email: 'weekly',
