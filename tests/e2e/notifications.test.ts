@@ -161,4 +161,45 @@ describe('push notifications in the browser', () => {
       await smtp.close();
     }
   });
+
+  it('a subscription the browser replaces is renewed by the service worker, and pushes reach the new one', async () => {
+    const ctx = await newDevice(browser);
+    await ctx.grantPermissions(['notifications'], { origin: server.url });
+    const keys = testBrowser();
+    await fakePushService(ctx, keys);
+    const { page, workspaceId } = await createWorkspace(ctx, server.url, 'Night Shelter', 'Bo');
+    const errors = watchErrors(page, 'B');
+    await page.goto(`${server.url}/w/${workspaceId}/me`);
+    const panel = page.locator('#notifications');
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await panel.getByRole('button', { name: 'Turn on notifications' }).click();
+    await expect.poll(() => panel.getByTestId('push-state').textContent(), { timeout: 15_000 }).toBe('Notifications are on for this device.');
+
+    // The browser replaces the subscription: the event is dispatched inside the worker (headless
+    // Chromium has no push service to expire one), with the old subscription and the new one.
+    const fresh = testBrowser();
+    const change = { old: keys.subscription(`${push.url}/device-a`), next: fresh.subscription(`${push.url}/device-renewed`) };
+    const worker = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent('serviceworker'));
+    await worker.evaluate(async ({ old, next }) => {
+      // Worker-only names, typed here by hand (the tests compile with the DOM library).
+      const scope = self as unknown as { dispatchEvent(e: Event): boolean; ExtendableEvent: new (type: string) => Event };
+      const bytes = (b64: string) => Uint8Array.from(atob(b64.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)).buffer;
+      const event = new scope.ExtendableEvent('pushsubscriptionchange');
+      Object.defineProperty(event, 'oldSubscription', { value: { endpoint: old.endpoint, options: {}, getKey: (name: 'auth' | 'p256dh') => bytes(old.keys[name]) } });
+      Object.defineProperty(event, 'newSubscription', { value: { endpoint: next.endpoint, toJSON: () => ({ ...next, expirationTime: null }) } });
+      // The worker's handler hands its work to waitUntil: kept here to wait until the server has it.
+      let work: Promise<unknown> = Promise.reject(new Error('the worker did not handle pushsubscriptionchange'));
+      Object.defineProperty(event, 'waitUntil', { value: (p: Promise<unknown>) => void (work = p) });
+      scope.dispatchEvent(event);
+      await work;
+    }, change);
+
+    // A test notification now goes to the new endpoint, encrypted for the new keys.
+    await panel.getByRole('button', { name: 'Send a test' }).click();
+    await expect.poll(() => push.accepted().some((r) => r.path === '/device-renewed'), { timeout: 15_000 }).toBe(true);
+    const renewed = push.accepted().find((r) => r.path === '/device-renewed')!;
+    expect(JSON.parse(decryptPush(renewed.body, fresh))).toMatchObject({ title: 'Night Shelter', body: 'Notifications work on this device.' });
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
 });

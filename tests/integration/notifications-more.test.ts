@@ -1,6 +1,6 @@
 /**
- * Notifications about people with real parts (issue 19): a mention in a comment and an ask
- * matched on the needs board, through the real relay (stock y-websocket clients edit), a
+ * The later kinds of notification with real parts (issue 19): a mention in a comment, an ask
+ * matched on the needs board, and a browser's renewed subscription, through the real relay (stock y-websocket clients edit), a
  * push service on loopback (web-push's real encrypted requests, decrypted here) and an SMTP
  * server on loopback. Once only, and nothing of a comment's words or a need's contact details.
  */
@@ -113,5 +113,29 @@ describe('notifications about people', () => {
     expect(smtp.mails[1]).toMatchObject({ to: ['ben@example.org'], subject: 'Tenants union: Your ask was matched: Groceries for a family' });
     const everything = [smtp.mails[1].raw, decryptPush(push.requests[0].body, cleo)].join('\n');
     expect(everything).not.toMatch(/Dana|7700|Elm St|Northside/);
+  });
+});
+
+describe('a subscription the browser replaced (pushsubscriptionchange)', () => {
+  const renew = (body: unknown) => api(server.httpUrl, 'POST', '/api/notifications/push-change', { body });
+
+  it('moves to the new endpoint with the old one’s secret, without a login; a wrong secret moves nothing', async () => {
+    const old = await subscribe(ws.editor, 'ben-old');
+    const fresh = testBrowser();
+    const next = fresh.subscription(`${push.url}/ben-new`);
+    const oldJson = old.subscription(`${push.url}/ben-old`);
+    const wrong = await renew({ old: { endpoint: oldJson.endpoint, auth: testBrowser().subscription('x').keys.auth }, subscription: next });
+    expect(wrong.status).toBe(404);
+    expect((await renew({ old: { endpoint: oldJson.endpoint }, subscription: next })).status).toBe(400);
+    expect((await renew({ old: { endpoint: oldJson.endpoint, auth: oldJson.keys.auth }, subscription: { endpoint: 'ftp://x' } })).status).toBe(400);
+    const ok = await renew({ old: { endpoint: oldJson.endpoint, auth: oldJson.keys.auth }, subscription: next });
+    expect(ok).toMatchObject({ status: 200, body: { renewed: 1 } });
+    // A test notification now reaches the new endpoint, encrypted for the new keys.
+    expect((await api(server.httpUrl, 'POST', `${base()}/test`, { token: ws.editor.token })).status).toBe(202);
+    await waitFor(() => push.accepted().length === 1, { message: 'the test push' });
+    expect(push.requests.map((r) => r.path)).toEqual(['/ben-new']);
+    expect(JSON.parse(decryptPush(push.requests[0].body, fresh)).body).toBe('Notifications work on this device.');
+    // The old endpoint proves nothing any more.
+    expect((await renew({ old: { endpoint: oldJson.endpoint, auth: oldJson.keys.auth }, subscription: next })).status).toBe(404);
   });
 });
