@@ -202,4 +202,28 @@ describe('push notifications in the browser', () => {
     expect(errors).toEqual([]);
     await ctx.close();
   });
+
+  it('an agenda gets a date and time, shown in plain words in the member’s own time zone', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1, timezoneId: 'America/New_York' });
+    const { page } = await createWorkspace(ctx, server.url, 'Night Shelter', 'Bo');
+    const errors = watchErrors(page, 'C');
+    await newDocument(page, 'agenda');
+    const when = page.getByTestId('meeting-time');
+    await when.getByRole('button', { name: 'Set date and time' }).click();
+    await when.getByLabel('Meeting date and time').fill('2026-12-01T18:30');
+    await when.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => when.getByTestId('meeting-when').textContent()).toMatch(/^Tuesday,? 1 December 2026 at 18:30$/);
+    await shot(page, 'meeting-time-1280');
+    // Kept in the document: after a reload it is still there.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('meeting-when').textContent(), { timeout: 15_000 }).toMatch(/1 December 2026 at 18:30$/);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'meeting-time-390');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.getByTestId('meeting-time').getByRole('button', { name: 'Change' }).click();
+    await page.getByTestId('meeting-time').getByRole('button', { name: 'No date' }).click();
+    await expect.poll(() => page.getByTestId('meeting-time').textContent()).toContain('No date set');
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
 });

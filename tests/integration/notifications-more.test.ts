@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createThread } from '../../src/lib/shared/model/comments.ts';
-import { createNeed, matchNeed, privateDocIdFor, setContact } from '../../src/lib/shared/model/index.ts';
+import { createNeed, endMeeting, initDocument, matchNeed, privateDocIdFor, setContact, setMeetingTime, startMeeting } from '../../src/lib/shared/model/index.ts';
 import { mentionToken } from '../../src/lib/shared/model/mentions.ts';
 import { placeInText } from '../../src/lib/shared/model/test-support.ts';
 import { connectClient, type TestClient } from '../helpers/clients.ts';
@@ -137,5 +137,35 @@ describe('a subscription the browser replaced (pushsubscriptionchange)', () => {
     expect(JSON.parse(decryptPush(push.requests[0].body, fresh)).body).toBe('Notifications work on this device.');
     // The old endpoint proves nothing any more.
     expect((await renew({ old: { endpoint: oldJson.endpoint, auth: oldJson.keys.auth }, subscription: next })).status).toBe(404);
+  });
+});
+
+describe('meetings', () => {
+  it('15 minutes before a planned meeting a member is reminded, with nobody in the document; ending it tells them the minutes are ready', async () => {
+    const ben = await subscribe(ws.editor, 'ben');
+    const meetingAt = clock + 3_600_000;
+    const actor = () => ({ memberId: ws.admin.memberId, at: clock });
+    await edit('december', ws.admin.token, (doc) => {
+      initDocument(doc, { kind: 'agenda', title: 'December meeting' }, actor());
+      setMeetingTime(doc, meetingAt, actor());
+    });
+    // Recorded as a wake time once evaluated; then nobody has it open.
+    await waitFor(async () => (await server.mutual.notifier.store.dueWakes(meetingAt, 10)).some((w) => w.docId === 'december'), { message: 'the wake time' });
+    for (const c of clients.splice(0)) c.destroy();
+    await server.mutual.notifier.tick();
+    expect(push.requests).toEqual([]);
+    clock = meetingAt - 15 * 60_000;
+    await server.mutual.notifier.tick();
+    await waitFor(() => push.accepted().length === 1, { message: 'the reminder' });
+    expect(JSON.parse(decryptPush(push.requests[0].body, ben))).toMatchObject({ body: 'Meeting in 15 minutes: December meeting', url: `/w/${ws.workspaceId}/d/december` });
+    await again('december');
+    expect(push.requests).toHaveLength(1);
+
+    clock = meetingAt;
+    await edit('december', ws.admin.token, (doc) => startMeeting(doc, actor()));
+    clock = meetingAt + 3_600_000;
+    await edit('december', ws.admin.token, (doc) => endMeeting(doc, actor()));
+    await waitFor(() => push.accepted().length === 2, { message: 'the minutes' });
+    expect(JSON.parse(decryptPush(push.requests[1].body, ben))).toMatchObject({ body: 'Minutes are ready: December meeting', url: `/w/${ws.workspaceId}/d/december/minutes` });
   });
 });

@@ -11,11 +11,15 @@
  * (the caller skips them), and proposal outcomes say only "passed" or "not passed".
  */
 import type * as Y from 'yjs';
+import { readMeta } from '../model/doc';
+import { readMeeting } from '../model/meeting';
+import { readMeetingTime } from '../model/meeting-time';
 import { readNeeds, type NeedView } from '../model/need';
 import { summariseDocument, type DocSummary } from '../model/summary';
 import type { ProposalView } from '../model/proposal-read';
 import type { TaskView } from '../model/task';
 import { DAY, HOUR, event, isMember, recent, shortTitle, type DocContext, type Found, type NotificationEvent } from './event-parts';
+import { meetingEvents, type MeetingFacts } from './meetings';
 import { mentionEvents, needEvents } from './social';
 import { texts } from './texts';
 
@@ -26,12 +30,16 @@ export const CLOSING_SOON_MS = DAY;
 /** A task open this long is reported to the coordinators. */
 export const UNCLAIMED_MS = 7 * DAY;
 
-/** What the rules read of a document: its summary and its needs board entries. */
-export type NotifySource = DocSummary & { needs?: readonly NeedView[] };
+/** What the rules read of a document: its summary, its needs board entries, its meeting (agendas). */
+export type NotifySource = DocSummary & { needs?: readonly NeedView[]; meeting?: MeetingFacts };
 
 /** A document as the rules read it (the relay, from the Y.Doc it serves). */
 export function notifySource(docId: string, ydoc: Y.Doc): NotifySource {
-  return { ...summariseDocument(docId, ydoc).value, needs: readNeeds(ydoc).value };
+  const meta = readMeta(ydoc).value;
+  const source: NotifySource = { ...summariseDocument(docId, ydoc).value, needs: readNeeds(ydoc).value };
+  if (meta.kind !== 'agenda') return source;
+  const { status, endedAt } = readMeeting(ydoc).value;
+  return { ...source, meeting: { title: meta.title, meetingAt: readMeetingTime(ydoc).value, status, endedAt } };
 }
 
 /** Everything due now in one document, and when to look again. */
@@ -41,6 +49,7 @@ export function documentNotifications(summary: NotifySource, ctx: DocContext): {
   for (const t of summary.tasks) taskEvents(t, ctx, found);
   mentionEvents(summary.mentions ?? [], ctx, found);
   needEvents(summary.needs ?? [], ctx, found);
+  if (summary.meeting) meetingEvents(summary.meeting, ctx, found);
   const future = found.wake.filter((w) => w > ctx.now);
   return { events: found.events.filter((e) => e.recipients.length > 0), wakeAt: future.length > 0 ? Math.min(...future) : null };
 }

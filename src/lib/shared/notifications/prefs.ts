@@ -18,7 +18,9 @@ export const NotificationKinds = [
   'task-claimed',
   'task-unclaimed',
   'mentioned',
-  'need-matched'
+  'need-matched',
+  'meeting-soon',
+  'minutes-ready'
 ] as const;
 export type NotificationKind = (typeof NotificationKinds)[number];
 
@@ -32,7 +34,9 @@ export const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
   'task-claimed': 'Someone claims a task you created',
   'task-unclaimed': 'A task stays unclaimed for a week (coordinators)',
   mentioned: 'Someone mentions you in a comment',
-  'need-matched': 'Your ask or offer is matched'
+  'need-matched': 'Your ask or offer is matched',
+  'meeting-soon': 'A meeting starts in 15 minutes',
+  'minutes-ready': 'A meeting’s minutes are ready'
 };
 
 /** How email reaches the member: not at all, one mail per notification, or a digest. */
@@ -67,7 +71,9 @@ export const DEFAULT_PREFS: Readonly<NotificationPrefs> = Object.freeze({
     'task-claimed': false,
     'task-unclaimed': true,
     mentioned: true,
-    'need-matched': true
+    'need-matched': true,
+    'meeting-soon': true,
+    'minutes-ready': true
   }),
   push: true,
   email: 'weekly',

@@ -12,5 +12,7 @@ export const texts = {
   taskUnclaimed: (title: string) => `Unclaimed for a week: ${title}`,
   mentioned: (quote: string) => `You were mentioned in a comment on “${quote}”`,
   askMatched: (title: string) => `Your ask was matched: ${title}`,
-  offerMatched: (title: string) => `Your offer was matched with an ask: ${title}`
+  offerMatched: (title: string) => `Your offer was matched with an ask: ${title}`,
+  meetingSoon: (minutes: number, title: string) => `Meeting in ${minutes} minute${minutes === 1 ? '' : 's'}: ${title}`,
+  minutesReady: (title: string) => `Minutes are ready: ${title}`
 } as const;
