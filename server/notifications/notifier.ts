@@ -49,6 +49,8 @@ export interface Notifier {
   onLoaded(workspaceId: string, docId: string): void;
   /** Evaluate a document now (tests; API actions that should notify at once). */
   evaluate(workspaceId: string, docId: string): Promise<number>;
+  /** Someone joined the workspace: tell those who welcome newcomers. */
+  memberJoined(workspaceId: string): void;
   /** One pass: wakes (leader), digests, sending. Resolves when done. */
   tick(): Promise<void>;
   /** Ask for a pass soon (after something was recorded). */
@@ -182,6 +184,10 @@ export function createNotifier(opts: NotifierOptions): Notifier {
       evaluateServed(workspaceId, docId);
     },
     evaluate,
+    memberJoined(workspaceId) {
+      if (stopped) return;
+      recorder.evaluateMembers(workspaceId).then(recorded, warn('notifications-evaluate-failed', workspaceId, 'members'));
+    },
     tick,
     kick,
     async stop() {

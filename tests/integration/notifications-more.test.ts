@@ -11,7 +11,7 @@ import { mentionToken } from '../../src/lib/shared/model/mentions.ts';
 import { placeInText } from '../../src/lib/shared/model/test-support.ts';
 import { connectClient, type TestClient } from '../helpers/clients.ts';
 import { decryptPush, startPushService, testBrowser, type PushService, type TestBrowser } from '../helpers/push-service.ts';
-import { api, createWorkspace, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
+import { api, createWorkspace, inviteSecret, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -167,5 +167,25 @@ describe('meetings', () => {
     await edit('december', ws.admin.token, (doc) => endMeeting(doc, actor()));
     await waitFor(() => push.accepted().length === 2, { message: 'the minutes' });
     expect(JSON.parse(decryptPush(push.requests[1].body, ben))).toMatchObject({ body: 'Minutes are ready: December meeting', url: `/w/${ws.workspaceId}/d/december/minutes` });
+  });
+});
+
+describe('newcomers', () => {
+  it('someone joining by invite is told to members who offered to welcome newcomers, once', async () => {
+    // Joins are stamped with the real time: the server's clock follows it here.
+    clock = Date.now() + 1000;
+    const ada = await subscribe(ws.admin, 'ada');
+    await subscribe(ws.editor, 'ben');
+    expect((await api(server.httpUrl, 'PUT', `${base()}/prefs`, { token: ws.admin.token, body: { kinds: { 'newcomer-joined': true } } })).status).toBe(200);
+    const joined = await api(server.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/join`, { body: { invite: inviteSecret(ws.invites.viewer), name: 'Dee' } });
+    expect(joined.status).toBe(201);
+    // Ben and Cleo joined moments ago too (the test workspace's members): newcomers of the last two days are told.
+    await waitFor(() => push.accepted().length === 3, { message: 'the welcome pushes' });
+    // Evaluating a document (which looks for newcomers too) and a pass send nothing more.
+    await again('plans');
+    expect(push.requests.map((r) => r.path)).toEqual(['/ada', '/ada', '/ada']);
+    const payloads = push.requests.map((r) => JSON.parse(decryptPush(r.body, ada)) as { body: string; url: string });
+    expect(payloads.map((p) => p.body).sort()).toEqual(['Someone new joined: Ben. Say hello!', 'Someone new joined: Cleo. Say hello!', 'Someone new joined: Dee. Say hello!']);
+    expect(payloads.every((p) => p.url === `/w/${ws.workspaceId}`)).toBe(true);
   });
 });

@@ -5,7 +5,8 @@
  *
  * Defaults do not nag: push for the things that need the member (a proposal they may vote
  * on, its last day, a task handed to them or due tomorrow, the outcome), nothing for others'
- * claims, quiet from 21:00 to 08:00, and email (once confirmed) as a weekly digest.
+ * claims, newcomers only for those who offer to welcome them, quiet from 21:00 to 08:00,
+ * and email (once confirmed) as a weekly digest.
  */
 
 /** Kinds of notification the relay sends. */
@@ -20,7 +21,8 @@ export const NotificationKinds = [
   'mentioned',
   'need-matched',
   'meeting-soon',
-  'minutes-ready'
+  'minutes-ready',
+  'newcomer-joined'
 ] as const;
 export type NotificationKind = (typeof NotificationKinds)[number];
 
@@ -36,7 +38,8 @@ export const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
   mentioned: 'Someone mentions you in a comment',
   'need-matched': 'Your ask or offer is matched',
   'meeting-soon': 'A meeting starts in 15 minutes',
-  'minutes-ready': 'A meeting’s minutes are ready'
+  'minutes-ready': 'A meeting’s minutes are ready',
+  'newcomer-joined': 'Tell me when someone new joins (to welcome them)'
 };
 
 /** How email reaches the member: not at all, one mail per notification, or a digest. */
@@ -73,7 +76,8 @@ export const DEFAULT_PREFS: Readonly<NotificationPrefs> = Object.freeze({
     mentioned: true,
     'need-matched': true,
     'meeting-soon': true,
-    'minutes-ready': true
+    'minutes-ready': true,
+    'newcomer-joined': false
   }),
   push: true,
   email: 'weekly',

@@ -14,5 +14,6 @@ export const texts = {
   askMatched: (title: string) => `Your ask was matched: ${title}`,
   offerMatched: (title: string) => `Your offer was matched with an ask: ${title}`,
   meetingSoon: (minutes: number, title: string) => `Meeting in ${minutes} minute${minutes === 1 ? '' : 's'}: ${title}`,
-  minutesReady: (title: string) => `Minutes are ready: ${title}`
+  minutesReady: (title: string) => `Minutes are ready: ${title}`,
+  newcomerJoined: (name: string) => `Someone new joined: ${name}. Say hello!`
 } as const;
