@@ -187,7 +187,8 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   const limits = createRateLimits(parts.rateBudgets);
   // With instances sharing documents, another one may change a document this one has not loaded.
   const digests = new WorkspaceDigests({ documents: relay.documents, store, logger, cache: !broadcast });
-  const api = createApi({ auth, directory, logger, publicOrigin: config.publicOrigin, creation, limits, trustProxy: config.trustProxy, digests });
+  const onMemberJoined = (workspaceId: string) => notifier?.memberJoined(workspaceId);
+  const api = createApi({ auth, directory, logger, publicOrigin: config.publicOrigin, creation, limits, trustProxy: config.trustProxy, digests, onMemberJoined });
   const versionStore = stores.versions;
   history = new History(versionStore, relay.documents, logger, parts.now);
   const metricsApi = createMetricsHandler(metrics, config.metricsToken, logger);

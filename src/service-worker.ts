@@ -128,3 +128,36 @@ sw.addEventListener('notificationclick', (event) => {
     })()
   );
 });
+
+/**
+ * The browser replaced this device's push subscription (it expired or was revoked by the push
+ * service): subscribe again if the browser did not, and tell the server, which moves every
+ * workspace's subscription at the old endpoint to the new one. The worker holds no token; it
+ * proves the old subscription with its auth secret (docs/protocol.md, "push-change").
+ * Without the old subscription (some browsers give none) the app subscribes again the next
+ * time notifications are turned on.
+ */
+interface SubscriptionChange extends ExtendableEvent {
+  oldSubscription?: PushSubscription | null;
+  newSubscription?: PushSubscription | null;
+}
+
+const base64url = (buf: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(buf))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+async function renewSubscription(old: PushSubscription | null, fresh: PushSubscription | null): Promise<void> {
+  const auth = old?.getKey('auth');
+  if (!old || !auth) return;
+  const key = old.options?.applicationServerKey;
+  const next = fresh ?? (key ? await sw.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }) : null);
+  if (!next) return;
+  await fetch('/api/notifications/push-change', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ old: { endpoint: old.endpoint, auth: base64url(auth) }, subscription: next.toJSON() })
+  });
+}
+
+sw.addEventListener('pushsubscriptionchange', (event) => {
+  const change = event as SubscriptionChange;
+  change.waitUntil(renewSubscription(change.oldSubscription ?? null, change.newSubscription ?? null).catch(() => undefined));
+});

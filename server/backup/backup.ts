@@ -10,6 +10,7 @@ import { hashSecret, newId, newSecret } from '../auth/secrets.ts';
 import { FIRST_DEVICE_ID, type MemberRecord } from '../auth/types.ts';
 import type { Stores } from '../stores.ts';
 import { docKey } from '../store/types.ts';
+import { readNotificationSettings, writeNotificationSettings } from './notification-settings.ts';
 
 /** A refusal of the backup tools, in plain words (the CLI prints it and exits 1). */
 export class BackupError extends Error {
@@ -19,8 +20,8 @@ export class BackupError extends Error {
   }
 }
 
-/** The stores a backup reads and a restore writes. */
-export type BackupStores = Pick<Stores, 'documents' | 'memberships' | 'versions'>;
+/** The stores a backup reads and a restore writes (without `notifications`, no notification settings). */
+export type BackupStores = Pick<Stores, 'documents' | 'memberships' | 'versions'> & Partial<Pick<Stores, 'notifications'>>;
 
 /**
  * Read one workspace into a backup. Safe while servers run: every update a relay has
@@ -56,6 +57,7 @@ export async function createServerBackup(stores: BackupStores, workspaceId: stri
     actor: v.actor,
     state: encodeBytes(v.state)
   }));
+  const notifications = stores.notifications ? await readNotificationSettings(stores.notifications, workspaceId, members.map((m) => m.id)) : undefined;
   return {
     format: BACKUP_FORMAT,
     version: BACKUP_VERSION,
@@ -65,6 +67,7 @@ export async function createServerBackup(stores: BackupStores, workspaceId: stri
     members,
     memberKeys,
     devices,
+    ...(notifications ? { notifications } : {}),
     documents,
     versions
   };
@@ -143,6 +146,7 @@ export async function restoreBackup(stores: BackupStores, file: BackupFile, opti
   if (await stores.memberships.getWorkspace(workspaceId)) {
     if (!options.force) throw new BackupError(`Workspace "${workspaceId}" already exists here. Add --force to replace it with the backup.`);
   }
+  const previous = (await stores.memberships.listMembers(workspaceId)).map((m) => m.id);
   for (const docId of await stores.documents.listDocuments(workspaceId)) await stores.documents.delete(docKey(workspaceId, docId));
   await stores.versions.deleteWorkspace(workspaceId);
   await stores.memberships.deleteWorkspace(workspaceId);
@@ -161,6 +165,7 @@ export async function restoreBackup(stores: BackupStores, file: BackupFile, opti
   const keys = file.memberKeys ?? members.flatMap((m) => (m.publicKey ? [{ memberId: m.id, publicKey: m.publicKey, addedAt: m.joinedAt }] : []));
   for (const k of keys) await stores.memberships.addMemberKey(workspaceId, k.memberId, k.publicKey, k.addedAt);
   if (file.source === 'server') await restoreDevices(stores, workspaceId, file.devices ?? []);
+  if (stores.notifications) await writeNotificationSettings(stores.notifications, workspaceId, previous, file.source === 'server' ? file.notifications : undefined, Date.now());
   for (const d of documents) await stores.documents.append(docKey(workspaceId, d.docId), d.bytes);
   for (const v of versions) await stores.versions.add(v);
   return result;

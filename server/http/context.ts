@@ -32,6 +32,8 @@ export interface ApiOptions {
   trustProxy: boolean;
   /** Digests of workspaces' documents (`GET /api/workspaces/:id/digest`). */
   digests: WorkspaceDigests;
+  /** A member joined by invite (the notifier tells those who welcome newcomers). */
+  onMemberJoined?: (workspaceId: string) => void;
 }
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void>;

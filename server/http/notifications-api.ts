@@ -9,6 +9,7 @@
  *   PUT    /api/workspaces/:id/notifications/email    set an address; a confirmation link is mailed (404 without SMTP)
  *   DELETE /api/workspaces/:id/notifications/email    forget the address
  *   POST   /api/notifications/confirm-email           {"token"}: confirm an address (the link's secret; no login needed)
+ *   POST   /api/notifications/push-change             the browser replaced a subscription (service worker; no login: push-subscriptions.ts)
  * Everything is the caller's own: no member reads or changes another's settings.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -18,9 +19,9 @@ import { hashSecret, newSecret } from '../auth/secrets.ts';
 import type { AuthenticatedMember } from '../auth/types.ts';
 import type { Logger } from '../log.ts';
 import { deviceKeyOf } from '../notifications/device-key.ts';
-import { endpointAllowed } from '../notifications/push.ts';
 import { prefsOf } from '../notifications/recorder.ts';
 import type { Notifier } from '../notifications/notifier.ts';
+import { pushSubscription, renewSubscriptions } from './push-subscriptions.ts';
 import { clientAddress, RateLimiter } from './rate-limits.ts';
 import { HttpError, readJsonObject, sendError, sendJson } from './respond.ts';
 import { ErrorCode } from '#shared/error-codes';
@@ -39,24 +40,11 @@ export interface NotificationsApiOptions {
 /** A confirmation link works this long. */
 const CONFIRM_MS = 48 * 3_600_000;
 const EMAIL = /^[^\s@<>()",;:\\[\]]{1,64}@[A-Za-z0-9.-]{1,200}\.[A-Za-z]{2,}$/;
-const B64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
 interface Caller {
   member: AuthenticatedMember;
   /** This device: its id with its workspace and member (server/notifications/device-key.ts). */
   deviceKey: string;
-}
-
-function pushSubscription(body: Record<string, unknown>, allowHttp: boolean) {
-  onlyFields(body, ['endpoint', 'keys', 'expirationTime']);
-  const { endpoint, keys } = body as { endpoint?: unknown; keys?: { p256dh?: unknown; auth?: unknown } };
-  if (typeof endpoint !== 'string' || endpoint.length > 2048 || !endpointAllowed(endpoint, allowHttp)) throw new HttpError(400, 'endpoint must be the push service address (https) the browser gave.');
-  const p256dh = keys?.p256dh;
-  const auth = keys?.auth;
-  // A P-256 public key is 65 bytes (87 characters of base64url); the auth secret 16 bytes (22).
-  if (typeof p256dh !== 'string' || !B64URL.test(p256dh) || Buffer.from(p256dh, 'base64url').length !== 65) throw new HttpError(400, 'keys.p256dh must be the browser’s P-256 key.');
-  if (typeof auth !== 'string' || !B64URL.test(auth) || Buffer.from(auth, 'base64url').length !== 16) throw new HttpError(400, 'keys.auth must be the browser’s 16-byte secret.');
-  return { endpoint, p256dh, auth };
 }
 
 export function createNotificationsApi(opts: NotificationsApiOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
@@ -67,6 +55,7 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
   const emailLimit = new RateLimiter({ burst: 3, perHour: 6 }, 'Too many confirmation mails for this member.');
   const testLimit = new RateLimiter({ burst: 5, perHour: 60 }, 'Too many test notifications from this device.');
   const confirmLimit = new RateLimiter({ burst: 20, perHour: 60 }, 'Too many confirmation attempts from this address.');
+  const renewLimit = new RateLimiter({ burst: 20, perHour: 120 }, 'Too many subscription renewals from this address.');
 
   const caller = async (req: IncomingMessage, workspaceId: string): Promise<Caller> => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -165,8 +154,16 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
     sendJson(res, 200, { workspaceId: who.workspaceId, workspaceName: await auth.workspaceName(who.workspaceId) });
   };
 
+  const renew = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') throw new HttpError(405, 'Use POST for this address.', { allow: 'POST' });
+    renewLimit.take(clientAddress(req, opts.trustProxy));
+    const moved = await renewSubscriptions(store, await readJsonObject(req), opts.pushAllowHttp, now());
+    if (moved === 0) throw new HttpError(404, 'No subscription on this server matches the old one.');
+    sendJson(res, 200, { renewed: moved });
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse, parts: string[]) => {
-    if (parts[1] === 'notifications') return confirm(req, res);
+    if (parts[1] === 'notifications') return parts[2] === 'push-change' ? renew(req, res) : confirm(req, res);
     const workspaceId = requireId(parts[2], 'The workspace id');
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? '');
     const route = routes[`${method} ${parts[4] ?? ''}`];
@@ -177,7 +174,7 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const parts = path.split('/').filter((s) => s !== '');
-    const ours = (parts.length === 3 && parts[1] === 'notifications' && parts[2] === 'confirm-email') || (parts[1] === 'workspaces' && parts[3] === 'notifications' && parts.length <= 5);
+    const ours = (parts.length === 3 && parts[1] === 'notifications' && (parts[2] === 'confirm-email' || parts[2] === 'push-change')) || (parts[1] === 'workspaces' && parts[3] === 'notifications' && parts.length <= 5);
     if (parts[0] !== 'api' || !ours) return false;
     handle(req, res, parts).catch((err: unknown) => {
       if (err instanceof HttpError) return sendError(res, err.status, err.message, err.headers, err.code);

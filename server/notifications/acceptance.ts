@@ -35,6 +35,8 @@ export function runNotificationStoreTests(name: string, setup: () => Promise<Not
       await fx.store.putSubscription(sub('dev3', 'm2'));
       expect((await fx.store.getSubscription('dev1'))?.endpoint).toBe('https://push.example/new');
       expect((await fx.store.listSubscriptions('ws1', 'm1')).map((s) => s.deviceKey)).toEqual(['dev1', 'dev2']);
+      expect((await fx.store.subscriptionsAt('https://push.example/new')).map((s) => s.deviceKey)).toEqual(['dev1']);
+      expect(await fx.store.subscriptionsAt('https://push.example/none')).toEqual([]);
     });
 
     it('records a notification once per event, member and target, also from another instance', async () => {

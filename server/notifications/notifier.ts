@@ -11,7 +11,7 @@
  * Removing a member forgets their subscriptions and drops what was still to send.
  */
 import type * as Y from 'yjs';
-import { summariseDocument } from '#shared/model/summary';
+import { notifySource } from '#shared/notifications/events';
 import type { Auth } from '../auth/auth.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { DocumentManager } from '../relay/documents.ts';
@@ -49,6 +49,8 @@ export interface Notifier {
   onLoaded(workspaceId: string, docId: string): void;
   /** Evaluate a document now (tests; API actions that should notify at once). */
   evaluate(workspaceId: string, docId: string): Promise<number>;
+  /** Someone joined the workspace: tell those who welcome newcomers. */
+  memberJoined(workspaceId: string): void;
   /** One pass: wakes (leader), digests, sending. Resolves when done. */
   tick(): Promise<void>;
   /** Ask for a pass soon (after something was recorded). */
@@ -89,7 +91,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
   const evaluateServed = (workspaceId: string, docId: string) => {
     const ydoc = documents.peek(workspaceId, docId);
     if (!ydoc) return;
-    const summary = summariseDocument(docId, ydoc).value;
+    const summary = notifySource(docId, ydoc);
     recorder.evaluateSummary(workspaceId, docId, summary).then(recorded, warn('notifications-evaluate-failed', workspaceId, docId));
   };
 
@@ -110,7 +112,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     clearTimeout(settling.get(`${workspaceId}/${docId}`));
     settling.delete(`${workspaceId}/${docId}`);
     // Its last edits may still be settling: evaluate what it holds now, before it is freed.
-    const summary = summariseDocument(docId, ydoc).value;
+    const summary = notifySource(docId, ydoc);
     recorder.evaluateSummary(workspaceId, docId, summary).then(recorded, warn('notifications-evaluate-failed', workspaceId, docId));
   });
   // A removed member or device receives nothing more: its subscriptions go, its pending rows
@@ -182,6 +184,10 @@ export function createNotifier(opts: NotifierOptions): Notifier {
       evaluateServed(workspaceId, docId);
     },
     evaluate,
+    memberJoined(workspaceId) {
+      if (stopped) return;
+      recorder.evaluateMembers(workspaceId).then(recorded, warn('notifications-evaluate-failed', workspaceId, 'members'));
+    },
     tick,
     kick,
     async stop() {

@@ -5,11 +5,12 @@
  * Recording is idempotent (the outbox's unique key), so evaluating the same document again,
  * after a restart or on another instance, adds nothing.
  */
-import { summariseDocument, type DocSummary } from '#shared/model/summary';
-import { documentNotifications, type NotifyMember } from '#shared/notifications/events';
+import { documentNotifications, notifySource, type NotifyMember, type NotifySource } from '#shared/notifications/events';
+import { newcomerEvents } from '#shared/notifications/newcomers';
+import type { NotificationEvent } from '#shared/notifications/event-parts';
 import { DEFAULT_PREFS, parsePrefs, pushAllowedAt, type NotificationPrefs } from '#shared/notifications/prefs';
 import { INDEX_DOC_ID, PRIVATE_DOC_PREFIX } from '#shared/protocol';
-import type { Auth } from '../auth/auth.ts';
+import type { Auth, MemberInfo } from '../auth/auth.ts';
 import type { DocumentManager } from '../relay/documents.ts';
 import type { NewOutboxRow, NotificationStore } from './types.ts';
 
@@ -39,7 +40,9 @@ export interface Recorder {
   /** Evaluate a document (loading it if needed); resolves to the number of rows recorded. */
   evaluate(workspaceId: string, docId: string): Promise<number>;
   /** Evaluate from a summary already taken (a document leaving memory). */
-  evaluateSummary(workspaceId: string, docId: string, summary: DocSummary): Promise<number>;
+  evaluateSummary(workspaceId: string, docId: string, summary: NotifySource): Promise<number>;
+  /** Evaluate the workspace's members (someone joined). */
+  evaluateMembers(workspaceId: string): Promise<number>;
 }
 
 export function createRecorder({ store, auth, documents, now, emailEnabled }: RecorderOptions): Recorder {
@@ -59,12 +62,7 @@ export function createRecorder({ store, auth, documents, now, emailEnabled }: Re
     return rows;
   };
 
-  const evaluateSummary = async (workspaceId: string, docId: string, summary: DocSummary): Promise<number> => {
-    if (!isNotifiable(docId)) return 0;
-    const at = now();
-    const members: NotifyMember[] = (await auth.listMembers(workspaceId)).filter((m) => !m.revoked).map((m) => ({ id: m.memberId, role: m.role, coordinator: m.coordinator }));
-    const { events, wakeAt } = documentNotifications(summary, { workspaceId, docId, now: at, members });
-    await store.setWake(workspaceId, docId, wakeAt);
+  const record = async (workspaceId: string, events: readonly NotificationEvent[], at: number): Promise<number> => {
     if (events.length === 0) return 0;
     const title = (await auth.workspaceName(workspaceId)) ?? 'Mutual';
     const rows: NewOutboxRow[] = [];
@@ -75,12 +73,34 @@ export function createRecorder({ store, auth, documents, now, emailEnabled }: Re
     return store.record(rows);
   };
 
+  /** Every evaluation also looks for newcomers: a join missed (a crash right after it) is told later. */
+  const evaluateSummary = async (workspaceId: string, docId: string, summary: NotifySource): Promise<number> => {
+    if (!isNotifiable(docId)) return 0;
+    const at = now();
+    const listed = await auth.listMembers(workspaceId);
+    const members: NotifyMember[] = listed.filter((m) => !m.revoked).map((m) => ({ id: m.memberId, role: m.role, coordinator: m.coordinator }));
+    const { events, wakeAt } = documentNotifications(summary, { workspaceId, docId, now: at, members });
+    await store.setWake(workspaceId, docId, wakeAt);
+    return record(workspaceId, [...events, ...newcomers(workspaceId, listed, at)], at);
+  };
+
   return {
     evaluateSummary,
+    async evaluateMembers(workspaceId) {
+      const at = now();
+      return record(workspaceId, newcomers(workspaceId, await auth.listMembers(workspaceId), at), at);
+    },
     async evaluate(workspaceId, docId) {
       if (!isNotifiable(docId)) return 0;
-      const summary = await documents.read(workspaceId, docId, (ydoc) => summariseDocument(docId, ydoc).value);
+      const summary = await documents.read(workspaceId, docId, (ydoc) => notifySource(docId, ydoc));
       return evaluateSummary(workspaceId, docId, summary);
     }
   };
 }
+
+const newcomers = (workspaceId: string, listed: readonly MemberInfo[], at: number) =>
+  newcomerEvents(
+    listed.map((m) => ({ id: m.memberId, name: m.name, joinedAt: m.joinedAt, revoked: m.revoked })),
+    workspaceId,
+    at
+  );

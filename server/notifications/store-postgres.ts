@@ -64,6 +64,10 @@ export function createPostgresNotificationStore(pool: pg.Pool): NotificationStor
       const res = await pool.query<SubRow>('SELECT * FROM push_subscriptions WHERE workspace_id = $1 AND member_id = $2 ORDER BY created_at, device_key', [workspaceId, memberId]);
       return res.rows.map(toSub);
     },
+    async subscriptionsAt(endpoint) {
+      const res = await pool.query<SubRow>('SELECT * FROM push_subscriptions WHERE endpoint = $1 ORDER BY device_key', [endpoint]);
+      return res.rows.map(toSub);
+    },
     async deleteSubscription(deviceKey) {
       await inTransaction(pool, async (c) => {
         await c.query('DELETE FROM push_subscriptions WHERE device_key = $1', [deviceKey]);

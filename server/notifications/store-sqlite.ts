@@ -35,6 +35,7 @@ export function createSqliteNotificationStore(db: SqliteDatabase): NotificationS
     ),
     getSub: db.prepare<[string], SubRow>('SELECT * FROM push_subscriptions WHERE device_key = ?'),
     listSubs: db.prepare<[string, string], SubRow>('SELECT * FROM push_subscriptions WHERE workspace_id = ? AND member_id = ? ORDER BY created_at, device_key'),
+    subsAt: db.prepare<[string], SubRow>('SELECT * FROM push_subscriptions WHERE endpoint = ? ORDER BY device_key'),
     delSub: db.prepare('DELETE FROM push_subscriptions WHERE device_key = ?'),
     dropDevicePending: db.prepare("UPDATE notification_outbox SET state = 'dropped', last_error = 'the device stopped receiving notifications' WHERE target = ? AND state = 'pending'"),
     delMemberSubs: db.prepare('DELETE FROM push_subscriptions WHERE workspace_id = ? AND member_id = ?'),
@@ -118,6 +119,9 @@ export function createSqliteNotificationStore(db: SqliteDatabase): NotificationS
     },
     async listSubscriptions(workspaceId, memberId) {
       return q.listSubs.all(workspaceId, memberId).map(toSub);
+    },
+    async subscriptionsAt(endpoint) {
+      return q.subsAt.all(endpoint).map(toSub);
     },
     async deleteSubscription(deviceKey) {
       q.delSub.run(deviceKey);

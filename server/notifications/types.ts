@@ -82,6 +82,8 @@ export interface NotificationStore {
   /** The device's subscription, or null. */
   getSubscription(deviceKey: string): Promise<PushSubscriptionRecord | null>;
   listSubscriptions(workspaceId: string, memberId: string): Promise<PushSubscriptionRecord[]>;
+  /** Every device's subscription at this push endpoint (one browser subscription may serve several workspaces). */
+  subscriptionsAt(endpoint: string): Promise<PushSubscriptionRecord[]>;
   /** Forget a device's subscription (unsubscribed, device revoked, endpoint gone); its pending pushes are dropped. */
   deleteSubscription(deviceKey: string): Promise<void>;
   /** Forget everything of a member removed from a workspace: subscriptions, email, preferences; pending rows dropped. */

@@ -161,4 +161,69 @@ describe('push notifications in the browser', () => {
       await smtp.close();
     }
   });
+
+  it('a subscription the browser replaces is renewed by the service worker, and pushes reach the new one', async () => {
+    const ctx = await newDevice(browser);
+    await ctx.grantPermissions(['notifications'], { origin: server.url });
+    const keys = testBrowser();
+    await fakePushService(ctx, keys);
+    const { page, workspaceId } = await createWorkspace(ctx, server.url, 'Night Shelter', 'Bo');
+    const errors = watchErrors(page, 'B');
+    await page.goto(`${server.url}/w/${workspaceId}/me`);
+    const panel = page.locator('#notifications');
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await panel.getByRole('button', { name: 'Turn on notifications' }).click();
+    await expect.poll(() => panel.getByTestId('push-state').textContent(), { timeout: 15_000 }).toBe('Notifications are on for this device.');
+
+    // The browser replaces the subscription: the event is dispatched inside the worker (headless
+    // Chromium has no push service to expire one), with the old subscription and the new one.
+    const fresh = testBrowser();
+    const change = { old: keys.subscription(`${push.url}/device-a`), next: fresh.subscription(`${push.url}/device-renewed`) };
+    const worker = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent('serviceworker'));
+    await worker.evaluate(async ({ old, next }) => {
+      // Worker-only names, typed here by hand (the tests compile with the DOM library).
+      const scope = self as unknown as { dispatchEvent(e: Event): boolean; ExtendableEvent: new (type: string) => Event };
+      const bytes = (b64: string) => Uint8Array.from(atob(b64.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)).buffer;
+      const event = new scope.ExtendableEvent('pushsubscriptionchange');
+      Object.defineProperty(event, 'oldSubscription', { value: { endpoint: old.endpoint, options: {}, getKey: (name: 'auth' | 'p256dh') => bytes(old.keys[name]) } });
+      Object.defineProperty(event, 'newSubscription', { value: { endpoint: next.endpoint, toJSON: () => ({ ...next, expirationTime: null }) } });
+      // The worker's handler hands its work to waitUntil: kept here to wait until the server has it.
+      let work: Promise<unknown> = Promise.reject(new Error('the worker did not handle pushsubscriptionchange'));
+      Object.defineProperty(event, 'waitUntil', { value: (p: Promise<unknown>) => void (work = p) });
+      scope.dispatchEvent(event);
+      await work;
+    }, change);
+
+    // A test notification now goes to the new endpoint, encrypted for the new keys.
+    await panel.getByRole('button', { name: 'Send a test' }).click();
+    await expect.poll(() => push.accepted().some((r) => r.path === '/device-renewed'), { timeout: 15_000 }).toBe(true);
+    const renewed = push.accepted().find((r) => r.path === '/device-renewed')!;
+    expect(JSON.parse(decryptPush(renewed.body, fresh))).toMatchObject({ title: 'Night Shelter', body: 'Notifications work on this device.' });
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
+  it('an agenda gets a date and time, shown in plain words in the member’s own time zone', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1, timezoneId: 'America/New_York' });
+    const { page } = await createWorkspace(ctx, server.url, 'Night Shelter', 'Bo');
+    const errors = watchErrors(page, 'C');
+    await newDocument(page, 'agenda');
+    const when = page.getByTestId('meeting-time');
+    await when.getByRole('button', { name: 'Set date and time' }).click();
+    await when.getByLabel('Meeting date and time').fill('2026-12-01T18:30');
+    await when.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => when.getByTestId('meeting-when').textContent()).toMatch(/^Tuesday,? 1 December 2026 at 18:30$/);
+    await shot(page, 'meeting-time-1280');
+    // Kept in the document: after a reload it is still there.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('meeting-when').textContent(), { timeout: 15_000 }).toMatch(/1 December 2026 at 18:30$/);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'meeting-time-390');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.getByTestId('meeting-time').getByRole('button', { name: 'Change' }).click();
+    await page.getByTestId('meeting-time').getByRole('button', { name: 'No date' }).click();
+    await expect.poll(() => page.getByTestId('meeting-time').textContent()).toContain('No date set');
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
 });

@@ -87,6 +87,7 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
         limits.joinPerWorkspace.take(workspaceId);
         const joined = await auth.join(workspaceId, invite, name, deviceName);
         await ctx.publish(workspaceId, joined.member);
+        ctx.opts.onMemberJoined?.(workspaceId);
         logger.info('member-joined', { workspace: workspaceId, member: joined.member.memberId, role: joined.member.role });
         sendJson(res, 201, { memberId: joined.member.memberId, token: joined.token, role: joined.member.role });
       }

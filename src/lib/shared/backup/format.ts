@@ -15,6 +15,7 @@
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import { isValidId, isRole, type Role } from '../protocol.ts';
 import { isVersionReason, type VersionReason } from '../history/versions.ts';
+import { parseNotificationSettings, type BackupNotificationSettings } from './notification-settings.ts';
 
 /** The `format` field of every backup file. */
 export const BACKUP_FORMAT = 'mutual-backup';
@@ -86,6 +87,8 @@ export interface BackupFile {
   memberKeys?: BackupMemberKey[];
   /** Server backups: every member's devices, so linked devices keep working after a restore. */
   devices?: BackupDevice[];
+  /** Server backups: members' notification preferences and confirmed addresses (notification-settings.ts). */
+  notifications?: BackupNotificationSettings;
   documents: BackupDocument[];
   versions: BackupVersion[];
 }
@@ -160,6 +163,7 @@ export function parseBackup(value: unknown): BackupFile {
   });
   const memberKeys = v.memberKeys === undefined ? undefined : parseMemberKeys(v.memberKeys, fail);
   const devices = v.devices === undefined ? undefined : parseDevices(v.devices, fail);
+  const notifications = v.notifications === undefined ? undefined : parseNotificationSettings(v.notifications, fail);
   return {
     format: BACKUP_FORMAT,
     version: BACKUP_VERSION,
@@ -175,6 +179,7 @@ export function parseBackup(value: unknown): BackupFile {
     members,
     ...(memberKeys ? { memberKeys } : {}),
     ...(devices ? { devices } : {}),
+    ...(notifications ? { notifications } : {}),
     documents,
     versions
   };

@@ -122,6 +122,7 @@ export * from './needs-board';
 export * from './agenda';
 /** Running a meeting (issue 11): roles, attendance, start and end, carry-over; minutes. */
 export * from './meeting';
+export { readMeetingTime, setMeetingTime, describeMeetingTime } from './meeting-time';
 export * from './minutes';
 /** Copy and paste of blocks. */
 export * from './copy';

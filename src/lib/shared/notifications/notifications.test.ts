@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { claimTask, createTask, reassignTask } from '../model/task';
 import { castBallot, closeProposal, createProposal, openProposal } from '../model/proposal';
-import { summariseDocument } from '../model/summary';
-import { placeAllInText, replica } from '../model/test-support';
-import { documentNotifications, type NotifyMember } from './events';
+import { replica } from '../model/test-support';
 import { DEFAULT_PREFS, digestPeriod, parsePrefs, pushAllowedAt } from './prefs';
-
-const HOUR = 3_600_000;
-const T0 = Date.parse('2026-11-30T10:00:00Z');
-const members: NotifyMember[] = [
-  { id: 'ana', role: 'admin', coordinator: false },
-  { id: 'ben', role: 'editor', coordinator: true },
-  { id: 'cy', role: 'viewer', coordinator: false }
-];
-const act = (memberId: string, at: number) => ({ memberId, at });
-const evaluate = (doc: ReturnType<typeof replica>, now: number) => {
-  placeAllInText(doc);
-  return documentNotifications(summariseDocument('d1', doc).value, { workspaceId: 'ws', docId: 'd1', now, members });
-};
+import { HOUR, T0, act, evaluate } from './test-fixture';
 
 describe('what a document tells whom', () => {
   it('a proposal opening tells the members who may vote (not the opener, not viewers), then its last day those who have not voted, then the outcome', () => {

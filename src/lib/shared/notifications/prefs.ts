@@ -5,7 +5,8 @@
  *
  * Defaults do not nag: push for the things that need the member (a proposal they may vote
  * on, its last day, a task handed to them or due tomorrow, the outcome), nothing for others'
- * claims, quiet from 21:00 to 08:00, and email (once confirmed) as a weekly digest.
+ * claims, newcomers only for those who offer to welcome them, quiet from 21:00 to 08:00,
+ * and email (once confirmed) as a weekly digest.
  */
 
 /** Kinds of notification the relay sends. */
@@ -16,7 +17,12 @@ export const NotificationKinds = [
   'task-assigned',
   'task-due',
   'task-claimed',
-  'task-unclaimed'
+  'task-unclaimed',
+  'mentioned',
+  'need-matched',
+  'meeting-soon',
+  'minutes-ready',
+  'newcomer-joined'
 ] as const;
 export type NotificationKind = (typeof NotificationKinds)[number];
 
@@ -28,7 +34,12 @@ export const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
   'task-assigned': 'A task is handed to you',
   'task-due': 'A task you hold is due tomorrow',
   'task-claimed': 'Someone claims a task you created',
-  'task-unclaimed': 'A task stays unclaimed for a week (coordinators)'
+  'task-unclaimed': 'A task stays unclaimed for a week (coordinators)',
+  mentioned: 'Someone mentions you in a comment',
+  'need-matched': 'Your ask or offer is matched',
+  'meeting-soon': 'A meeting starts in 15 minutes',
+  'minutes-ready': 'A meeting’s minutes are ready',
+  'newcomer-joined': 'Tell me when someone new joins (to welcome them)'
 };
 
 /** How email reaches the member: not at all, one mail per notification, or a digest. */
@@ -61,7 +72,12 @@ export const DEFAULT_PREFS: Readonly<NotificationPrefs> = Object.freeze({
     'task-assigned': true,
     'task-due': true,
     'task-claimed': false,
-    'task-unclaimed': true
+    'task-unclaimed': true,
+    mentioned: true,
+    'need-matched': true,
+    'meeting-soon': true,
+    'minutes-ready': true,
+    'newcomer-joined': false
   }),
   push: true,
   email: 'weekly',
