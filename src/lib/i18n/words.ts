@@ -92,7 +92,12 @@ export const notificationKindName = named<NotificationKind>({
   'task-assigned': m.notification_kind_task_assigned,
   'task-due': m.notification_kind_task_due,
   'task-claimed': m.notification_kind_task_claimed,
-  'task-unclaimed': m.notification_kind_task_unclaimed
+  'task-unclaimed': m.notification_kind_task_unclaimed,
+  mentioned: m.notification_kind_mentioned,
+  'need-matched': m.notification_kind_need_matched,
+  'meeting-soon': m.notification_kind_meeting_soon,
+  'minutes-ready': m.notification_kind_minutes_ready,
+  'newcomer-joined': m.notification_kind_newcomer_joined
 });
 
 /** A document kind: its name and a line about it. */
