@@ -1,5 +1,9 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
 declare global {
   namespace App {}
+  interface Window {
+    /** The colour theme of this device (static/theme.js). */
+    mutualTheme?: { get(): 'system' | 'light' | 'dark'; set(pref: 'system' | 'light' | 'dark'): void };
+  }
 }
 export {};

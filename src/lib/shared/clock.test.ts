@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateOffset, formatCountdown } from './clock';
+import { countdownAnnouncement, estimateOffset, formatCountdown } from './clock';
 
 describe('clock offset', () => {
   it('takes the sample with the shortest round trip, corrected by half of it', () => {
@@ -23,5 +23,22 @@ describe('clock offset', () => {
     expect(formatCountdown(245_000)).toBe('4:05');
     expect(formatCountdown(3_723_000)).toBe('1:02:03');
     expect(formatCountdown(-5)).toBe('0:00');
+  });
+});
+
+describe('countdownAnnouncement', () => {
+  it('changes at minute boundaries, once in the last minute and when time is up — never every second', () => {
+    const said = new Set<string>();
+    let changes = 0;
+    let last = '';
+    // Five minutes counted down a second at a time, then two minutes over.
+    for (let s = 300; s >= -120; s--) {
+      const text = s > 0 ? countdownAnnouncement(s * 1000, 0) : countdownAnnouncement(0, -s * 1000 || 1);
+      if (text !== last) changes++;
+      last = text;
+      said.add(text);
+    }
+    expect([...said]).toEqual(['5 minutes left.', '4 minutes left.', '3 minutes left.', '2 minutes left.', 'Less than a minute left.', 'Time is up.', '1 minute over time.', '2 minutes over time.']);
+    expect(changes).toBe(8);
   });
 });

@@ -47,3 +47,18 @@ export function formatCountdown(ms: number): string {
   const ss = String(s).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
+
+/**
+ * What a screen reader hears of a meeting countdown: the same words for a whole minute, so a
+ * live region speaks once a minute (and once in the last minute, and when time is up),
+ * never every second.
+ */
+export function countdownAnnouncement(remainingMs: number, overrunMs: number): string {
+  if (overrunMs > 0) {
+    const over = Math.floor(overrunMs / 60_000);
+    return over === 0 ? 'Time is up.' : `${over} minute${over === 1 ? '' : 's'} over time.`;
+  }
+  const minutes = Math.ceil(remainingMs / 60_000);
+  if (minutes <= 1) return 'Less than a minute left.';
+  return `${minutes} minutes left.`;
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   addFollowUpTask,
+  arrivedBallots,
   castBallot,
   closeProposal,
   createProposal,
@@ -69,5 +70,14 @@ describe('follow-up', () => {
     expect(f.tasks.map((t) => [t.id, t.title, t.status])).toEqual([[taskId, 'Buy it', 'open']]);
     expect(f.reviewDate).toBe('2024-06-01');
     expect(() => setReviewDate(doc, 'p', 'soon', act('ana'))).toThrow(ModelError);
+  });
+});
+
+describe('arrivedBallots', () => {
+  it('names the members whose ballot is new since the last reading, never oneself, nothing at first', () => {
+    expect(arrivedBallots(null, ['ana', 'ben'], 'ana')).toEqual([]);
+    expect(arrivedBallots(new Set(['ana']), ['ana', 'ben', 'cy'], 'ana')).toEqual(['ben', 'cy']);
+    expect(arrivedBallots(new Set(['ben']), ['ben', 'ana'], 'ana')).toEqual([]);
+    expect(arrivedBallots(new Set(['ben', 'cy']), ['ben'], 'ana')).toEqual([]);
   });
 });

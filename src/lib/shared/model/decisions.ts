@@ -100,3 +100,13 @@ export const NUDGES_KEY = 'nudges';
 export function nudgeDocument(index: YDoc, docId: string, actor: { memberId: string; at?: number }): void {
   index.transact(() => index.getMap<unknown>(NUDGES_KEY).set(docId, { at: actor.at ?? Date.now(), by: actor.memberId }), MODEL_ORIGIN);
 }
+
+/**
+ * Members whose ballot arrived between two readings of a proposal (not `me`: one's own
+ * ballot is confirmed where it was cast). None on the first reading: what was there when
+ * the proposal was opened is not news.
+ */
+export function arrivedBallots(before: ReadonlySet<string> | null, after: Iterable<string>, me: string): string[] {
+  if (!before) return [];
+  return [...after].filter((id) => id !== me && !before.has(id));
+}
