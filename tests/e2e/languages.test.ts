@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { cleanupServer, launchBrowser, shot, startServer, type RunningServer } from './harness';
 import { watchErrors } from './app-flow';
+import { audit } from './axe';
 
 const CODE = 'tortilla-de-papas';
 let server: RunningServer;
@@ -85,12 +86,16 @@ describe('languages', () => {
     await page.getByTestId('new-needs').click();
     await page.waitForURL(/\/d\/[A-Za-z0-9_-]+$/);
     await page.getByTestId('needs-board').getByRole('heading', { name: 'Necesidades y ofertas' }).waitFor();
+    // Accessible in Spanish too (axe, both sizes and themes): the needs board…
+    expect(await audit(page, 'es needs board')).toEqual([]);
     await page.goto(`${server.url}/w/${workspaceId}`);
     await page.getByTestId('open-search').click();
     await page.getByText('Busca en los 2 documentos de este dispositivo, también sin conexión.').waitFor();
     await page.keyboard.press('Escape');
 
     await shot(page, 'languages-es-workspace-1280');
+    // …and the workspace page.
+    expect(await audit(page, 'es workspace')).toEqual([]);
     const phone = await device('es-ES', PHONE);
     const phonePage = await phone.newPage();
     await phonePage.goto(page.url());
