@@ -39,9 +39,12 @@ export interface LoadedDoc {
 
 /** Thresholds and hooks of {@link DocStorage}. */
 export interface DocStorageOptions {
-  /** Compact a document once it has this many records. Default 200. */
+  /**
+   * Compact a document once it has this many records. Default 200. A large document waits
+   * until the records added since its last merge are also a quarter of it (GROWTH_SHARE).
+   */
   compactAfterCount?: number;
-  /** …or this many bytes of records. Default 1 MiB. */
+  /** …or once this many bytes were added since its last merge. Default 1 MiB. */
   compactAfterBytes?: number;
   /** Human name of a document for messages (e.g. its title from the index). Default: its id. */
   describeDoc?: (workspaceId: string, docId: string) => string;
