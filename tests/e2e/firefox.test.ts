@@ -5,6 +5,7 @@
  * proposal whose signed ballots — one cast offline — all verify and count. One Firefox at a
  * time (the e2e project runs files one by one); it is closed at the end.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupServer, startServer, type RunningServer } from './harness';
 import { FirefoxEngine } from './engines/firefox';
@@ -38,4 +39,10 @@ describe('Mutual in Firefox', () => {
   it('two tabs of one device edit together with the network off, then sync', () => offlineTwoTabs(firefox, server));
 
   it('edits, reloads and creates documents with the relay down, then syncs every word', () => offlineRelayDown(firefox, server));
+
+  it('the service worker is a classic script, registered as one (browsers without module service workers run it too)', () => {
+    // `import`/`export`/`import.meta` do not parse outside a module: a classic registration would fail.
+    expect(() => new Function(readFileSync('build/client/service-worker.js', 'utf8'))).not.toThrow();
+    expect(readFileSync('src/routes/+layout.svelte', 'utf8')).toMatch(/serviceWorker\.register\('\/service-worker\.js'\)/);
+  });
 });
