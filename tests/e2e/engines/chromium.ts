@@ -76,8 +76,10 @@ export class ChromiumEngine implements Engine {
   readonly name = 'chromium';
   constructor(readonly browser: Browser) {}
   static async launch(): Promise<ChromiumEngine> { return new ChromiumEngine(await launchBrowser()); }
-  async newDevice(size: 'desktop' | 'phone' = 'desktop') {
-    return new ChromiumDevice(await this.browser.newContext({ viewport: VIEWPORTS[size], deviceScaleFactor: 1 })).init();
+  async newDevice(size: 'desktop' | 'phone' = 'desktop', options: { initScript?: string } = {}) {
+    const context = await this.browser.newContext({ viewport: VIEWPORTS[size], deviceScaleFactor: 1 });
+    if (options.initScript) await context.addInitScript({ content: options.initScript });
+    return new ChromiumDevice(context).init();
   }
   async close() { await this.browser.close(); }
 }

@@ -58,7 +58,8 @@ export interface Device {
 /** A launched browser of one engine. */
 export interface Engine {
   readonly name: 'chromium' | 'firefox';
-  newDevice(size?: 'desktop' | 'phone'): Promise<Device>;
+  /** A new device; `initScript` runs in each of its pages before the page's own scripts. */
+  newDevice(size?: 'desktop' | 'phone', options?: { initScript?: string }): Promise<Device>;
   close(): Promise<void>;
 }
 

@@ -124,10 +124,11 @@ class FirefoxTab implements Tab {
 class FirefoxDevice implements Device {
   private offline = false;
   private readonly tabs: FirefoxTab[] = [];
-  constructor(readonly context: BrowserContext, readonly size: 'desktop' | 'phone') {}
+  constructor(readonly context: BrowserContext, readonly size: 'desktop' | 'phone', readonly initScript?: string) {}
   async newTab() {
     const page = await this.context.newPage();
     await page.setViewport(VIEWPORTS[this.size]);
+    if (this.initScript) await page.evaluateOnNewDocument(this.initScript);
     if (this.offline) await page.setOfflineMode(true);
     const tab = new FirefoxTab(page);
     this.tabs.push(tab);
@@ -153,6 +154,8 @@ export class FirefoxEngine implements Engine {
     });
     return new FirefoxEngine(browser);
   }
-  async newDevice(size: 'desktop' | 'phone' = 'desktop') { return new FirefoxDevice(await this.browser.createBrowserContext(), size); }
+  async newDevice(size: 'desktop' | 'phone' = 'desktop', options: { initScript?: string } = {}) {
+    return new FirefoxDevice(await this.browser.createBrowserContext(), size, options.initScript);
+  }
   async close() { await this.browser.close(); }
 }

@@ -7,7 +7,7 @@
  */
 import { expect } from 'vitest';
 import type { RunningServer } from '../harness';
-import type { Engine, Tab } from './driver';
+import type { Engine, Tab, Target } from './driver';
 import { caretToEnd, connection, createWorkspace, docStatus, join, newDocument, waitForText } from './flow';
 
 /** Every uncaught page error of these tabs, labelled. */
@@ -131,12 +131,12 @@ export async function offlineTwoTabs(engine: Engine, server: RunningServer) {
 }
 
 const proposalBlock = '.mb-frame[data-kind=proposal]';
-const inProposal = <T extends object>(target: T) => ({ ...target, within: proposalBlock });
+const inProposal = (target: Exclude<Target, string>): Target => ({ ...target, within: proposalBlock });
 
 async function vote(tab: Tab, choice: string, reason = ''): Promise<void> {
-  await tab.click(inProposal({ role: 'radio' as const, name: choice }));
+  await tab.click(inProposal({ role: 'radio', name: choice }));
   if (reason) await tab.fill(`${proposalBlock} textarea[id$="-reason"]`, reason);
-  await tab.click(inProposal({ role: 'button' as const, name: 'Cast ballot' }));
+  await tab.click(inProposal({ role: 'button', name: 'Cast ballot' }));
 }
 
 /**
@@ -203,4 +203,50 @@ export async function proposalBallots(engine: Engine, server: RunningServer) {
   await a.scrollIntoView(proposalBlock);
   await a.shot('decisions-open-all-voted');
   return { devices: [devA, devB, devC], a, b, c, workspaceId, docId };
+}
+
+/** Run before a page's scripts: this browser's WebCrypto knows no Ed25519 (as older ones). */
+export const WITHOUT_WEBCRYPTO_ED25519 = `(() => {
+  const subtle = crypto.subtle;
+  const isEd25519 = (a) => (typeof a === 'string' ? a : a && a.name) === 'Ed25519';
+  for (const name of ['importKey', 'generateKey', 'sign', 'verify']) {
+    const real = subtle[name].bind(subtle);
+    subtle[name] = (...args) => isEd25519(name === 'importKey' ? args[2] : args[0])
+      ? Promise.reject(new DOMException('Unrecognized algorithm name', 'NotSupportedError'))
+      : real(...args);
+  }
+})();`;
+
+/**
+ * Ben's browser has no Ed25519 in WebCrypto: it signs with the library fallback, and both
+ * ballots — his and Ana's (signed by WebCrypto) — verify and count on both devices.
+ */
+export async function ballotsWithoutWebCryptoEd25519(engine: Engine, server: RunningServer) {
+  const devA = await engine.newDevice();
+  const devB = await engine.newDevice('desktop', { initScript: WITHOUT_WEBCRYPTO_ED25519 });
+  const { tab: a, workspaceId, editorInvite } = await createWorkspace(devA, server.url, 'Old Phones Club', 'Ana');
+  const b = await join(devB, editorInvite, 'Ben');
+  expect(await b.evaluate(() => crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign']).then(() => 'has Ed25519', () => 'no Ed25519'))).toBe('no Ed25519');
+  await a.waitFor({ text: 'Ben', within: 'main' });
+  const docId = await newDocument(a, 'proposal');
+  await a.fill(inProposal({ label: 'Proposal title' }), 'Share the van');
+  await a.press('Tab');
+  await a.click(inProposal({ role: 'button', name: 'Tomorrow' }));
+  await a.click(inProposal({ role: 'button', name: 'Open for decision' }));
+  await expect.poll(() => a.text(`${proposalBlock} .mb-status`)).toBe('Open for decision');
+  await vote(a, 'Consent');
+  await b.goto(`${server.url}/w/${workspaceId}/d/${docId}`);
+  await b.waitFor(proposalBlock);
+  await vote(b, 'Consent');
+  await b.waitFor(inProposal({ text: 'Your ballot is cast.' }));
+  for (const tab of [a, b]) {
+    const rows = () => tab.evaluate(() => Array.from(document.querySelectorAll('.mb-frame[data-kind=proposal] .mp-ballots li')).map((li) => li.textContent ?? ''));
+    await expect.poll(async () => (await rows()).filter((row) => row.includes('Counted')).length, { timeout: 30_000 }).toBe(2);
+    expect((await rows()).join('\n')).not.toMatch(/not counted/);
+  }
+  await b.scrollIntoView(proposalBlock);
+  await b.shot('ballots-without-webcrypto-ed25519');
+  expect(pageErrors({ A: a, B: b })).toEqual([]);
+  await devA.close();
+  await devB.close();
 }
