@@ -2,14 +2,15 @@
  * The second browser engine: Debian's firefox-esr, driven through WebDriver BiDi
  * (puppeteer-core), runs the scenarios the Chromium tests share (engines/scenarios.ts):
  * co-editing, offline editing with the relay down and with the device's network off, and a
- * proposal whose signed ballots — one cast offline — all verify and count. One Firefox at a
+ * proposal whose signed ballots — one cast offline — all verify and count; and a device whose
+ * WebCrypto lacks Ed25519 (the library fallback) among others. One Firefox at a
  * time (the e2e project runs files one by one); it is closed at the end.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupServer, startServer, type RunningServer } from './harness';
 import { FirefoxEngine } from './engines/firefox';
-import { coEditing, offlineRelayDown, offlineTwoTabs, pageErrors, proposalBallots } from './engines/scenarios';
+import { ballotsWithoutWebCryptoEd25519, coEditing, offlineRelayDown, offlineTwoTabs, pageErrors, proposalBallots } from './engines/scenarios';
 
 let server: RunningServer;
 let firefox: FirefoxEngine;
@@ -35,6 +36,8 @@ describe('Mutual in Firefox', () => {
     expect(pageErrors({ A: a, B: b, C: c })).toEqual([]);
     for (const d of devices) await d.close();
   });
+
+  it('a browser without Ed25519 in WebCrypto signs with the library; every ballot verifies and counts on both devices', () => ballotsWithoutWebCryptoEd25519(firefox, server));
 
   it('two tabs of one device edit together with the network off, then sync', () => offlineTwoTabs(firefox, server));
 

@@ -207,7 +207,8 @@ export async function proposalBallots(engine: Engine, server: RunningServer) {
 
 /** Run before a page's scripts: this browser's WebCrypto knows no Ed25519 (as older ones). */
 export const WITHOUT_WEBCRYPTO_ED25519 = `(() => {
-  const subtle = crypto.subtle;
+  const subtle = globalThis.crypto && crypto.subtle;
+  if (!subtle) return; // about:blank before the app: no WebCrypto to change
   const isEd25519 = (a) => (typeof a === 'string' ? a : a && a.name) === 'Ed25519';
   for (const name of ['importKey', 'generateKey', 'sign', 'verify']) {
     const real = subtle[name].bind(subtle);
