@@ -53,6 +53,8 @@ describe('notifications across a SIGKILL of the relay', () => {
     const ben = testBrowser();
     const sub = await api(base, 'PUT', `/api/workspaces/${ws.workspaceId}/notifications/push`, { token: ws.editor.token, body: ben.subscription(`${push.url}/ben`) });
     expect(sub.status).toBe(200);
+    // No quiet hours (the default 21:00–08:00 would hold the push back when the suite runs at night).
+    expect((await api(base, 'PUT', `/api/workspaces/${ws.workspaceId}/notifications/prefs`, { token: ws.editor.token, body: { quiet: null } })).status).toBe(200);
 
     const admin = connectClient(`ws://127.0.0.1:${port}/sync`, ws.workspaceId, 'meeting', ws.admin.token);
     clients.push(admin);
