@@ -1,6 +1,7 @@
 // What the test suite needs from Debian, installed with apt when missing and running as root
 // (CI, a fresh dev machine), so `.ci/run` and a new contributor run the same thing:
 //  - chromium: browser tests drive Debian's chromium (never a downloaded browser)
+//  - firefox-esr: the second engine (tests/e2e/firefox.test.ts), Debian's, through WebDriver BiDi
 //  - postgresql, redis-server: the scale-out tests start throwaway servers on loopback
 //  - caddy: the deployment tests validate the shipped Caddyfile with `caddy validate`
 //    (systemd-analyze, for the shipped unit, comes with systemd)
@@ -8,6 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const FIREFOX = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
 
 function hasPostgres() {
   try {
@@ -21,6 +23,7 @@ function hasPostgres() {
 export function missingPackages() {
   const missing = [];
   if (!existsSync(CHROMIUM)) missing.push('chromium', 'fonts-dejavu-core');
+  if (!existsSync(FIREFOX)) missing.push('firefox-esr');
   if (!hasPostgres()) missing.push('postgresql');
   if (!existsSync('/usr/bin/redis-server')) missing.push('redis-server');
   if (!existsSync('/usr/bin/caddy')) missing.push('caddy');

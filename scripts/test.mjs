@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite. Installs the Debian packages it needs when missing (chromium,
-// postgresql, redis-server; see ensure-test-packages.mjs), builds the app (browser tests run
+// firefox-esr, postgresql, redis-server; see ensure-test-packages.mjs), builds the app (browser tests run
 // against the real production server), then runs
 // every vitest project: unit, integration (real relay on loopback), deploy (the shipped
 // Caddyfile and systemd unit, and the production install from the Dockerfile's steps), e2e
-// (chromium).
+// (chromium; firefox-esr for tests/e2e/firefox.test.ts).
 //   npm test                 everything
 //   npm test -- --only e2e   one project (unit | integration | deploy | e2e)
 import { spawnSync } from 'node:child_process';

@@ -100,6 +100,13 @@ export async function publishDocument(dev: NodeDevice, docId: string, title: str
 export interface NodeTypist {
   /** The Yjs client id of the typist's edits. */
   readonly clientId: number;
+  /**
+   * Update frames this peer received from the relay while `watching`, with the wall-clock time
+   * (ms) its socket delivered each and the frame in base64: when another member's keystroke
+   * reached a process that does nothing else (the typing bench's relay-only figure).
+   */
+  readonly received: Array<[number, string]>;
+  watching: boolean;
   typeOne(): void;
   destroy(): void;
 }
@@ -116,9 +123,19 @@ export async function nodeTypist(dev: NodeDevice, docId: string, name: string): 
     .find((x: unknown): x is Y.XmlText => x instanceof Y.XmlText && x.toString().includes(`${name}: `));
   if (!para) throw new Error(`no line for ${name} in ${docId}`);
   let i = 0;
-  return {
+  const received: Array<[number, string]> = [];
+  const typist = {
     clientId: client.doc.clientID,
+    received,
+    watching: false,
     typeOne: () => para.insert(para.length, 'abcdefghij'[i++ % 10]),
     destroy: () => closeClient(client)
   };
+  // y-websocket: a sync message (0) carrying an update (2).
+  client.provider.ws?.addEventListener('message', (event: { data: unknown }) => {
+    if (!typist.watching || !(event.data instanceof ArrayBuffer)) return;
+    const u8 = new Uint8Array(event.data);
+    if (u8.length > 2 && u8[0] === 0 && u8[1] === 2) received.push([performance.timeOrigin + performance.now(), Buffer.from(u8).toString('base64')]);
+  });
+  return typist;
 }

@@ -12,7 +12,10 @@
  * presses, so a page that is busy mounting views pays for it in `interactiveMs`.
  */
 import type { Browser, Page } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
 import { shot } from '../../tests/e2e/harness.ts';
+import { PROFILES_DIR } from './trace.ts';
 
 /** What one open measures (ms from navigation start). */
 export interface OpenTiming {
@@ -65,6 +68,7 @@ export async function timeOpen(page: Page, url: string, settle: (page: Page) => 
   // reloading would charge the open with the previous page's unload handlers.
   await page.goto('about:blank');
   await page.goto(url);
+  const profiler = await startCpuProfile(page);
   const last = page.locator('.m-content > p:last-child');
   await last.click({ timeout: 120_000 });
   await page.keyboard.press('End');
@@ -74,11 +78,37 @@ export async function timeOpen(page: Page, url: string, settle: (page: Page) => 
   await page.waitForFunction(() => (window as unknown as { __probe?: { mounted: number | null } }).__probe?.mounted != null, null, { timeout: 120_000, polling: 100 });
   const probe = (await page.evaluate('window.__probe')) as { text: number; visible: number | null; mounted: number | null; typed: number; shift: number; shifts: unknown[] };
   if (process.env.BENCH_DEBUG) console.log(JSON.stringify(probe));
+  await profiler?.stop();
   // Remove the mark again so the next run starts from the same document.
   await page.keyboard.press('Backspace');
   await page.waitForFunction(() => document.querySelector('.m-content')?.lastElementChild?.textContent === '', null, { timeout: 30_000 });
   await settle(page);
   return { textMs: probe.text, visibleMs: probe.visible, mountedMs: probe.mounted, interactiveMs: probe.typed, layoutShift: probe.shift };
+}
+
+/**
+ * BENCH_CPU_PROFILE=1: a CPU profile of this page alone (an open: from its load event to the typed `x`;
+ * the typing receiver: while the keystrokes arrive),
+ * into bench/profiles/open-<port>-<n>.cpuprofile (DevTools → Performance → load). Unlike
+ * `--trace`, it does not interrupt the other devices' pages (starting a trace does, for
+ * hundreds of milliseconds each).
+ */
+let profiles = 0;
+export async function startCpuProfile(page: Page, name = 'open'): Promise<{ stop(): Promise<void> } | null> {
+  if (!process.env.BENCH_CPU_PROFILE) return null;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  await cdp.send('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await cdp.send('Profiler.stop');
+      fs.mkdirSync(PROFILES_DIR, { recursive: true });
+      const file = path.join(PROFILES_DIR, `${name}-${new URL(page.url()).port}-${profiles++}.cpuprofile`);
+      fs.writeFileSync(file, JSON.stringify(profile));
+      await cdp.detach();
+    }
+  };
 }
 
 /** Mutual's page: stored, and synced when the relay is reachable. */

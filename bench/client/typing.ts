@@ -16,6 +16,7 @@ import type { ScenarioResult } from '../lib/results.ts';
 import { joinPage, quantile, r1, setUp } from './common.ts';
 import { nodeTypist, publishDocument, typingTemplate, type NodeTypist } from './fixtures.ts';
 import type { Tracer } from './trace.ts';
+import { startCpuProfile } from './open.ts';
 
 export interface TypingParams {
   keystrokes: number;
@@ -136,6 +137,9 @@ export async function typingScenario(browser: Browser, server: RunningServer, p:
     log(`client: typing, ${p.keystrokes} keystrokes with ${typists.length + 1} typists`);
     await sleep(1000);
     for (const pg of [a, b]) await pg.evaluate('window.__wire.on = true');
+    const watcher = typists[0]!;
+    watcher.watching = true;
+    const profiler = await startCpuProfile(b, `typing-receiver-${p.blocksBelow}`);
     await trace.around(browser, b, `typing-receiver-${p.blocksBelow}-blocks`, async () => {
       for (let i = 0; i < p.keystrokes; i++) {
         await a.keyboard.press('abcdefghijklmnopqrstuvwxyz'[i % 26]);
@@ -143,6 +147,7 @@ export async function typingScenario(browser: Browser, server: RunningServer, p:
       }
       await b.waitForFunction((n) => (window as unknown as { __painted: number[] }).__painted.length >= n, p.keystrokes, { timeout: 60_000, polling: 100 }).catch(() => {});
     });
+    await profiler?.stop();
     for (const stop of timers) stop();
     const keys = (await a.evaluate('window.__keys')) as number[];
     const painted = (await b.evaluate('window.__painted')) as number[];
@@ -159,6 +164,8 @@ export async function typingScenario(browser: Browser, server: RunningServer, p:
     const total: number[] = [];
     const toSend: number[] = [];
     const onWire: number[] = [];
+    const toPeer: number[] = [];
+    const peerToReceiver: number[] = [];
     const toPaint: number[] = [];
     for (let i = 0; i < n; i++) {
       total.push(Math.max(0, painted[i]! - keys[i]!));
@@ -170,6 +177,11 @@ export async function typingScenario(browser: Browser, server: RunningServer, p:
       toSend.push(u.t - keys[i]!);
       onWire.push(got - u.t);
       toPaint.push(painted[i]! - got);
+      // The same frame reaching a Node peer: the relay alone, without the receiving page's wait.
+      const atPeer = firstCarrying(watcher.received, client, clock, cache);
+      if (atPeer === null) continue;
+      toPeer.push(atPeer - u.t);
+      peerToReceiver.push(got - atPeer);
     }
     const stats = (xs: number[], prefix: string) => ({ [`${prefix}P50Ms`]: r1(quantile(xs, 0.5)), [`${prefix}P95Ms`]: r1(quantile(xs, 0.95)) });
     return {
@@ -186,6 +198,10 @@ export async function typingScenario(browser: Browser, server: RunningServer, p:
         ...stats(toSend, 'keyToSend'),
         ...stats(onWire, 'relay'),
         ...stats(toPaint, 'receiveToPaint'),
+        // The "relay" leg split: A sends → a Node peer has it (relay and loopback), and how much
+        // later the receiving page's socket handler ran (its main thread busy with other work).
+        ...stats(toPeer, 'sendToNodePeer'),
+        ...stats(peerToReceiver, 'nodePeerToReceiver'),
         traced: toPaint.length
       }
     };

@@ -142,4 +142,21 @@ describe('a long document', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     expect(errors).toEqual([]);
   });
+
+  it('a link to a block far down (a notification’s #block-) brings it into view and marks it', async () => {
+    const { page, errors } = await deviceWithDocument('desktop', 'Eli');
+    const ids = await page.locator('.m-content > [data-block-id]').evaluateAll((els) => els.map((el) => el.getAttribute('data-block-id')));
+    const target = ids[ids.length - 3]!;
+    await page.goto('about:blank');
+    await page.goto(`${docUrl()}#block-${target}`);
+    const block = page.locator(`[data-block-id="${target}"]`);
+    await expect.poll(() => block.evaluate((el) => el.classList.contains('linked-block')), { timeout: 30_000 }).toBe(true);
+    const inView = await block.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return r.bottom > 0 && r.top < innerHeight;
+    });
+    expect(inView).toBe(true);
+    await shot(page, 'long-document-block-link-desktop');
+    expect(errors).toEqual([]);
+  });
 });

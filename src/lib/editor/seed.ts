@@ -13,13 +13,12 @@ import type { DocumentTemplate, SeedMeta } from './template-types.ts';
 import { m } from '../paraglide/messages.js';
 
 export type { DocumentTemplate, SeedMeta } from './template-types.ts';
-
-/** Key in the doc's `meta` map that says the document's first content has been written. */
-export const SEEDED_KEY = 'seeded';
+// Split out so a page can ask "has it content?" without loading the templates (issue 25).
+export { SEEDED_KEY, hasContent, isSeeded } from './seeded.ts';
+import { SEEDED_KEY } from './seeded.ts';
 
 /** Transaction origin of seeding, so observers can tell it from people's edits. */
 export const SEED_ORIGIN = Symbol('mutual-seed');
-
 
 /**
  * Write a new document's first content into its Y.Doc, once.
@@ -57,18 +56,6 @@ export function seedDocument(doc: Y.Doc, template: DocumentTemplate = blankTempl
 }
 
 
-/** True when the document's first content has been written (by anyone). */
-export function isSeeded(doc: Y.Doc): boolean {
-  return doc.getMap(DocKeys.meta).get(SEEDED_KEY) === true;
-}
-
-/**
- * True when the document has something to show: it was seeded, or its text holds content
- * written some other way (an older version of the app, another client, a restore).
- */
-export function hasContent(doc: Y.Doc): boolean {
-  return isSeeded(doc) || doc.get(DocKeys.root, Y.XmlText).length > 0;
-}
 
 /**
  * Run the template in a throwaway headless editor bound to a scratch Y.Doc and return that

@@ -16,7 +16,6 @@ import { WorkspaceReplication, type ReplicationOptions } from './replication/wor
 import { Repo, type RepoOptions } from './repo.ts';
 import type { LocalStore, WorkspaceRecord } from './store.ts';
 import { openIdbLocalStore } from './store-idb.ts';
-import { MemoryLocalStore } from './store-memory.ts';
 import { Workspaces } from './workspaces.ts';
 import { m } from '../paraglide/messages.js';
 
@@ -70,6 +69,8 @@ async function openStore(options: DeviceOptions): Promise<{ store: LocalStore; f
     return { store: await openIdbLocalStore() };
   } catch (error) {
     const fallbackError = error instanceof LocalStoreError ? error : new LocalStoreError('unavailable', { cause: error });
+    // Loaded only then: the memory store is not part of a page's first JavaScript (issue 25).
+    const { MemoryLocalStore } = await import('./store-memory.ts');
     return { store: new MemoryLocalStore(), fallbackError };
   }
 }

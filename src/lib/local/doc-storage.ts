@@ -40,9 +40,12 @@ export interface LoadedDoc {
 
 /** Thresholds and hooks of {@link DocStorage}. */
 export interface DocStorageOptions {
-  /** Compact a document once it has this many records. Default 200. */
+  /**
+   * Compact a document once it has this many records. Default 200. A large document waits
+   * until the records added since its last merge are also a quarter of it (GROWTH_SHARE).
+   */
   compactAfterCount?: number;
-  /** …or this many bytes of records. Default 1 MiB. */
+  /** …or once this many bytes were added since its last merge. Default 1 MiB. */
   compactAfterBytes?: number;
   /** Human name of a document for messages (e.g. its title from the index). Default: its id. */
   describeDoc?: (workspaceId: string, docId: string) => string;
@@ -52,7 +55,17 @@ export interface DocStorageOptions {
 interface Counters {
   count: number;
   bytes: number;
+  /** Bytes of the merged record the others were added to (the last compaction's; 0 when none). */
+  base: number;
 }
+
+/**
+ * A large document is merged again only once the records added since its last merge are at
+ * least this share of it: merging costs as much as the whole document (a 400 KB document took
+ * 100–300 ms of the page's thread), so it is paid once per this share of growth, not once per
+ * `compactAfterCount` keystrokes (issue 25). Small documents reach it within those records.
+ */
+const GROWTH_SHARE = 0.25;
 
 const key = (workspaceId: string, docId: string): string => `${workspaceId}/${docId}`;
 
@@ -94,6 +107,13 @@ export function mergeValidUpdates(updates: Uint8Array[], onUnusable: (error: unk
   }
 }
 
+/** Bytes of the readable records among `raw`. */
+function sizeOf(raw: readonly { update: unknown }[]): number {
+  let bytes = 0;
+  for (const record of raw) if (isValidUpdate(record.update)) bytes += record.update.byteLength;
+  return bytes;
+}
+
 /** Document persistence with validation, compaction and problem reporting. */
 export class DocStorage {
   private readonly problemList = writable<LocalProblem[]>([]);
@@ -128,14 +148,16 @@ export class DocStorage {
     }
     const valid: Uint8Array[] = [];
     let bytes = 0;
+    let base = 0;
     for (const record of raw) {
       if (isValidUpdate(record.update)) {
         valid.push(record.update);
         bytes += record.update.byteLength;
+        base = Math.max(base, record.update.byteLength); // the merged record is the largest
       }
     }
     const corrupt = raw.length - valid.length;
-    this.counters.set(key(workspaceId, docId), { count: raw.length, bytes });
+    this.counters.set(key(workspaceId, docId), { count: raw.length, bytes, base });
     if (corrupt > 0) {
       this.addProblem({
         kind: 'corrupt',
@@ -203,7 +225,7 @@ export class DocStorage {
         // A failing listener (a dashboard) must never break persistence.
       }
     }
-    const counters = this.counters.get(k) ?? { count: 0, bytes: 0 };
+    const counters = this.counters.get(k) ?? { count: 0, bytes: 0, base: 0 };
     counters.count += 1;
     counters.bytes += toWrite.byteLength;
     this.counters.set(k, counters);
@@ -316,7 +338,12 @@ export class DocStorage {
   private async compactNow(workspaceId: string, docId: string): Promise<{ before: number; after: number } | null> {
     try {
       const raw = await this.store.loadUpdates(workspaceId, docId);
-      if (raw.length <= 1 && raw.every((r) => isValidUpdate(r.update))) return null;
+      if (raw.length <= 1 && raw.every((r) => isValidUpdate(r.update))) {
+        // One record is merged already: what is added next is measured against it.
+        const counters = this.counters.get(key(workspaceId, docId));
+        if (counters && raw.length === 1 && counters.count <= 1) counters.base = sizeOf(raw);
+        return null;
+      }
       const merged = this.mergeForCompaction(workspaceId, docId, raw);
       if (!merged) return null;
       const upToSeq = raw[raw.length - 1].seq;
@@ -325,7 +352,8 @@ export class DocStorage {
       const counters = this.counters.get(k);
       // Appends that landed during compaction stay counted on top of the one merged record.
       const appendedMeanwhile = counters ? Math.max(0, counters.count - raw.length) : 0;
-      this.counters.set(k, { count: 1 + appendedMeanwhile, bytes: merged.byteLength });
+      const bytesMeanwhile = counters ? Math.max(0, counters.bytes - sizeOf(raw)) : 0;
+      this.counters.set(k, { count: 1 + appendedMeanwhile, bytes: merged.byteLength + bytesMeanwhile, base: merged.byteLength });
       const current = (await this.store.getDocMeta(workspaceId, docId)) ?? { workspaceId, docId, unsynced: false };
       await this.store.putDocMeta({ ...current, compactedAt: this.now() });
       return { before: raw.length, after: 1 };
@@ -373,7 +401,12 @@ export class DocStorage {
 
   private overThreshold(workspaceId: string, docId: string): boolean {
     const counters = this.counters.get(key(workspaceId, docId));
-    return !!counters && (counters.count >= this.compactAfterCount || counters.bytes >= this.compactAfterBytes);
+    if (!counters) return false;
+    // What was added since the last merge (a merged record larger than the byte limit must
+    // not be merged again on every keystroke).
+    const added = counters.bytes - counters.base;
+    if (added >= this.compactAfterBytes) return true;
+    return counters.count >= this.compactAfterCount && added >= counters.base * GROWTH_SHARE;
   }
 
   private serialise<T>(workspaceId: string, docId: string, task: () => Promise<T>): Promise<T> {

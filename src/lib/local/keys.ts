@@ -5,11 +5,17 @@
  * Keyed by workspace id + member id. The public key (raw, base64url) is registered with
  * the membership through the API; the relay writes it into the member directory.
  *
+ * A browser whose WebCrypto lacks Ed25519 gets a key pair from the `@noble/ed25519` library
+ * instead: its secret key is bytes in the same store (readable by the page's own code, so
+ * a weaker keeping than a non-extractable CryptoKey; docs/security.md), and its signatures
+ * verify everywhere as WebCrypto's do.
+ *
  * A separate database (`mutual-keys`) so that the document store's schema versions and
  * this never have to move together, and leaving a workspace can forget its key on purpose.
  */
 import { openDB, type IDBPDatabase } from 'idb';
-import { SIGNATURE_ALGORITHM, exportPublicKey, signPayload } from '../shared/model/signatures.ts';
+import { SIGNATURE_ALGORITHM, exportPublicKey, signPayload, toBase64Url } from '../shared/model/signatures.ts';
+import { ed25519, libraryKeyPair } from '../shared/model/ed25519.ts';
 
 const DB_NAME = 'mutual-keys';
 const STORE = 'keys';
@@ -18,7 +24,8 @@ interface StoredKey {
   id: string;
   workspaceId: string;
   memberId: string;
-  keys: CryptoKeyPair;
+  /** WebCrypto's pair, or (no Ed25519 in WebCrypto) the library's secret key bytes. */
+  keys: CryptoKeyPair | { secretKey: Uint8Array };
   publicKey: string;
   createdAt: number;
 }
@@ -73,17 +80,26 @@ async function loadOrCreate(id: string, workspaceId: string, memberId: string): 
   const database = await db();
   let stored = (await database.get(STORE, id)) as StoredKey | undefined;
   if (!stored) {
-    let keys: CryptoKeyPair;
-    try {
-      keys = (await crypto.subtle.generateKey(SIGNATURE_ALGORITHM, false, ['sign', 'verify'])) as CryptoKeyPair;
-    } catch (error) {
-      throw new DeviceKeyError('This browser cannot make Ed25519 keys, so your ballots cannot be signed here. Please update it.', { cause: error });
-    }
-    stored = { id, workspaceId, memberId, keys, publicKey: await exportPublicKey(keys.publicKey), createdAt: Date.now() };
+    stored = { id, workspaceId, memberId, ...(await newKeys()), createdAt: Date.now() };
     await database.put(STORE, stored);
   }
   const { keys, publicKey } = stored;
-  return { publicKey, sign: (payload) => signPayload(keys.privateKey, payload) };
+  const privateKey = 'secretKey' in keys ? keys.secretKey : keys.privateKey;
+  return { publicKey, sign: (payload) => signPayload(privateKey, payload) };
+}
+
+/** A new key pair: WebCrypto's (non-extractable) where it has Ed25519, else the library's. */
+async function newKeys(): Promise<Pick<StoredKey, 'keys' | 'publicKey'>> {
+  try {
+    if ((await ed25519()).name === 'library') {
+      const pair = await libraryKeyPair();
+      return { keys: { secretKey: pair.secretKey }, publicKey: toBase64Url(pair.publicKey) };
+    }
+    const keys = (await crypto.subtle.generateKey(SIGNATURE_ALGORITHM, false, ['sign', 'verify'])) as CryptoKeyPair;
+    return { keys, publicKey: await exportPublicKey(keys.publicKey) };
+  } catch (error) {
+    throw new DeviceKeyError('This browser cannot make signing keys, so your ballots cannot be signed here. Please update it.', { cause: error });
+  }
 }
 
 /** Forget a workspace's keys on this device (when leaving it). */

@@ -11,8 +11,8 @@
  * background), only its summary is computed again; the views combine summaries, which is cheap.
  */
 import type { DocHandle, DocRef, Repo, WorkspaceAccess } from '$lib/local';
-import { summariseDocument, type CatalogueEntry, type DocSummary } from '$lib/shared/model';
-import { searchEntriesOf, type SearchEntry } from '$lib/shared/search';
+import type { CatalogueEntry, DocSummary } from '$lib/shared/model';
+import type { SearchEntry } from '$lib/shared/search';
 
 /** What the library needs of its workspace (a WorkspaceSession; an interface keeps imports one-way). */
 export interface LibraryHost {
@@ -21,6 +21,11 @@ export interface LibraryHost {
   readonly documents: CatalogueEntry[];
   readonly archived: CatalogueEntry[];
 }
+
+type Reader = typeof import('./library-read');
+/** The summarising code, loaded when the first library starts (not with the page). */
+let reader: Reader | null = null;
+const loadReader = async (): Promise<Reader> => (reader ??= await import('./library-read'));
 
 /** Summaries read at once when the library starts or the catalogue grows. */
 const CONCURRENCY = 3;
@@ -64,6 +69,7 @@ export class WorkspaceLibrary {
 
   /** Summarise documents that joined the catalogue (call when the catalogue changes). */
   async sync(): Promise<void> {
+    await loadReader();
     const ids = [...this.host.documents, ...this.host.archived].map((d) => d.id).filter((id) => !this.summaries.has(id));
     for (let i = 0; i < ids.length; i += CONCURRENCY) {
       if (this.disposed) return;
@@ -130,8 +136,10 @@ export class WorkspaceLibrary {
   }
 
   private summarise(docId: string, doc: DocHandle['doc']): void {
-    this.summaries.set(docId, summariseDocument(docId, doc).value);
-    this.texts.set(docId, searchEntriesOf(doc));
+    if (!reader) return;
+    const { summary, texts } = reader.readDocument(docId, doc);
+    this.summaries.set(docId, summary);
+    this.texts.set(docId, texts);
   }
 
   private isCatalogued(docId: string): boolean {
@@ -148,7 +156,8 @@ export class WorkspaceLibrary {
   }
 
   private summariseIfDirty(handle: DocHandle): void {
-    if (!this.dirty.delete(handle.docId) || this.disposed) return;
+    // Before the reader has loaded, nothing is summarised yet: `sync` reads every document then.
+    if (!reader || !this.dirty.delete(handle.docId) || this.disposed) return;
     this.summarise(handle.docId, handle.doc);
   }
 

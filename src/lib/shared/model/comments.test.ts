@@ -1,7 +1,7 @@
 /** Comment threads in a document (issue 22): writing, replies merging, anchors in the text. */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { anchoredThreadIds, createThread, deleteComment, editComment, getRoot, openThreadCount, readThreads, reopenThread, replyToThread, resolveThread } from './index';
+import { anchoredThreadIds, countOpenThreads, createThread, deleteComment, editComment, getRoot, openThreadCount, readThreads, reopenThread, replyToThread, resolveThread } from './index';
 import { errorCode, replica, sync } from './test-support';
 
 const act = (memberId: string, at = 1000) => ({ memberId, at });
@@ -22,6 +22,17 @@ function markedParagraph(doc: Y.Doc, before: string, marked: string, ids: string
 }
 
 describe('comment threads', () => {
+  it('counts open threads without reading the text, as readThreads does', () => {
+    const doc = new Y.Doc();
+    expect(countOpenThreads(doc)).toBe(0);
+    const first = createThread(doc, { quote: 'rent', text: 'Paid?' }, act('ana', 1));
+    createThread(doc, { quote: 'rice', text: 'How many?' }, act('ben', 2));
+    expect(countOpenThreads(doc)).toBe(2);
+    resolveThread(doc, first, act('ben', 3));
+    expect(countOpenThreads(doc)).toBe(1);
+    expect(countOpenThreads(doc)).toBe(openThreadCount(readThreads(doc).value));
+  });
+
   it('opens a thread, replies, edits and deletes one’s own words, resolves and reopens', () => {
     const doc = new Y.Doc();
     const id = createThread(doc, { quote: '  the April rent ', text: 'Is this paid?' }, act('ana', 1));

@@ -188,8 +188,20 @@ function readResolved(raw: unknown): CommentThread['resolved'] {
 
 /** Every thread of the document, newest activity last; malformed ones skipped with a reason. */
 export function readThreads(doc: Y.Doc): Read<CommentThread[]> {
+  return readThreadsAnchoredIn(doc, anchoredThreadIds(doc));
+}
+
+/**
+ * How many threads are open, without looking for their marks in the text (which walks the
+ * whole document): cheap enough to recount after every change (issue 25).
+ */
+export function countOpenThreads(doc: Y.Doc): number {
+  return openThreadCount(readThreadsAnchoredIn(doc, null).value);
+}
+
+/** The threads; `anchored` null: not looked up (every thread reads as not anchored). */
+function readThreadsAnchoredIn(doc: Y.Doc, anchored: Set<string> | null): Read<CommentThread[]> {
   const issues: ModelIssue[] = [];
-  const anchored = anchoredThreadIds(doc);
   const threads: CommentThread[] = [];
   getComments(doc).forEach((raw, id) => {
     if (!(raw instanceof Y.Map)) return void issues.push({ blockId: id, reason: 'thread is not a map' });
@@ -205,7 +217,7 @@ export function readThreads(doc: Y.Doc): Read<CommentThread[]> {
       quote: isString(quote) ? quote : '',
       resolved: readResolved(raw.get('resolved')),
       messages,
-      anchored: anchored.has(id)
+      anchored: anchored?.has(id) ?? false
     });
   });
   threads.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));

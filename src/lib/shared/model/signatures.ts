@@ -1,6 +1,8 @@
 /**
- * Signed ballots (issue 8): Ed25519 over {@link ballotSigningPayload}, with WebCrypto only
- * (`globalThis.crypto.subtle`, in browsers and Node 20 alike; no `node:*`).
+ * Signed ballots (issue 8): Ed25519 over {@link ballotSigningPayload}, with WebCrypto
+ * (`globalThis.crypto.subtle`, in browsers and Node 20 alike; no `node:*`) or, in browsers
+ * whose WebCrypto lacks Ed25519, the `@noble/ed25519` library (./ed25519.ts): a valid
+ * ballot is never shown as invalid for want of the algorithm.
  *
  * A tally is synchronous and WebCrypto is not, so checking is two steps:
  *   1. {@link verifyProposalBallots} (async) verifies every ballot of a proposal — live and
@@ -21,9 +23,9 @@ import { ballotSigningPayload } from './proposal';
 import { readProposal, type ProposalView, type StoredBallot } from './proposal-read';
 import { IndexKeys } from './schema';
 import type { TallyOptions } from './tally';
+import { ed25519, librarySign, SIGNATURE_ALGORITHM } from './ed25519';
 
-/** The WebCrypto algorithm of member keys. */
-export const SIGNATURE_ALGORITHM = { name: 'Ed25519' } as const;
+export { SIGNATURE_ALGORITHM } from './ed25519';
 
 const encoder = new TextEncoder();
 
@@ -57,9 +59,14 @@ export async function exportPublicKey(publicKey: CryptoKey): Promise<string> {
   return toBase64Url(new Uint8Array(await crypto.subtle.exportKey('raw', publicKey)));
 }
 
-/** Sign `payload` (UTF-8) with a member's private key; base64url signature. */
-export async function signPayload(privateKey: CryptoKey, payload: string): Promise<string> {
-  return toBase64Url(new Uint8Array(await crypto.subtle.sign(SIGNATURE_ALGORITHM, privateKey, encoder.encode(payload))));
+/**
+ * Sign `payload` (UTF-8) with a member's private key — a WebCrypto key, or the library
+ * fallback's secret bytes; base64url signature.
+ */
+export async function signPayload(privateKey: CryptoKey | Uint8Array, payload: string): Promise<string> {
+  const message = encoder.encode(payload);
+  if (privateKey instanceof Uint8Array) return toBase64Url(await librarySign(privateKey, message));
+  return toBase64Url(new Uint8Array(await crypto.subtle.sign(SIGNATURE_ALGORITHM, privateKey, message)));
 }
 
 /**
@@ -70,12 +77,7 @@ export async function verifyPayload(publicKey: string, payload: string, signatur
   const keyBytes = fromBase64Url(publicKey);
   const sigBytes = fromBase64Url(signature);
   if (!keyBytes || keyBytes.length !== 32 || !sigBytes || sigBytes.length !== 64) return false;
-  try {
-    const key = await crypto.subtle.importKey('raw', keyBytes, SIGNATURE_ALGORITHM, false, ['verify']);
-    return await crypto.subtle.verify(SIGNATURE_ALGORITHM, key, sigBytes, encoder.encode(payload));
-  } catch {
-    return false;
-  }
+  return (await ed25519()).verify(keyBytes, encoder.encode(payload), sigBytes);
 }
 
 /** Verifies signatures against key lists and remembers every answer (results never change). */

@@ -36,7 +36,7 @@ export const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
   'task-claimed': 'Someone claims a task you created',
   'task-unclaimed': 'A task stays unclaimed for a week (coordinators)',
   mentioned: 'Someone mentions you in a comment',
-  'need-matched': 'Your ask or offer is matched',
+  'need-matched': 'An ask is matched (yours, or as a coordinator)',
   'meeting-soon': 'A meeting starts in 15 minutes',
   'minutes-ready': 'A meeting’s minutes are ready',
   'newcomer-joined': 'Tell me when someone new joins (to welcome them)'

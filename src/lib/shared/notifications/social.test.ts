@@ -3,7 +3,7 @@ import { createThread, editComment, replyToThread } from '../model/comments';
 import { mentionToken } from '../model/mentions';
 import { createNeed, matchNeed, unmatchNeed } from '../model/need';
 import { replica } from '../model/test-support';
-import { HOUR, T0, act, evaluate } from './test-fixture';
+import { HOUR, T0, act, evaluate, members } from './test-fixture';
 
 describe('mentions', () => {
   it('a mention tells the member mentioned, once per comment, with a link to the thread and no comment text', () => {
@@ -51,6 +51,18 @@ describe('needs matched', () => {
     matchNeed(doc, ask, { member: 'ben' }, act('ana', T0 + 3 * HOUR));
     // Ana matched it herself: only Ben (the volunteer) is told.
     expect(evaluate(doc, T0 + 3 * HOUR + 1).events.map((e) => [e.key, e.recipients])).toEqual([[`need-matched:ws/d1/ask1:${T0 + 3 * HOUR}:offer`, ['ben']]]);
+  });
+
+  it('a match tells the other coordinators, once each, and not again as asker or offerer', () => {
+    const doc = replica(1);
+    const team = [...members, { id: 'dee', role: 'editor' as const, coordinator: true }, { id: 'eli', role: 'editor' as const, coordinator: true }];
+    createNeed(doc, { id: 'ask1', kind: 'ask', title: 'Rent help', category: 'money' }, act('eli', T0));
+    matchNeed(doc, 'ask1', { member: 'cy' }, act('ben', T0 + HOUR));
+    expect(evaluate(doc, T0 + HOUR + 1, team).events.map((e) => [e.key, e.recipients, e.body])).toEqual([
+      [`need-matched:ws/d1/ask1:${T0 + HOUR}:ask`, ['eli'], 'Your ask was matched: Rent help'],
+      [`need-matched:ws/d1/ask1:${T0 + HOUR}:offer`, ['cy'], 'Your offer was matched with an ask: Rent help'],
+      [`need-matched:ws/d1/ask1:${T0 + HOUR}:coordinators`, ['dee'], 'Matched on the needs board: Rent help']
+    ]);
   });
 
   it('someone who is not a member is never a recipient; an old match stays quiet', () => {

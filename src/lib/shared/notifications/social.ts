@@ -1,9 +1,9 @@
 /**
  * Notifications about people (issue 19): a member mentioned in a comment, and an ask matched
  * on the needs board. Pure, like events.ts. A mention is told once (its key is the comment's),
- * and links to the document with the thread open; a match tells the member who asked and the
- * member who offers (when they are members), never the coordinator who matched, and never
- * anything of the contact details (they are not in the document at all).
+ * and links to the document with the thread open; a match tells the member who asked, the
+ * member who offers (when they are members) and the group's other coordinators, never the one
+ * who matched, and never anything of the contact details (they are not in the document at all).
  */
 import type { MentionEntry } from '../model/mentions';
 import type { NeedView } from '../model/need';
@@ -26,7 +26,7 @@ export function mentionEvents(mentions: readonly MentionEntry[], ctx: DocContext
   }
 }
 
-/** Asks matched recently: the asker and the offerer (member or the offer's author) are told. */
+/** Asks matched recently: the asker, the offerer (member or the offer's author) and the other coordinators are told. */
 export function needEvents(needs: readonly NeedView[], ctx: DocContext, found: Found): void {
   const byId = new Map(needs.map((n) => [n.id, n]));
   for (const ask of needs) {
@@ -38,5 +38,8 @@ export function needEvents(needs: readonly NeedView[], ctx: DocContext, found: F
     const notBy = (id: string | undefined): string[] => (isMember(ctx, id) && id !== match.by ? [id] : []);
     found.events.push(event('need-matched', ctx, ask.id, `${match.at}:ask`, notBy(ask.createdBy), texts.askMatched(title), match.at));
     found.events.push(event('need-matched', ctx, ask.id, `${match.at}:offer`, notBy(offerer).filter((id) => id !== ask.createdBy), texts.offerMatched(title), match.at));
+    const toldAlready = new Set([match.by, ask.createdBy, offerer]);
+    const coordinators = ctx.members.filter((m) => m.coordinator && !toldAlready.has(m.id)).map((m) => m.id);
+    found.events.push(event('need-matched', ctx, ask.id, `${match.at}:coordinators`, coordinators, texts.needMatched(title), match.at));
   }
 }

@@ -11,8 +11,8 @@ export const members: NotifyMember[] = [
 ];
 export const act = (memberId: string, at: number) => ({ memberId, at });
 
-/** Evaluate document `d1` of workspace `ws` at `now`. */
-export const evaluate = (doc: ReturnType<typeof replica>, now: number) => {
+/** Evaluate document `d1` of workspace `ws` at `now` (for `team`, the fixture's members by default). */
+export const evaluate = (doc: ReturnType<typeof replica>, now: number, team: readonly NotifyMember[] = members) => {
   placeAllInText(doc);
-  return documentNotifications(notifySource('d1', doc), { workspaceId: 'ws', docId: 'd1', now, members });
+  return documentNotifications(notifySource('d1', doc), { workspaceId: 'ws', docId: 'd1', now, members: team });
 };

@@ -13,6 +13,7 @@ export const texts = {
   mentioned: (quote: string) => `You were mentioned in a comment on “${quote}”`,
   askMatched: (title: string) => `Your ask was matched: ${title}`,
   offerMatched: (title: string) => `Your offer was matched with an ask: ${title}`,
+  needMatched: (title: string) => `Matched on the needs board: ${title}`,
   meetingSoon: (minutes: number, title: string) => `Meeting in ${minutes} minute${minutes === 1 ? '' : 's'}: ${title}`,
   minutesReady: (title: string) => `Minutes are ready: ${title}`,
   newcomerJoined: (name: string) => `Someone new joined: ${name}. Say hello!`
