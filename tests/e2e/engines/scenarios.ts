@@ -126,7 +126,21 @@ export async function offlineTwoTabs(engine: Engine, server: RunningServer) {
   await waitForText(a, 'Stock: 12 nappies, 4 tins');
   await dev.setOffline(false);
   await expect.poll(() => docStatus(a), { timeout: 30_000 }).toBe('All changes synced');
-  expect(pageErrors({ A: a, B: b })).toEqual([]);
+
+  // A tab opened with the network already off never had a socket: it joins the tabs all the same.
+  await dev.setOffline(true);
+  const c = await dev.newTab();
+  await c.goto(a.url());
+  await waitForText(c, 'Stock: 12 nappies, 4 tins');
+  await caretToEnd(a);
+  await a.type(', 2 jars');
+  await waitForText(c, 'Stock: 12 nappies, 4 tins, 2 jars');
+  await caretToEnd(c);
+  await c.type(' (counted)');
+  await waitForText(a, '2 jars (counted)');
+  await dev.setOffline(false);
+  await expect.poll(() => docStatus(a), { timeout: 30_000 }).toBe('All changes synced');
+  expect(pageErrors({ A: a, B: b, C: c })).toEqual([]);
   await dev.close();
 }
 

@@ -245,6 +245,7 @@ export class DocHandle {
     } else if (!wanted && this.link?.provider.shouldConnect) {
       this.link.disconnect(); // retrying after a drop: stop
     }
+    if (!wanted) this.joinTabsWithoutSocket();
     if (!wanted) this.progressed(); // e.g. offline now: a catch-up stops waiting
   }
 
@@ -333,14 +334,23 @@ export class DocHandle {
         this.firstConnect = undefined;
         this.linkLoading = false;
         if (this.machine.tag === 'connecting') this.openLink();
+        else this.joinTabsWithoutSocket();
       });
       return;
     }
+    this.loadLink();
+  }
+
+  /** Load the link's code, then connect it — or, gone offline meanwhile, join only the tabs. */
+  private loadLink(): void {
+    this.linkLoading = true;
     import('./relay-link.ts').then(
       ({ RelayLink: Link }) => {
         this.linkLoading = false;
-        // Still wanted? (Released, gone offline or disconnected while the code loaded: no socket.)
-        if (this.machine.tag === 'connecting' && !this.link) this.createLink(Link).connect();
+        if (this.link || this.machine.tag === 'released') return;
+        // Still wanted? (Gone offline or disconnected while the code loaded: no socket, only the tabs.)
+        if (this.machine.tag === 'connecting') this.createLink(Link).connect();
+        else if (this.tabsWithoutSocket()) this.createLink(Link).disconnect();
       },
       (error: unknown) => {
         this.linkLoading = false;
@@ -348,6 +358,21 @@ export class DocHandle {
         if (this.machine.tag === 'connecting') this.dispatch({ type: 'dropped', code: undefined, reason: 'the sync code could not be loaded' });
       }
     );
+  }
+
+  /** Held live with no socket wanted (offline): this device's other tabs still share the document. */
+  private tabsWithoutSocket(): boolean {
+    return this.syncUsers > 0 && !this.env.disableBc && !this.env.isOnline() && isLoaded(this.machine);
+  }
+
+  /**
+   * The tabs' channel lives in the relay link: a tab that went offline before its first socket
+   * (opened just before the network dropped, or offline from the start) makes the link without
+   * connecting it, so its edits still reach the device's other tabs and theirs reach it.
+   */
+  private joinTabsWithoutSocket(): void {
+    if (this.link || this.linkLoading || !this.tabsWithoutSocket()) return;
+    this.loadLink();
   }
 
   private createLink(Link: typeof RelayLink): RelayLink {
