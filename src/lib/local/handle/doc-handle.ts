@@ -362,7 +362,8 @@ export class DocHandle {
 
   /** Held live with no socket wanted (offline): this device's other tabs still share the document. */
   private tabsWithoutSocket(): boolean {
-    return this.syncUsers > 0 && !this.env.disableBc && !this.env.isOnline() && isLoaded(this.machine);
+    const canMakeLink = this.env.WebSocket !== undefined || typeof WebSocket !== 'undefined'; // not in Node 20 without one
+    return this.syncUsers > 0 && !this.env.disableBc && canMakeLink && !this.env.isOnline() && isLoaded(this.machine);
   }
 
   /**
