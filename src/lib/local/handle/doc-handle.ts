@@ -245,8 +245,10 @@ export class DocHandle {
     } else if (!wanted && this.link?.provider.shouldConnect) {
       this.link.disconnect(); // retrying after a drop: stop
     }
-    if (!wanted) this.joinTabsWithoutSocket();
-    if (!wanted) this.progressed(); // e.g. offline now: a catch-up stops waiting
+    if (!wanted) {
+      this.joinTabsWithoutSocket();
+      this.progressed(); // e.g. offline now: a catch-up stops waiting
+    }
   }
 
   /** Repo: nothing needs the document any more. Writes what is left, then frees everything. */
@@ -327,9 +329,9 @@ export class DocHandle {
   private openLink(): void {
     if (this.link) return this.link.connect();
     if (this.linkLoading) return;
-    this.linkLoading = true;
     if (this.paintFirst) {
       this.paintFirst = false;
+      this.linkLoading = true;
       this.firstConnect = this.env.afterPaint(() => {
         this.firstConnect = undefined;
         this.linkLoading = false;
