@@ -21,8 +21,9 @@ if (!ensureTestPackages()) {
   console.error('Cannot run the test suite without those packages.');
   process.exit(1);
 }
-if (projects.includes('e2e') || projects.includes('deploy')) buildIfStale();
+const needsBuild = projects.includes('e2e') || projects.includes('deploy');
+if (needsBuild) buildIfStale();
 
 const vitestArgs = ['node_modules/vitest/vitest.mjs', 'run', ...projects.flatMap((p) => ['--project', p]), ...rest];
-const r = spawnSync(process.execPath, vitestArgs, { stdio: 'inherit', env: { ...process.env, MUTUAL_TEST: '1' } });
+const r = spawnSync(process.execPath, vitestArgs, { stdio: 'inherit', env: { ...process.env, MUTUAL_TEST: '1', ...(needsBuild ? { MUTUAL_TEST_BUILD: 'made' } : {}) } });
 process.exit(r.status ?? 1);

@@ -48,8 +48,11 @@ function productionEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 beforeAll(async () => {
-  // The build from the working tree (rebuilt when its sources changed), as the build stage makes it.
-  buildIfStale();
+  // The build from the working tree, as the build stage makes it. Under `npm test` the runner
+  // built it before any test started; rebuilding here would replace build/ under the browser
+  // tests running alongside (their service workers' cached files would stop matching) when a
+  // source was touched during the run. Run alone, build when the sources changed.
+  if (process.env.MUTUAL_TEST_BUILD !== 'made') buildIfStale();
   app = tempDir('mutual-production-');
   for (const entry of recipe.copies) {
     if (entry === 'node_modules') continue; // installed below, as the build stage does
