@@ -36,6 +36,14 @@ async function statuses(page: Page): Promise<{ doc: string | null; pill: string 
   };
 }
 
+/** The top bar's status: the words a person sees, and whether they fit in the pill uncut. */
+function pillFits(page: Page): Promise<{ shown: string; whole: boolean }> {
+  return page.getByTestId('connection-status').evaluate((pill) => {
+    const seen = [...pill.querySelectorAll<HTMLElement>('span:not(.dot)')].filter((s) => s.getBoundingClientRect().width > 1);
+    return { shown: seen.map((s) => s.textContent).join(''), whole: pill.scrollWidth <= pill.clientWidth };
+  });
+}
+
 /** Put the caret at the end of the text (clicking the last paragraph, never a block's inputs). */
 async function caretToEnd(page: Page): Promise<void> {
   await page.locator('.m-content > :not(.m-block)').last().click();
@@ -67,6 +75,12 @@ describe('a document’s sync status', () => {
     await a.keyboard.type(' 14 tins of beans');
     await expect.poll(() => statuses(a), { timeout: 15_000 }).toEqual({ doc: WAITING, pill: 'offline' });
     await shot(a, 'sync-status-offline-edit-phone');
+    // The top bar says so in words that fit, down to a 360 px phone (it was cut to "Offline — change").
+    for (const width of [390, 360]) {
+      await a.setViewportSize({ width, height: 844 });
+      expect(await pillFits(a), `the offline status at ${width} px`).toEqual({ shown: 'Offline', whole: true });
+    }
+    await a.setViewportSize({ width: 390, height: 844 });
 
     // Away and back, then a reload: still waiting, never "synced".
     await a.getByRole('link', { name: /← Riverside Pantry/ }).click();
