@@ -39,7 +39,7 @@ async function statuses(page: Page): Promise<{ doc: string | null; pill: string 
 /** The top bar's status: the words a person sees, and whether they fit in the pill uncut. */
 function pillFits(page: Page): Promise<{ shown: string; whole: boolean }> {
   return page.getByTestId('connection-status').evaluate((pill) => {
-    const seen = [...pill.querySelectorAll<HTMLElement>('span:not(.dot)')].filter((s) => s.getBoundingClientRect().width > 1);
+    const seen = Array.from(pill.querySelectorAll<HTMLElement>('span:not(.dot)')).filter((s) => s.getBoundingClientRect().width > 1);
     return { shown: seen.map((s) => s.textContent).join(''), whole: pill.scrollWidth <= pill.clientWidth };
   });
 }
