@@ -160,11 +160,12 @@ describe('scale-out: timed work once, leader lease, catch-up', () => {
     const leader = await waitFor(async () => {
       const flags = await Promise.all(started.map(leaderOf));
       return flags.filter(Boolean).length === 1 ? started[flags.indexOf(true)] : null;
-    }, { message: 'exactly one leader' });
+    }, { timeout: 30_000, message: 'exactly one leader' });
     const follower = started.find((c) => c !== leader)!;
     leader.process.kill('SIGKILL');
     await leader.exited;
-    await waitFor(() => leaderOf(follower), { message: 'the other instance to take over the lease' });
+    // Generous limits: two relays and PostgreSQL share two cores with the rest of the suite.
+    await waitFor(() => leaderOf(follower), { timeout: 30_000, message: 'the other instance to take over the lease' });
   });
 
   it('an edit whose publish was lost reaches the other instance at its next catch-up pass', async () => {
