@@ -1,47 +1,29 @@
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { ProviderEvents } from '../../local/handle/provider-events';
 import type { CollabProvider } from './provider.ts';
-
-type SyncListener = (isSynced: boolean) => void;
-type StatusListener = (event: { status: string }) => void;
 
 /**
  * An in-page provider with no network: an Awareness plus the sync/status events the
  * editor listens to. For the dev sandbox and tests; link two of them with {@link linkPeers}.
  */
-export class MemoryProvider implements CollabProvider {
+export class MemoryProvider extends ProviderEvents implements CollabProvider {
   readonly awareness: Awareness;
-  private syncListeners = new Set<SyncListener>();
-  private statusListeners = new Set<StatusListener>();
 
   constructor(readonly doc: Y.Doc) {
+    super();
     this.awareness = new Awareness(doc);
-  }
-
-  on(type: 'sync', listener: SyncListener): void;
-  on(type: 'status', listener: StatusListener): void;
-  on(type: 'sync' | 'status', listener: SyncListener | StatusListener): void {
-    if (type === 'sync') this.syncListeners.add(listener as SyncListener);
-    else this.statusListeners.add(listener as StatusListener);
-  }
-
-  off(type: 'sync', listener: SyncListener): void;
-  off(type: 'status', listener: StatusListener): void;
-  off(type: 'sync' | 'status', listener: SyncListener | StatusListener): void {
-    if (type === 'sync') this.syncListeners.delete(listener as SyncListener);
-    else this.statusListeners.delete(listener as StatusListener);
   }
 
   /** Announce a connection change (the sandbox's "go offline" switch uses it). */
   setConnected(connected: boolean): void {
-    for (const l of this.statusListeners) l({ status: connected ? 'connected' : 'disconnected' });
-    for (const l of this.syncListeners) l(connected);
+    this.emitStatus({ status: connected ? 'connected' : 'disconnected' });
+    this.emitSync(connected);
   }
 
   destroy(): void {
     this.awareness.destroy();
-    this.syncListeners.clear();
-    this.statusListeners.clear();
+    this.clearListeners();
   }
 }
 
