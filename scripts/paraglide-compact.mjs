@@ -1,32 +1,37 @@
 // Paraglide compiles each message into a module with one function per language and a chooser
-// (≈ 200 bytes of code around the texts). Most messages take no inputs: their module is
-// rewritten here to the texts and one shared chooser (src/lib/paraglide/text.js), which keeps
-// the same export, the same call signature and the same .d.ts (issue 25: the messages the
-// editor's first paint carries were ≈ a third wrapper). Messages with inputs, plurals or
-// anything else not of the plain form are left as Paraglide wrote them.
+// (≈ 200 bytes of code around the texts). Most messages are a text, or one template of their
+// inputs, per language: their modules are rewritten here to the texts (or templates) and one
+// shared chooser (src/lib/paraglide/text.js), which keeps the same export, the same call
+// signature and the same .d.ts (issue 25: a third of the messages the editor's first paint
+// carried was this wrapper). Plurals and anything else not of that form are left as Paraglide
+// wrote them.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const TEXT_MODULE = `/* eslint-disable */
-// Written by scripts/paraglide-compact.mjs: the chooser shared by every message without inputs.
+// Written by scripts/paraglide-compact.mjs: the chooser shared by every message of the plain form.
 import { getLocale, experimentalStaticLocale, locales } from './runtime.js';
 
 /**
- * A message without inputs: its text in each of \`locales\`, in their order (the base locale first).
- * @param {...string} byLocale
- * @returns {(inputs?: {}, options?: { locale?: import('./runtime.js').Locale }) => string}
+ * A message: its text, or the template of its inputs, in each of \`locales\`, in their order (the base locale first).
+ * @param {...(string | ((inputs: any) => string))} byLocale
+ * @returns {(inputs?: any, options?: { locale?: import('./runtime.js').Locale }) => string}
  */
-export const text = (...byLocale) => (_inputs = {}, options = {}) => byLocale[locales.indexOf(experimentalStaticLocale ?? options.locale ?? getLocale())] ?? byLocale[0];
+export const text = (...byLocale) => (inputs = {}, options = {}) => {
+  const t = byLocale[locales.indexOf(experimentalStaticLocale ?? options.locale ?? getLocale())] ?? byLocale[0];
+  return typeof t === 'string' ? t : t(inputs);
+};
 `;
 
 /**
- * One language's function of a message without inputs: `const <locale>_<id> = … () => { return (`text`) };`.
+ * One language's function of a plain message: `const <locale>_<id> = … (i) => { return (`text ${i?.name}`) };`
+ * (`()` for a message without inputs). Yields the parameter list and the template.
  * @param {string} locale
  * @param {string} id
  */
 const plainFunction = (locale, id) =>
   new RegExp(
-    `const ${locale}_${id} = /\\*\\* @type \\{\\(inputs: \\w+\\) => LocalizedString\\} \\*/ \\(\\) => \\{\\n\\treturn /\\*\\* @type \\{LocalizedString\\} \\*/ \\((\`[^\`\\\\$]*(?:\\\\.[^\`\\\\$]*)*\`)\\)\\n\\};`
+    `const ${locale}_${id} = /\\*\\* @type \\{\\(inputs: \\w+\\) => LocalizedString\\} \\*/ (\\(i?\\)) => \\{\\n\\treturn /\\*\\* @type \\{LocalizedString\\} \\*/ \\((\`(?:[^\`\\\\]|\\\\.)*\`)\\)\\n\\};`
   );
 
 /**
@@ -42,7 +47,8 @@ export function compactMessage(source, id, locales) {
   for (const locale of locales) {
     const match = plainFunction(locale, id).exec(source);
     if (!match) return null;
-    texts.push(match[1]);
+    // A text is kept as a string; a template of the inputs as its function.
+    texts.push(match[1] === '()' ? match[2] : `(i) => ${match[2]}`);
   }
   return `/* eslint-disable */\nimport { text } from '../text.js';\n\nexport const ${id} = /* @__PURE__ */ text(${texts.join(', ')});\n`;
 }
