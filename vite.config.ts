@@ -17,7 +17,11 @@ export default defineConfig({
   },
   build: {
     target: 'es2022',
-    sourcemap: false
+    sourcemap: false,
+    // Side-effect-free chunks under 1.5 KB (raw) are merged into a chunk loaded with them: code
+    // splitting left ≈ 50 chunks of one or two messages each on the editor's first paint, each a
+    // request and a gzip stream of its own (issue 25, docs/performance.md).
+    rollupOptions: { output: { experimentalMinChunkSize: 1500 } }
   },
   // BUILD_PROFILE=1: keep function names in the minified bundle, so Chromium traces of the
   // client bench (`--trace`) read as the source does (bench/client/trace-summary.ts).

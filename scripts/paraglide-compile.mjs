@@ -9,12 +9,14 @@ import { compile } from '@inlang/paraglide-js';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { compactMessages } from './paraglide-compact.mjs';
 import { paraglideOptions } from './paraglide-options.mjs';
 
 const inputs = [
   join(paraglideOptions.project, 'settings.json'),
   ...readdirSync('messages').filter((f) => f.endsWith('.json')).sort().map((f) => join('messages', f)),
   'scripts/paraglide-options.mjs',
+  'scripts/paraglide-compact.mjs',
   'node_modules/@inlang/paraglide-js/package.json'
 ];
 const hash = createHash('sha256');
@@ -26,6 +28,7 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== digest) {
   const tmp = `${paraglideOptions.outdir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   await compile({ ...paraglideOptions, outdir: tmp, silent: true });
+  compactMessages(tmp, JSON.parse(readFileSync(inputs[0], 'utf8')).locales);
   writeFileSync(join(tmp, '.inputs-hash'), digest);
   rmSync(paraglideOptions.outdir, { recursive: true, force: true });
   try {

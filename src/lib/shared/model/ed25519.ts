@@ -4,9 +4,11 @@
  * browsers whose WebCrypto lacks Ed25519 (older Firefox ESR and Safari releases among
  * them), the audited `@noble/ed25519` library. Both produce and accept the same RFC 8032
  * signatures, so a ballot signed on one device verifies on every other; which one runs is
- * decided once per page by {@link ed25519}. Pure: no `node:*`, no DOM.
+ * decided once per page by {@link ed25519}. Pure: no `node:*`, no DOM. The library is loaded
+ * only when used (issue 25: it is 4 KB of the editor's first paint that a browser with
+ * WebCrypto's Ed25519 never runs).
  */
-import * as noble from '@noble/ed25519';
+const noble = () => import('@noble/ed25519');
 
 /** The WebCrypto algorithm of member keys. */
 export const SIGNATURE_ALGORITHM = { name: 'Ed25519' } as const;
@@ -34,7 +36,7 @@ export const libraryEd25519: Ed25519 = {
   async verify(publicKey, message, signature) {
     try {
       // RFC 8032's strict rules (not ZIP-215's looser ones), as WebCrypto verifies.
-      return await noble.verifyAsync(signature, message, publicKey, { zip215: false });
+      return await (await noble()).verifyAsync(signature, message, publicKey, { zip215: false });
     } catch {
       return false;
     }
@@ -48,12 +50,13 @@ export interface LibraryKeyPair {
 }
 
 export async function libraryKeyPair(): Promise<LibraryKeyPair> {
-  const secretKey = noble.utils.randomSecretKey();
-  return { secretKey, publicKey: await noble.getPublicKeyAsync(secretKey) };
+  const lib = await noble();
+  const secretKey = lib.utils.randomSecretKey();
+  return { secretKey, publicKey: await lib.getPublicKeyAsync(secretKey) };
 }
 
-export function librarySign(secretKey: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
-  return noble.signAsync(message, secretKey);
+export async function librarySign(secretKey: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
+  return (await noble()).signAsync(message, secretKey);
 }
 
 // RFC 8032 §7.1, test 1: a valid public key, to ask WebCrypto whether it knows Ed25519.
