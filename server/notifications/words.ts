@@ -6,11 +6,27 @@
  * name) are parameters, never translated. A row recorded before its words were a message key
  * (no `text`), or a key this build does not know, says its stored English `body`.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { englishText, NOTIFY_KEYS, type NotifyKey, type NotifyText } from '#shared/notifications/texts';
-import { m } from '../../src/lib/paraglide/messages.js';
-import { baseLocale, isLocale, locales } from '../../src/lib/paraglide/runtime.js';
 import type { NotificationKind } from '#shared/notifications/prefs';
 import type { NotificationContent } from './types.ts';
+
+/**
+ * The compiled messages, loaded by URL rather than a static import: Vite bundles its config
+ * (which reaches this module through the dev server plugin) before its plugins compile the
+ * messages, so a static import would make a fresh clone's first `vite build` fail. Compiled
+ * here first when missing and the compiler is at hand (a fresh clone running a CLI); a
+ * production install brings them (Dockerfile, docs/self-hosting.md).
+ */
+const compiled = new URL('../../src/lib/paraglide/', import.meta.url);
+const root = new URL('../../', import.meta.url);
+if (!existsSync(fileURLToPath(new URL('messages.js', compiled))) && existsSync(fileURLToPath(new URL('scripts/paraglide-compile.mjs', root)))) {
+  execFileSync(process.execPath, ['scripts/paraglide-compile.mjs'], { cwd: fileURLToPath(root), stdio: 'inherit' });
+}
+const { m } = (await import(new URL('messages.js', compiled).href)) as typeof import('../../src/lib/paraglide/messages.js');
+const { baseLocale, isLocale, locales } = (await import(new URL('runtime.js', compiled).href)) as typeof import('../../src/lib/paraglide/runtime.js');
 
 export type Locale = (typeof locales)[number];
 export { locales };
