@@ -23,6 +23,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/build ./build
 COPY --from=build /app/server ./server
 COPY --from=build /app/src/lib/shared ./src/lib/shared
+# The compiled messages (made by the build): the server says notifications in each member's language.
+COPY --from=build /app/src/lib/paraglide ./src/lib/paraglide
 RUN mkdir -p /data /backups && chown node:node /data /backups
 USER node
 VOLUME ["/data", "/backups"]

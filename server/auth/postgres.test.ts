@@ -88,12 +88,12 @@ async function emptySchemaPool(name: string): Promise<pg.Pool> {
 /** The notification tables (migration 6) work: a subscription stored and read back. */
 async function expectNotificationTables(pool: pg.Pool, workspaceId: string, memberId: string): Promise<void> {
   const notifications = createPostgresNotificationStore(pool);
-  const sub = { deviceKey: `${workspaceId}/${memberId}/first`, workspaceId, memberId, endpoint: 'https://push.example/1', p256dh: 'p', auth: 'a', createdAt: 7 };
+  const sub = { deviceKey: `${workspaceId}/${memberId}/first`, workspaceId, memberId, endpoint: 'https://push.example/1', p256dh: 'p', auth: 'a', createdAt: 7, locale: 'es' };
   await notifications.putSubscription(sub);
   expect(await notifications.listSubscriptions(workspaceId, memberId)).toEqual([sub]);
 }
 
-describe('PostgreSQL migrations 5 (devices) and 6 (notifications)', () => {
+describe('PostgreSQL migrations 5 (devices), 6 (notifications) and 7 (their languages)', () => {
   it("from version 4: makes each member's token their first device; revoked members' devices revoked; adds the notification tables", async () => {
     const pool = await emptySchemaPool('devmig');
     try {
@@ -103,7 +103,7 @@ describe('PostgreSQL migrations 5 (devices) and 6 (notifications)', () => {
         hashSecret('a'.repeat(43)),
         hashSecret('b'.repeat(43))
       ]);
-      expect(await migratePostgres(pool)).toEqual([5, 6]);
+      expect(await migratePostgres(pool)).toEqual([5, 6, 7]);
       const auth = createAuth(createPostgresMembershipStore(pool));
       expect(await auth.authenticate('a'.repeat(43))).toMatchObject({ memberId: 'ada', deviceId: 'first' });
       expect(await auth.authenticate('b'.repeat(43))).toBeNull();
@@ -123,12 +123,30 @@ describe('PostgreSQL migrations 5 (devices) and 6 (notifications)', () => {
       const { workspaceId, member } = created;
       const link = await auth.createDeviceLink(workspaceId, member.memberId);
       const phone = await auth.redeemDeviceLink(workspaceId, link.secret, 'Phone');
-      expect(await migratePostgres(pool)).toEqual([6]);
+      expect(await migratePostgres(pool)).toEqual([6, 7]);
       expect(await auth.authenticate(created.token)).toMatchObject({ memberId: member.memberId, deviceId: 'first' });
       expect(await auth.authenticate(phone.token)).toMatchObject({ memberId: member.memberId, deviceId: phone.device.deviceId });
       expect((await auth.listDevices(workspaceId, member.memberId)).map((d) => d.name)).toEqual(['First device', 'Phone']);
       await expectNotificationTables(pool, workspaceId, member.memberId);
       expect(await migratePostgres(pool)).toEqual([]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('from version 6: keeps subscriptions and addresses (their language unknown: English), then records languages', async () => {
+    const pool = await emptySchemaPool('localemig');
+    try {
+      await migratePostgres(pool, PG_MIGRATIONS.filter((m) => m.version < 7));
+      await pool.query("INSERT INTO push_subscriptions VALUES ('w1/ada/first', 'w1', 'ada', 'https://push.example/1', 'p', 'a', 7)");
+      await pool.query("INSERT INTO member_emails (workspace_id, member_id, email, confirmed_at) VALUES ('w1', 'ada', 'ada@example.org', 8)");
+      expect(await migratePostgres(pool)).toEqual([7]);
+      const notifications = createPostgresNotificationStore(pool);
+      expect(await notifications.getSubscription('w1/ada/first')).toMatchObject({ endpoint: 'https://push.example/1', locale: null });
+      expect(await notifications.getEmail('w1', 'ada')).toMatchObject({ email: 'ada@example.org', confirmedAt: 8, locale: null });
+      await notifications.setLocale('w1/ada/first', { workspaceId: 'w1', memberId: 'ada' }, 'es');
+      expect((await notifications.getSubscription('w1/ada/first'))?.locale).toBe('es');
+      expect((await notifications.getEmail('w1', 'ada'))?.locale).toBe('es');
     } finally {
       await pool.end();
     }

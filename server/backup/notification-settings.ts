@@ -6,6 +6,7 @@ import type { BackupNotificationSettings } from '#shared/backup/notification-set
 import { parsePrefs } from '#shared/notifications/prefs';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
 import type { NotificationStore } from '../notifications/types.ts';
+import { supportedLocale } from '../notifications/words.ts';
 
 /** Each member's stored preferences and confirmed address. */
 export async function readNotificationSettings(store: NotificationStore, workspaceId: string, memberIds: readonly string[]): Promise<BackupNotificationSettings> {
@@ -15,7 +16,7 @@ export async function readNotificationSettings(store: NotificationStore, workspa
     const prefs = stored === null ? null : parsePrefs(stored);
     if (prefs !== null && typeof prefs !== 'string') out.prefs.push({ memberId, prefs });
     const email = await store.getEmail(workspaceId, memberId);
-    if (email?.confirmedAt) out.emails.push({ memberId, email: email.email });
+    if (email?.confirmedAt) out.emails.push({ memberId, email: email.email, ...(email.locale ? { locale: email.locale } : {}) });
   }
   return out;
 }
@@ -31,7 +32,7 @@ export async function writeNotificationSettings(store: NotificationStore, worksp
   for (const p of settings.prefs) await store.setPrefs(workspaceId, p.memberId, p.prefs);
   for (const e of settings.emails) {
     const hash = hashSecret(newSecret());
-    await store.setEmail(workspaceId, e.memberId, e.email, hash, now + 60_000);
+    await store.setEmail(workspaceId, e.memberId, e.email, hash, now + 60_000, supportedLocale(e.locale));
     await store.confirmEmail(hash, now);
   }
 }

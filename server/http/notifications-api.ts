@@ -3,10 +3,11 @@
  * "Notifications"):
  *   GET    /api/workspaces/:id/notifications          what this member gets, this device's push state, email state
  *   PUT    /api/workspaces/:id/notifications/prefs    change preferences (kinds, push, email mode, quiet hours, time zone)
- *   PUT    /api/workspaces/:id/notifications/push     subscribe this device (a browser PushSubscription as JSON)
+ *   PUT    /api/workspaces/:id/notifications/push     subscribe this device (a browser PushSubscription as JSON, and its `locale`)
  *   DELETE /api/workspaces/:id/notifications/push     unsubscribe this device
  *   POST   /api/workspaces/:id/notifications/test     send a test notification to this device
- *   PUT    /api/workspaces/:id/notifications/email    set an address; a confirmation link is mailed (404 without SMTP)
+ *   PUT    /api/workspaces/:id/notifications/email    set an address (and its mail's `locale`); a confirmation link is mailed (404 without SMTP)
+ *   PUT    /api/workspaces/:id/notifications/locale   {"locale"}: the language this device's pushes and the member's mail are said in
  *   DELETE /api/workspaces/:id/notifications/email    forget the address
  *   POST   /api/notifications/confirm-email           {"token"}: confirm an address (the link's secret; no login needed)
  *   POST   /api/notifications/push-change             the browser replaced a subscription (service worker; no login: push-subscriptions.ts)
@@ -20,6 +21,7 @@ import type { AuthenticatedMember } from '../auth/types.ts';
 import type { Logger } from '../log.ts';
 import { deviceKeyOf } from '../notifications/device-key.ts';
 import { prefsOf } from '../notifications/recorder.ts';
+import { confirmMail, locales, supportedLocale, testText } from '../notifications/words.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import { pushSubscription, renewSubscriptions } from './push-subscriptions.ts';
 import { clientAddress, RateLimiter } from './rate-limits.ts';
@@ -39,6 +41,17 @@ export interface NotificationsApiOptions {
 
 /** A confirmation link works this long. */
 const CONFIRM_MS = 48 * 3_600_000;
+/**
+ * The `locale` a client sent (issue 21): absent is `undefined` (an older client: nothing
+ * changes), else one of the languages Mutual speaks.
+ */
+function localeField(body: Record<string, unknown>): string | undefined {
+  if (body.locale === undefined) return undefined;
+  const locale = supportedLocale(body.locale);
+  if (!locale) throw new HttpError(400, `locale must be one of: ${locales.join(', ')}.`);
+  return locale;
+}
+
 const EMAIL = /^[^\s@<>()",;:\\[\]]{1,64}@[A-Za-z0-9.-]{1,200}\.[A-Za-z]{2,}$/;
 
 interface Caller {
@@ -73,29 +86,25 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
       prefs: await prefsOf(store, workspaceId, memberId),
       defaults: DEFAULT_PREFS,
       kinds: NotificationKinds.map((kind) => ({ kind, label: KIND_LABELS[kind] })),
-      push: { vapidPublicKey: notifier.vapidPublicKey, subscribed: sub !== null, devices: (await store.listSubscriptions(workspaceId, memberId)).length },
-      email: notifier.emailEnabled ? { available: true, address: email?.email ?? null, confirmed: Boolean(email?.confirmedAt) } : { available: false }
+      push: { vapidPublicKey: notifier.vapidPublicKey, subscribed: sub !== null, devices: (await store.listSubscriptions(workspaceId, memberId)).length, locale: sub?.locale ?? null },
+      email: notifier.emailEnabled ? { available: true, address: email?.email ?? null, confirmed: Boolean(email?.confirmedAt), locale: email?.locale ?? null } : { available: false }
     };
   };
 
   const setEmail = async (req: IncomingMessage, c: Caller) => {
     if (!notifier.emailEnabled || !notifier.mailer) throw new HttpError(404, 'This server does not send email.', {}, ErrorCode.emailDisabled);
     const body = await readJsonObject(req);
-    onlyFields(body, ['email']);
+    onlyFields(body, ['email', 'locale']);
     const email = typeof body.email === 'string' ? body.email.trim() : '';
     if (email.length > 254 || !EMAIL.test(email)) throw new HttpError(400, 'That does not look like an email address.');
+    const locale = localeField(body) ?? null;
     const { workspaceId, memberId } = c.member;
     emailLimit.take(`${workspaceId}/${memberId}`);
     const secret = newSecret();
-    await store.setEmail(workspaceId, memberId, email, hashSecret(secret), now() + CONFIRM_MS);
+    await store.setEmail(workspaceId, memberId, email, hashSecret(secret), now() + CONFIRM_MS, locale);
     const workspace = (await auth.workspaceName(workspaceId)) ?? 'Mutual';
-    const link = `${opts.publicOrigin}/confirm-email#${secret}`;
-    const sent = await notifier.mailer.send({
-      to: email,
-      subject: `${workspace}: confirm your email address`,
-      text: `Someone (we hope you) asked for reminders from ${workspace} on Mutual at this address.\n\nConfirm it: ${link}\n\nThe link works for 48 hours. If this was not you, ignore this mail: nothing will be sent.\n`,
-      idempotencyKey: `confirm|${secret}`
-    });
+    const mail = confirmMail(workspace, `${opts.publicOrigin}/confirm-email#${secret}`, locale);
+    const sent = await notifier.mailer.send({ to: email, ...mail, idempotencyKey: `confirm|${secret}` });
     if (!sent.ok) {
       logger.warn('confirmation-mail-failed', { workspace: workspaceId, member: memberId, error: sent.error });
       throw new HttpError(502, 'The confirmation mail could not be sent. Please try again later.', {}, ErrorCode.mailFailed);
@@ -106,16 +115,30 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
     'GET ': async (_req, res, c) => sendJson(res, 200, await state(c)),
     'PUT prefs': async (req, res, c) => {
       prefsLimit.take(clientAddress(req, opts.trustProxy));
-      const body = await readJsonObject(req);
+      const { locale: _locale, ...body } = await readJsonObject(req);
+      const locale = localeField({ locale: _locale });
       const { workspaceId, memberId } = c.member;
       const next = parsePrefs(body, await prefsOf(store, workspaceId, memberId));
       if (typeof next === 'string') throw new HttpError(400, next);
       await store.setPrefs(workspaceId, memberId, next);
+      if (locale) await store.setLocale(c.deviceKey, c.member, locale);
       sendJson(res, 200, await state(c));
     },
     'PUT push': async (req, res, c) => {
-      const sub = pushSubscription(await readJsonObject(req), opts.pushAllowHttp);
-      await store.putSubscription({ ...sub, deviceKey: c.deviceKey, workspaceId: c.member.workspaceId, memberId: c.member.memberId, createdAt: now() });
+      const { locale: _locale, ...body } = await readJsonObject(req);
+      const sub = pushSubscription(body, opts.pushAllowHttp);
+      // Without a locale (an older client) a renewed subscription keeps the language it had.
+      const locale = localeField({ locale: _locale }) ?? (await store.getSubscription(c.deviceKey))?.locale ?? null;
+      await store.putSubscription({ ...sub, deviceKey: c.deviceKey, workspaceId: c.member.workspaceId, memberId: c.member.memberId, createdAt: now(), locale });
+      sendJson(res, 200, await state(c));
+    },
+    'PUT locale': async (req, res, c) => {
+      prefsLimit.take(clientAddress(req, opts.trustProxy));
+      const body = await readJsonObject(req);
+      onlyFields(body, ['locale']);
+      const locale = localeField(body);
+      if (!locale) throw new HttpError(400, `locale must be one of: ${locales.join(', ')}.`);
+      await store.setLocale(c.deviceKey, c.member, locale);
       sendJson(res, 200, await state(c));
     },
     'DELETE push': async (_req, res, c) => {
@@ -128,7 +151,8 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
       const { workspaceId, memberId } = c.member;
       const title = (await auth.workspaceName(workspaceId)) ?? 'Mutual';
       const at = now();
-      const content = { kind: 'test', title, body: 'Notifications work on this device.', url: `/w/${workspaceId}/me` };
+      const sub = await store.getSubscription(c.deviceKey);
+      const content = { kind: 'test', title, body: testText(sub?.locale ?? null), url: `/w/${workspaceId}/me` };
       await store.record([{ eventKey: `test:${c.deviceKey}:${at}`, workspaceId, memberId, target: `push:${c.deviceKey}`, content, state: 'pending', createdAt: at, nextAt: at }]);
       notifier.kick();
       sendJson(res, 202, { queued: true });

@@ -16,7 +16,7 @@ const content = { kind: 'proposal-opened', title: 'Elm Street', body: 'Open for 
 function row(eventKey: string, memberId = 'm1', target: NewOutboxRow['target'] = 'push:dev1', extra: Partial<NewOutboxRow> = {}): NewOutboxRow {
   return { eventKey, workspaceId: 'ws1', memberId, target, content, state: 'pending', createdAt: 1000, nextAt: 1000, ...extra };
 }
-const sub = (deviceKey: string, memberId = 'm1') => ({ deviceKey, workspaceId: 'ws1', memberId, endpoint: `https://push.example/${deviceKey}`, p256dh: 'p', auth: 'a', createdAt: 5 });
+const sub = (deviceKey: string, memberId = 'm1') => ({ deviceKey, workspaceId: 'ws1', memberId, endpoint: `https://push.example/${deviceKey}`, p256dh: 'p', auth: 'a', createdAt: 5, locale: null });
 
 export function runNotificationStoreTests(name: string, setup: () => Promise<NotificationStoreFixture>): void {
   describe(`NotificationStore acceptance: ${name}`, () => {
@@ -37,6 +37,20 @@ export function runNotificationStoreTests(name: string, setup: () => Promise<Not
       expect((await fx.store.listSubscriptions('ws1', 'm1')).map((s) => s.deviceKey)).toEqual(['dev1', 'dev2']);
       expect((await fx.store.subscriptionsAt('https://push.example/new')).map((s) => s.deviceKey)).toEqual(['dev1']);
       expect(await fx.store.subscriptionsAt('https://push.example/none')).toEqual([]);
+    });
+
+    it("keeps each device's language and the member's mail language; a language change touches only what exists", async () => {
+      await fx.store.putSubscription({ ...sub('dev1'), locale: 'es' });
+      await fx.store.putSubscription(sub('dev2'));
+      expect((await fx.store.listSubscriptions('ws1', 'm1')).map((s) => [s.deviceKey, s.locale])).toEqual([['dev1', 'es'], ['dev2', null]]);
+      await fx.store.setLocale('dev2', { workspaceId: 'ws1', memberId: 'm1' }, 'en');
+      await fx.store.setLocale('nodevice', null, 'es');
+      expect((await fx.store.listSubscriptions('ws1', 'm1')).map((s) => [s.deviceKey, s.locale])).toEqual([['dev1', 'es'], ['dev2', 'en']]);
+      expect(await fx.store.getEmail('ws1', 'm1')).toBeNull();
+      await fx.store.setEmail('ws1', 'm1', 'ana@example.org', 'h1', 2000, null);
+      await fx.store.setLocale('dev1', { workspaceId: 'ws1', memberId: 'm1' }, 'es');
+      expect((await fx.store.getEmail('ws1', 'm1'))?.locale).toBe('es');
+      expect((await fx.store.getSubscription('dev1'))?.locale).toBe('es');
     });
 
     it('records a notification once per event, member and target, also from another instance', async () => {
@@ -93,10 +107,10 @@ export function runNotificationStoreTests(name: string, setup: () => Promise<Not
     });
 
     it('confirms an email address once, with an unexpired secret', async () => {
-      await fx.store.setEmail('ws1', 'm1', 'ana@example.org', 'h1', 2000);
-      expect(await fx.store.getEmail('ws1', 'm1')).toEqual({ workspaceId: 'ws1', memberId: 'm1', email: 'ana@example.org', confirmedAt: null });
+      await fx.store.setEmail('ws1', 'm1', 'ana@example.org', 'h1', 2000, 'es');
+      expect(await fx.store.getEmail('ws1', 'm1')).toEqual({ workspaceId: 'ws1', memberId: 'm1', email: 'ana@example.org', confirmedAt: null, locale: 'es' });
       expect(await fx.store.confirmEmail('h1', 2001)).toBeNull();
-      await fx.store.setEmail('ws1', 'm1', 'ana@example.org', 'h2', 3000);
+      await fx.store.setEmail('ws1', 'm1', 'ana@example.org', 'h2', 3000, null);
       expect(await fx.store.confirmEmail('h1', 1000)).toBeNull();
       expect(await fx.store.confirmEmail('h2', 2500)).toEqual({ workspaceId: 'ws1', memberId: 'm1' });
       expect(await fx.store.confirmEmail('h2', 2500)).toBeNull();
@@ -108,7 +122,7 @@ export function runNotificationStoreTests(name: string, setup: () => Promise<Not
       await fx.store.putSubscription(sub('dev2'));
       await fx.store.putSubscription(sub('dev9', 'm2'));
       await fx.store.setPrefs('ws1', 'm1', { push: false });
-      await fx.store.setEmail('ws1', 'm1', 'ana@example.org', 'h1', 2000);
+      await fx.store.setEmail('ws1', 'm1', 'ana@example.org', 'h1', 2000, null);
       await fx.store.record([row('e1', 'm1', 'push:dev2'), row('e1', 'm2', 'push:dev9'), row('e2', 'm1', 'email', { state: 'held' })]);
       await fx.store.deleteSubscription('dev2');
       expect((await fx.store.listSubscriptions('ws1', 'm1')).map((s) => s.deviceKey)).toEqual(['dev1']);

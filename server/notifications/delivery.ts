@@ -12,7 +12,7 @@
  * Message-ID, and the service worker shows it under the same tag, so the member still sees
  * one notification.
  */
-import { DIGEST_LOCAL_MINUTES, KIND_LABELS, digestPeriod, localParts, type NotificationKind } from '#shared/notifications/prefs';
+import { DIGEST_LOCAL_MINUTES, digestPeriod, localParts, type NotificationKind } from '#shared/notifications/prefs';
 import type { Auth } from '../auth/auth.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import { deviceOfKey } from './device-key.ts';
@@ -20,6 +20,7 @@ import type { Mailer } from './mail.ts';
 import { topicOf, type PushSender } from './push.ts';
 import { prefsOf } from './recorder.ts';
 import type { NotificationStore, OutboxOutcome, OutboxRow } from './types.ts';
+import { bodyIn, digestHeading, mailText } from './words.ts';
 
 export interface DeliveryPolicy {
   /** Rows claimed per pass. */
@@ -67,12 +68,6 @@ export function retryOutcome(row: Pick<OutboxRow, 'attempts' | 'createdAt'>, err
   return { state: 'pending', nextAt: now + wait, error };
 }
 
-/** The text of a mail: what happened, the link, and where to change what one gets. */
-function mailText(row: OutboxRow, origin: string): string {
-  const settings = `${origin}/w/${row.workspaceId}/me#notifications`;
-  return `${row.content.body}\n\nOpen it: ${origin}${row.content.url}\n\n— Mutual, for ${row.content.title}. Change what you get: ${settings}\n`;
-}
-
 /** Whether a row held at `createdAt` was held before the digest period open at `at` began (08:00 local that day). */
 function heldBefore(createdAt: number, at: number, timeZone: string): boolean {
   const row = localParts(createdAt, timeZone);
@@ -108,7 +103,8 @@ export function createDelivery({ store, auth, push, mailer, origin, logger, now,
     }
     if (!push) return { state: 'dropped', error: 'push is not available on this server' };
     const tag = topicOf(row.eventKey);
-    const payload = JSON.stringify({ title: row.content.title, body: row.content.body, url: row.content.url, tag });
+    // Said in this device's language (issue 21: the language it subscribed with, or last chose).
+    const payload = JSON.stringify({ title: row.content.title, body: bodyIn(row.content, sub.locale), url: row.content.url, tag });
     const result = await push.send(sub, { payload, topic: tag, ttl: policy.pushTtlSeconds }, signal);
     if (result.ok) return { state: 'sent', at: now() };
     if (result.gone) {
@@ -122,8 +118,10 @@ export function createDelivery({ store, auth, push, mailer, origin, logger, now,
     const email = await store.getEmail(row.workspaceId, row.memberId);
     if (!email?.confirmedAt) return { state: 'dropped', error: 'no confirmed email address' };
     if (!mailer) return { state: 'dropped', error: 'email is not configured on this server' };
-    const subject = `${row.content.title}: ${row.content.body.split('\n')[0]}`.slice(0, 160);
-    const result = await unlessAborted(mailer.send({ to: email.email, subject, text: mailText(row, origin), idempotencyKey: `${row.eventKey}|${row.memberId}` }), signal);
+    const body = bodyIn(row.content, email.locale);
+    const subject = `${row.content.title}: ${body.split('\n')[0]}`.slice(0, 160);
+    const text = mailText(row.content, body, origin, row.workspaceId, email.locale);
+    const result = await unlessAborted(mailer.send({ to: email.email, subject, text, idempotencyKey: `${row.eventKey}|${row.memberId}` }), signal);
     return result.ok ? { state: 'sent', at: now() } : retryOutcome(row, result.error, result.retry, now(), policy);
   };
 
@@ -167,9 +165,10 @@ export function createDelivery({ store, auth, push, mailer, origin, logger, now,
       // A period's digest bundles what was held before the period began (08:00 local time).
       const held = (await store.heldRows(workspaceId, memberId)).filter((r) => prefs.email === 'immediate' || heldBefore(r.createdAt, at, prefs.timeZone));
       if (held.length === 0) continue;
-      const lines = held.map((r) => `• ${r.content.body}\n  ${origin}${r.content.url}`);
-      const kinds = new Set(held.map((r) => r.content.kind as NotificationKind));
-      const heading = kinds.size === 1 ? KIND_LABELS[[...kinds][0]] : `${held.length} updates`;
+      // Said in the language of the member's mail (the digest is made for that one mail).
+      const locale = (await store.getEmail(workspaceId, memberId))?.locale ?? null;
+      const lines = held.map((r) => `• ${bodyIn(r.content, locale)}\n  ${origin}${r.content.url}`);
+      const heading = digestHeading(held.map((r) => r.content.kind as NotificationKind), held.length, held[0].createdAt, prefs.timeZone, locale);
       const content = { kind: 'digest', title: held[0].content.title, body: `${heading}\n\n${lines.join('\n')}`, url: `/w/${workspaceId}/me` };
       const eventKey = `digest:${workspaceId}:${period}`;
       const ok = await store.bundleDigest({ eventKey, workspaceId, memberId, target: 'email', content, state: 'pending', createdAt: at, nextAt: at }, held.map((r) => r.id));

@@ -67,7 +67,7 @@ export function createRecorder({ store, auth, documents, now, emailEnabled }: Re
     const title = (await auth.workspaceName(workspaceId)) ?? 'Mutual';
     const rows: NewOutboxRow[] = [];
     for (const e of events) {
-      const base = { eventKey: e.key, workspaceId, createdAt: at, content: { kind: e.kind, title, body: e.body, url: e.url } };
+      const base = { eventKey: e.key, workspaceId, createdAt: at, content: { kind: e.kind, title, body: e.body, url: e.url, text: e.text } };
       for (const memberId of e.recipients) rows.push(...(await rowsFor(workspaceId, memberId, base, e.kind)));
     }
     return store.record(rows);

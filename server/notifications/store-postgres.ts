@@ -15,6 +15,7 @@ interface SubRow {
   p256dh: string;
   auth: string;
   created_at: string;
+  locale: string | null;
 }
 const toSub = (r: SubRow): PushSubscriptionRecord => ({
   deviceKey: r.device_key,
@@ -23,7 +24,8 @@ const toSub = (r: SubRow): PushSubscriptionRecord => ({
   endpoint: r.endpoint,
   p256dh: r.p256dh,
   auth: r.auth,
-  createdAt: Number(r.created_at)
+  createdAt: Number(r.created_at),
+  locale: r.locale ?? null
 });
 
 const INSERT_ROW = `INSERT INTO notification_outbox (event_key, workspace_id, member_id, target, content, state, created_at, next_at)
@@ -50,10 +52,10 @@ export function createPostgresNotificationStore(pool: pg.Pool): NotificationStor
   return {
     async putSubscription(s) {
       await pool.query(
-        `INSERT INTO push_subscriptions (device_key, workspace_id, member_id, endpoint, p256dh, auth, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO push_subscriptions (device_key, workspace_id, member_id, endpoint, p256dh, auth, created_at, locale) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (device_key) DO UPDATE SET workspace_id = EXCLUDED.workspace_id, member_id = EXCLUDED.member_id,
-           endpoint = EXCLUDED.endpoint, p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth, created_at = EXCLUDED.created_at`,
-        [s.deviceKey, s.workspaceId, s.memberId, s.endpoint, s.p256dh, s.auth, s.createdAt]
+           endpoint = EXCLUDED.endpoint, p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth, created_at = EXCLUDED.created_at, locale = EXCLUDED.locale`,
+        [s.deviceKey, s.workspaceId, s.memberId, s.endpoint, s.p256dh, s.auth, s.createdAt, s.locale ?? null]
       );
     },
     async getSubscription(deviceKey) {
@@ -99,20 +101,24 @@ export function createPostgresNotificationStore(pool: pg.Pool): NotificationStor
       );
     },
     async getEmail(workspaceId, memberId) {
-      const res = await pool.query<{ email: string; confirmed_at: string | null }>('SELECT email, confirmed_at FROM member_emails WHERE workspace_id = $1 AND member_id = $2', [
-        workspaceId,
-        memberId
-      ]);
-      const row = res.rows[0];
-      return row ? { workspaceId, memberId, email: row.email, confirmedAt: row.confirmed_at === null ? null : Number(row.confirmed_at) } : null;
-    },
-    async setEmail(workspaceId, memberId, email, confirmHash, expiresAt) {
-      await pool.query(
-        `INSERT INTO member_emails (workspace_id, member_id, email, confirmed_at, confirm_hash, confirm_expires) VALUES ($1, $2, $3, NULL, $4, $5)
-         ON CONFLICT (workspace_id, member_id) DO UPDATE SET email = EXCLUDED.email, confirmed_at = NULL,
-           confirm_hash = EXCLUDED.confirm_hash, confirm_expires = EXCLUDED.confirm_expires`,
-        [workspaceId, memberId, email, confirmHash, expiresAt]
+      const res = await pool.query<{ email: string; confirmed_at: string | null; locale: string | null }>(
+        'SELECT email, confirmed_at, locale FROM member_emails WHERE workspace_id = $1 AND member_id = $2',
+        [workspaceId, memberId]
       );
+      const row = res.rows[0];
+      return row ? { workspaceId, memberId, email: row.email, confirmedAt: row.confirmed_at === null ? null : Number(row.confirmed_at), locale: row.locale ?? null } : null;
+    },
+    async setEmail(workspaceId, memberId, email, confirmHash, expiresAt, locale) {
+      await pool.query(
+        `INSERT INTO member_emails (workspace_id, member_id, email, confirmed_at, confirm_hash, confirm_expires, locale) VALUES ($1, $2, $3, NULL, $4, $5, $6)
+         ON CONFLICT (workspace_id, member_id) DO UPDATE SET email = EXCLUDED.email, confirmed_at = NULL,
+           confirm_hash = EXCLUDED.confirm_hash, confirm_expires = EXCLUDED.confirm_expires, locale = EXCLUDED.locale`,
+        [workspaceId, memberId, email, confirmHash, expiresAt, locale]
+      );
+    },
+    async setLocale(deviceKey, mail, locale) {
+      await pool.query('UPDATE push_subscriptions SET locale = $1 WHERE device_key = $2', [locale, deviceKey]);
+      if (mail) await pool.query('UPDATE member_emails SET locale = $1 WHERE workspace_id = $2 AND member_id = $3', [locale, mail.workspaceId, mail.memberId]);
     },
     async confirmEmail(confirmHash, now) {
       const res = await pool.query<{ workspace_id: string; member_id: string }>(

@@ -1,6 +1,6 @@
 /**
  * The notification store on the server's SQLite database (handle borrowed, not closed). Its
- * tables are schema migration 6 (store/sqlite-migrations.ts).
+ * tables are schema migration 6 (store/sqlite-migrations.ts); 7 adds the locale columns.
  */
 import type { SqliteDatabase } from '../database.ts';
 import { toOutboxRow, type OutboxDbRow } from './rows.ts';
@@ -14,6 +14,7 @@ interface SubRow {
   p256dh: string;
   auth: string;
   created_at: number;
+  locale: string | null;
 }
 const toSub = (r: SubRow): PushSubscriptionRecord => ({
   deviceKey: r.device_key,
@@ -22,16 +23,18 @@ const toSub = (r: SubRow): PushSubscriptionRecord => ({
   endpoint: r.endpoint,
   p256dh: r.p256dh,
   auth: r.auth,
-  createdAt: r.created_at
+  createdAt: r.created_at,
+  locale: r.locale ?? null
 });
 
 export function createSqliteNotificationStore(db: SqliteDatabase): NotificationStore {
   const q = {
     putSub: db.prepare(
-      `INSERT INTO push_subscriptions (device_key, workspace_id, member_id, endpoint, p256dh, auth, created_at)
-       VALUES (@deviceKey, @workspaceId, @memberId, @endpoint, @p256dh, @auth, @createdAt)
+      `INSERT INTO push_subscriptions (device_key, workspace_id, member_id, endpoint, p256dh, auth, created_at, locale)
+       VALUES (@deviceKey, @workspaceId, @memberId, @endpoint, @p256dh, @auth, @createdAt, @locale)
        ON CONFLICT (device_key) DO UPDATE SET workspace_id = excluded.workspace_id, member_id = excluded.member_id,
-         endpoint = excluded.endpoint, p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at`
+         endpoint = excluded.endpoint, p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at,
+         locale = excluded.locale`
     ),
     getSub: db.prepare<[string], SubRow>('SELECT * FROM push_subscriptions WHERE device_key = ?'),
     listSubs: db.prepare<[string, string], SubRow>('SELECT * FROM push_subscriptions WHERE workspace_id = ? AND member_id = ? ORDER BY created_at, device_key'),
@@ -45,14 +48,16 @@ export function createSqliteNotificationStore(db: SqliteDatabase): NotificationS
     ),
     getPrefs: db.prepare<[string, string], { prefs: string }>('SELECT prefs FROM notification_prefs WHERE workspace_id = ? AND member_id = ?'),
     setPrefs: db.prepare('INSERT INTO notification_prefs (workspace_id, member_id, prefs) VALUES (?, ?, ?) ON CONFLICT (workspace_id, member_id) DO UPDATE SET prefs = excluded.prefs'),
-    getEmail: db.prepare<[string, string], { workspace_id: string; member_id: string; email: string; confirmed_at: number | null }>(
-      'SELECT workspace_id, member_id, email, confirmed_at FROM member_emails WHERE workspace_id = ? AND member_id = ?'
+    getEmail: db.prepare<[string, string], { workspace_id: string; member_id: string; email: string; confirmed_at: number | null; locale: string | null }>(
+      'SELECT workspace_id, member_id, email, confirmed_at, locale FROM member_emails WHERE workspace_id = ? AND member_id = ?'
     ),
     setEmail: db.prepare(
-      `INSERT INTO member_emails (workspace_id, member_id, email, confirmed_at, confirm_hash, confirm_expires) VALUES (?, ?, ?, NULL, ?, ?)
+      `INSERT INTO member_emails (workspace_id, member_id, email, confirmed_at, confirm_hash, confirm_expires, locale) VALUES (?, ?, ?, NULL, ?, ?, ?)
        ON CONFLICT (workspace_id, member_id) DO UPDATE SET email = excluded.email, confirmed_at = NULL,
-         confirm_hash = excluded.confirm_hash, confirm_expires = excluded.confirm_expires`
+         confirm_hash = excluded.confirm_hash, confirm_expires = excluded.confirm_expires, locale = excluded.locale`
     ),
+    subLocale: db.prepare('UPDATE push_subscriptions SET locale = ? WHERE device_key = ?'),
+    emailLocale: db.prepare('UPDATE member_emails SET locale = ? WHERE workspace_id = ? AND member_id = ?'),
     findConfirm: db.prepare<[string, number], { workspace_id: string; member_id: string }>(
       'SELECT workspace_id, member_id FROM member_emails WHERE confirm_hash = ? AND confirm_expires >= ?'
     ),
@@ -139,10 +144,14 @@ export function createSqliteNotificationStore(db: SqliteDatabase): NotificationS
     },
     async getEmail(workspaceId, memberId): Promise<MemberEmailRecord | null> {
       const row = q.getEmail.get(workspaceId, memberId);
-      return row ? { workspaceId: row.workspace_id, memberId: row.member_id, email: row.email, confirmedAt: row.confirmed_at } : null;
+      return row ? { workspaceId: row.workspace_id, memberId: row.member_id, email: row.email, confirmedAt: row.confirmed_at, locale: row.locale ?? null } : null;
     },
-    async setEmail(workspaceId, memberId, email, confirmHash, expiresAt) {
-      q.setEmail.run(workspaceId, memberId, email, confirmHash, expiresAt);
+    async setEmail(workspaceId, memberId, email, confirmHash, expiresAt, locale) {
+      q.setEmail.run(workspaceId, memberId, email, confirmHash, expiresAt, locale);
+    },
+    async setLocale(deviceKey, mail, locale) {
+      q.subLocale.run(locale, deviceKey);
+      if (mail) q.emailLocale.run(locale, mail.workspaceId, mail.memberId);
     },
     async confirmEmail(confirmHash, now) {
       return confirmEmail(confirmHash, now);

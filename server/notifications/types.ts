@@ -6,6 +6,8 @@
  * acceptance suite (acceptance.ts).
  */
 
+import type { NotifyText } from '#shared/notifications/texts';
+
 /**
  * A browser's push subscription, per device. `deviceKey` names the device: its id with its
  * workspace and member (device-key.ts), so renaming a device keeps its subscription and
@@ -19,6 +21,8 @@ export interface PushSubscriptionRecord {
   p256dh: string;
   auth: string;
   createdAt: number;
+  /** The language this device's notifications are said in (a supported locale), or null: English. */
+  locale: string | null;
 }
 
 /** A member's email address; `confirmedAt` null until the link in the confirmation mail is used. */
@@ -27,6 +31,8 @@ export interface MemberEmailRecord {
   memberId: string;
   email: string;
   confirmedAt: number | null;
+  /** The language of this member's mail (the device that last set it), or null: English. */
+  locale: string | null;
 }
 
 /** Where one outbox row goes: `push:<deviceKey>` or `email`. */
@@ -48,6 +54,8 @@ export interface NotificationContent {
   body: string;
   /** Path in the app. */
   url: string;
+  /** `body`'s words as a message key and parameters, said in the recipient's language when sent (absent on older rows). */
+  text?: NotifyText;
 }
 
 export interface OutboxRow {
@@ -94,8 +102,10 @@ export interface NotificationStore {
   setPrefs(workspaceId: string, memberId: string, prefs: unknown): Promise<void>;
 
   getEmail(workspaceId: string, memberId: string): Promise<MemberEmailRecord | null>;
-  /** Set a new, unconfirmed address with the hash of its confirmation secret (replaces the old one). */
-  setEmail(workspaceId: string, memberId: string, email: string, confirmHash: string, expiresAt: number): Promise<void>;
+  /** Set a new, unconfirmed address with the hash of its confirmation secret and its mail's language (replaces the old one). */
+  setEmail(workspaceId: string, memberId: string, email: string, confirmHash: string, expiresAt: number, locale: string | null): Promise<void>;
+  /** The language a device's pushes and (when given) its member's mail are said in; changes only what exists. */
+  setLocale(deviceKey: string, mail: { workspaceId: string; memberId: string } | null, locale: string): Promise<void>;
   /** Confirm the address whose secret hashes to `confirmHash` if not expired; the member it belongs to, or null. */
   confirmEmail(confirmHash: string, now: number): Promise<{ workspaceId: string; memberId: string } | null>;
   deleteEmail(workspaceId: string, memberId: string): Promise<void>;

@@ -185,6 +185,14 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         wake_at BIGINT NOT NULL,
         PRIMARY KEY (workspace_id, doc_id)
       );`
+  },
+  {
+    version: 7,
+    name: 'notification languages',
+    // The language each device's pushes and each member's mail are said in (null: English).
+    sql: `
+      ALTER TABLE push_subscriptions ADD COLUMN locale TEXT;
+      ALTER TABLE member_emails ADD COLUMN locale TEXT;`
   }
 ];
 

@@ -81,14 +81,37 @@ describe('SQLite schema migrations', () => {
     raw.close();
     const stores = await openStores({ store: 'sqlite', dataDir: dir, databaseUrl: '' }, createLogger('silent'));
     try {
-      expect(schemaVersion(stores.db!)).toBe(6);
+      expect(schemaVersion(stores.db!)).toBe(SQLITE_SCHEMA_VERSION);
       expect((await stores.memberships.listDevices('ws1', 'm1')).map((d) => [d.id, d.name, d.tokenHash])).toEqual([
         ['first', 'First device', 'th1'],
         ['phone', 'Phone', 'th-phone']
       ]);
-      const sub = { deviceKey: 'ws1/m1/phone', workspaceId: 'ws1', memberId: 'm1', endpoint: 'https://push.example/1', p256dh: 'p', auth: 'a', createdAt: 5 };
+      const sub = { deviceKey: 'ws1/m1/phone', workspaceId: 'ws1', memberId: 'm1', endpoint: 'https://push.example/1', p256dh: 'p', auth: 'a', createdAt: 5, locale: null };
       await stores.notifications.putSubscription(sub);
       expect(await stores.notifications.listSubscriptions('ws1', 'm1')).toEqual([sub]);
+    } finally {
+      await stores.documents.close();
+      await stores.closeHandles();
+    }
+  });
+
+  it('brings a version-6 database to 7: subscriptions and addresses kept (language unknown: English), languages then recorded', async () => {
+    const dir = tempDir();
+    writeOldDataDir(dir);
+    const raw = new Database(path.join(dir, DATABASE_FILE));
+    migrateSqlite(raw, 'test', SQLITE_MIGRATIONS.filter((m) => m.version <= 6));
+    raw.prepare("INSERT INTO push_subscriptions VALUES ('ws1/m1/first', 'ws1', 'm1', 'https://push.example/1', 'p', 'a', 5)").run();
+    raw.prepare("INSERT INTO member_emails (workspace_id, member_id, email, confirmed_at) VALUES ('ws1', 'm1', 'ana@example.org', 6)").run();
+    raw.close();
+    const stores = await openStores({ store: 'sqlite', dataDir: dir, databaseUrl: '' }, createLogger('silent'));
+    try {
+      expect(schemaVersion(stores.db!)).toBe(7);
+      const { notifications } = stores;
+      expect(await notifications.getSubscription('ws1/m1/first')).toMatchObject({ endpoint: 'https://push.example/1', locale: null });
+      expect(await notifications.getEmail('ws1', 'm1')).toMatchObject({ email: 'ana@example.org', confirmedAt: 6, locale: null });
+      await notifications.setLocale('ws1/m1/first', { workspaceId: 'ws1', memberId: 'm1' }, 'es');
+      expect((await notifications.getSubscription('ws1/m1/first'))?.locale).toBe('es');
+      expect((await notifications.getEmail('ws1', 'm1'))?.locale).toBe('es');
     } finally {
       await stores.documents.close();
       await stores.closeHandles();

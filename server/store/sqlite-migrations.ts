@@ -194,6 +194,14 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         PRIMARY KEY (workspace_id, doc_id)
       );
   `
+  },
+  {
+    version: 7,
+    name: 'notification languages',
+    // The language each device's pushes and each member's mail are said in (null: English).
+    sql: `
+      ALTER TABLE push_subscriptions ADD COLUMN locale TEXT;
+      ALTER TABLE member_emails ADD COLUMN locale TEXT;`
   }
 ];
 

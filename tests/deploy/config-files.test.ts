@@ -42,7 +42,7 @@ describe('deployment files', () => {
     expect(recipe.runtimeStage).toMatch(/^VOLUME \[.*"\/data".*\]$/m);
     expect(recipe.runtimeStage).toMatch(/^HEALTHCHECK .*\/healthz/m);
     expect(recipe.runtimeStage).not.toMatch(/npm run build|npm ci --no-audit/);
-    expect(recipe.copies).toEqual(expect.arrayContaining(['build', 'server', 'src/lib/shared', 'node_modules', 'package.json']));
+    expect(recipe.copies).toEqual(expect.arrayContaining(['build', 'server', 'src/lib/shared', 'src/lib/paraglide', 'node_modules', 'package.json']));
     expect(recipe.cmd).toEqual(['node', '--import', 'tsx', 'server/main.ts']);
   });
 

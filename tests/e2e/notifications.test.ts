@@ -126,6 +126,39 @@ describe('push notifications in the browser', () => {
     await ctx.close();
   });
 
+  it('pushes are said in the device’s language: English when it subscribed, Spanish after the member picks Español', async () => {
+    const ctx = await newDevice(browser);
+    await ctx.grantPermissions(['notifications'], { origin: server.url });
+    const keys = testBrowser();
+    await fakePushService(ctx, keys);
+    const { page, workspaceId } = await createWorkspace(ctx, server.url, 'Despensa del barrio', 'Ana');
+    const errors = watchErrors(page, 'A');
+    await page.goto(`${server.url}/w/${workspaceId}/me`);
+    const panel = page.locator('#notifications');
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await panel.getByRole('button', { name: 'Turn on notifications' }).click();
+    await expect.poll(() => panel.getByTestId('push-state').textContent(), { timeout: 15_000 }).toBe('Notifications are on for this device.');
+    const before = push.accepted().length;
+    await panel.getByRole('button', { name: 'Send a test' }).click();
+    await expect.poll(() => push.accepted().length, { timeout: 15_000 }).toBe(before + 1);
+    expect(JSON.parse(decryptPush(push.accepted().at(-1)!.body, keys)).body).toBe('Notifications work on this device.');
+
+    // The member picks Spanish: the page reloads, and the server is told this device's language.
+    await page.goto(`${server.url}/w/${workspaceId}`);
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('es');
+    await page.getByRole('combobox', { name: 'Idioma' }).waitFor({ timeout: 15_000 });
+    await page.goto(`${server.url}/w/${workspaceId}/me`);
+    const enviar = page.locator('#notifications').getByRole('button', { name: 'Enviar una prueba' });
+    await enviar.waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.evaluate((id) => localStorage.getItem(`mutual-notify-locale:${id}`), workspaceId), { timeout: 15_000 }).toBe('es');
+    await enviar.click();
+    await expect.poll(() => push.accepted().length, { timeout: 15_000 }).toBe(before + 2);
+    // Mutual's words in Spanish; the workspace's name as the members wrote it.
+    expect(JSON.parse(decryptPush(push.accepted().at(-1)!.body, keys))).toMatchObject({ title: 'Despensa del barrio', body: 'Las notificaciones funcionan en este dispositivo.' });
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
   it('with SMTP: a member adds an address, opens the link from the mail, and chooses a daily summary', async () => {
     const smtp = await startSmtp();
     const mailServer = await startServer((url) => ({ SMTP_URL: smtp.url, MAIL_FROM: 'Mutual <mutual@example.org>', PUBLIC_ORIGIN: url }));

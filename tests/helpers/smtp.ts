@@ -36,7 +36,8 @@ function parseMail(raw: string, from: string, to: string[]): CapturedMail {
   }
   let body = raw.slice(split + 4);
   if (/quoted-printable/i.test(headers.get('content-transfer-encoding') ?? '')) body = decodeQuotedPrintable(body);
-  const subject = (headers.get('subject') ?? '').replace(/=\?UTF-8\?Q\?(.*?)\?=/gi, (_m, q: string) => decodeQuotedPrintable(q.replace(/_/g, ' '))).replace(/\?=\s+=\?UTF-8\?Q\?/gi, '');
+  // Whitespace between two encoded words is not part of the text (RFC 2047): join them first.
+  const subject = (headers.get('subject') ?? '').replace(/\?=\s+=\?UTF-8\?Q\?/gi, '').replace(/=\?UTF-8\?Q\?(.*?)\?=/gi, (_m, q: string) => decodeQuotedPrintable(q.replace(/_/g, ' ')));
   return { from, to, headers, subject, text: body.replace(/\r\n/g, '\n'), raw };
 }
 

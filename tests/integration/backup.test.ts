@@ -193,7 +193,7 @@ describe('backup and restore of devices (issue 18)', () => {
     await api(a.httpUrl, 'PUT', `${base}/prefs`, { token: ws.editor.token, body: { kinds: { mentioned: false }, email: 'daily', timeZone: 'Europe/Berlin' } });
     const sub = testBrowser().subscription('http://127.0.0.1:9/push-secret-endpoint');
     expect((await api(a.httpUrl, 'PUT', `${base}/push`, { token: ws.editor.token, body: sub })).status).toBe(200);
-    await api(a.httpUrl, 'PUT', `${base}/email`, { token: ws.editor.token, body: { email: 'ben@example.org' } });
+    await api(a.httpUrl, 'PUT', `${base}/email`, { token: ws.editor.token, body: { email: 'ben@example.org', locale: 'es' } });
     const secret = /confirm-email#([A-Za-z0-9_-]{43})/.exec(smtp.mails.at(-1)!.text)![1];
     expect((await api(a.httpUrl, 'POST', '/api/notifications/confirm-email', { body: { token: secret } })).status).toBe(200);
     await api(a.httpUrl, 'PUT', `${base}/email`, { token: ws.viewer.token, body: { email: 'unconfirmed@example.org' } });
@@ -204,7 +204,7 @@ describe('backup and restore of devices (issue 18)', () => {
     await a.close();
     const text = fs.readFileSync(file, 'utf8');
     for (const secretPart of ['push-secret-endpoint', sub.keys.auth, sub.keys.p256dh, 'unconfirmed@example.org']) expect(text).not.toContain(secretPart);
-    expect(parseBackup(JSON.parse(text)).notifications?.emails).toEqual([{ memberId: ws.editor.memberId, email: 'ben@example.org' }]);
+    expect(parseBackup(JSON.parse(text)).notifications?.emails).toEqual([{ memberId: ws.editor.memberId, email: 'ben@example.org', locale: 'es' }]);
 
     const bDir = tempDir();
     expect((await cli('restore', bDir, ['--in', file])).code).toBe(0);
@@ -212,9 +212,9 @@ describe('backup and restore of devices (issue 18)', () => {
     cleanups.push(() => removeDir(bDir));
     const restored = (await state(b, ws.editor.token)).body;
     expect(restored.prefs).toMatchObject({ kinds: { mentioned: false, 'proposal-opened': true }, email: 'daily', timeZone: 'Europe/Berlin' });
-    expect(restored.email).toEqual({ available: true, address: 'ben@example.org', confirmed: true });
+    expect(restored.email).toEqual({ available: true, address: 'ben@example.org', confirmed: true, locale: 'es' });
     expect(restored.push).toMatchObject({ subscribed: false, devices: 0 });
-    expect((await state(b, ws.viewer.token)).body.email).toEqual({ available: true, address: null, confirmed: false });
+    expect((await state(b, ws.viewer.token)).body.email).toEqual({ available: true, address: null, confirmed: false, locale: null });
     // Changed after the backup, then restored over with --force: the backup's settings again.
     await api(b.httpUrl, 'PUT', `${base}/prefs`, { token: ws.editor.token, body: { email: 'off' } });
     await api(b.httpUrl, 'PUT', `${base}/prefs`, { token: ws.admin.token, body: { push: false } });

@@ -1,6 +1,7 @@
 /**
  * The later kinds of notification with real parts (issue 19): a mention in a comment, an ask
- * matched on the needs board, and a browser's renewed subscription, through the real relay (stock y-websocket clients edit), a
+ * matched on the needs board, a browser's renewed subscription, and (issue 21) notifications
+ * in each device's and each member's mail's language, through the real relay (stock y-websocket clients edit), a
  * push service on loopback (web-push's real encrypted requests, decrypted here) and an SMTP
  * server on loopback. Once only, and nothing of a comment's words or a need's contact details.
  */
@@ -8,6 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createThread } from '../../src/lib/shared/model/comments.ts';
 import { createNeed, endMeeting, initDocument, matchNeed, privateDocIdFor, setContact, setMeetingTime, startMeeting } from '../../src/lib/shared/model/index.ts';
 import { mentionToken } from '../../src/lib/shared/model/mentions.ts';
+import { createProposal, openProposal } from '../../src/lib/shared/model/proposal.ts';
+import { createTask, reassignTask } from '../../src/lib/shared/model/task.ts';
 import { placeInText } from '../../src/lib/shared/model/test-support.ts';
 import { connectClient, type TestClient } from '../helpers/clients.ts';
 import { decryptPush, startPushService, testBrowser, type PushService, type TestBrowser } from '../helpers/push-service.ts';
@@ -41,9 +44,12 @@ afterEach(async () => {
 
 const base = () => `/api/workspaces/${ws.workspaceId}/notifications`;
 
-async function subscribe(member: { token: string }, name: string): Promise<TestBrowser> {
+/** Subscribe a device, saying its language (issue 21) when `locale` is given, as the app does. */
+async function subscribe(member: { token: string }, name: string, locale?: string): Promise<TestBrowser> {
   const browser = testBrowser();
-  expect((await api(server.httpUrl, 'PUT', `${base()}/push`, { token: member.token, body: browser.subscription(`${push.url}/${name}`) })).status).toBe(200);
+  const res = await api(server.httpUrl, 'PUT', `${base()}/push`, { token: member.token, body: { ...browser.subscription(`${push.url}/${name}`), ...(locale ? { locale } : {}) } });
+  expect(res.status).toBe(200);
+  if (locale) expect(res.body.push.locale).toBe(locale);
   return browser;
 }
 
@@ -188,5 +194,113 @@ describe('newcomers', () => {
     const payloads = push.requests.map((r) => JSON.parse(decryptPush(r.body, ada)) as { body: string; url: string });
     expect(payloads.map((p) => p.body).sort()).toEqual(['Someone new joined: Ben. Say hello!', 'Someone new joined: Cleo. Say hello!', 'Someone new joined: Dee. Say hello!']);
     expect(payloads.every((p) => p.url === `/w/${ws.workspaceId}`)).toBe(true);
+  });
+});
+
+async function linkDevice(member: { token: string }, deviceName: string): Promise<{ token: string }> {
+  const made = await api(server.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/device-links`, { token: member.token, body: {} });
+  const secret = String(made.body.link).split('#')[1];
+  const used = await api(server.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/device-links/redeem`, { body: { secret, deviceName } });
+  expect(used.status).toBe(201);
+  return { token: used.body.token as string };
+}
+
+async function confirmEmailIn(member: { token: string }, address: string, locale: string): Promise<void> {
+  const set = await api(server.httpUrl, 'PUT', `${base()}/email`, { token: member.token, body: { email: address, locale } });
+  expect(set.status).toBe(202);
+  const secret = /https:\/\/mutual\.example\.org\/confirm-email#([A-Za-z0-9_-]{43})/.exec(smtp.mails.at(-1)!.text)?.[1];
+  expect((await api(server.httpUrl, 'POST', '/api/notifications/confirm-email', { body: { token: secret } })).status).toBe(200);
+}
+
+const openPaintProposal = () =>
+  edit('meeting', ws.admin.token, (doc) => {
+    const actor = { memberId: ws.admin.memberId, at: clock };
+    createProposal(doc, { id: 'p1', title: 'Paint the hall', method: 'consent' }, actor);
+    placeInText(doc, 'p1');
+    openProposal(doc, 'p1', { deadline: clock + 72 * 3_600_000 }, actor);
+  });
+
+const handBenTheTask = () =>
+  edit('tasks', ws.admin.token, (doc) => {
+    const actor = { memberId: ws.admin.memberId, at: clock, serverAt: Date.now() };
+    createTask(doc, { id: 't1', title: 'Buy paint' }, actor);
+    placeInText(doc, 't1');
+    reassignTask(doc, 't1', ws.editor.memberId, actor);
+  });
+
+const pushBody = (path: string, browser: TestBrowser) => JSON.parse(decryptPush(push.requests.find((r) => r.path === path)!.body, browser)).body;
+
+/*
+ * Issue 21: each device records its language when it subscribes (and again when the member
+ * changes it); the member's mail has the language of the device that set the address or last
+ * changed it. Member-written words (the proposal's title, the workspace's name) stay as written.
+ */
+describe('notifications in the member’s language', () => {
+  it('a Spanish device gets Spanish pushes and an English one English; the same member’s two devices each in theirs', async () => {
+    const laptop = await linkDevice(ws.editor, 'Laptop');
+    const benPhone = await subscribe(ws.editor, 'ben-phone', 'es');
+    const benLaptop = await subscribe(laptop, 'ben-laptop', 'en');
+    const cleo = await subscribe(ws.viewer, 'cleo', 'es');
+    await openPaintProposal();
+    await waitFor(() => push.accepted().length >= 2, { message: 'a push to each of Ben’s devices' });
+    expect(pushBody('/ben-phone', benPhone)).toBe('Abierta para tu voto: Paint the hall');
+    expect(pushBody('/ben-laptop', benLaptop)).toBe('Open for your vote: Paint the hall');
+    expect(push.requests.some((r) => r.path === '/cleo')).toBe(false); // a viewer does not vote
+    expect(cleo).toBeDefined();
+
+    // The member changes the laptop's language: the next push there is Spanish.
+    const changed = await api(server.httpUrl, 'PUT', `${base()}/locale`, { token: laptop.token, body: { locale: 'es' } });
+    expect(changed.status).toBe(200);
+    expect(changed.body.push.locale).toBe('es');
+    await handBenTheTask();
+    await waitFor(() => push.accepted().length >= 4, { message: 'the task push to each device' });
+    const taskPushes = push.requests.slice(2).map((r) => JSON.parse(decryptPush(r.body, r.path === '/ben-phone' ? benPhone : benLaptop)).body);
+    expect(taskPushes).toEqual(['Te pasaron esta tarea: Buy paint', 'Te pasaron esta tarea: Buy paint']);
+  });
+
+  it('a member whose mail is Spanish gets Spanish mail (confirmation, notification, digest); an English one English', async () => {
+    await confirmEmailIn(ws.editor, 'ben@example.org', 'es');
+    expect(smtp.mails[0].subject).toBe('Tenants union: confirma tu correo electrónico');
+    expect(smtp.mails[0].text).toContain('Alguien (esperamos que tú) pidió recordatorios de Tenants union');
+    await confirmEmailIn(ws.admin, 'ada@example.org', 'en');
+    expect(smtp.mails[1].subject).toBe('Tenants union: confirm your email address');
+    await api(server.httpUrl, 'PUT', `${base()}/prefs`, { token: ws.editor.token, body: { email: 'immediate', push: false } });
+    await api(server.httpUrl, 'PUT', `${base()}/prefs`, { token: ws.admin.token, body: { email: 'immediate' } });
+    // The admin opens it (the opener is not told): Spanish mail to Ben.
+    await openPaintProposal();
+    await waitFor(() => smtp.mails.length === 3, { message: 'the mail about the proposal' });
+    const ben = smtp.mails[2];
+    expect(ben.to).toEqual(['ben@example.org']);
+    expect(ben.subject).toBe('Tenants union: Abierta para tu voto: Paint the hall');
+    expect(ben.text).toContain(`Ábrelo: https://mutual.example.org/w/${ws.workspaceId}/d/meeting#block-p1`);
+    expect(ben.text).toContain('— Mutual, para Tenants union. Cambia lo que recibes:');
+
+    // A daily digest, in Spanish, with its date in Spanish in the member's time zone.
+    await api(server.httpUrl, 'PUT', `${base()}/prefs`, { token: ws.editor.token, body: { email: 'daily', timeZone: 'America/Mexico_City' } });
+    clock = Date.parse('2026-11-30T20:00:00Z');
+    await handBenTheTask();
+    await waitFor(async () => (await server.mutual.notifier.store.listOutbox(ws.workspaceId, ws.editor.memberId)).some((r) => r.state === 'held'), { message: 'a held row' });
+    clock = Date.parse('2026-12-01T14:00:00Z'); // 08:00 in Mexico City
+    await server.mutual.notifier.tick();
+    await waitFor(() => smtp.mails.length === 4, { message: 'the digest' });
+    const digest = smtp.mails[3];
+    expect(digest.subject).toBe('Tenants union: Te asignan una tarea');
+    expect(digest.text).toContain('Desde el lunes, 30 de noviembre de 2026, 14:00');
+    expect(digest.text).toContain('• Te pasaron esta tarea: Buy paint');
+  });
+
+  it('refuses a language Mutual does not speak, and a malformed one, with a clear error; nothing changes', async () => {
+    await subscribe(ws.editor, 'ben', 'es');
+    for (const locale of ['fr', 'ES', 42, '']) {
+      const res = await api(server.httpUrl, 'PUT', `${base()}/locale`, { token: ws.editor.token, body: { locale } });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('locale must be one of: en, es.');
+    }
+    const bad = await api(server.httpUrl, 'PUT', `${base()}/push`, { token: ws.editor.token, body: { ...testBrowser().subscription(`${push.url}/ben`), locale: 'xx' } });
+    expect(bad.status).toBe(400);
+    expect((await api(server.httpUrl, 'GET', base(), { token: ws.editor.token })).body.push.locale).toBe('es');
+    // An older client renewing without a locale keeps the device's language.
+    await subscribe(ws.editor, 'ben2');
+    expect((await api(server.httpUrl, 'GET', base(), { token: ws.editor.token })).body.push.locale).toBe('es');
   });
 });

@@ -260,7 +260,7 @@ describe('push notifications through a push service', () => {
     // The next notification reaches only the laptop, even if the phone's subscription had
     // survived the removal (a clean-up that never ran): delivery checks the device first.
     const { endpoint, keys } = phoneBrowser.subscription(`${push.url}/ben-phone`);
-    const stale = { deviceKey: `${ws.workspaceId}/${ws.editor.memberId}/first`, workspaceId: ws.workspaceId, memberId: ws.editor.memberId, endpoint, ...keys, createdAt: clock };
+    const stale = { deviceKey: `${ws.workspaceId}/${ws.editor.memberId}/first`, workspaceId: ws.workspaceId, memberId: ws.editor.memberId, endpoint, ...keys, createdAt: clock, locale: null };
     await server.mutual.notifier.store.putSubscription(stale);
     await handTaskToBen('t2', 'Collect the ladder');
     await waitFor(() => push.accepted().length >= 4, { message: 'the next push' });
@@ -300,7 +300,7 @@ describe('email through an SMTP server', () => {
   async function confirmEmail(member: { token: string }, address: string): Promise<void> {
     const set = await api(server.httpUrl, 'PUT', `${base()}/email`, { token: member.token, body: { email: address } });
     expect(set.status).toBe(202);
-    expect(set.body.email).toEqual({ available: true, address, confirmed: false });
+    expect(set.body.email).toEqual({ available: true, address, confirmed: false, locale: null });
     const mail = smtp!.mails.at(-1)!;
     expect(mail.to).toEqual([address]);
     expect(mail.subject).toBe('Tenants union: confirm your email address');

@@ -16,6 +16,7 @@
 import { openDB, type IDBPDatabase } from 'idb';
 import { SIGNATURE_ALGORITHM, exportPublicKey, signPayload, toBase64Url } from '../shared/model/signatures.ts';
 import { ed25519, libraryKeyPair } from '../shared/model/ed25519.ts';
+import { m } from '../paraglide/messages.js';
 
 const DB_NAME = 'mutual-keys';
 const STORE = 'keys';
@@ -38,7 +39,7 @@ export interface DeviceKey {
   sign(payload: string): Promise<string>;
 }
 
-/** Why keys are unavailable, in plain words (old browser, private mode without IndexedDB). */
+/** Why keys are unavailable, in plain words in the chosen language (old browser, private mode without IndexedDB). */
 export class DeviceKeyError extends Error {
   override readonly name = 'DeviceKeyError';
 }
@@ -52,7 +53,7 @@ function db(): Promise<IDBPDatabase> {
     }
   }).catch((error: unknown) => {
     opening = null;
-    throw new DeviceKeyError('This browser cannot keep a signing key (no IndexedDB), so your ballots cannot be signed here.', { cause: error });
+    throw new DeviceKeyError(m.keys_no_indexeddb(), { cause: error });
   });
   return opening;
 }
@@ -76,7 +77,7 @@ export function deviceKey(workspaceId: string, memberId: string): Promise<Device
 }
 
 async function loadOrCreate(id: string, workspaceId: string, memberId: string): Promise<DeviceKey> {
-  if (!globalThis.crypto?.subtle) throw new DeviceKeyError('This browser has no WebCrypto, so your ballots cannot be signed here.');
+  if (!globalThis.crypto?.subtle) throw new DeviceKeyError(m.keys_no_webcrypto());
   const database = await db();
   let stored = (await database.get(STORE, id)) as StoredKey | undefined;
   if (!stored) {
@@ -98,7 +99,7 @@ async function newKeys(): Promise<Pick<StoredKey, 'keys' | 'publicKey'>> {
     const keys = (await crypto.subtle.generateKey(SIGNATURE_ALGORITHM, false, ['sign', 'verify'])) as CryptoKeyPair;
     return { keys, publicKey: await exportPublicKey(keys.publicKey) };
   } catch (error) {
-    throw new DeviceKeyError('This browser cannot make signing keys, so your ballots cannot be signed here. Please update it.', { cause: error });
+    throw new DeviceKeyError(m.keys_cannot_make(), { cause: error });
   }
 }
 

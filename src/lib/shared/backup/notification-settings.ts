@@ -1,6 +1,6 @@
 /**
  * Members' notification settings in a server backup (issue 19): each member's preferences and
- * their CONFIRMED email address. Never push subscriptions: a subscription's endpoint and auth
+ * their CONFIRMED email address (with the language its mail is said in). Never push subscriptions: a subscription's endpoint and auth
  * secret are a device's secrets (like tokens, which a backup holds only as hashes) and are
  * bound to the server's VAPID key, which a workspace backup does not carry; after a restore
  * each device turns notifications on again. Never the outbox either (what was sent is the
@@ -12,8 +12,10 @@ import { parsePrefs, type NotificationPrefs } from '../notifications/prefs.ts';
 export interface BackupNotificationSettings {
   prefs: { memberId: string; prefs: NotificationPrefs }[];
   /** Confirmed addresses only (an unconfirmed one is forgotten: the member adds it again). */
-  emails: { memberId: string; email: string }[];
+  emails: { memberId: string; email: string; locale?: string }[];
 }
+
+const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -28,7 +30,9 @@ export function parseNotificationSettings(value: unknown, fail: (why: string) =>
   });
   const emails = value.emails.map((e: unknown, i) => {
     if (!isObj(e) || !isValidId(e.memberId) || typeof e.email !== 'string' || e.email.length > 254 || !e.email.includes('@')) return fail(`email address ${i + 1} is malformed`);
-    return { memberId: e.memberId, email: e.email };
+    // The mail's language (issue 21; absent in older backups): a language tag, which the server checks it speaks.
+    const locale = typeof e.locale === 'string' && LANGUAGE_TAG.test(e.locale) ? { locale: e.locale } : {};
+    return { memberId: e.memberId, email: e.email, ...locale };
   });
   return { prefs, emails };
 }

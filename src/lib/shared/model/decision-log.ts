@@ -6,6 +6,7 @@
  */
 import { listAnchoredBlockIds } from './doc';
 import { getMethod, type DecisionMethod, type ProposalOption } from './methods/index';
+import type { ResultPart } from './methods/reasons';
 import type { MethodId } from './methods/types';
 import { readFollowUp } from './proposal-followup';
 import { readProposal, type StoredBallot } from './proposal-read';
@@ -45,7 +46,10 @@ export interface DecisionLogEntry {
   winner: string | null;
   /** "Passed", "Did not pass", "Chosen: …" or "No decision". */
   result: string;
+  /** Why, in English as recorded at close. */
   explanation: string;
+  /** Why, as message keys and numbers (methods/reasons.ts), when the close recorded them: readers say it in their language. */
+  parts?: ResultPart[];
   statement: string;
   /** Ballots that counted. */
   counted: number;
@@ -128,6 +132,7 @@ export function decisionEntriesOf({ docId, doc, title: docTitle }: TitledDoc, is
       winner,
       result,
       explanation: o.explanation,
+      ...(o.parts ? { parts: o.parts } : {}),
       statement: p.statement,
       counted: Object.keys(o.counted).length,
       ballots: recordedBallots(o.counted, method, o.options),
@@ -143,6 +148,49 @@ export function formatUtc(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/**
+ * The words of the decision log's exports (issue 21): the caller gives them in the reader's
+ * language (src/lib/i18n/exports.ts builds them from the messages), so shared code stays pure.
+ * Member-written text (titles, statements, reasons, option labels, names) is never among them.
+ */
+export interface DecisionLogWords {
+  heading: (workspace: string) => string;
+  exported: (at: string, count: number) => string;
+  untitledProposal: string;
+  untitledDocument: string;
+  decided: string;
+  method: string;
+  result: string;
+  ballotsCounted: string;
+  document: string;
+  reviewOn: string;
+  followUpTasks: string;
+  /** An entry's method, result and explanation, and a ballot's choice, as the reader says them. */
+  methodName: (e: DecisionLogEntry) => string;
+  resultName: (e: DecisionLogEntry) => string;
+  explanation: (e: DecisionLogEntry) => string;
+  choice: (b: DecisionBallot) => string;
+}
+
+/** The exports' words in English (the default). */
+export const ENGLISH_LOG_WORDS: DecisionLogWords = {
+  heading: (workspace) => `Decisions — ${workspace}`,
+  exported: (at, count) => `Exported ${at} · ${count} ${count === 1 ? 'decision' : 'decisions'}`,
+  untitledProposal: 'Untitled proposal',
+  untitledDocument: 'Untitled',
+  decided: 'Decided',
+  method: 'Method',
+  result: 'Result',
+  ballotsCounted: 'Ballots counted',
+  document: 'Document',
+  reviewOn: 'Review on',
+  followUpTasks: 'Follow-up tasks',
+  methodName: (e) => e.methodLabel,
+  resultName: (e) => e.result,
+  explanation: (e) => e.explanation,
+  choice: (b) => b.choice
+};
+
 /** What the exports need besides the entries. */
 export interface ExportOptions {
   workspaceName: string;
@@ -151,6 +199,8 @@ export interface ExportOptions {
   exportedAt: number;
   /** A member's display name (default: the id). */
   memberName?: (memberId: string) => string;
+  /** The words, in the reader's language (default: English). */
+  words?: DecisionLogWords;
 }
 
 const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
@@ -158,24 +208,25 @@ const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').tr
 const linkText = (text: string): string => oneLine(text).replace(/([[\]\\])/g, '\\$1');
 
 /** "Ben: Object — “No room in the pantry”" (one line; the reason as the member wrote it). */
-export function ballotLine(b: DecisionBallot, name: (id: string) => string): string {
-  return `${oneLine(name(b.memberId))}: ${b.choice}${b.reason !== null ? ` — “${oneLine(b.reason)}”` : ''}`;
+export function ballotLine(b: DecisionBallot, name: (id: string) => string, choice: (b: DecisionBallot) => string = (x) => x.choice): string {
+  return `${oneLine(name(b.memberId))}: ${choice(b)}${b.reason !== null ? ` — “${oneLine(b.reason)}”` : ''}`;
 }
 
 /** The decision log as a Markdown document. */
 export function decisionLogMarkdown(entries: readonly DecisionLogEntry[], options: ExportOptions): string {
   const name = (id: string) => options.memberName?.(id) ?? id;
-  const lines = [`# Decisions — ${oneLine(options.workspaceName)}`, '', `Exported ${formatUtc(options.exportedAt)} · ${entries.length} ${entries.length === 1 ? 'decision' : 'decisions'}`];
+  const w = options.words ?? ENGLISH_LOG_WORDS;
+  const lines = [`# ${w.heading(oneLine(options.workspaceName))}`, '', w.exported(formatUtc(options.exportedAt), entries.length)];
   for (const e of entries) {
-    lines.push('', `## ${oneLine(e.title) || 'Untitled proposal'}`, '');
-    lines.push(`- **Decided:** ${formatUtc(e.closedAt)}`);
-    lines.push(`- **Method:** ${e.methodLabel}`);
-    lines.push(`- **Result:** ${e.result} — ${oneLine(e.explanation)}`);
-    lines.push(`- **Ballots counted:** ${e.counted}`);
-    for (const b of e.ballots) lines.push(`  - ${ballotLine(b, name)}`);
-    lines.push(`- **Document:** [${linkText(e.docTitle) || 'Untitled'}](${options.linkOf(e.docId)})`);
-    if (e.reviewDate) lines.push(`- **Review on:** ${e.reviewDate}`);
-    if (e.followUpTasks > 0) lines.push(`- **Follow-up tasks:** ${e.followUpTasks}`);
+    lines.push('', `## ${oneLine(e.title) || w.untitledProposal}`, '');
+    lines.push(`- **${w.decided}:** ${formatUtc(e.closedAt)}`);
+    lines.push(`- **${w.method}:** ${w.methodName(e)}`);
+    lines.push(`- **${w.result}:** ${w.resultName(e)} — ${oneLine(w.explanation(e))}`);
+    lines.push(`- **${w.ballotsCounted}:** ${e.counted}`);
+    for (const b of e.ballots) lines.push(`  - ${ballotLine(b, name, w.choice)}`);
+    lines.push(`- **${w.document}:** [${linkText(e.docTitle) || w.untitledDocument}](${options.linkOf(e.docId)})`);
+    if (e.reviewDate) lines.push(`- **${w.reviewOn}:** ${e.reviewDate}`);
+    if (e.followUpTasks > 0) lines.push(`- **${w.followUpTasks}:** ${e.followUpTasks}`);
     if (e.statement.trim()) lines.push('', ...e.statement.trim().split(/\r?\n/).map((l) => (l ? `> ${l}` : '>')));
   }
   return lines.join('\n') + '\n';
@@ -192,24 +243,29 @@ export function csvField(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The decision log as CSV (header row, CRLF line ends as RFC 4180 asks). */
-export function decisionLogCsv(entries: readonly DecisionLogEntry[], options: Pick<ExportOptions, 'linkOf' | 'memberName'>): string {
+/**
+ * The decision log as CSV (header row, CRLF line ends as RFC 4180 asks). The header is the
+ * same in every language (snake_case names scripts and spreadsheets rely on); the cells that
+ * are Mutual's words (method, result, explanation, ballot choices) are in the reader's language.
+ */
+export function decisionLogCsv(entries: readonly DecisionLogEntry[], options: Pick<ExportOptions, 'linkOf' | 'memberName' | 'words'>): string {
   const name = (id: string) => options.memberName?.(id) ?? id;
+  const w = options.words ?? ENGLISH_LOG_WORDS;
   // `ballots` is last so that spreadsheets and scripts reading the earlier columns by position keep working.
   const header = ['decided_at_utc', 'proposal', 'document', 'method', 'result', 'explanation', 'statement', 'ballots_counted', 'review_date', 'follow_up_tasks', 'link', 'ballots'];
   const rows = entries.map((e) => [
     formatUtc(e.closedAt).replace(' UTC', ''),
     e.title,
     e.docTitle,
-    e.methodLabel,
-    e.result,
-    e.explanation,
+    w.methodName(e),
+    w.resultName(e),
+    w.explanation(e),
     e.statement,
     e.counted,
     e.reviewDate ?? '',
     e.followUpTasks,
     options.linkOf(e.docId),
-    e.ballots.map((b) => ballotLine(b, name)).join('; ')
+    e.ballots.map((b) => ballotLine(b, name, w.choice)).join('; ')
   ]);
   return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 }

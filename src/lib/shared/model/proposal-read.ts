@@ -10,6 +10,7 @@
 import * as Y from 'yjs';
 import { getBlockMap, blockTypeOf } from './doc';
 import { isMethodId, type MethodId, type ProposalOption } from './methods/index';
+import { parseResultParts, type ResultPart } from './methods/reasons';
 import {
   IssueLog,
   isBoolean,
@@ -53,7 +54,14 @@ export interface RecordedOutcome {
   counted: Record<string, StoredBallot>;
   passed: boolean;
   winner: string | null;
+  /** Why, in English, as the closing device said it (kept for old clients and stock readers). */
   explanation: string;
+  /**
+   * Why, as message keys and numbers (methods/reasons.ts; issue 21), so each reader sees it in
+   * their language. Absent in outcomes recorded before; malformed ones are ignored (the
+   * sentence stays), never a reason to refuse the outcome.
+   */
+  parts?: ResultPart[];
 }
 
 /** Entries of the proposal's append-only lifecycle log. */
@@ -160,9 +168,15 @@ function parseOutcome(raw: unknown): RecordedOutcome | string {
     counted,
     passed: raw.passed,
     winner: raw.winner,
-    explanation: raw.explanation
+    explanation: raw.explanation,
+    ...partsOf(raw.parts)
   };
 }
+
+const partsOf = (raw: unknown): { parts?: ResultPart[] } => {
+  const parts = raw === undefined ? null : parseResultParts(raw);
+  return parts ? { parts } : {};
+};
 
 /** Parse one lifecycle log entry; a string is the reason it is skipped. */
 export function parseLifecycleEvent(raw: unknown): LifecycleEvent | string {

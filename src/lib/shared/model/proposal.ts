@@ -221,7 +221,9 @@ export function closeProposal(doc: Y.Doc, proposalId: string, input: CloseInput,
     counted: frozen,
     passed: result.passed,
     winner: result.winner,
-    explanation: result.explanation
+    explanation: result.explanation,
+    // Beside the sentence (issue 21): readers say it in their own language.
+    ...(result.parts ? { parts: result.parts } : {})
   };
   const block = requireBlock(doc, proposalId, 'proposal');
   mutate(doc, actor, () => {

@@ -8,6 +8,7 @@
  */
 import type * as Y from 'yjs';
 import { getMethod, type DecisionMethod, type MethodConfig, type MethodId } from './methods/index';
+import { explain, part, type ResultPart } from './methods/reasons';
 import { readProposal, type ProposalStatus, type ProposalView, type Quorum, type StoredBallot } from './proposal-read';
 import { canonicalJson, type ModelIssue, type Read } from './validate';
 
@@ -37,7 +38,13 @@ export interface ProposalResult {
   winner: string | null;
   counts: Record<string, number>;
   rounds?: Record<string, number>[];
+  /** Why, in English (for a closed proposal: the sentence recorded at close). */
   explanation: string;
+  /**
+   * Why, as message keys and numbers (methods/reasons.ts), said in the reader's language; absent
+   * for a proposal closed before they were recorded (then `explanation` is shown as it is).
+   */
+  parts?: ResultPart[];
   quorum: QuorumState;
   /** Member ids whose ballots counted, sorted. */
   countedMembers: string[];
@@ -147,24 +154,26 @@ export function decide(
     participating,
     met: required === null ? true : required === 'unknown' ? false : participating >= required
   };
-  let explanation = outcome.explanation;
+  let parts = outcome.parts;
   if (!quorum.met) {
-    explanation =
+    parts =
       quorum.required === null
-        ? `Quorum unknown (the number of members is not known). ${explanation}`
+        ? [part('result_quorum_unknown'), ...parts]
         : participating === 0
-          ? `Quorum not met: nobody voted (${quorum.required} ${quorum.required === 1 ? 'ballot' : 'ballots'} needed).`
-          : `Quorum not met (${participating} of ${quorum.required} ballots needed). ${explanation}`;
+          ? [part('result_quorum_nobody', { count: quorum.required })]
+          : [part('result_quorum_not_met', { participating, required: quorum.required }), ...parts];
   } else if (participating === 0) {
     // Say it plainly: "No objections." alone reads as if people had been asked and agreed.
-    explanation = `Nobody voted. ${explanation}`;
+    parts = [part('result_nobody_voted'), ...parts];
   }
+  const { explanation } = explain(...parts);
   const result: ProposalResult = {
     method: methodId,
     passed: outcome.passed && quorum.met,
     winner: quorum.met ? outcome.winner : null,
     counts: outcome.counts,
     explanation,
+    parts,
     quorum,
     countedMembers,
     final
@@ -220,7 +229,9 @@ export function tallyOf(view: ProposalView, options: TallyOptions = {}): Read<Pr
     issues.push({ blockId: view.id, reason: 'the recorded outcome differs from what its counted ballots give; showing the recorded outcome' });
   }
   // Frozen: the recorded decision stands even if the rules of a method change in a later version.
-  const result: ProposalResult = { ...recomputed, passed: outcome.passed, winner: outcome.winner, explanation: outcome.explanation };
+  // Its reason as recorded: the parts when the closing device recorded them, else only the sentence.
+  const { parts: _recomputedParts, ...frozen } = recomputed;
+  const result: ProposalResult = { ...frozen, passed: outcome.passed, winner: outcome.winner, explanation: outcome.explanation, ...(outcome.parts ? { parts: outcome.parts } : {}) };
   return { value: { ...base, result, ballots }, issues };
 }
 

@@ -3,6 +3,7 @@
  * link, titles as a notification shows them, and which moments are recent enough to announce.
  */
 import type { NotificationKind } from './prefs';
+import { englishText, type NotifyText } from './texts';
 
 /** A member as the relay knows them (active members only). */
 export interface NotifyMember {
@@ -24,8 +25,10 @@ export interface NotificationEvent {
   key: string;
   kind: NotificationKind;
   recipients: string[];
-  /** Short text: what happened and the block's title. */
+  /** Short text: what happened and the block's title, in English (`text` in English). */
   body: string;
+  /** The same words as a message key and parameters, said in each recipient's language when sent. */
+  text: NotifyText;
   /** Path in the app: the document at the block. */
   url: string;
   /** When it happened or became due (ms). */
@@ -51,13 +54,16 @@ export function shortTitle(title: string): string {
   return [...t].length > MAX_TITLE ? [...t].slice(0, MAX_TITLE - 1).join('') + '…' : t;
 }
 
+/** A notification's words as an event holds them: the English `body` and the `text` it is made from. */
+export const said = (text: NotifyText): Pick<NotificationEvent, 'body' | 'text'> => ({ body: englishText(text), text });
+
 /** An event about block `blockId`, linking to it unless `url` is given. */
-export function event(kind: NotificationKind, ctx: DocContext, blockId: string, moment: string | number, recipients: string[], body: string, at: number, url?: string): NotificationEvent {
+export function event(kind: NotificationKind, ctx: DocContext, blockId: string, moment: string | number, recipients: string[], text: NotifyText, at: number, url?: string): NotificationEvent {
   return {
     key: `${kind}:${ctx.workspaceId}/${ctx.docId}/${blockId}:${moment}`,
     kind,
     recipients: [...new Set(recipients)].sort(),
-    body,
+    ...said(text),
     url: url ?? `/w/${ctx.workspaceId}/d/${ctx.docId}#block-${blockId}`,
     at
   };

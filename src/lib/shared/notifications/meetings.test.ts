@@ -22,7 +22,7 @@ describe('meetings', () => {
     expect(before.wakeAt).toBe(at - 15 * MIN);
     const soon = evaluate(doc, at - 15 * MIN);
     expect(soon.events).toEqual([
-      { key: `meeting-soon:ws/d1/meeting:${at}`, kind: 'meeting-soon', recipients: ['ana', 'ben', 'cy'], body: 'Meeting in 15 minutes: December meeting', url: '/w/ws/d/d1', at: at - 15 * MIN }
+      { key: `meeting-soon:ws/d1/meeting:${at}`, kind: 'meeting-soon', recipients: ['ana', 'ben', 'cy'], body: 'Meeting in 15 minutes: December meeting', text: { key: 'notify_meeting_soon', params: { count: 15, title: 'December meeting' } }, url: '/w/ws/d/d1', at: at - 15 * MIN }
     ]);
     // Looked at later (the date was set late): the same key, the true time left.
     expect(evaluate(doc, at - MIN).events.map((e) => [e.key, e.body])).toEqual([[`meeting-soon:ws/d1/meeting:${at}`, 'Meeting in 1 minute: December meeting']]);

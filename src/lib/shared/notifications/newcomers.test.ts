@@ -12,8 +12,8 @@ describe('newcomers', () => {
     const members = [founder, { id: 'ben', name: 'Ben', joinedAt: T0 - DAY, revoked: false }, dee, { id: 'old', name: 'Old', joinedAt: T0, revoked: true }];
     const events = newcomerEvents(members, 'ws', T0 + 1000);
     expect(events).toEqual([
-      { key: `newcomer-joined:ws/member/ben:${T0 - DAY}`, kind: 'newcomer-joined', recipients: ['ana', 'dee'], body: 'Someone new joined: Ben. Say hello!', url: '/w/ws', at: T0 - DAY },
-      { key: `newcomer-joined:ws/member/dee:${T0}`, kind: 'newcomer-joined', recipients: ['ana', 'ben'], body: 'Someone new joined: Dee Dorsey. Say hello!', url: '/w/ws', at: T0 }
+      { key: `newcomer-joined:ws/member/ben:${T0 - DAY}`, kind: 'newcomer-joined', recipients: ['ana', 'dee'], body: 'Someone new joined: Ben. Say hello!', text: { key: 'notify_newcomer_joined', params: { name: 'Ben' } }, url: '/w/ws', at: T0 - DAY },
+      { key: `newcomer-joined:ws/member/dee:${T0}`, kind: 'newcomer-joined', recipients: ['ana', 'ben'], body: 'Someone new joined: Dee Dorsey. Say hello!', text: { key: 'notify_newcomer_joined', params: { name: 'Dee Dorsey' } }, url: '/w/ws', at: T0 }
     ]);
     // The same keys on any later evaluation; two days on, quiet.
     expect(newcomerEvents(members, 'ws', T0 + DAY).map((e) => e.key)).toEqual(events.map((e) => e.key));

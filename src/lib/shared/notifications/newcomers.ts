@@ -4,7 +4,7 @@
  * ("Tell me when someone new joins") get it, as their preferences decide. The key names the
  * newcomer and when they joined, so each join is told once, on any instance.
  */
-import { recent, shortTitle, type NotificationEvent } from './event-parts';
+import { recent, said, shortTitle, type NotificationEvent } from './event-parts';
 import { texts } from './texts';
 
 export interface JoinedMember {
@@ -23,7 +23,7 @@ export function newcomerEvents(members: readonly JoinedMember[], workspaceId: st
       key: `newcomer-joined:${workspaceId}/member/${m.id}:${m.joinedAt}`,
       kind: 'newcomer-joined' as const,
       recipients: active.filter((o) => o.id !== m.id).map((o) => o.id).sort(),
-      body: texts.newcomerJoined(shortTitle(m.name)),
+      ...said(texts.newcomerJoined(shortTitle(m.name))),
       url: `/w/${workspaceId}`,
       at: m.joinedAt
     }))

@@ -12,7 +12,7 @@ describe('what a document tells whom', () => {
     openProposal(doc, id, { deadline: T0 + 48 * HOUR }, act('ana', T0));
     const opened = evaluate(doc, T0 + 1000);
     expect(opened.events).toEqual([
-      { key: `proposal-opened:ws/d1/p1:${T0}`, kind: 'proposal-opened', recipients: ['ben'], body: 'Open for your vote: Paint the hall', url: '/w/ws/d/d1#block-p1', at: T0 }
+      { key: `proposal-opened:ws/d1/p1:${T0}`, kind: 'proposal-opened', recipients: ['ben'], body: 'Open for your vote: Paint the hall', text: { key: 'notify_proposal_opened', params: { title: 'Paint the hall' } }, url: '/w/ws/d/d1#block-p1', at: T0 }
     ]);
     expect(opened.wakeAt).toBe(T0 + 24 * HOUR);
     castBallot(doc, id, { choice: 'concern', reason: 'the colour is ugly' }, act('ben', T0 + HOUR));

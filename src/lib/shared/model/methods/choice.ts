@@ -3,6 +3,7 @@
  * consent (consent / concern / object), consensus (agree / stand aside / block),
  * majority (yes / no / abstain).
  */
+import { explain, part, type ResultPart } from './reasons';
 import type { BallotContent, BallotProblem, DecisionMethod, MethodConfig, MethodId, MethodOutcome } from './types';
 
 interface ChoiceMethodDef {
@@ -11,11 +12,7 @@ interface ChoiceMethodDef {
   rule: string;
   choices: readonly string[];
   blockingChoices: readonly string[];
-  decide(counts: Record<string, number>, config: MethodConfig): { passed: boolean; explanation: string };
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
+  decide(counts: Record<string, number>, config: MethodConfig): { passed: boolean; explanation: string; parts: ResultPart[] };
 }
 
 /** Build a choice method from its choices and its passing rule over counts. */
@@ -44,8 +41,8 @@ function choiceMethod(def: ChoiceMethodDef): DecisionMethod {
       const counts: Record<string, number> = {};
       for (const c of def.choices) counts[c] = 0;
       for (const b of ballots) if (b.choice !== undefined && b.choice in counts) counts[b.choice] += 1;
-      const { passed, explanation } = def.decide(counts, config);
-      return { passed, winner: null, counts, explanation };
+      const { passed, explanation, parts } = def.decide(counts, config);
+      return { passed, winner: null, counts, explanation, parts };
     }
   };
 }
@@ -58,9 +55,8 @@ export const consent: DecisionMethod = choiceMethod({
   choices: ['consent', 'concern', 'object'],
   blockingChoices: ['object'],
   decide(c) {
-    if (c.object > 0) return { passed: false, explanation: `${plural(c.object, 'objection', 'objections')}.` };
-    const concerns = c.concern > 0 ? ` with ${plural(c.concern, 'concern', 'concerns')}` : '';
-    return { passed: true, explanation: `No objections${concerns}.` };
+    if (c.object > 0) return { passed: false, ...explain(part('result_objections', { count: c.object })) };
+    return { passed: true, ...explain(c.concern > 0 ? part('result_no_objections_concerns', { count: c.concern }) : part('result_no_objections')) };
   }
 });
 
@@ -72,15 +68,12 @@ export const consensus: DecisionMethod = choiceMethod({
   choices: ['agree', 'stand-aside', 'block'],
   blockingChoices: ['block'],
   decide(c, config) {
-    if (c.block > 0) return { passed: false, explanation: `Blocked (${plural(c.block, 'block', 'blocks')}).` };
-    if (c.agree === 0) return { passed: false, explanation: 'Nobody agreed.' };
+    if (c.block > 0) return { passed: false, ...explain(part('result_blocked', { count: c.block })) };
+    if (c.agree === 0) return { passed: false, ...explain(part('result_nobody_agreed')) };
     if (config.standAsideLimit !== null && c['stand-aside'] > config.standAsideLimit) {
-      return {
-        passed: false,
-        explanation: `Too many stand-asides (${c['stand-aside']}, the limit is ${config.standAsideLimit}).`
-      };
+      return { passed: false, ...explain(part('result_too_many_stand_asides', { count: c['stand-aside'], limit: config.standAsideLimit })) };
     }
-    return { passed: true, explanation: `${plural(c.agree, 'agree', 'agrees')}, no blocks.` };
+    return { passed: true, ...explain(part('result_agrees_no_blocks', { count: c.agree })) };
   }
 });
 
@@ -92,8 +85,9 @@ export const majority: DecisionMethod = choiceMethod({
   choices: ['yes', 'no', 'abstain'],
   blockingChoices: [],
   decide(c) {
-    if (c.yes > c.no) return { passed: true, explanation: `${c.yes} yes to ${c.no} no.` };
-    if (c.yes === c.no) return { passed: false, explanation: `Tie: ${c.yes} yes to ${c.no} no.` };
-    return { passed: false, explanation: `${c.no} no to ${c.yes} yes.` };
+    const counts = { yes: c.yes, no: c.no };
+    if (c.yes > c.no) return { passed: true, ...explain(part('result_yes_to_no', counts)) };
+    if (c.yes === c.no) return { passed: false, ...explain(part('result_tie_yes_no', counts)) };
+    return { passed: false, ...explain(part('result_no_to_yes', counts)) };
   }
 });

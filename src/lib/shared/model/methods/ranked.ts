@@ -11,6 +11,7 @@
  * same result and a group should see why.
  */
 import { checkOptions, labelsOf } from './options';
+import { explain, part } from './reasons';
 import type { BallotContent, BallotProblem, DecisionMethod, MethodConfig, MethodOutcome } from './types';
 
 export const rankedChoice: DecisionMethod = {
@@ -51,7 +52,7 @@ export const rankedChoice: DecisionMethod = {
       }
       rounds.push(counts);
       if (continuing === 0) {
-        return { passed: false, winner: null, counts, rounds, explanation: 'No ballot ranks any remaining option.' };
+        return { passed: false, winner: null, counts, rounds, ...explain(part('result_ranked_none')) };
       }
       const order = [...remaining];
       const top = Math.max(...order.map((id) => counts[id]));
@@ -62,16 +63,16 @@ export const rankedChoice: DecisionMethod = {
           winner,
           counts,
           rounds,
-          explanation: `${labelsOf(config, [winner])} won in round ${rounds.length} with ${top} of ${continuing} votes.`
+          ...explain(part('result_ranked_won', { labels: labelsOf(config, [winner]), round: rounds.length, votes: top, total: continuing }))
         };
       }
       const eliminate = lastPlaced(order, rounds);
       if (eliminate.length === remaining.size) {
-        return { passed: false, winner: null, counts, rounds, explanation: `Tie between ${labelsOf(config, order)}.` };
+        return { passed: false, winner: null, counts, rounds, ...explain(part('result_ranked_tie', { labels: labelsOf(config, order) })) };
       }
       for (const id of eliminate) remaining.delete(id);
     }
-    return { passed: false, winner: null, counts: {}, rounds, explanation: 'There are no options.' };
+    return { passed: false, winner: null, counts: {}, rounds, ...explain(part('result_no_options')) };
   }
 };
 

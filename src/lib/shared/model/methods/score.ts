@@ -4,6 +4,7 @@
  * than an arbitrary pick.
  */
 import { checkOptions, labelsOf } from './options';
+import { explain, part } from './reasons';
 import type { BallotContent, BallotProblem, DecisionMethod, MethodConfig, MethodOutcome } from './types';
 
 /** Highest score a ballot may give an option. */
@@ -35,12 +36,12 @@ export const score: DecisionMethod = {
     const counts: Record<string, number> = {};
     for (const o of config.options) counts[o.id] = 0;
     for (const b of ballots) for (const [option, value] of Object.entries(b.scores ?? {})) if (option in counts) counts[option] += value;
-    if (config.options.length === 0) return { passed: false, winner: null, counts, explanation: 'There are no options.' };
+    if (config.options.length === 0) return { passed: false, winner: null, counts, ...explain(part('result_no_options')) };
     const top = Math.max(...Object.values(counts));
     const leaders = config.options.map((o) => o.id).filter((id) => counts[id] === top);
     if (leaders.length > 1) {
-      return { passed: false, winner: null, counts, explanation: `Tie between ${labelsOf(config, leaders)} at ${top} points.` };
+      return { passed: false, winner: null, counts, ...explain(part('result_score_tie', { labels: labelsOf(config, leaders), points: top })) };
     }
-    return { passed: true, winner: leaders[0], counts, explanation: `${labelsOf(config, leaders)} has the highest total (${top} points).` };
+    return { passed: true, winner: leaders[0], counts, ...explain(part('result_score_highest', { labels: labelsOf(config, leaders), points: top })) };
   }
 };

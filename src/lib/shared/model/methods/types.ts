@@ -4,6 +4,7 @@
  * (lifecycle, deadline, quorum, which ballots count). Adding a method means
  * writing one {@link DecisionMethod} and registering it in methods/index.ts.
  */
+import type { ResultPart } from './reasons';
 
 /** Registered decision methods. */
 export const MethodIds = ['consent', 'consensus', 'majority', 'score', 'ranked-choice'] as const;
@@ -50,8 +51,10 @@ export interface MethodOutcome {
   counts: Record<string, number>;
   /** Ranked choice: first preferences per round, option id → votes. */
   rounds?: Record<string, number>[];
-  /** Plain-words reason for the outcome, shown under the result. */
+  /** Plain-words reason for the outcome, shown under the result (English: `parts` in English). */
   explanation: string;
+  /** The same reason as message keys and numbers, said in the reader's language (reasons.ts). */
+  parts: ResultPart[];
 }
 
 /** One decision method. Pure: no Yjs, no clock. */
