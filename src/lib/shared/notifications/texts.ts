@@ -11,6 +11,7 @@ export const texts = {
   taskClaimed: (title: string) => `Claimed: ${title}`,
   taskUnclaimed: (title: string) => `Unclaimed for a week: ${title}`,
   mentioned: (quote: string) => `You were mentioned in a comment on “${quote}”`,
+  mentionedInText: (quote: string) => `You were mentioned in a document: “${quote}”`,
   askMatched: (title: string) => `Your ask was matched: ${title}`,
   offerMatched: (title: string) => `Your offer was matched with an ask: ${title}`,
   needMatched: (title: string) => `Matched on the needs board: ${title}`,
