@@ -52,6 +52,7 @@ describe('mentions in the text', () => {
     await a.keyboard.press('ArrowDown');
     expect(await a.locator('#mention-menu [aria-selected="true"]').textContent()).toContain('Ben');
     expect(await a.locator('.m-content').getAttribute('aria-activedescendant')).toMatch(/^mention-item-/);
+    expect(await a.locator('.m-content').getAttribute('aria-controls')).toBe('mention-menu');
     await a.keyboard.press('Escape');
     await expect.poll(() => options(a).count()).toBe(0);
     // Part of a name narrows it; Up wraps round the one left; Tab picks.
@@ -63,6 +64,7 @@ describe('mentions in the text', () => {
     await a.keyboard.type('bring the urn?');
     await expect.poll(() => mentions(a).allTextContents()).toEqual(['@Ben']);
     await waitForText(a, 'Can @Ben bring the urn?');
+    await shot(a, 'mention-in-text-phone');
 
     // Ben sees it live in the text, and in "What needs me".
     await expect.poll(() => mentions(bDoc).allTextContents(), { timeout: 15_000 }).toEqual(['@Ben']);
@@ -78,6 +80,7 @@ describe('mentions in the text', () => {
     await b.locator('#profile-name').fill('Benito');
     await b.locator('#profile').getByRole('button', { name: 'Save' }).click();
     for (const page of [a, bDoc]) await expect.poll(() => mentions(page).allTextContents(), { timeout: 15_000 }).toEqual(['@Benito']);
+    await shot(bDoc, 'mention-renamed-desktop');
     await b.goto(`${server.url}/w/${workspaceId}/me`);
     await expect.poll(() => b.getByTestId('my-mentions').textContent(), { timeout: 15_000 }).toContain('Can @Benito bring the urn?');
     await shot(b, 'mention-what-needs-me');

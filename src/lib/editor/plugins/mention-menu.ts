@@ -33,6 +33,7 @@ export function registerMentionMenu(
       trigger: '@',
       items: (query) => matchMembers(options.members(), query),
       optionId: (member) => mentionOptionId(member.id),
+      listboxId: 'mention-menu',
       run: (ed, member) => ed.update(() => $insertMention(member, options.me, now()), { discrete: true })
     },
     onChange

@@ -13,5 +13,5 @@ export type SlashMenuController = TypeaheadController;
  * The menu is drawn by Svelte (SlashMenu.svelte) from the state passed to `onChange`.
  */
 export function registerSlashMenu(editor: LexicalEditor, onChange: (state: SlashMenuState | null) => void): SlashMenuController {
-  return registerTypeahead(editor, { trigger: '/', items: filterItems, optionId: (item) => `slash-item-${item.id}`, run: (ed, item) => item.run(ed) }, onChange);
+  return registerTypeahead(editor, { trigger: '/', items: filterItems, optionId: (item) => `slash-item-${item.id}`, listboxId: 'slash-menu', run: (ed, item) => item.run(ed) }, onChange);
 }

@@ -38,6 +38,8 @@ export interface TypeaheadOptions<T> {
   items(query: string): T[];
   /** The DOM id of an item's option (the text's aria-activedescendant follows the highlighted one). */
   optionId(item: T): string;
+  /** The DOM id of the menu's listbox (the text's aria-controls while it is open). */
+  listboxId: string;
   /** Do what the item is for, at the caret ("trigger + query" already removed). */
   run(editor: LexicalEditor, item: T): void;
 }
@@ -70,8 +72,13 @@ export function registerTypeahead<T>(editor: LexicalEditor, options: TypeaheadOp
     const root = editor.getRootElement();
     // Screen readers follow the highlighted option while focus stays in the text.
     if (root) {
-      if (next && next.items.length) root.setAttribute('aria-activedescendant', options.optionId(next.items[next.active]!));
-      else root.removeAttribute('aria-activedescendant');
+      if (next && next.items.length) {
+        root.setAttribute('aria-activedescendant', options.optionId(next.items[next.active]!));
+        root.setAttribute('aria-controls', options.listboxId);
+      } else {
+        root.removeAttribute('aria-activedescendant');
+        root.removeAttribute('aria-controls');
+      }
     }
   };
 
