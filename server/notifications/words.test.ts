@@ -43,7 +43,7 @@ describe('notification words in the member’s language', () => {
     const at = Date.parse('2026-11-30T20:00:00Z');
     expect(digestHeading(['task-due', 'mentioned'], 2, at, 'America/Mexico_City', 'es')).toBe('2 novedades\nDesde el lunes, 30 de noviembre de 2026, 14:00');
     expect(digestHeading(['task-due', 'mentioned'], 2, at, 'UTC', 'en')).toMatch(/^2 updates\nSince Monday, November 30, 2026 at 8:00\sPM$/);
-    expect(digestHeading(['mentioned'], 1, at, 'Not/AZone', 'es').split('\n')[0]).toBe('Alguien te menciona en un comentario');
+    expect(digestHeading(['mentioned'], 1, at, 'Not/AZone', 'es').split('\n')[0]).toBe('Alguien te menciona en un comentario o un documento');
     expect(confirmMail('Inquilinos', 'https://x/#s', 'es').subject).toBe('Inquilinos: confirma tu correo electrónico');
     expect(confirmMail('Tenants', 'https://x/#s', null).text).toContain('Confirm it: https://x/#s');
   });

@@ -11,6 +11,7 @@ import { blockCopier } from './blocks.ts';
 import { BlockContext } from './context.svelte.ts';
 import { registerBlockViews, type BlockViews } from './decorators.ts';
 import { registerInsertBlock } from './insert-block.ts';
+import { registerMentionViews } from './mention-views.ts';
 import type { BlockKind } from './nodes/BlockNode.ts';
 import { mutualNodes } from './nodes/registry.ts';
 import { $selectedLinkUrl, registerLinks } from './plugins/links.ts';
@@ -99,6 +100,7 @@ export function createMutualEditor(options: MutualEditorOptions): MutualEditor {
   const { element, doc, provider, user } = options;
   const readOnly = options.readOnly ?? false;
   const actor = (): Actor => ({ memberId: user.id });
+  const context = options.context ?? new BlockContext();
 
   const editor = createEditor({
     namespace: `mutual-${options.docId}`,
@@ -133,7 +135,8 @@ export function createMutualEditor(options: MutualEditorOptions): MutualEditor {
     registerHtmlPasteCleaner(editor),
     registerMakeTask(editor, doc, actor),
     registerInsertBlock(editor, doc, actor, (kind, message) => options.onInsertFailed?.(kind, message)),
-    registerBlockViews(editor, { doc, views: options.blockViews, editable: () => !readOnly, me: { id: user.id, name: user.name }, context: options.context ?? new BlockContext() })
+    registerBlockViews(editor, { doc, views: options.blockViews, editable: () => !readOnly, me: { id: user.id, name: user.name }, context }),
+    registerMentionViews(editor, context)
   );
 
   // Listeners are attached above; binding last renders existing content and starts syncing.

@@ -5,7 +5,8 @@
  * new entries with what is indexed and replaces only the entries whose text changed (MiniSearch
  * `discard` + `add`; it vacuums the discarded ones in the background), so typing a word in one
  * paragraph re-indexes that paragraph, never the workspace. Nothing is persisted: the index is
- * rebuilt from the device's copy when search is first opened in a page (bench: 1,000 documents
+ * built from the device's copy when search is first opened in the workspace, and kept with the
+ * workspace's session across page moves (a reload builds it again; bench: 1,000 documents
  * of ~2 KB in well under the 2 s goal, see docs/performance.md), offline as online.
  *
  * Prefix and fuzzy matching, accent-insensitive (terms are folded, see shared/search/fold.ts),
@@ -76,6 +77,8 @@ export class SearchIndex {
   });
   /** What is indexed, per document: row id → row (to compare and to make snippets). */
   private readonly docs = new Map<string, Map<string, Row>>();
+  /** Entries indexed since the index was made (a title or text indexed again counts again): what the tests count. */
+  rowsIndexed = 0;
 
   /** Documents indexed. */
   get documentCount(): number {
@@ -106,6 +109,7 @@ export class SearchIndex {
     }
     const added = [...next.values()].filter((row) => !old.has(row.id));
     this.mini.addAll(added);
+    this.rowsIndexed += added.length;
     this.docs.set(docId, next);
   }
 

@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { DocStorage, MemoryLocalStore, Repo, manualNetwork } from '$lib/local';
 import type { CatalogueEntry } from '$lib/shared/model';
 import { WorkspaceLibrary } from '$lib/session/library.svelte';
-import { WorkspaceSearch } from './workspace-search.svelte';
+import { searchOf, WorkspaceSearch } from './workspace-search.svelte';
 
 const access = { workspaceId: 'w', token: 't', relayUrl: 'ws://127.0.0.1:1/sync' };
 const entry = (id: string, title: string): CatalogueEntry => ({ id, kind: 'page', title, archived: false, created: 0, createdBy: 'ana' }) as CatalogueEntry;
@@ -70,6 +70,45 @@ describe('WorkspaceSearch', () => {
 
     await editor.release();
     search.dispose();
+    host.lib?.dispose();
+    await repo.close();
+  });
+
+  it('moving between pages of the workspace keeps the index: opening a document again indexes nothing', async () => {
+    const storage = new DocStorage(new MemoryLocalStore());
+    for (const [id, text] of Object.entries({ a: 'Bring rice to the pantry', b: 'Fix the bike trailer' })) {
+      const doc = new Y.Doc();
+      paragraph(doc, text);
+      await storage.append('w', id, Y.encodeStateAsUpdate(doc));
+    }
+    const repo = new Repo({ storage, network: manualNetwork(false) });
+    const host = { documents: [entry('a', 'Pantry'), entry('b', 'Bikes')], archived: [] as CatalogueEntry[], lib: null as WorkspaceLibrary | null };
+    // The workspace's session lives across pages (session/workspace.svelte.ts keeps one per workspace).
+    const session = { ...host, library: () => (host.lib ??= new WorkspaceLibrary({ repo, access, documents: host.documents, archived: host.archived })) };
+    const first = searchOf(session); // search opened on the documents page
+    await waitUntil(() => first.progress.done && first.progress.indexed === 2);
+    const built = first.index.rowsIndexed;
+    expect(built).toBe(4); // two titles, two paragraphs
+
+    // To a document's page and back, twice (each page holds the document, then releases it),
+    // then search opened on another page.
+    for (let i = 0; i < 2; i++) {
+      const page = repo.find(access, 'a', { sync: true });
+      await page.handle.whenLoaded;
+      await page.release();
+    }
+    const heard: string[] = [];
+    host.lib!.onDocuments((ids) => heard.push(...ids));
+    const again = repo.find(access, 'b', { sync: true });
+    await again.handle.whenLoaded;
+    paragraph(again.doc, 'Trailer fixed');
+    await waitUntil(() => heard.includes('b'));
+    const second = searchOf(session);
+    expect(second).toBe(first);
+    expect(second.search('trailer fixed').map((g) => g.title)).toEqual(['Bikes']);
+    expect(second.index.rowsIndexed - built).toBe(1); // only the new paragraph
+    await again.release();
+    second.dispose();
     host.lib?.dispose();
     await repo.close();
   });

@@ -6,19 +6,22 @@
 import type * as Y from 'yjs';
 import { getMeta } from '../model/doc.ts';
 import { describeBlock, type ExportOptions } from './blocks.ts';
-import { readDocumentTree, TextFormat, type Block, type Inline, type ListBlock } from './tree.ts';
+import { mentionLabel, readDocumentTree, TextFormat, type Block, type Inline, type ListBlock } from './tree.ts';
+
+type Namer = ExportOptions['memberName'];
 
 /** Escape text for HTML content and double-quoted attributes. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
-function inline(children: readonly Inline[]): string {
+function inline(children: readonly Inline[], name?: Namer): string {
   return children
     .map((c) => {
       if (c.type === 'break') return '<br>';
+      if (c.type === 'mention') return `<span class="mention">${escapeHtml(mentionLabel(c, name))}</span>`;
       if (c.type === 'link') {
-        const label = inline(c.children) || escapeHtml(c.url);
+        const label = inline(c.children, name) || escapeHtml(c.url);
         return /^(https?:|mailto:)/i.test(c.url) ? `<a href="${escapeHtml(c.url)}" rel="noopener noreferrer">${label}</a>` : label;
       }
       let html = escapeHtml(c.text);
@@ -32,29 +35,30 @@ function inline(children: readonly Inline[]): string {
     .join('');
 }
 
-function list(block: ListBlock): string {
+function list(block: ListBlock, name?: Namer): string {
   const tag = block.listType === 'number' ? 'ol' : 'ul';
   const start = block.listType === 'number' && block.start !== 1 ? ` start="${block.start}"` : '';
   const cls = block.listType === 'check' ? ' class="checklist"' : '';
   const items = block.items
     .map((item) => {
       const box = item.checked === null ? '' : `<input type="checkbox" disabled${item.checked ? ' checked' : ''}> `;
-      return `<li>${box}${inline(item.children)}${item.nested.map(list).join('')}</li>`;
+      return `<li>${box}${inline(item.children, name)}${item.nested.map((n) => list(n, name)).join('')}</li>`;
     })
     .join('\n');
   return `<${tag}${start}${cls}>\n${items}\n</${tag}>`;
 }
 
 function render(block: Block, doc: Y.Doc, options: ExportOptions): string {
+  const name = options.memberName;
   switch (block.type) {
     case 'heading':
-      return `<h${block.level}>${inline(block.children)}</h${block.level}>`;
+      return `<h${block.level}>${inline(block.children, name)}</h${block.level}>`;
     case 'paragraph':
-      return block.children.length === 0 ? '' : `<p>${inline(block.children)}</p>`;
+      return block.children.length === 0 ? '' : `<p>${inline(block.children, name)}</p>`;
     case 'quote':
-      return `<blockquote>${inline(block.children)}</blockquote>`;
+      return `<blockquote>${inline(block.children, name)}</blockquote>`;
     case 'list':
-      return list(block);
+      return list(block, name);
     case 'block': {
       const text = describeBlock(doc, block.kind, block.blockId, options);
       const details = text.details.length ? `\n<ul>\n${text.details.map((d) => `<li>${escapeHtml(d)}</li>`).join('\n')}\n</ul>` : '';

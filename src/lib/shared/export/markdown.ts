@@ -5,7 +5,9 @@
 import type * as Y from 'yjs';
 import { getMeta } from '../model/doc.ts';
 import { describeBlock, type ExportOptions } from './blocks.ts';
-import { readDocumentTree, TextFormat, type Block, type Inline, type ListBlock } from './tree.ts';
+import { mentionLabel, readDocumentTree, TextFormat, type Block, type Inline, type ListBlock } from './tree.ts';
+
+type Namer = ExportOptions['memberName'];
 
 /** Escape characters Markdown would read as formatting. */
 export function escapeMarkdown(text: string): string {
@@ -17,12 +19,13 @@ function escapeLineStart(line: string): string {
   return line.replace(/^(\s*)([#>+-]|\d+[.)])(?=\s|$)/, (_m, space: string, mark: string) => `${space}${mark.replace(/([#>+.)-])$/, '\\$1')}`);
 }
 
-function inline(children: readonly Inline[]): string {
+function inline(children: readonly Inline[], name?: Namer): string {
   return children
     .map((c) => {
       if (c.type === 'break') return '  \n';
+      if (c.type === 'mention') return escapeMarkdown(mentionLabel(c, name));
       if (c.type === 'link') {
-        const label = inline(c.children) || escapeMarkdown(c.url);
+        const label = inline(c.children, name) || escapeMarkdown(c.url);
         return /^(https?:|mailto:)/i.test(c.url) ? `[${label}](<${c.url.replace(/[<>\s]/g, encodeURIComponent)}>)` : label;
       }
       if (c.text === '') return '';
@@ -47,31 +50,32 @@ function codeSpan(text: string): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-function list(block: ListBlock, indent: string): string[] {
+function list(block: ListBlock, indent: string, name?: Namer): string[] {
   const lines: string[] = [];
   block.items.forEach((item, i) => {
     const marker = block.listType === 'number' ? `${block.start + i}.` : '-';
     const box = block.listType === 'check' ? (item.checked ? '[x] ' : '[ ] ') : '';
-    lines.push(`${indent}${marker} ${box}${inline(item.children)}`.trimEnd());
+    lines.push(`${indent}${marker} ${box}${inline(item.children, name)}`.trimEnd());
     const childIndent = indent + ' '.repeat(marker.length + 1);
-    for (const sub of item.nested) lines.push(...list(sub, childIndent));
+    for (const sub of item.nested) lines.push(...list(sub, childIndent, name));
   });
   return lines;
 }
 
 function render(block: Block, doc: Y.Doc, options: ExportOptions): string {
+  const name = options.memberName;
   switch (block.type) {
     case 'heading':
-      return `${'#'.repeat(block.level)} ${inline(block.children)}`.trimEnd();
+      return `${'#'.repeat(block.level)} ${inline(block.children, name)}`.trimEnd();
     case 'paragraph':
-      return inline(block.children).split('\n').map(escapeLineStart).join('\n');
+      return inline(block.children, name).split('\n').map(escapeLineStart).join('\n');
     case 'quote':
-      return inline(block.children)
+      return inline(block.children, name)
         .split('\n')
         .map((l) => `> ${l}`.trimEnd())
         .join('\n');
     case 'list':
-      return list(block, '').join('\n');
+      return list(block, '', name).join('\n');
     case 'block': {
       const text = describeBlock(doc, block.kind, block.blockId, options);
       return [`> **${escapeMarkdown(text.title)}**`, ...text.details.map((d) => `> - ${escapeMarkdown(d)}`)].join('\n');

@@ -8,7 +8,9 @@
  * `__listType`, `__checked`, `__url`…). Inside an element, a text node is a Y.Map of its
  * properties (`__type: 'text'`, `__format`) followed by its characters; a line break is a
  * Y.Map with `__type: 'linebreak'`; a decorator node (a Mutual block) is a Y.XmlElement
- * whose attributes are its properties (`__blockId`, `__blockKind`). Anything unknown is
+ * whose attributes are its properties (`__blockId`, `__blockKind`); an @mention inside a
+ * paragraph is a Y.XmlElement too (`__type: 'mention'`, `__memberId`, `__name`, `__by`,
+ * `__at`: editor/nodes/MentionNode.ts). Anything unknown is
  * read for its text, never thrown on: a peer on a newer version may write new node types.
  */
 import * as Y from 'yjs';
@@ -20,7 +22,17 @@ export const TextFormat = { bold: 1, italic: 2, strikethrough: 4, underline: 8, 
 export type Inline =
   | { type: 'text'; text: string; format: number }
   | { type: 'break' }
-  | { type: 'link'; url: string; children: Inline[] };
+  | { type: 'link'; url: string; children: Inline[] }
+  | MentionInline;
+
+/** An @mention in the text: the member it is bound to, their name when written, who wrote it and when. */
+export interface MentionInline {
+  type: 'mention';
+  memberId: string;
+  name: string;
+  by: string;
+  at: number;
+}
 
 /** A list item: its own text, then any nested lists. */
 export interface ListItem {
@@ -149,12 +161,37 @@ function readInline(el: Y.XmlText, nested?: ListBlock[]): Inline[] {
       if (attrs.__type === 'link' || attrs.__type === 'autolink') out.push({ type: 'link', url: str(attrs.__url), children: readInline(part) });
       else if (attrs.__type === 'list' && nested) nested.push(readList(part));
       else out.push(...readInline(part));
+    } else if (part instanceof Y.XmlElement) {
+      const mention = readMention(part);
+      if (mention) out.push(mention);
+      pending = null;
     }
   }
   return out;
 }
 
-/** Plain text of inline content. */
-export function inlineText(children: readonly Inline[]): string {
-  return children.map((c) => (c.type === 'text' ? c.text : c.type === 'break' ? '\n' : inlineText(c.children))).join('');
+const MEMBER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function readMention(el: Y.XmlElement): MentionInline | null {
+  const attrs = el.getAttributes() as Record<string, unknown>;
+  if (attrs.__type !== 'mention' || typeof attrs.__memberId !== 'string' || !MEMBER_ID.test(attrs.__memberId)) return null;
+  const at = typeof attrs.__at === 'number' && Number.isFinite(attrs.__at) ? attrs.__at : 0;
+  return { type: 'mention', memberId: attrs.__memberId, name: str(attrs.__name), by: str(attrs.__by), at };
+}
+
+/** How a mention reads in text: "@" and the member's name (current when `memberName` is given). */
+export function mentionLabel(c: MentionInline, memberName?: (memberId: string) => string): string {
+  return `@${memberName?.(c.memberId) ?? (c.name || c.memberId)}`;
+}
+
+/** Plain text of inline content (mentions as "@Name": current names when `memberName` is given). */
+export function inlineText(children: readonly Inline[], memberName?: (memberId: string) => string): string {
+  return children
+    .map((c) => {
+      if (c.type === 'text') return c.text;
+      if (c.type === 'break') return '\n';
+      if (c.type === 'mention') return mentionLabel(c, memberName);
+      return inlineText(c.children, memberName);
+    })
+    .join('');
 }

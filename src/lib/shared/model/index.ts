@@ -115,6 +115,7 @@ export { type EntryKey, type LogNode, type LogItem, type SeenVector, entryKey, s
 export * from './need';
 export * from './comments';
 export * from './mentions';
+export * from './text-mentions';
 /** Needs board: contact details (private document), board views. */
 export * from './contacts';
 export * from './needs-board';

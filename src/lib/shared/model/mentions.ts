@@ -5,6 +5,7 @@
  * tell them — is a {@link MentionEntry}: read from a document's open threads with its summary.
  */
 import type { CommentThread } from './comments';
+import { foldText } from '../search/fold';
 
 /** A mention as stored in a comment's text. */
 const MENTION = /@\{([A-Za-z0-9_-]{1,64})\}/g;
@@ -39,6 +40,19 @@ export function mentionParts(text: string): MentionPart[] {
   }
   if (cursor < text.length) parts.push({ text: text.slice(cursor) });
   return parts;
+}
+
+const MEMBER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** True when `value` looks like a member id (what a mention may be bound to). */
+export function isMemberId(value: unknown): value is string {
+  return typeof value === 'string' && MEMBER_ID.test(value);
+}
+
+/** Members whose name starts with what was typed after "@" (accents and case ignored), at most `limit`. */
+export function matchMembers<T extends { name: string }>(members: readonly T[], typed: string, limit = 6): T[] {
+  const query = foldText(typed);
+  return members.filter((m) => foldText(m.name).startsWith(query)).slice(0, limit);
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -82,8 +96,13 @@ export interface MentionEntry {
   at: number;
   /** The comment's text (stored form, ≤ 200 characters; show it with `mentionParts`). */
   excerpt: string;
-  /** The words the thread is about. */
+  /** The words the thread is about (a mention in the text: the words around it). */
   quote: string;
+  /**
+   * Set for a mention written in the document's text (text-mentions.ts): the paragraph it is
+   * in (`p<n>`), where its link opens the document. Absent for a comment's mention.
+   */
+  place?: `p${number}`;
 }
 
 /** Mentions in a document's open threads (a mention of oneself is not listed). */

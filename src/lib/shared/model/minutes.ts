@@ -88,13 +88,13 @@ export interface MeetingMinutes {
 /** People's names of agenda item kinds, as minutes show them. */
 export const AGENDA_KIND_LABELS: Record<AgendaItemKind, string> = { decision: 'Decision', discussion: 'Discussion', report: 'Report', 'group-health': 'Group health' };
 
-function listLines(block: ListBlock, indent: string): string[] {
+function listLines(block: ListBlock, indent: string, name?: (id: string) => string): string[] {
   return block.items.flatMap((item, i) => {
     const marker = block.listType === 'number' ? `${block.start + i}.` : '-';
     const box = block.listType === 'check' ? (item.checked ? '[x] ' : '[ ] ') : '';
-    const text = escapeMarkdown(inlineText(item.children)).trim();
+    const text = escapeMarkdown(inlineText(item.children, name)).trim();
     const own = text === '' && item.nested.length > 0 ? [] : [`${indent}${marker} ${box}${text}`.trimEnd()];
-    return [...own, ...item.nested.flatMap((n) => listLines(n, indent + '  '))];
+    return [...own, ...item.nested.flatMap((n) => listLines(n, indent + '  ', name))];
   });
 }
 
@@ -109,7 +109,7 @@ interface TextBlock {
  * Walk the text once: the notes under each agenda item (blocks after its node until the next
  * item or heading), and the other Mutual blocks in text order with the item they sit under.
  */
-function readAgendaText(tree: Block[]): { notes: Map<string, string[]>; blocks: TextBlock[] } {
+function readAgendaText(tree: Block[], name?: (id: string) => string): { notes: Map<string, string[]>; blocks: TextBlock[] } {
   const notes = new Map<string, string[]>();
   const blocks: TextBlock[] = [];
   let current: string[] | null = null;
@@ -131,10 +131,10 @@ function readAgendaText(tree: Block[]): { notes: Map<string, string[]>; blocks: 
     if (!current) continue;
     if (block.type === 'list') {
       // Empty items (the template's blank to-do) say nothing.
-      const lines = listLines(block, '').filter((l) => !/^\s*(-|\d+\.)( \[[ x]\])?$/.test(l));
+      const lines = listLines(block, '', name).filter((l) => !/^\s*(-|\d+\.)( \[[ x]\])?$/.test(l));
       if (lines.length) current.push(lines.join('\n'));
     } else {
-      const text = inlineText(block.children).trim();
+      const text = inlineText(block.children, name).trim();
       if (text !== '') current.push(text.split('\n').map((l) => (block.type === 'quote' ? `> ${escapeMarkdown(l)}` : escapeMarkdown(l))).join('\n'));
     }
   }
@@ -146,7 +146,7 @@ export function meetingMinutes(doc: Y.Doc, options: MinutesOptions = {}): Read<M
   const meeting = readMeeting(doc);
   const order = agendaOrder(doc);
   const issues: ModelIssue[] = [...meeting.issues, ...order.issues];
-  const text = readAgendaText(readDocumentTree(doc));
+  const text = readAgendaText(readDocumentTree(doc), options.memberName);
   const name = (id: string) => options.memberName?.(id) ?? id;
   const describeProposal = (itemTitle: string | null, source: Y.Doc | undefined, proposalId: string, blockId: string | null): MinutesDecision => {
     const described = source ? describeBlock(source, 'proposal', proposalId, { memberName: name }) : null;

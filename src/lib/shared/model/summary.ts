@@ -12,6 +12,7 @@ import type * as Y from 'yjs';
 import { agendaOrder, type AgendaItemView } from './agenda';
 import { openThreadCount, readThreads } from './comments';
 import { mentionsIn, type MentionEntry } from './mentions';
+import { textMentionsIn } from './text-mentions';
 import { anchoredBlockIds } from './anchors';
 import { decisionEntriesOf, type DecisionLogEntry } from './decision-log';
 import { collectBlocks } from './doc';
@@ -31,7 +32,7 @@ export interface DocSummary {
   decisions: DecisionLogEntry[];
   /** Comment threads not resolved (issue 22: the count shown in the list of documents). */
   openComments: number;
-  /** Members mentioned in its open threads (issue 22: "What needs me", and what a notifier reads). */
+  /** Members mentioned in its open threads and in its text (issue 22: "What needs me", and what a notifier reads). */
   mentions: MentionEntry[];
 }
 
@@ -48,7 +49,7 @@ export function summariseDocument(docId: string, doc: Y.Doc): Read<DocSummary> {
   const decisions = decisionEntriesOf({ docId, doc, title: '' }, issues);
   const threads = readThreads(doc);
   issues.push(...threads.issues);
-  return { value: { docId, tasks, proposals, agendaItems, decisions, openComments: openThreadCount(threads.value), mentions: mentionsIn(docId, threads.value) }, issues: uniqueIssues(issues) };
+  return { value: { docId, tasks, proposals, agendaItems, decisions, openComments: openThreadCount(threads.value), mentions: [...mentionsIn(docId, threads.value), ...textMentionsIn(docId, doc)] }, issues: uniqueIssues(issues) };
 }
 
 /** Summarise several documents (views over Y.Docs, as tests and the relay call them). */

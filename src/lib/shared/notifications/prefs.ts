@@ -35,7 +35,7 @@ export const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
   'task-due': 'A task you hold is due tomorrow',
   'task-claimed': 'Someone claims a task you created',
   'task-unclaimed': 'A task stays unclaimed for a week (coordinators)',
-  mentioned: 'Someone mentions you in a comment',
+  mentioned: 'Someone mentions you in a comment or a document',
   'need-matched': 'An ask is matched (yours, or as a coordinator)',
   'meeting-soon': 'A meeting starts in 15 minutes',
   'minutes-ready': 'A meeting’s minutes are ready',

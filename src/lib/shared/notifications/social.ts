@@ -10,7 +10,7 @@ import type { NeedView } from '../model/need';
 import { event, isMember, recent, shortTitle, type DocContext, type Found } from './event-parts';
 import { texts } from './texts';
 
-/** Mentions in open threads: one event per comment, to the members it mentions. */
+/** Mentions in open threads and in the text: one event per comment (per mention written), to the members it mentions. */
 export function mentionEvents(mentions: readonly MentionEntry[], ctx: DocContext, found: Found): void {
   const byComment = new Map<string, MentionEntry[]>();
   for (const m of mentions) {
@@ -20,9 +20,11 @@ export function mentionEvents(mentions: readonly MentionEntry[], ctx: DocContext
   }
   for (const [key, list] of byComment) {
     const first = list[0]!;
-    const url = `/w/${ctx.workspaceId}/d/${ctx.docId}?thread=${encodeURIComponent(first.threadId)}`;
+    const where = first.place ? `at=${first.place}` : `thread=${encodeURIComponent(first.threadId)}`;
+    const url = `/w/${ctx.workspaceId}/d/${ctx.docId}?${where}`;
     const recipients = list.map((m) => m.member);
-    found.events.push(event('mentioned', ctx, 'comment', key, recipients, texts.mentioned(shortTitle(first.quote)), first.at, url));
+    const body = first.place ? texts.mentionedInText(shortTitle(first.quote)) : texts.mentioned(shortTitle(first.quote));
+    found.events.push(event('mentioned', ctx, first.place ? 'text' : 'comment', key, recipients, body, first.at, url));
   }
 }
 

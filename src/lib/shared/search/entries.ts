@@ -32,8 +32,11 @@ export interface SearchEntry {
 /** Longest text kept per entry: a pasted book in one paragraph must not bloat the index. */
 export const MAX_ENTRY_TEXT = 4000;
 
-function listText(list: ListBlock): string {
-  return list.items.map((item) => [inlineText(item.children), ...item.nested.map(listText)].join('\n')).join('\n');
+/** Names members mentioned in the text (default: the name the mention was written with). */
+type Namer = ((memberId: string) => string) | undefined;
+
+function listText(list: ListBlock, name: Namer): string {
+  return list.items.map((item) => [inlineText(item.children, name), ...item.nested.map((n) => listText(n, name))].join('\n')).join('\n');
 }
 
 function blockText(doc: Y.Doc, kind: string, blockId: string): { kind: SearchEntryKind; text: string } | null {
@@ -55,30 +58,30 @@ function blockText(doc: Y.Doc, kind: string, blockId: string): { kind: SearchEnt
   }
 }
 
-function entryOf(doc: Y.Doc, block: Block): { kind: SearchEntryKind; text: string } | null {
+function entryOf(doc: Y.Doc, block: Block, name: Namer): { kind: SearchEntryKind; text: string } | null {
   switch (block.type) {
     case 'paragraph':
-      return { kind: 'text', text: inlineText(block.children) };
+      return { kind: 'text', text: inlineText(block.children, name) };
     case 'heading':
-      return { kind: 'heading', text: inlineText(block.children) };
+      return { kind: 'heading', text: inlineText(block.children, name) };
     case 'quote':
-      return { kind: 'quote', text: inlineText(block.children) };
+      return { kind: 'quote', text: inlineText(block.children, name) };
     case 'list':
-      return { kind: 'list', text: listText(block) };
+      return { kind: 'list', text: listText(block, name) };
     case 'block':
       return blockText(doc, block.kind, block.blockId);
   }
 }
 
-/** Everything search finds in one document, in document order. */
-export function searchEntriesOf(doc: Y.Doc): SearchEntry[] {
+/** Everything search finds in one document, in document order (@mentions as "@Name"). */
+export function searchEntriesOf(doc: Y.Doc, memberName?: (memberId: string) => string): SearchEntry[] {
   const entries: SearchEntry[] = [];
   const push = (at: SearchPlace, kind: SearchEntryKind, text: string) => {
     const trimmed = text.trim();
     if (trimmed) entries.push({ at, kind, text: trimmed.slice(0, MAX_ENTRY_TEXT) });
   };
   for (const { position, block } of readTopLevel(doc)) {
-    const found = entryOf(doc, block);
+    const found = entryOf(doc, block, memberName);
     if (found) push(`p${position}`, found.kind, found.text);
   }
   for (const need of readNeeds(doc).value) {
