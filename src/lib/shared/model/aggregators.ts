@@ -5,9 +5,12 @@
  * documents and server totals*.
  */
 import type { Aggregator } from './private-totals';
+import { secretBallotAggregator } from './secret-ballot';
 
 /** Aggregators by id (the first part of an answer key). */
-export const AGGREGATORS: Readonly<Record<string, Aggregator<unknown>>> = Object.freeze({});
+export const AGGREGATORS: Readonly<Record<string, Aggregator<unknown>>> = Object.freeze({
+  [secretBallotAggregator.id]: secretBallotAggregator as Aggregator<unknown>
+});
 
 /** The aggregator with this id, or null. */
 export function aggregatorOf(id: string, registry: Readonly<Record<string, Aggregator<unknown>>> = AGGREGATORS): Aggregator<unknown> | null {

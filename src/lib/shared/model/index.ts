@@ -141,3 +141,5 @@ export * from './rotation';
 export * from './private-answers';
 export * from './private-totals';
 export * from './aggregators';
+export * from './secret-ballot';
+export * from './secret-state';
