@@ -6,7 +6,10 @@ import { readProposal, type StoredBallot } from './proposal-read';
 import { readTotals, totalsRecord, TOTALS_ROOT, totalsKey, type MemberAnswer } from './private-totals';
 import { castSecretBallot, ownSecretBallot, secretBallotAggregator, withdrawSecretBallot } from './secret-ballot';
 import { tallyProposal } from './tally';
-import { errorCode } from './test-support';
+import { errorCode, placeAllInText } from './test-support';
+import { decisionEntriesOf, decisionLogCsv, decisionLogMarkdown } from './decision-log';
+import type { ModelIssue } from './validate';
+import { describeBlock } from '../export/blocks';
 
 const DOC = 'doc1';
 const P = 'p1';
@@ -160,5 +163,31 @@ describe('secret ballots: the model', () => {
     expect(ownSecretBallot(own, DOC, P)).toBeNull();
     const open = proposalDoc('consent', false);
     expect(errorCode(() => castSecretBallot(open, own, DOC, P, { choice: 'consent' }, { memberId: 'm2', at: T0 }))).toBe('invalid-input');
+  });
+});
+
+describe('secret ballots in the decision log and its exports', () => {
+  it('say "secret ballot" and the totals, and name nobody’s choice', () => {
+    const doc = proposalDoc('consent', true);
+    (doc.getMap('blocks').get(P) as Y.Map<unknown>).set('title', 'Treasurer');
+    placeAllInText(doc);
+    const answers = castAll(doc, { m1: { choice: 'consent' }, m2: { choice: 'object', reason: 'Private-reason-x' }, m3: { choice: 'consent' } });
+    closeProposal(doc, P, {}, { memberId: 'm1', at: T0 + 5000 });
+    const issues: ModelIssue[] = [];
+    expect(decisionEntriesOf({ docId: DOC, doc, title: 'Votes' }, issues), 'not listed before the relay has counted').toEqual([]);
+    publish(doc, answers);
+    const [entry] = decisionEntriesOf({ docId: DOC, doc, title: 'Votes' }, issues);
+    expect(entry).toMatchObject({ secret: true, result: 'Did not pass', counted: 3, ballots: [], totals: 'Consent 2, Concern 0, Object 1' });
+    const options = { workspaceName: 'W', linkOf: (d: string) => `https://x/${d}`, exportedAt: T0 };
+    const markdown = decisionLogMarkdown([entry!], options);
+    expect(markdown).toContain('- **Secret ballot:** totals Consent 2, Concern 0, Object 1 (how each person voted is not recorded)');
+    const csv = decisionLogCsv([entry!], options);
+    expect(csv).toContain('Secret ballot — totals: Consent 2, Concern 0, Object 1');
+    // A document export of the proposal block says it too, with the relay's totals.
+    const block = describeBlock(doc, 'proposal', P).details;
+    expect(block).toContain('Secret ballot: who voted is shown, not how');
+    expect(block).toContain('Signed ballots counted: 3');
+    expect(block).toContain('Result: concern 0, consent 2, object 1');
+    for (const text of [markdown, csv, block.join('\n')]) for (const leak of ['Private-reason-x', 'm1:', 'm2:', 'm3:']) expect(text).not.toContain(leak);
   });
 });
