@@ -6,21 +6,13 @@
  * once the threshold (3 answers) is met.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { memberPrivateDocId, readTotals, setAnswer, withThreshold, type Aggregator } from '../../src/lib/shared/model/index.ts';
+import { memberPrivateDocId, readTotals, setAnswer } from '../../src/lib/shared/model/index.ts';
+import { mood } from '../helpers/aggregators.ts';
 import { connectClient, recordedClient, type RecordedClient, type TestClient } from '../helpers/clients.ts';
 import { api, createWorkspace, inviteSecret, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const TARGET = 'checkin1';
-
-/** A small aggregator: answers are numbers 1–5; totals are their sum and how many gave each. */
-const mood: Aggregator<number> = {
-  id: 'mood',
-  parse: (raw) => (typeof raw === 'number' && Number.isInteger(raw) && raw >= 1 && raw <= 5 ? raw : null),
-  targetState: () => 'open',
-  aggregate: ({ answers }) =>
-    withThreshold(answers, (list) => ({ sum: list.reduce((s, a) => s + a.answer, 0), each: list.map((a) => a.answer).sort() }))
-};
 
 describe('member-private documents and server totals (stock y-websocket clients)', () => {
   let server: TestServer;
