@@ -8,7 +8,8 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { closeProposal, createNeed, createProposal, DAY_MS, fulfilNeed, openProposal, privateDocIdFor, readContact, readProposal, setContact } from '../../src/lib/shared/model/index.ts';
+import { closeProposal, createNeed, createProposal, DAY_MS, fulfilNeed, memberPrivateDocId, openProposal, privateDocIdFor, readContact, readProposal, readTotals, setAnswer, setContact } from '../../src/lib/shared/model/index.ts';
+import { mood } from '../helpers/aggregators.ts';
 import type { MutualParts } from '../../server/app.ts';
 import type { MutualConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
@@ -18,7 +19,7 @@ import { createPostgresStore } from '../../server/store/postgres.ts';
 import { docKey } from '../../server/store/types.ts';
 import { freePort, spawnRelay, type RelayChild } from '../helpers/child.ts';
 import { connectClient, type TestClient } from '../helpers/clients.ts';
-import { api, createWorkspace, removeDir, startServer, tempDir, type TestServer } from '../helpers/server.ts';
+import { api, createWorkspace, inviteSecret, removeDir, startServer, tempDir, type TestServer } from '../helpers/server.ts';
 import { startPostgres, startRedis, type Service } from '../helpers/services.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -108,6 +109,23 @@ describe('scale-out: timed work once, leader lease, catch-up', () => {
     const closes = readProposal(a.doc, 'p1').value!.lifecycle.filter((e) => e.event.type === 'close');
     expect(closes).toHaveLength(1);
     expect(count(servers, 'proposals-closed-at-deadline')).toBe(1);
+  });
+
+  it('private answers written through two instances give the same totals on both (issue 24)', async () => {
+    const url = await freshDatabase();
+    const [one, two] = [await instance(url, {}, { aggregators: { mood } }), await instance(url, {}, { aggregators: { mood } })];
+    const ws = await createWorkspace(one.httpUrl);
+    const joined = await api(one.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/join`, { body: { invite: inviteSecret(ws.invites.editor), name: 'Dee' } });
+    const dee = { memberId: joined.body.memberId as string, token: joined.body.token as string };
+    const watchers = [client(one, ws.workspaceId, 'checkin', ws.viewer.token), client(two, ws.workspaceId, 'checkin', ws.viewer.token)];
+    const answers: Array<[TestServer, { memberId: string; token: string }, number]> = [[one, ws.admin, 4], [two, ws.editor, 2], [two, dee, 5]];
+    for (const [s, member, value] of answers) {
+      const own = client(s, ws.workspaceId, memberPrivateDocId(member.memberId)!, member.token);
+      await own.synced();
+      setAnswer(own.doc, { aggregator: 'mood', docId: 'checkin', subject: 'w1' }, value, { memberId: member.memberId });
+    }
+    for (const w of watchers) await waitFor(() => (readTotals(w.doc, 'mood', 'w1')?.totals as { sum: number } | null)?.sum === 11, { message: 'totals of all three answers on both instances' });
+    expect(readTotals(watchers[0]!.doc, 'mood', 'w1')!.count).toBe(3);
   });
 
   it('contact details past retention are purged once, though both instances serve the document and both try', async () => {

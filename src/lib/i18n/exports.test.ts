@@ -24,8 +24,12 @@ const entry: DecisionLogEntry = {
   counted: 3,
   ballots: [{ memberId: 'cy', choice: 'No', choiceId: 'no', reason: 'Too noisy', blocking: false }],
   reviewDate: '2027-01-15',
-  followUpTasks: 1
+  followUpTasks: 1,
+  secret: false,
+  totals: null
 };
+/** The same decision made by secret ballot (issue 24): totals, never anyone's ballot. */
+const secretEntry: DecisionLogEntry = { ...entry, ballots: [], secret: true, totals: 'Yes 2, No 1' };
 const options = { workspaceName: 'Eastside', linkOf: (id: string) => `https://m.example/w/ws/d/${id}`, exportedAt: Date.parse('2026-12-01T00:00:00Z'), memberName: (id: string) => id.toUpperCase() };
 
 describe('decision log exports in the chosen language', () => {
@@ -64,5 +68,16 @@ describe('decision log exports in the chosen language', () => {
     expect(header).toBe(decisionLogCsv([], options).trimEnd());
     expect(row).toContain(',Mayoría,Aprobada,2 sí contra 1 no.,Ben collects it.,3,');
     expect(row).toContain('CY: No — “Too noisy”');
+  });
+
+  it('a secret ballot says so with its totals, in the chosen language, in Markdown and CSV alike', () => {
+    speak('en');
+    expect(decisionLogMarkdown([secretEntry], { ...options, words: decisionLogWords() })).toBe(decisionLogMarkdown([secretEntry], options));
+    expect(decisionLogMarkdown([secretEntry], options)).toContain('- Secret ballot — totals: Yes 2, No 1. How each person voted is not recorded.');
+    speak('es');
+    expect(decisionLogMarkdown([secretEntry], { ...options, words: decisionLogWords() })).toContain('- Votación secreta — totales: Yes 2, No 1. No se guarda cómo votó cada persona.');
+    const row = decisionLogCsv([secretEntry], { ...options, words: decisionLogWords() }).split('\r\n')[1]!;
+    expect(row).toContain('Votación secreta — totales: Yes 2, No 1.');
+    expect(row).not.toContain('CY');
   });
 });

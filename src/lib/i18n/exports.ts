@@ -24,6 +24,7 @@ export function decisionLogWords(): DecisionLogWords {
     methodName: (e) => methodName(e.method),
     resultName: (e) => resultName(e),
     explanation: (e) => resultExplanation(e),
-    choice: (b) => (b.choiceId ? choiceName(b.choiceId) : b.choice)
+    choice: (b) => (b.choiceId ? choiceName(b.choiceId) : b.choice),
+    secretTotals: (totals) => m.secret_log_totals({ totals })
   };
 }

@@ -8,7 +8,7 @@
  * A person may close one early; {@link DecisionSupport.readyToClose} makes that wait for the
  * document to be synced and stamps it with the relay's clock.
  */
-import { SignatureVerifier, memberKeysOf, nudgeDocument, NUDGES_KEY, votingMembers, type Member } from '$lib/shared/model';
+import { SignatureVerifier, memberKeysOf, memberPrivateDocId, nudgeDocument, NUDGES_KEY, votingMembers, type Member } from '$lib/shared/model';
 import { deviceKey } from '$lib/local/keys';
 import type { DocHandle, DocRef, WorkspaceRecord } from '$lib/local';
 import type { ProposalEnvironment } from '$lib/editor/nodes/Proposal/environment';
@@ -37,6 +37,8 @@ export class DecisionSupport {
   /** Plain words when this device cannot sign or register its key. */
   keyProblem = $state<string | null>(null);
   private registering: Promise<void> | null = null;
+  /** This member's private document, held live once a proposal block asks for it (issue 24). */
+  private own: DocRef | null = null;
 
   constructor(private readonly session: DecisionHost) {}
 
@@ -120,6 +122,20 @@ export class DecisionSupport {
     return { at: relayClock.now() };
   }
 
+  /**
+   * This member's own private document (secret ballots go there), held live for the session
+   * from the first time a proposal block asks. Null for viewers (they do not vote).
+   */
+  ownPrivate = (): DocRef['doc'] | null => {
+    if (!this.session.canEdit) return null;
+    if (!this.own) {
+      const docId = memberPrivateDocId(this.session.record.memberId);
+      if (!docId) return null;
+      this.own = this.session.open(docId);
+    }
+    return this.own.doc;
+  };
+
   /** The environment for proposal blocks of one document. */
   environment(ref: DocRef): ProposalEnvironment {
     const { docId, doc } = ref;
@@ -133,6 +149,7 @@ export class DecisionSupport {
       isAdmin: () => this.session.isAdmin,
       announce: () => nudgeDocument(this.session.index.doc, docId, { memberId: this.session.record.memberId }),
       readyToClose: () => this.readyToClose(ref.handle),
+      ownPrivate: this.ownPrivate,
       // "When a proposal closes" is one of the moments a version is kept (issue 12). The
       // history's code loads then, not with every document (issue 25).
       decided: async (title) => {

@@ -10,6 +10,7 @@ import { ballotLine, recordedBallots } from '../model/decision-log.ts';
 import { readNeed } from '../model/need.ts';
 import { getMethod, isMethodId } from '../model/methods/index.ts';
 import { readProposal } from '../model/proposal-read.ts';
+import { secretStateOf } from '../model/secret-state.ts';
 import { proposalResult } from '../model/tally.ts';
 import { readTask } from '../model/task.ts';
 
@@ -87,11 +88,15 @@ function describeProposal(doc: Y.Doc, blockId: string, name: (id: string | null)
   const optionLabel = (id: string) => p.options.find((o) => o.id === id)?.label ?? id;
   if (p.status === 'draft') details.push('Draft: not open for decision yet');
   else if (p.status === 'open') details.push(`Open for decision${p.deadline ? ` until ${formatDate(p.deadline)}` : ''}`);
-  if (p.status === 'closed' && p.outcome) {
-    const o = p.outcome;
+  // A secret ballot (issue 24): say so; its outcome is the relay's, and no ballot is anywhere.
+  if (p.secret) details.push('Secret ballot: who voted is shown, not how');
+  const secretOutcome = p.secret ? secretStateOf(p).outcome : null;
+  if (p.status === 'closed' && p.outcome && (!p.secret || secretOutcome)) {
+    const o = secretOutcome?.result ?? p.outcome;
     const verdict = o.winner ? `Decided: ${optionLabel(o.winner)}` : o.passed ? 'Passed' : 'Did not pass';
     details.push(`${verdict} (closed ${formatDate(p.closedAt)}${p.closedBy ? ` by ${name(p.closedBy)}` : ''})`);
     if (o.explanation) details.push(o.explanation);
+    if (secretOutcome) details.push(`Signed ballots counted: ${secretOutcome.signatures}`);
   }
   // Who objected and why is what a group has to keep (issue 16): each counted ballot, in words.
   const ballots = p.status === 'closed' && p.outcome ? recordedBallots(p.outcome.counted, getMethod(p.outcome.method), p.outcome.options) : [];

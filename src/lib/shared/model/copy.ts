@@ -21,7 +21,7 @@ import { isBoolean, isFiniteNumber, isIsoDate, isRecord, isString, oneOf, orNull
 
 /** Copyable settings of a block (never its ballots, claims, matches or status). */
 export type BlockSnapshot =
-  | { v: 1; type: 'proposal'; title: string; method: MethodId; options: ProposalOption[]; quorum: Quorum | null; standAsideLimit: number | null; resultsHidden: boolean }
+  | { v: 1; type: 'proposal'; title: string; method: MethodId; options: ProposalOption[]; quorum: Quorum | null; standAsideLimit: number | null; resultsHidden: boolean; secret?: boolean; liveResults?: boolean }
   | { v: 1; type: 'task'; title: string; due: string | null; coLeadWanted: boolean; newcomerFriendly: boolean }
   | { v: 1; type: 'need'; kind: NeedKind; title: string; category: string; urgency: Urgency; area: string; when: string }
   | { v: 1; type: 'agenda-item'; title: string; owner: string | null; timebox: number; kind: AgendaItemKind };
@@ -30,7 +30,7 @@ export type BlockSnapshot =
 export function cloneBlockState(doc: Y.Doc, blockId: string): BlockSnapshot | null {
   const p = readProposal(doc, blockId).value;
   if (p && p.method) {
-    return { v: 1, type: 'proposal', title: p.title, method: p.method, options: p.options.map((o) => ({ ...o })), quorum: p.quorum, standAsideLimit: p.standAsideLimit, resultsHidden: p.resultsHidden };
+    return { v: 1, type: 'proposal', title: p.title, method: p.method, options: p.options.map((o) => ({ ...o })), quorum: p.quorum, standAsideLimit: p.standAsideLimit, resultsHidden: p.resultsHidden, ...(p.secret ? { secret: true, liveResults: p.liveResults } : {}) };
   }
   const t = readTask(doc, blockId).value;
   if (t) return { v: 1, type: 'task', title: t.title, due: t.due, coLeadWanted: t.coLeadWanted, newcomerFriendly: t.newcomerFriendly };
@@ -49,7 +49,7 @@ export function parseBlockSnapshot(raw: unknown): BlockSnapshot | string {
     case 'proposal':
       if (!isMethodId(raw.method) || !Array.isArray(raw.options) || !raw.options.every(isOption)) return 'malformed proposal';
       if (!orNull(isQuorum)(raw.quorum) || !orNull(isFiniteNumber)(raw.standAsideLimit) || !isBoolean(raw.resultsHidden)) return 'malformed proposal';
-      return { v: 1, type: 'proposal', title, method: raw.method, options: raw.options.map((o) => ({ id: o.id, label: o.label })), quorum: raw.quorum, standAsideLimit: raw.standAsideLimit, resultsHidden: raw.resultsHidden };
+      return { v: 1, type: 'proposal', title, method: raw.method, options: raw.options.map((o) => ({ id: o.id, label: o.label })), quorum: raw.quorum, standAsideLimit: raw.standAsideLimit, resultsHidden: raw.resultsHidden, ...(raw.secret === true ? { secret: true, liveResults: raw.liveResults === true } : {}) };
     case 'task':
       if (!orNull(isIsoDate)(raw.due) || !isBoolean(raw.coLeadWanted) || !isBoolean(raw.newcomerFriendly)) return 'malformed task';
       return { v: 1, type: 'task', title, due: raw.due, coLeadWanted: raw.coLeadWanted, newcomerFriendly: raw.newcomerFriendly };
@@ -68,7 +68,7 @@ export function parseBlockSnapshot(raw: unknown): BlockSnapshot | string {
 export function insertBlockCopy(doc: Y.Doc, snapshot: BlockSnapshot, actor: Actor, id?: string): string {
   switch (snapshot.type) {
     case 'proposal': {
-      const input: ProposalInput = { title: snapshot.title, method: snapshot.method, options: snapshot.options, quorum: snapshot.quorum, standAsideLimit: snapshot.standAsideLimit, resultsHidden: snapshot.resultsHidden };
+      const input: ProposalInput = { title: snapshot.title, method: snapshot.method, options: snapshot.options, quorum: snapshot.quorum, standAsideLimit: snapshot.standAsideLimit, resultsHidden: snapshot.resultsHidden, secret: snapshot.secret, liveResults: snapshot.liveResults };
       return createProposal(doc, id === undefined ? input : { ...input, id }, actor);
     }
     case 'task':

@@ -9,6 +9,7 @@ import { getMethod, type DecisionMethod, type ProposalOption } from './methods/i
 import type { ResultPart } from './methods/reasons';
 import type { MethodId } from './methods/types';
 import { readFollowUp } from './proposal-followup';
+import { secretStateOf } from './secret-state';
 import { readProposal, type StoredBallot } from './proposal-read';
 import { uniqueIssues, type ModelIssue, type Read } from './validate';
 import type { WorkspaceDoc } from './doc-set';
@@ -57,6 +58,18 @@ export interface DecisionLogEntry {
   ballots: DecisionBallot[];
   reviewDate: string | null;
   followUpTasks: number;
+  /**
+   * Issue 24: a secret ballot. `ballots` is then empty — how each person voted is nowhere —
+   * and `totals` says the totals in words ("Consent 1, Concern 1, Object 1").
+   */
+  secret: boolean;
+  totals: string | null;
+}
+
+/** A result's totals in words: each choice or option with its count (the last round for ranked choice). */
+export function totalsInWords(counts: Record<string, number>, options: readonly ProposalOption[]): string {
+  const label = (id: string) => options.find((o) => o.id === id)?.label ?? choiceWords(id);
+  return Object.entries(counts).map(([id, n]) => `${label(id)} ${n}`).join(', ');
 }
 
 /** "stand-aside" → "Stand aside" (the same words as the proposal block). */
@@ -115,8 +128,12 @@ export function decisionEntriesOf({ docId, doc, title: docTitle }: TitledDoc, is
     if (!p || p.status !== 'closed' || !p.outcome || p.closedAt === null) continue;
     const o = p.outcome;
     const method = getMethod(o.method);
-    const winner = o.winner === null ? null : (o.options.find((x) => x.id === o.winner)?.label ?? o.winner);
-    const result = method.usesOptions ? (winner !== null ? `Chosen: ${winner}` : 'No decision') : o.passed ? 'Passed' : 'Did not pass';
+    // A secret ballot's outcome is the relay's (secret-ballot.ts); not yet counted: not listed yet.
+    const secret = p.secret ? secretStateOf(p).outcome?.result ?? null : null;
+    if (p.secret && !secret) continue;
+    const decided = secret ?? o;
+    const winner = decided.winner === null ? null : (o.options.find((x) => x.id === decided.winner)?.label ?? decided.winner);
+    const result = method.usesOptions ? (winner !== null ? `Chosen: ${winner}` : 'No decision') : decided.passed ? 'Passed' : 'Did not pass';
     const followUp = readFollowUp(doc, id);
     issues.push(...followUp.issues);
     entries.push({
@@ -128,16 +145,18 @@ export function decisionEntriesOf({ docId, doc, title: docTitle }: TitledDoc, is
       methodLabel: method.label,
       closedAt: p.closedAt,
       closedBy: p.closedBy ?? '',
-      passed: o.passed,
+      passed: decided.passed,
       winner,
       result,
-      explanation: o.explanation,
-      ...(o.parts ? { parts: o.parts } : {}),
+      explanation: decided.explanation,
+      ...(decided.parts ? { parts: decided.parts } : {}),
       statement: p.statement,
-      counted: Object.keys(o.counted).length,
-      ballots: recordedBallots(o.counted, method, o.options),
+      counted: secret ? secret.countedMembers.length : Object.keys(o.counted).length,
+      ballots: secret ? [] : recordedBallots(o.counted, method, o.options),
       reviewDate: followUp.value.reviewDate,
-      followUpTasks: followUp.value.tasks.length
+      followUpTasks: followUp.value.tasks.length,
+      secret: p.secret,
+      totals: secret ? totalsInWords(secret.counts, o.options) : null
     });
   }
   return entries;
@@ -170,6 +189,8 @@ export interface DecisionLogWords {
   resultName: (e: DecisionLogEntry) => string;
   explanation: (e: DecisionLogEntry) => string;
   choice: (b: DecisionBallot) => string;
+  /** A secret ballot's line: its totals in words, and that how each person voted is not recorded (issue 24). */
+  secretTotals: (totals: string) => string;
 }
 
 /** The exports' words in English (the default). */
@@ -188,7 +209,8 @@ export const ENGLISH_LOG_WORDS: DecisionLogWords = {
   methodName: (e) => e.methodLabel,
   resultName: (e) => e.result,
   explanation: (e) => e.explanation,
-  choice: (b) => b.choice
+  choice: (b) => b.choice,
+  secretTotals: (totals) => `Secret ballot — totals: ${totals}. How each person voted is not recorded.`
 };
 
 /** What the exports need besides the entries. */
@@ -223,6 +245,7 @@ export function decisionLogMarkdown(entries: readonly DecisionLogEntry[], option
     lines.push(`- **${w.method}:** ${w.methodName(e)}`);
     lines.push(`- **${w.result}:** ${w.resultName(e)} — ${oneLine(w.explanation(e))}`);
     lines.push(`- **${w.ballotsCounted}:** ${e.counted}`);
+    if (e.secret) lines.push(`- ${w.secretTotals(e.totals ?? '—')}`);
     for (const b of e.ballots) lines.push(`  - ${ballotLine(b, name, w.choice)}`);
     lines.push(`- **${w.document}:** [${linkText(e.docTitle) || w.untitledDocument}](${options.linkOf(e.docId)})`);
     if (e.reviewDate) lines.push(`- **${w.reviewOn}:** ${e.reviewDate}`);
@@ -265,7 +288,7 @@ export function decisionLogCsv(entries: readonly DecisionLogEntry[], options: Pi
     e.reviewDate ?? '',
     e.followUpTasks,
     options.linkOf(e.docId),
-    e.ballots.map((b) => ballotLine(b, name, w.choice)).join('; ')
+    e.secret ? w.secretTotals(e.totals ?? '') : e.ballots.map((b) => ballotLine(b, name, w.choice)).join('; ')
   ]);
   return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 }

@@ -9,6 +9,7 @@ import { IndexKeys } from './schema';
 import { readProposal, type ProposalView } from './proposal-read';
 import { uniqueIssues, type ModelIssue, type Read } from './validate';
 import type { InDoc, WorkspaceDoc } from './doc-set';
+import { secretStateOf } from './secret-state';
 
 /** Soonest deadline first, undated last; then document and proposal id. */
 export function bySoonestDeadline(a: InDoc<ProposalView>, b: InDoc<ProposalView>): number {
@@ -35,7 +36,15 @@ export function openProposalsIn(proposals: readonly InDoc<ProposalView>[]): InDo
  * soonest deadline first (undated last). For the member's dashboard ("My work").
  */
 export function proposalsAwaitingBallot(docs: readonly WorkspaceDoc[], memberId: string, now: number): Read<InDoc<ProposalView>[]> {
-  return proposalsWhere(docs, (p) => p.status === 'open' && !p.ballots.has(memberId) && (p.deadline === null || p.deadline >= now));
+  return proposalsWhere(docs, (p) => p.status === 'open' && !hasVoted(p, memberId) && (p.deadline === null || p.deadline >= now));
+}
+
+/**
+ * Whether `memberId` has a ballot in the proposal: their key in `ballots`, or for a secret
+ * ballot (issue 24) their name in the voters the relay published.
+ */
+export function hasVoted(view: ProposalView, memberId: string): boolean {
+  return view.secret ? secretStateOf(view).voters.includes(memberId) : view.ballots.has(memberId);
 }
 
 /** Every open proposal of the workspace, soonest deadline first (the workspace's "Open proposals"). */
@@ -49,8 +58,8 @@ export function proposalsPastDeadline(docs: readonly WorkspaceDoc[], now: number
 }
 
 /** Members (in the given order) with no ballot in the proposal. Viewers are the caller's to leave out. */
-export function membersWithoutBallot(view: Pick<ProposalView, 'ballots'>, memberIds: readonly string[]): string[] {
-  return memberIds.filter((id) => !view.ballots.has(id));
+export function membersWithoutBallot(view: ProposalView, memberIds: readonly string[]): string[] {
+  return memberIds.filter((id) => !hasVoted(view, id));
 }
 
 /** The soonest future deadline of an open proposal in `doc` after `now` (to schedule an auto-close), or null. */

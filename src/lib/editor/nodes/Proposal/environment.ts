@@ -8,6 +8,7 @@
  * Getters, not values: the page backs them with its reactive session, so a view reading
  * them inside `$derived` or `$effect` updates when members or keys change.
  */
+import type * as Y from 'yjs';
 import type { MemberKeys, SignatureVerifier } from '../../../shared/model/signatures.ts';
 
 export interface ProposalEnvironment {
@@ -34,4 +35,9 @@ export interface ProposalEnvironment {
    * relay's clock, never this device's. Resolves the time to record, or why not (plain words).
    */
   readyToClose(): Promise<{ at: number } | { problem: string }>;
+  /**
+   * Issue 24: this member's own private document (secret ballots are cast into it), held live
+   * through the Repo; null where there is none (a viewer, the sandbox).
+   */
+  ownPrivate?(): Y.Doc | null;
 }

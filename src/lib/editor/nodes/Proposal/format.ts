@@ -2,9 +2,21 @@
 import { m } from '../../../paraglide/messages.js';
 import { inTime } from '../../../i18n/format.ts';
 import { getLocale } from '../../../paraglide/runtime.js';
+import { choiceName } from '../../../i18n/words.ts';
+import type { ProposalOption } from '../../../shared/model/methods/index.ts';
+import type { StoredBallot } from '../../../shared/model/proposal-read.ts';
 
 /** "stand-aside" → "Stand aside" (in the chosen language). */
 export { choiceName as choiceLabel } from '../../../i18n/words.ts';
+
+/** What a ballot says, in words: a choice, scores per option, or a ranking. */
+export function ballotSummary(b: StoredBallot, options: readonly ProposalOption[]): string {
+  const labelOf = (id: string) => options.find((o) => o.id === id)?.label ?? id;
+  if (b.choice) return choiceName(b.choice);
+  if (b.scores) return options.map((o) => `${o.label} ${b.scores?.[o.id] ?? 0}`).join(' · ');
+  if (b.ranking) return b.ranking.map((id, i) => `${i + 1}. ${labelOf(id)}`).join('  ');
+  return '';
+}
 
 /** A deadline or moment for people: "Fri 7 Mar, 14:00". */
 export function formatWhen(ms: number): string {
