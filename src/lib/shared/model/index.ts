@@ -137,3 +137,7 @@ export * from './decision-log';
 /** Sharing the work (issue 9): workload against the norm, scale back, the open tasks board, rotating roles. */
 export * from './sharing';
 export * from './rotation';
+/** The group pulse (issue 24): private check-ins, the group's totals and trend, gentle suggestions. */
+export * from './pulse';
+export * from './pulse-totals';
+export * from './pulse-suggest';
