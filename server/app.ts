@@ -11,6 +11,7 @@ import type { AdmissionLimits } from './relay/admission.ts';
 import { createHistoryApi } from './http/history-api.ts';
 import { History } from './history/recorder.ts';
 import { INDEX_DOC_ID, PRIVATE_DOC_PREFIX } from '#shared/protocol';
+import { createPrivateTotals, type PrivateTotals, type PrivateTotalsOptions } from './private/totals.ts';
 import { createLogger, errorMessage, type Logger } from './log.ts';
 import { MemberDirectory } from './member-directory.ts';
 import type { Broadcast } from './relay/broadcast.ts';
@@ -58,6 +59,8 @@ export interface Mutual {
   readonly creation: CreationPolicy;
   /** The leader lease, exclusive jobs and the catch-up with other instances (server/coordination/). */
   readonly coordination: Coordination;
+  /** Totals of private answers (issue 24): server/private/totals.ts. */
+  readonly privateTotals: PrivateTotals;
   /** Push and email notifications (issue 19): `tick()` runs one pass now. */
   readonly notifier: Notifier;
   /** The Prometheus metrics served at /metrics (null without METRICS_TOKEN). */
@@ -80,6 +83,8 @@ export interface MutualParts {
   admission?: Partial<AdmissionLimits>;
   /** Notification delivery's retries and batches (tests shorten them). */
   notificationPolicy?: Partial<DeliveryPolicy>;
+  /** The aggregators of private answers (default: the registry, src/lib/shared/model/aggregators.ts). */
+  aggregators?: PrivateTotalsOptions['aggregators'];
 }
 
 /** The workspace creation policy; with mode 'code' and no configured code, one is made once and kept in the database. */
@@ -123,6 +128,8 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   let deadlines: DeadlineRule | null = null;
   // And the notifier (server/notifications/): what members are told about documents.
   let notifier: Notifier | null = null;
+  // And the totals of private answers (server/private/totals.ts, issue 24).
+  let privateTotals: PrivateTotals | null = null;
   const relay = createRelay({
     config,
     admission: parts.admission,
@@ -135,6 +142,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
       history?.watch(workspaceId, docId).catch((err: unknown) => logger.warn('history-watch-failed', { workspace: workspaceId, doc: docId, error: errorMessage(err) }));
       deadlines?.onLoaded(workspaceId, docId);
       notifier?.onLoaded(workspaceId, docId);
+      privateTotals?.onLoaded(workspaceId, docId);
       if (docId.startsWith(PRIVATE_DOC_PREFIX)) {
         // Purge what is due before anyone reads contact details kept past their retention.
         retention?.purge(workspaceId, docId).catch((err: unknown) => logger.warn('contacts-purge-failed', { workspace: workspaceId, doc: docId, error: errorMessage(err) }));
@@ -181,6 +189,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
       }
     }
   });
+  privateTotals = createPrivateTotals({ documents: relay.documents, auth, logger, runOnce, ...(parts.now ? { now: parts.now } : {}), ...(parts.aggregators ? { aggregators: parts.aggregators } : {}) });
   notifier = await startNotifications({ config, stores, auth, documents: relay.documents, logger, isLeader: () => coordinator.isLeader, now: parts.now, policy: parts.notificationPolicy });
   const notificationsApi = createNotificationsApi({ auth, notifier, logger, publicOrigin: config.publicOrigin, trustProxy: config.trustProxy, pushAllowHttp: config.pushAllowHttp, now: parts.now });
   const creation = creationPolicy(config, memberships);
@@ -201,6 +210,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
     directory,
     retention,
     deadlines,
+    privateTotals,
     history,
     documents: relay.documents,
     creation,
@@ -214,6 +224,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
       closing ??= (async () => {
         deadlines?.stop();
         retention?.stop();
+        privateTotals?.stop();
         await notifier?.stop();
         await coordination.close();
         await relay.close();

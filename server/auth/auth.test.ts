@@ -60,9 +60,17 @@ describe('auth over the SQLite membership store', () => {
   });
 
   it('private documents: admins and coordinators only', () => {
-    expect(mayRead({ role: 'editor', coordinator: false }, 'private-contacts')).toBe(false);
-    expect(mayRead({ role: 'viewer', coordinator: true }, 'private-contacts')).toBe(true);
-    expect(mayRead({ role: 'admin', coordinator: false }, 'private-contacts')).toBe(true);
-    expect(mayRead({ role: 'viewer', coordinator: false }, 'agenda')).toBe(true);
+    expect(mayRead({ memberId: 'm1', role: 'editor', coordinator: false }, 'private-contacts')).toBe(false);
+    expect(mayRead({ memberId: 'm1', role: 'viewer', coordinator: true }, 'private-contacts')).toBe(true);
+    expect(mayRead({ memberId: 'm1', role: 'admin', coordinator: false }, 'private-contacts')).toBe(true);
+    expect(mayRead({ memberId: 'm1', role: 'viewer', coordinator: false }, 'agenda')).toBe(true);
+  });
+
+  it('a member’s private document (issue 24): that member only — no admin, no coordinator', () => {
+    expect(mayRead({ memberId: 'm1', role: 'viewer', coordinator: false }, 'member-private-m1')).toBe(true);
+    expect(mayRead({ memberId: 'm2', role: 'admin', coordinator: true }, 'member-private-m1')).toBe(false);
+    expect(mayRead({ memberId: 'm2', role: 'editor', coordinator: true }, 'member-private-m1')).toBe(false);
+    // A needs board called "member-m1" keeps its own rule (its private document starts with "private-").
+    expect(mayRead({ memberId: 'm1', role: 'editor', coordinator: false }, 'private-member-m1')).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { canWrite, PRIVATE_DOC_PREFIX, type Role } from '#shared/protocol';
+import { ownerOfMemberPrivateDoc } from '#shared/model/private-answers';
 import { createDeviceAuth, type DeviceAuth } from './devices.ts';
 import { AuthError } from './errors.ts';
 import { ErrorCode } from '#shared/error-codes';
@@ -62,9 +63,22 @@ export interface Auth extends DeviceAuth {
   onMemberEvent(listener: (event: MemberEvent) => void): () => void;
 }
 
-/** Whether a member may open document `docId` (private documents: admins and coordinators). */
-export function mayRead(member: Pick<AuthenticatedMember, 'role' | 'coordinator'>, docId: string): boolean {
+/**
+ * Whether a member may open document `docId`: a member's own private document (issue 24) only
+ * its member — no admin, no coordinator; a needs board's private document, admins and
+ * coordinators; anything else, every member.
+ */
+export function mayRead(member: Pick<AuthenticatedMember, 'memberId' | 'role' | 'coordinator'>, docId: string): boolean {
+  const owner = ownerOfMemberPrivateDoc(docId);
+  if (owner !== null) return owner === member.memberId;
   return !docId.startsWith(PRIVATE_DOC_PREFIX) || member.role === 'admin' || member.coordinator;
+}
+
+/** Why {@link mayRead} refused `docId` (the close reason, plain words). */
+export function refusalReason(docId: string): string {
+  return ownerOfMemberPrivateDoc(docId) !== null
+    ? 'a member’s private document opens only on that member’s own devices'
+    : 'only admins and coordinators may open private documents';
 }
 
 /** Whether a member's updates may change documents. */

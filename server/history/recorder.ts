@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { AUTO_VERSION_INTERVAL_MS, type VersionInfo, type VersionReason } from '#shared/history/versions';
 import { INDEX_DOC_ID } from '#shared/protocol';
+import { isMemberPrivateDoc } from '#shared/model/private-answers';
 import { newId } from '../auth/secrets.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { DocumentManager } from '../relay/documents.ts';
@@ -56,6 +57,8 @@ export class History {
   /** Start automatic versions for a document that was just loaded (the relay's onLoaded hook). */
   async watch(workspaceId: string, docId: string): Promise<void> {
     if (docId === INDEX_DOC_ID) return; // the catalogue is not a document people restore
+    // A member's private answers (issue 24) are not kept as versions: fewer copies of them.
+    if (isMemberPrivateDoc(docId)) return;
     const key = `${workspaceId}/${docId}`;
     const latest = await this.store.latestAt(workspaceId, docId);
     await this.documents.read(workspaceId, docId, (ydoc) => {

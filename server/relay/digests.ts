@@ -16,6 +16,7 @@ import * as Y from 'yjs';
 import { documentDigest } from '#shared/digest';
 import { INDEX_DOC_ID, isValidId } from '#shared/protocol';
 import { boardDocIdOf, privateDocIdFor } from '#shared/model/contacts';
+import { memberPrivateDocId } from '#shared/model/private-answers';
 import { IndexKeys } from '#shared/model/schema';
 import { mayRead } from '../auth/auth.ts';
 import type { AuthenticatedMember } from '../auth/types.ts';
@@ -60,7 +61,9 @@ export class WorkspaceDigests {
   async ofWorkspace(member: AuthenticatedMember): Promise<Record<string, string>> {
     const { workspaceId } = member;
     const ids = await this.opts.documents.read(workspaceId, INDEX_DOC_ID, (index) => documentIds(index));
-    const readable = [INDEX_DOC_ID, ...ids.filter((id) => mayRead(member, id))];
+    // The member's own private document (issue 24) too: their devices replicate it like any other.
+    const own = memberPrivateDocId(member.memberId);
+    const readable = [INDEX_DOC_ID, ...(own ? [own] : []), ...ids.filter((id) => id !== own && mayRead(member, id))];
     const out: Record<string, string> = {};
     for (let i = 0; i < readable.length; i += READS_AT_ONCE) {
       const batch = readable.slice(i, i + READS_AT_ONCE);

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { CloseCode, DEVICE_REVOKED_REASON, isValidId, Limits, SYNC_PATH_PREFIX } from '#shared/protocol';
-import { mayRead, type Auth } from '../auth/auth.ts';
+import { mayRead, refusalReason, type Auth } from '../auth/auth.ts';
 import type { MemberEvent } from '../auth/types.ts';
 import type { MutualConfig } from '../config.ts';
 import { errorMessage, type Logger } from '../log.ts';
@@ -224,7 +224,7 @@ export function createRelay(opts: RelayOptions): Relay {
     if (!set) byMember.set(key, (set = new Set()));
     set.add(conn);
     if (member.workspaceId !== workspaceId) return conn.close(CloseCode.forbidden, 'this token belongs to another workspace');
-    if (!mayRead(member, docId)) return conn.close(CloseCode.forbidden, 'only admins and coordinators may open private documents');
+    if (!mayRead(member, docId)) return conn.close(CloseCode.forbidden, refusalReason(docId));
     let doc;
     try {
       doc = await documents.acquire(workspaceId, docId);

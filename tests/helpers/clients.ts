@@ -14,29 +14,36 @@ export interface TestClient {
   destroy(): void;
 }
 
-/** Connect the stock WebsocketProvider to `<syncUrl>/<workspaceId>/<docId>?token=…`. */
-export function connectClient(syncUrl: string, workspaceId: string, docId: string, token: string, doc: Y.Doc = new Y.Doc()): TestClient {
+/** The stock provider with its close events recorded. */
+function stockProvider(syncUrl: string, workspaceId: string, docId: string, token: string, doc: Y.Doc, socket: unknown, maxBackoffTime: number) {
   const provider = new WebsocketProvider(syncUrl, `${workspaceId}/${docId}`, doc, {
     params: { token },
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: socket as typeof globalThis.WebSocket,
     disableBc: true,
-    maxBackoffTime: 200
+    maxBackoffTime
   });
   const closes: { code: number; reason: string }[] = [];
   provider.on('connection-close', (event) => {
     if (event) closes.push({ code: event.code, reason: event.reason });
   });
+  const destroy = () => {
+    provider.destroy();
+    // The provider made this presence and leaves it running (its 3 s interval would keep a
+    // CLI's process alive after its work is done).
+    provider.awareness.destroy();
+  };
+  return { provider, closes, destroy };
+}
+
+/** Connect the stock WebsocketProvider to `<syncUrl>/<workspaceId>/<docId>?token=…`. */
+export function connectClient(syncUrl: string, workspaceId: string, docId: string, token: string, doc: Y.Doc = new Y.Doc()): TestClient {
+  const { provider, closes, destroy } = stockProvider(syncUrl, workspaceId, docId, token, doc, WebSocket, 200);
   return {
     doc,
     provider,
     closes,
     synced: (timeout = 10_000) => waitFor(() => provider.synced, { timeout, message: `client of ${docId} to sync` }).then(() => {}),
-    destroy() {
-      provider.destroy();
-      // The provider made this presence and leaves it running (its 3 s interval would keep a
-      // CLI's process alive after its work is done).
-      provider.awareness.destroy();
-    }
+    destroy
   };
 }
 
@@ -63,4 +70,30 @@ export function rawSocket(url: string): RawSocket {
     ws.once('close', (code, reason) => resolve({ code, reason: reason.toString(), framesBeforeClose: frames.length }))
   );
   return { ws, frames, opened, closed };
+}
+
+/** The `ws` WebSocket, recording every byte the server sends (give this class to the stock provider). */
+export function recordingWebSocket(frames: Buffer[]) {
+  return class RecordingWebSocket extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols);
+      this.on('message', (data: Buffer) => frames.push(Buffer.from(data)));
+    }
+  };
+}
+
+/** A stock client recording every frame it receives and every close. */
+export interface RecordedClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  frames: Buffer[];
+  closes: { code: number; reason: string }[];
+  destroy(): void;
+}
+
+/** Connect a stock WebsocketProvider that records every frame it receives (privacy tests check them byte for byte). */
+export function recordedClient(syncUrl: string, workspaceId: string, docId: string, token: string): RecordedClient {
+  const frames: Buffer[] = [];
+  const doc = new Y.Doc();
+  return { doc, frames, ...stockProvider(syncUrl, workspaceId, docId, token, doc, recordingWebSocket(frames), 100) };
 }

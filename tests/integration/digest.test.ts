@@ -8,9 +8,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DIGEST_ALGORITHM, documentDigest } from '#shared/digest';
 import { addCatalogueEntry } from '#shared/model/workspace';
+import { memberPrivateDocId } from '#shared/model/private-answers';
 import { connectClient, type TestClient } from '../helpers/clients.ts';
 import { api, createWorkspace, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+
+/** A member's own private document (issue 24): always in their digest. */
+const own = (m: { memberId: string }) => memberPrivateDocId(m.memberId)!;
 
 describe('workspace digest', () => {
   let server: TestServer;
@@ -50,7 +54,7 @@ describe('workspace digest', () => {
     const first = await digestOf(ws.admin.token);
     expect(first.status).toBe(200);
     expect(first.body.algorithm).toBe(DIGEST_ALGORITHM);
-    expect(Object.keys(first.body.documents).sort()).toEqual(['index', 'never-written', 'notes']);
+    expect(Object.keys(first.body.documents).sort()).toEqual(['index', own(ws.admin), 'never-written', 'notes'].sort());
     expect(first.body.documents['never-written']).toBe(documentDigest(new Y.Doc()));
     // Asked again with its ETag: nothing changed, nothing sent.
     const etag = first.headers.get('etag')!;
@@ -81,9 +85,10 @@ describe('workspace digest', () => {
     await index.synced();
     addCatalogueEntry(index.doc, { id: 'board', kind: 'needs', title: 'Needs' }, { memberId: ws.admin.memberId });
     await relayHas(index, 'index');
-    expect(Object.keys((await digestOf(ws.admin.token)).body.documents).sort()).toEqual(['board', 'index', 'private-board']);
-    expect(Object.keys((await digestOf(ws.viewer.token)).body.documents).sort()).toEqual(['board', 'index']);
-    expect(Object.keys((await digestOf(ws.editor.token)).body.documents).sort()).toEqual(['board', 'index']);
+    expect(Object.keys((await digestOf(ws.admin.token)).body.documents).sort()).toEqual(['board', 'index', own(ws.admin), 'private-board'].sort());
+    // Each member's own private document (issue 24), never another's.
+    expect(Object.keys((await digestOf(ws.viewer.token)).body.documents).sort()).toEqual(['board', 'index', own(ws.viewer)].sort());
+    expect(Object.keys((await digestOf(ws.editor.token)).body.documents).sort()).toEqual(['board', 'index', own(ws.editor)].sort());
     expect((await api(server.httpUrl, 'GET', `/api/workspaces/${ws.workspaceId}/digest`)).status).toBe(401);
     const other = await createWorkspace(server.httpUrl, 'Another group');
     expect((await digestOf(other.admin.token)).status).toBe(403);

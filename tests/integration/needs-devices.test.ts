@@ -82,7 +82,7 @@ describe('needs board contact details on devices', () => {
     rb.refresh();
     await rb.whenIdle();
     await waitFor(async () => (await b.store.loadUpdates(wb.workspaceId, 'board1')).length > 0, { message: 'board on the editor device' });
-    expect(editorUrls.some((u) => u.includes('private-')), 'no socket to a private document').toBe(false);
+    expect(editorUrls.some((u) => u.includes('/private-')), 'no socket to a private document').toBe(false);
     expect(await b.store.loadUpdates(wb.workspaceId, privateDocIdFor('board1'))).toEqual([]);
 
     // Made a coordinator, Ben's device replicates the details (to work offline)…
@@ -110,12 +110,12 @@ describe('needs board contact details on devices', () => {
     clock = T0 + 31 * DAY_MS;
     expect(await server.mutual.retention.runAll()).toBe(1);
 
-    const privateSockets = adminUrls.filter((u) => u.includes('private-')).length;
+    const privateSockets = adminUrls.filter((u) => u.includes('/private-')).length;
     ra.refresh();
     await ra.whenIdle();
     await a.storage.whenIdle();
     // The background pass replicated the private document (the admin is a coordinator by role).
-    expect(adminUrls.filter((u) => u.includes('private-')).length).toBeGreaterThan(privateSockets);
+    expect(adminUrls.filter((u) => u.includes('/private-')).length).toBeGreaterThan(privateSockets);
     const after = ra.open(privateDocIdFor('board1'));
     await after.handle.whenLoaded;
     expect(readContact(after.doc, 'ask1').value).toBeNull();

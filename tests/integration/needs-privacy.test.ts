@@ -5,11 +5,10 @@
  * receives no byte at all, while the board itself (without any contact detail) syncs to it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { createNeed, privateDocIdFor, readContact, readNeeds, setContact } from '../../src/lib/shared/model/index.ts';
-import { connectClient, type TestClient } from '../helpers/clients.ts';
+import { connectClient, recordingWebSocket, type TestClient } from '../helpers/clients.ts';
 import { api, createWorkspace, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -17,15 +16,6 @@ const PHONE = '07700 900461';
 const BOARD = 'board1';
 
 /** The `ws` WebSocket, recording every byte the server sends (the stock provider is given this class). */
-function recordingWebSocket(frames: Buffer[]) {
-  return class RecordingWebSocket extends WebSocket {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols);
-      this.on('message', (data: Buffer) => frames.push(Buffer.from(data)));
-    }
-  };
-}
-
 describe('needs board privacy (stock y-websocket client)', () => {
   let server: TestServer;
   let ws: TestWorkspace;

@@ -7,13 +7,16 @@
  */
 import { BACKUP_FORMAT, BACKUP_VERSION, encodeBytes, type BackupFile } from '$lib/shared/backup/format';
 import { versionCache } from '$lib/local/versions';
+import { isMemberPrivateDoc } from '$lib/shared/model/private-answers';
 import { downloadFile, fileNameOf } from '$lib/components/download';
 import type { WorkspaceSession } from './workspace.svelte';
 
 /** Build the device backup of a workspace. */
 export async function createDeviceBackup(session: WorkspaceSession, now = Date.now()): Promise<BackupFile> {
   const { device, workspaceId } = session;
-  const docIds = await device.store.listDocuments(workspaceId);
+  // Never this member's private document (issue 24): a backup is handed to others (restored on
+  // a server an admin reads), and private answers and secret ballots are this member's alone.
+  const docIds = (await device.store.listDocuments(workspaceId)).filter((docId) => !isMemberPrivateDoc(docId));
   const documents: BackupFile['documents'] = [];
   for (const docId of docIds) {
     const loaded = await device.storage.load(workspaceId, docId);

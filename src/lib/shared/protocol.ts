@@ -146,3 +146,12 @@ export const INDEX_DOC_ID = 'index';
  */
 export const PRIVATE_DOC_PREFIX = 'private-';
 
+/**
+ * A member's own private document (issue 24): `member-private-<memberId>`. The relay serves it
+ * only to that member's devices — not to admins, not to coordinators — and reads it itself to
+ * publish totals (docs/model.md, *Member-private documents and server totals*). The prefix does
+ * not start with {@link PRIVATE_DOC_PREFIX}, so no rule for the needs boards' private documents
+ * (who may read them, retention, purges) ever applies to it.
+ */
+export const MEMBER_PRIVATE_DOC_PREFIX = 'member-private-';
+

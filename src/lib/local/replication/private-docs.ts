@@ -7,6 +7,7 @@
 import type * as Y from 'yjs';
 import { PRIVATE_DOC_PREFIX } from '#shared/protocol';
 import { privateDocsFor, privateDocsToForget } from '#shared/model/contacts';
+import { memberPrivateDocId } from '#shared/model/private-answers';
 import type { DocStorage } from '../doc-storage.ts';
 
 /** The private-document policy of one workspace on this device. */
@@ -23,9 +24,15 @@ export class PrivateDocs {
     private readonly memberId: string | undefined
   ) {}
 
-  /** Private documents this member should replicate (none for non-coordinators). */
+  /**
+   * Private documents this member should replicate: their own (issue 24: private answers and
+   * secret ballots, so they work offline and sync when back), and the needs boards' for admins
+   * and coordinators.
+   */
   wanted(index: Y.Doc): string[] {
-    return this.memberId ? privateDocsFor(index, this.memberId) : [];
+    if (!this.memberId) return [];
+    const own = memberPrivateDocId(this.memberId);
+    return [...(own ? [own] : []), ...privateDocsFor(index, this.memberId)];
   }
 
   isForbidden(docId: string): boolean {

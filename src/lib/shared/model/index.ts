@@ -137,6 +137,10 @@ export * from './decision-log';
 /** Sharing the work (issue 9): workload against the norm, scale back, the open tasks board, rotating roles. */
 export * from './sharing';
 export * from './rotation';
+/** Private answers, shared totals (issue 24): member-private documents, totals the relay writes. */
+export * from './private-answers';
+export * from './private-totals';
+export * from './aggregators';
 /** The group pulse (issue 24): private check-ins, the group's totals and trend, gentle suggestions. */
 export * from './pulse';
 export * from './pulse-totals';

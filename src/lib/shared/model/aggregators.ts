@@ -1,0 +1,15 @@
+/**
+ * The registry of aggregators (issue 24): every kind of private answer the relay turns into
+ * shared totals. Adding one is one file (an {@link Aggregator}) and one line here; the relay
+ * (server/private/totals.ts) serves every aggregator listed. See docs/model.md, *Member-private
+ * documents and server totals*.
+ */
+import type { Aggregator } from './private-totals';
+
+/** Aggregators by id (the first part of an answer key). */
+export const AGGREGATORS: Readonly<Record<string, Aggregator<unknown>>> = Object.freeze({});
+
+/** The aggregator with this id, or null. */
+export function aggregatorOf(id: string, registry: Readonly<Record<string, Aggregator<unknown>>> = AGGREGATORS): Aggregator<unknown> | null {
+  return Object.prototype.hasOwnProperty.call(registry, id) ? (registry[id] ?? null) : null;
+}
