@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { agendaOrder, computePulseTotals, strainOf, type AgendaItemInput, type PulseAnswer } from '../shared/model/index.ts';
+import { agendaOrder, pulseCounts, strainOf, type AgendaItemInput, type PulseAnswer } from '../shared/model/index.ts';
 import { inlineText, readDocumentTree } from '../shared/export/tree.ts';
 import { seedDocument } from './seed.ts';
 import { agendaTemplate } from './agenda-template.ts';
 
 const calm: PulseAnswer = { energy: 'steady', workload: 'full', connection: 'close' };
 const stretched: PulseAnswer = { energy: 'low', workload: 'stretched', connection: 'somewhat' };
-const strainOfWeek = (...list: PulseAnswer[]) => strainOf(computePulseTotals(list.map((a) => ({ '2026-11-30': a }))).periods['2026-11-30']);
+const strainOfWeek = (...list: PulseAnswer[]) => strainOf(pulseCounts(list));
 
 /** The agenda's blocks and paragraphs in order: 'block:<title>' or the paragraph's text. */
 function outline(doc: Y.Doc): string[] {

@@ -5,9 +5,13 @@
  * documents and server totals*.
  */
 import type { Aggregator } from './private-totals';
+import { pulseAggregator } from './pulse-totals';
 
 /** Aggregators by id (the first part of an answer key). */
-export const AGGREGATORS: Readonly<Record<string, Aggregator<unknown>>> = Object.freeze({});
+export const AGGREGATORS: Readonly<Record<string, Aggregator<unknown>>> = Object.freeze({
+  /** The group pulse (pulse-totals.ts): one subject per check-in period, totals into `group-pulse`. */
+  pulse: pulseAggregator as Aggregator<unknown>
+});
 
 /** The aggregator with this id, or null. */
 export function aggregatorOf(id: string, registry: Readonly<Record<string, Aggregator<unknown>>> = AGGREGATORS): Aggregator<unknown> | null {

@@ -1,24 +1,22 @@
 /**
- * What the group sees of its pulse (issue 24): totals only. The relay's pulse aggregator
- * runs {@link computePulseTotals} over every member's private answers and writes the result,
- * server-written, into the index document's `server` root; devices read it back with
- * {@link readPulseTotals}. A period is published only once at least `threshold` members
- * answered (default 3), so nobody's answer can be worked out from the totals; below it the
- * group sees nothing but "not enough answers yet".
+ * What the group sees of its pulse (issue 24): totals only. The pulse aggregator
+ * ({@link pulseAggregator}, in the registry `aggregators.ts`) turns the members' private
+ * check-ins for one period into counts; the relay writes them, server-written, into the
+ * shared document {@link PULSE_DOC_ID}'s `server` root under `totals:pulse:<periodStart>`
+ * (docs/model.md, *Member-private documents and server totals*):
  *
- *   { threshold, periods: { 'YYYY-MM-DD': { answered, energy: {low, steady, high},
- *                                            workload: {stretched, full, room},
- *                                            connection: {apart, somewhat, close} } } }
+ *   totals: { answered, energy: {low, steady, high}, workload: {stretched, full, room},
+ *             connection: {apart, somewhat, close} }
  *
- * Notes never enter: the aggregator reads only the three scales.
+ * The mechanism's threshold rule applies (default 3 answers): below it `totals` is null and
+ * the group sees nothing but "not enough answers yet", so nobody's answer can be worked out.
+ * Notes never enter: the aggregator parses only the three scales.
  */
-import { isPulsePeriod, parsePulseAnswer, previousPeriod, PulseQuestions, PulseScales, STRAINED, type PulseCadence, type PulseQuestion } from './pulse';
-import { isRecord, type ModelIssue, type Read } from './validate';
+import type * as Y from 'yjs';
+import { isPulsePeriod, parsePulseAnswer, previousPeriod, PulseQuestions, PulseScales, STRAINED, PULSE_AGGREGATOR, type PulseAnswer, type PulseCadence, type PulseQuestion } from './pulse';
+import { DEFAULT_TOTALS_THRESHOLD, parseTotalsRecord, TOTALS_ROOT, withThreshold, type Aggregator } from './private-totals';
+import { isRecord } from './validate';
 
-/** Fewest answers in a period before its totals are published. */
-export const PULSE_THRESHOLD = 3;
-/** How many published periods the totals keep (the trend shows fewer). */
-export const PULSE_KEEP_PERIODS = 26;
 /** How many periods the trend shows. */
 export const PULSE_TREND_PERIODS = 8;
 
@@ -33,7 +31,7 @@ export interface PeriodTotals {
   connection: ScaleCounts<'connection'>;
 }
 
-/** The totals as written into the shared document. */
+/** The group's published totals by period (only periods that met the threshold). */
 export interface PulseTotals {
   threshold: number;
   periods: Record<string, PeriodTotals>;
@@ -43,32 +41,32 @@ function emptyCounts<Q extends PulseQuestion>(q: Q): ScaleCounts<Q> {
   return Object.fromEntries(PulseScales[q].map((step) => [step, 0])) as ScaleCounts<Q>;
 }
 
-function emptyPeriod(): PeriodTotals {
-  return { answered: 0, energy: emptyCounts('energy'), workload: emptyCounts('workload'), connection: emptyCounts('connection') };
+/** The counts of one period's answers. */
+export function pulseCounts(answers: readonly PulseAnswer[]): PeriodTotals {
+  const t: PeriodTotals = { answered: 0, energy: emptyCounts('energy'), workload: emptyCounts('workload'), connection: emptyCounts('connection') };
+  for (const a of answers) {
+    t.answered += 1;
+    t.energy[a.energy] += 1;
+    t.workload[a.workload] += 1;
+    t.connection[a.connection] += 1;
+  }
+  return t;
 }
 
 /**
- * The aggregator's pure computation. `members` holds each member's `pulse` map as a plain
- * object (period → stored answer); anything malformed is skipped. Only periods with at
- * least `threshold` answers are kept, the newest {@link PULSE_KEEP_PERIODS}.
+ * The pulse's aggregator: one subject per check-in period (its first day); an answer counts
+ * through its three scales only (the note and the time stay private); totals once the
+ * threshold is met.
  */
-export function computePulseTotals(members: ReadonlyArray<Readonly<Record<string, unknown>>>, threshold = PULSE_THRESHOLD): PulseTotals {
-  const all = new Map<string, PeriodTotals>();
-  for (const answers of members) {
-    for (const [period, raw] of Object.entries(answers)) {
-      const answer = parsePulseAnswer(raw);
-      if (!isPulsePeriod(period) || typeof answer === 'string') continue;
-      const t = all.get(period) ?? emptyPeriod();
-      t.answered += 1;
-      t.energy[answer.energy] += 1;
-      t.workload[answer.workload] += 1;
-      t.connection[answer.connection] += 1;
-      all.set(period, t);
-    }
-  }
-  const published = [...all].filter(([, t]) => t.answered >= Math.max(1, threshold)).sort(([a], [b]) => (a < b ? 1 : -1));
-  return { threshold, periods: Object.fromEntries(published.slice(0, PULSE_KEEP_PERIODS)) };
-}
+export const pulseAggregator: Aggregator<PulseAnswer> = {
+  id: PULSE_AGGREGATOR,
+  parse: (raw) => {
+    const answer = parsePulseAnswer(raw);
+    return typeof answer === 'string' ? null : answer;
+  },
+  targetState: (_target, subject) => (isPulsePeriod(subject) ? 'period' : null),
+  aggregate: ({ answers }) => withThreshold(answers, (list) => pulseCounts(list.map((a) => a.answer)))
+};
 
 function parseCounts<Q extends PulseQuestion>(q: Q, raw: unknown, answered: number): ScaleCounts<Q> | null {
   if (!isRecord(raw)) return null;
@@ -83,7 +81,8 @@ function parseCounts<Q extends PulseQuestion>(q: Q, raw: unknown, answered: numb
   return sum === answered ? (counts as ScaleCounts<Q>) : null;
 }
 
-function parsePeriod(raw: unknown): PeriodTotals | null {
+/** One period's totals as written; null when malformed. */
+export function parsePeriodTotals(raw: unknown): PeriodTotals | null {
   if (!isRecord(raw) || !Number.isInteger(raw.answered) || (raw.answered as number) < 1) return null;
   const answered = raw.answered as number;
   const energy = parseCounts('energy', raw.energy, answered);
@@ -92,19 +91,23 @@ function parsePeriod(raw: unknown): PeriodTotals | null {
   return energy && workload && connection ? { answered, energy, workload, connection } : null;
 }
 
-/** Read published totals (the raw value in the `server` root); malformed periods are skipped. */
-export function readPulseTotals(raw: unknown): Read<PulseTotals> {
-  const issues: ModelIssue[] = [];
+/**
+ * The published totals in the pulse's shared document: every period whose record holds
+ * totals that meet its threshold (a record below it, or malformed, is left out).
+ */
+export function pulseTotalsOf(doc: Y.Doc): PulseTotals {
   const periods: Record<string, PeriodTotals> = {};
-  if (raw === undefined || raw === null) return { value: { threshold: PULSE_THRESHOLD, periods }, issues };
-  if (!isRecord(raw)) return { value: { threshold: PULSE_THRESHOLD, periods }, issues: [{ blockId: 'pulse', reason: 'totals are not a map; ignored' }] };
-  const threshold = Number.isInteger(raw.threshold) && (raw.threshold as number) > 0 ? (raw.threshold as number) : PULSE_THRESHOLD;
-  for (const [period, value] of Object.entries(isRecord(raw.periods) ? raw.periods : {})) {
-    const t = isPulsePeriod(period) ? parsePeriod(value) : null;
-    if (t && t.answered >= threshold) periods[period] = t;
-    else issues.push({ blockId: 'pulse', reason: `totals for "${period}" are malformed or below the threshold; skipped` });
-  }
-  return { value: { threshold, periods }, issues };
+  let threshold = DEFAULT_TOTALS_THRESHOLD;
+  const prefix = `totals:${PULSE_AGGREGATOR}:`;
+  doc.getMap<unknown>(TOTALS_ROOT).forEach((raw, key) => {
+    if (!key.startsWith(prefix)) return;
+    const record = parseTotalsRecord(raw);
+    if (!record || record.aggregator !== PULSE_AGGREGATOR || !isPulsePeriod(record.subject)) return;
+    threshold = record.threshold;
+    const t = parsePeriodTotals(record.totals);
+    if (t && t.answered >= record.threshold && t.answered === record.count) periods[record.subject] = t;
+  });
+  return { threshold, periods };
 }
 
 /** How many of those who answered are at the strained end of each question. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { errorCode } from './test-support';
-import { isPulsePeriod, overloadSignal, PULSE_KEY, pulseDue, pulsePeriod, previousPeriod, readPulseHistory, recordPulse, type PulseAnswer } from './pulse';
+import { isPulsePeriod, overloadSignal, pulseAnswerKey, pulseDue, pulsePeriod, previousPeriod, readPulseHistory, recordPulse, type PulseAnswer } from './pulse';
+import { readAnswer } from './private-answers';
 import { DEFAULT_SETTINGS, readSettings, updateSettings } from './workspace';
 
 const me = { memberId: 'm1', at: 5000 };
@@ -45,7 +46,8 @@ describe('a member check-in', () => {
     expect(history.map((e) => e.period)).toEqual(['2026-11-30', '2026-11-23']);
     expect(history[0]).toEqual({ period: '2026-11-30', energy: 'low', workload: 'stretched', connection: 'somewhat', note: 'exams and moving', at: 6000 });
     expect(history[1].note).toBe('');
-    expect(doc.getMap(PULSE_KEY).get('2026-11-23')).not.toHaveProperty('note');
+    expect(readAnswer(doc, pulseAnswerKey('2026-11-23'))).not.toHaveProperty('note');
+    expect(doc.getMap('answers').has('pulse:group-pulse:2026-11-30')).toBe(true);
   });
 
   it('refuses answers off the scales, notes too long and periods that are not Mondays', () => {
@@ -53,13 +55,14 @@ describe('a member check-in', () => {
     expect(errorCode(() => recordPulse(doc, '2026-11-30', { ...calm, energy: 'great' as never }, '', me))).toBe('invalid-input');
     expect(errorCode(() => recordPulse(doc, '2026-12-01', calm, '', me))).toBe('invalid-input');
     expect(errorCode(() => recordPulse(doc, '2026-11-30', calm, 'x'.repeat(501), me))).toBe('invalid-input');
-    expect(doc.getMap(PULSE_KEY).size).toBe(0);
+    expect(doc.getMap('answers').size).toBe(0);
   });
 
   it('skips malformed entries from a peer with an issue', () => {
     const doc = new Y.Doc();
-    doc.getMap(PULSE_KEY).set('2026-11-30', { energy: 'loud' });
-    doc.getMap(PULSE_KEY).set('yesterday', calm);
+    doc.getMap('answers').set('pulse:group-pulse:2026-11-30', { energy: 'loud' });
+    doc.getMap('answers').set('pulse:group-pulse:yesterday', calm);
+    doc.getMap('answers').set('ballot:doc1:prop1', calm); // another aggregator's: not a check-in
     const read = readPulseHistory(doc);
     expect(read.value).toEqual([]);
     expect(read.issues).toHaveLength(2);

@@ -3,24 +3,27 @@
  * questions — energy, workload against what one can carry, feeling connected — each on a
  * three-step scale, answered in three taps, with a free-text note only the member sees.
  *
- * A member's answers live in their member-private document (served to that member's
- * devices only, docs/model.md "Member-private documents and server totals"), one entry per
- * check-in period under the `pulse` map:
+ * A member's check-in is an answer in their member-private document (served to that
+ * member's devices only; docs/model.md, *Member-private documents and server totals*), one
+ * per check-in period, under the key `pulse:group-pulse:<periodStart>`:
  *
- *   pulse  Y.Map  periodStart ('YYYY-MM-DD', a Monday) → { energy, workload, connection, note?, at }
+ *   answers  Y.Map  "pulse:group-pulse:2026-11-30" → { energy, workload, connection, note?, at }
  *
- * One plain value per period: answering again in the same period replaces the answer (the
- * member's own devices, last writer wins). The group never sees an entry: the relay's pulse
- * aggregator (`pulse-totals.ts`) reads only the three scales and publishes totals once
- * enough members answered.
+ * Answering again in the same period replaces the answer (the member's own devices, last
+ * writer wins). The group never sees an entry: the relay's pulse aggregator
+ * (`pulse-totals.ts`) parses only the three scales and writes totals into the shared
+ * document {@link PULSE_DOC_ID} once enough members answered.
  */
 import type * as Y from 'yjs';
-import { mutate, timeOf, type Actor } from './doc';
+import { timeOf, type Actor } from './doc';
 import { ModelError } from './errors';
+import { answersIn, setAnswer, type AnswerKey } from './private-answers';
 import { isFiniteNumber, isIsoDate, isRecord, isString, oneOf, type ModelIssue, type Read } from './validate';
 
-/** Name of the map of answers in a member-private document. */
-export const PULSE_KEY = 'pulse';
+/** The aggregator id of the pulse (the first part of its answer keys). */
+export const PULSE_AGGREGATOR = 'pulse';
+/** The shared document the relay writes the pulse's totals into (one per workspace; nothing else is in it). */
+export const PULSE_DOC_ID = 'group-pulse';
 
 /** The three questions and their scales, the strained end first. */
 export const PulseScales = {
@@ -104,8 +107,9 @@ export function parsePulseAnswer(raw: unknown): PulseAnswer | string {
   return { energy: raw.energy as Energy, workload: raw.workload as Workload, connection: raw.connection as Connection };
 }
 
-function answersMap(doc: Y.Doc): Y.Map<unknown> {
-  return doc.getMap<unknown>(PULSE_KEY);
+/** Where a check-in for `period` is kept in the member's private document. */
+export function pulseAnswerKey(period: string): AnswerKey {
+  return { aggregator: PULSE_AGGREGATOR, docId: PULSE_DOC_ID, subject: period };
 }
 
 /**
@@ -119,22 +123,24 @@ export function recordPulse(doc: Y.Doc, period: string, answer: PulseAnswer, not
   if (typeof note !== 'string' || note.trim().length > PULSE_NOTE_MAX) throw new ModelError('invalid-input', `A note is at most ${PULSE_NOTE_MAX} characters.`);
   const entry: Record<string, unknown> = { ...parsed, at: timeOf(actor) };
   if (note.trim()) entry.note = note.trim();
-  mutate(doc, actor, () => answersMap(doc).set(period, entry));
+  setAnswer(doc, pulseAnswerKey(period), entry, actor);
 }
 
 /** My check-ins, newest period first; malformed entries are skipped with an issue. */
 export function readPulseHistory(doc: Y.Doc): Read<PulseEntry[]> {
   const issues: ModelIssue[] = [];
   const value: PulseEntry[] = [];
-  answersMap(doc).forEach((raw, period) => {
+  for (const { key, value: raw } of answersIn(doc)) {
+    if (key.aggregator !== PULSE_AGGREGATOR || key.docId !== PULSE_DOC_ID) continue;
+    const period = key.subject;
     const answer = parsePulseAnswer(raw);
     if (!isPulsePeriod(period) || typeof answer === 'string') {
-      issues.push({ blockId: PULSE_KEY, reason: `check-in "${period}": ${typeof answer === 'string' ? answer : 'not a period'}; skipped` });
-      return;
+      issues.push({ blockId: PULSE_AGGREGATOR, reason: `check-in "${period}": ${typeof answer === 'string' ? answer : 'not a period'}; skipped` });
+      continue;
     }
     const r = raw as Record<string, unknown>;
     value.push({ ...answer, period, note: isString(r.note) ? r.note : '', at: isFiniteNumber(r.at) ? r.at : 0 });
-  });
+  }
   value.sort((a, b) => (a.period < b.period ? 1 : a.period > b.period ? -1 : 0));
   return { value, issues };
 }
