@@ -24,6 +24,7 @@ import { patchMember } from './api';
 import { relayClock, serverNow } from './clock.svelte';
 import type { HistoryTarget } from './history';
 import { m } from '../paraglide/messages.js';
+import { memberPrivateDocId } from '$lib/shared/model/private-answers';
 
 /**
  * How long an action from a dashboard waits to bring its document up to date with the relay
@@ -166,6 +167,16 @@ export class WorkspaceSession {
   /** Hold a document live for a page (release it when the page leaves). */
   open(docId: string): DocRef {
     return this.device.replicate(this.record).open(docId);
+  }
+
+  /**
+   * Hold this member's own private document live (issue 24: private answers, secret ballots):
+   * through the Repo like any document, so it opens offline and syncs when back. Null when the
+   * member id cannot make a document id. Release it when the page leaves.
+   */
+  openOwnPrivate(): DocRef | null {
+    const docId = memberPrivateDocId(this.record.memberId);
+    return docId ? this.open(docId) : null;
   }
 
   /** Hold a document to read it, without a connection of its own (release it when done). */
