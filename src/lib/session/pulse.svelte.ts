@@ -28,8 +28,7 @@ import { m } from '$lib/paraglide/messages.js';
 import type { WorkspaceSession } from './workspace.svelte';
 
 /** Keep a document open and live while a page shows it; `read` runs now and on every change. Returns what lets go of it. */
-function watch<T>(session: WorkspaceSession, docId: string, read: (doc: Y.Doc) => T, set: (value: T) => void, loaded?: () => void): () => void {
-  const ref: DocRef = session.open(docId);
+function watch<T>(ref: DocRef, read: (doc: Y.Doc) => T, set: (value: T) => void, loaded?: () => void): () => void {
   const update = () => set(read(ref.doc));
   ref.doc.on('update', update);
   void ref.handle.whenLoaded.then(() => (update(), loaded?.()), () => {});
@@ -54,11 +53,9 @@ export class PulseSession {
     private readonly session: WorkspaceSession,
     want: { mine?: boolean; group?: boolean } = { mine: true, group: true }
   ) {
-    const mine = memberPrivateDocId(session.record.memberId);
-    if (want.mine && mine) {
-      this.releases.push(watch(session, mine, (doc) => readPulseHistory(doc).value, (h) => (this.history = h), () => (this.loaded = true)));
-    }
-    if (want.group) this.releases.push(watch(session, PULSE_DOC_ID, pulseTotalsOf, (t) => (this.totals = t)));
+    const mine = want.mine ? session.openOwnPrivate() : null;
+    if (mine) this.releases.push(watch(mine, (doc) => readPulseHistory(doc).value, (h) => (this.history = h), () => (this.loaded = true)));
+    if (want.group) this.releases.push(watch(session.open(PULSE_DOC_ID), pulseTotalsOf, (t) => (this.totals = t)));
   }
 
   /** The period a check-in made today belongs to (the group's cadence, this device's date). */
