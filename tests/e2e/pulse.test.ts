@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
 import { createWorkspace, join, newDocument, waitForText, watchErrors } from './app-flow';
+import { audit } from './axe';
 
 let server: RunningServer;
 let browser: Browser;
@@ -25,7 +26,7 @@ afterAll(async () => {
 
 const NOTE = 'Exams this month, and moving house';
 
-/** Add a task through the slash menu, give it a title and claim it. */
+/** Add a task through the slash menu, give it a title, offer a co-lead place and claim it. */
 async function claimNewTask(page: Page, title: string): Promise<void> {
   await page.locator('.m-content > :not(.m-block)').last().click();
   await page.keyboard.press('Control+End');
@@ -37,6 +38,8 @@ async function claimNewTask(page: Page, title: string): Promise<void> {
   await input.fill(title);
   await input.evaluate((el) => (el as HTMLInputElement).blur());
   const block = page.locator(`.mb-frame[data-kind="task"]:has(.mb-head[data-title="${title}"])`);
+  await block.locator('summary', { hasText: 'Due date and co-lead' }).click();
+  await block.getByLabel('Offer a co-lead place').check();
   await block.getByRole('button', { name: 'Claim' }).click();
   await expect.poll(() => block.getByTestId('task-status').textContent()).toContain('Claimed by you');
   await expect.poll(() => page.getByTestId('doc-status').textContent(), { timeout: 15_000 }).toBe('All changes synced');
@@ -86,6 +89,7 @@ describe('the group pulse', () => {
     await b.goto(`${server.url}/w/${ws}/me`);
     await b.getByTestId('pulse-check-in').waitFor({ timeout: 15_000 });
     await shot(b, 'pulse-check-in-phone');
+    expect(await audit(b, 'pulse check-in')).toEqual([]);
     await checkIn(b, ws, ['Low', 'More than I can carry', 'Not really'], NOTE);
 
     // Two answers: the group sees nothing but "not enough answers yet".
@@ -117,6 +121,7 @@ describe('the group pulse', () => {
     expect(await a.getByTestId('pulse-group').textContent()).toContain('at least 3 members');
     expect(await a.getByTestId('pulse-group').textContent()).not.toContain(NOTE);
     await shot(a, 'pulse-totals-desktop');
+    expect(await audit(a, 'pulse totals')).toEqual([]);
     await b.goto(`${server.url}/w/${ws}/work`);
     await expect.poll(() => b.getByTestId('pulse-totals').textContent().catch(() => ''), { timeout: 20_000 }).toContain('2 of 3 stretched');
     await shot(b, 'pulse-totals-phone');
@@ -132,6 +137,17 @@ describe('the group pulse', () => {
     await shot(b, 'pulse-suggestions-phone');
     await suggestions.getByRole('button', { name: 'Scale back…' }).click();
     await b.getByRole('heading', { name: 'Scale back' }).waitFor();
+    await b.getByRole('button', { name: 'Cancel' }).click();
+
+    // Cleo takes the co-lead place; Ben is offered to hand the task to her, and does.
+    await c.goto(`${server.url}/w/${ws}/tasks`);
+    await c.getByRole('button', { name: 'Co-lead Drive the food run' }).click();
+    await expect.poll(() => suggestions.textContent(), { timeout: 20_000 }).toContain('Hand “Drive the food run” to Cleo, who co-leads it');
+    await suggestions.getByRole('button', { name: 'Hand it over' }).click();
+    await expect.poll(() => suggestions.textContent(), { timeout: 15_000 }).toContain('Cleo holds it now.');
+    await expect.poll(() => b.getByTestId('my-load').textContent(), { timeout: 15_000 }).toContain('You hold 0 tasks');
+    await c.goto(`${server.url}/w/${ws}/work`);
+    await expect.poll(() => c.locator('[data-testid^="workload-"]').filter({ hasText: 'Cleo' }).textContent(), { timeout: 15_000 }).toContain('Drive the food run');
     // Nobody else sees Ben's note, even Ana the admin.
     await a.goto(`${server.url}/w/${ws}/me`);
     await a.getByTestId('pulse-history').locator('summary').click();
