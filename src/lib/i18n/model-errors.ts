@@ -29,7 +29,8 @@ export const MODEL_ERROR_MESSAGES: Record<ModelErrorCode, () => string> = {
   'already-matched': m.model_error_already_matched,
   'not-matchable': m.model_error_not_matchable,
   'not-matched': m.model_error_not_matched,
-  'entry-closed': m.model_error_entry_closed
+  'entry-closed': m.model_error_entry_closed,
+  'secret-ballot': m.model_error_secret_ballot
 };
 
 export function modelErrorText(error: ModelError): string {

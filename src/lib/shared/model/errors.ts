@@ -26,7 +26,8 @@ export type ModelErrorCode =
   | 'already-matched'
   | 'not-matchable'
   | 'not-matched'
-  | 'entry-closed';
+  | 'entry-closed'
+  | 'secret-ballot';
 
 /** A refused model mutation. `message` is written for people, `code` for programs. */
 export class ModelError extends Error {

@@ -20,7 +20,6 @@
  */
 import type * as Y from 'yjs';
 import { SERVER_ROOTS } from './authority';
-import type { MemberKeys, SignatureVerifier } from './signatures';
 import { isFiniteNumber, isRecord, isString } from './validate';
 
 /** At least this many answers before any totals are published. */
@@ -42,8 +41,10 @@ export interface VerifyContext {
   /** The shared document the totals go into. */
   docId: string;
   subject: string;
-  keysOf: MemberKeys;
-  verifier: SignatureVerifier;
+  /** Every public key registered for a member (signatures.ts `MemberKeys`). */
+  keysOf: (memberId: string) => readonly string[];
+  /** Checks a signature against keys, caching answers (signatures.ts `SignatureVerifier`). */
+  verifier: { verify(keys: readonly string[], payload: string, signature: string): Promise<boolean> };
 }
 
 /** What an aggregator computes from. */

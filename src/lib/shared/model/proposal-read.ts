@@ -10,6 +10,7 @@
 import * as Y from 'yjs';
 import { getBlockMap, blockTypeOf } from './doc';
 import { isMethodId, type MethodId, type ProposalOption } from './methods/index';
+import { readTotals, type TotalsRecord } from './private-totals';
 import {
   IssueLog,
   isBoolean,
@@ -23,6 +24,9 @@ import {
 
 /** Proposal lifecycle states. */
 export type ProposalStatus = 'draft' | 'open' | 'closed';
+
+/** The aggregator id of secret ballots (issue 24): answer keys `ballot:<docId>:<proposalId>`. */
+export const SECRET_BALLOT_AGGREGATOR = 'ballot';
 
 /** Minimum participation: a number of ballots, or a share (0–1] of the workspace's members. */
 export type Quorum = { type: 'count'; count: number } | { type: 'share'; share: number };
@@ -54,11 +58,16 @@ export interface RecordedOutcome {
   passed: boolean;
   winner: string | null;
   explanation: string;
+  /**
+   * Issue 24: a secret ballot's close. Its `counted` is empty and its result a placeholder: the
+   * relay computes the outcome from the private ballots (`server` root, secret-ballot.ts).
+   */
+  secret?: true;
 }
 
 /** Entries of the proposal's append-only lifecycle log. */
 export type LifecycleEvent =
-  | { type: 'open'; by: string; at: number; deadline: number | null }
+  | { type: 'open'; by: string; at: number; deadline: number | null; secret?: true; liveResults?: true }
   | { type: 'close'; by: string; at: number; outcome: RecordedOutcome }
   | { type: 'reopen'; by: string; at: number; reason: string }
   | { type: 'extend'; by: string; at: number; deadline: number | null; reason: string };
@@ -91,8 +100,20 @@ export interface ProposalView {
   closedBy: string | null;
   outcome: RecordedOutcome | null;
   lifecycle: LifecycleEntry[];
-  /** Structurally valid stored ballots by member id (method validity is judged by the tally). */
+  /**
+   * Structurally valid stored ballots by member id (method validity is judged by the tally).
+   * Always empty for a secret ballot: its ballots are in the voters' private documents.
+   */
   ballots: Map<string, StoredBallot>;
+  /**
+   * Issue 24: a secret ballot — set in the draft, fixed by the open entry (a later change of the
+   * draft key cannot make an open proposal public).
+   */
+  secret: boolean;
+  /** A secret ballot whose group chose to see the totals while it is open (from 3 ballots). */
+  liveResults: boolean;
+  /** What the relay published for a secret ballot (voters, totals, outcomes), or null. */
+  secretRecord: TotalsRecord | null;
 }
 
 /** Parse a stored ballot's structure; a string is the reason it is unusable. */
@@ -160,7 +181,8 @@ function parseOutcome(raw: unknown): RecordedOutcome | string {
     counted,
     passed: raw.passed,
     winner: raw.winner,
-    explanation: raw.explanation
+    explanation: raw.explanation,
+    ...(raw.secret === true ? { secret: true as const } : {})
   };
 }
 
@@ -173,7 +195,8 @@ export function parseLifecycleEvent(raw: unknown): LifecycleEvent | string {
   switch (type) {
     case 'open':
       if (!orNull(isFiniteNumber)(deadline)) return 'open entry has a malformed deadline';
-      return { type, by, at, deadline };
+      // Issue 24: a secret ballot is fixed when the proposal opens, in the open entry itself.
+      return { type, by, at, deadline, ...(raw.secret === true ? { secret: true as const } : {}), ...(raw.liveResults === true ? { liveResults: true as const } : {}) };
     case 'close': {
       const outcome = parseOutcome(raw.outcome);
       return typeof outcome === 'string' ? `close entry: ${outcome}` : { type, by, at, outcome };
@@ -194,10 +217,13 @@ export function replayLifecycle(events: readonly LifecycleEvent[]): {
   entries: LifecycleEntry[];
   openedAt: number | null;
   close: Extract<LifecycleEvent, { type: 'close' }> | null;
+  /** The applied open entry (its secret-ballot settings hold from then on). */
+  open: Extract<LifecycleEvent, { type: 'open' }> | null;
 } {
   let status: ProposalStatus = 'draft';
   let openedAt: number | null = null;
   let close: Extract<LifecycleEvent, { type: 'close' }> | null = null;
+  let open: Extract<LifecycleEvent, { type: 'open' }> | null = null;
   const entries: LifecycleEntry[] = [];
   for (const event of events) {
     let applied = false;
@@ -205,6 +231,7 @@ export function replayLifecycle(events: readonly LifecycleEvent[]): {
     if (event.type === 'open' && status === 'draft') {
       status = 'open';
       openedAt = event.at;
+      open = event;
       applied = true;
     } else if (event.type === 'close' && status === 'open') {
       status = 'closed';
@@ -221,7 +248,7 @@ export function replayLifecycle(events: readonly LifecycleEvent[]): {
     }
     entries.push(note === undefined ? { event, applied } : { event, applied, note });
   }
-  return { status, entries, openedAt, close };
+  return { status, entries, openedAt, close, open };
 }
 
 /** Read a proposal block; null (with an issue) when it is missing or not a proposal. */
@@ -270,6 +297,13 @@ export function readProposal(doc: Y.Doc, proposalId: string): Read<ProposalView 
     }
   } else log.add('lifecycle log is missing');
   const replay = replayLifecycle(events);
+  const settled = replay.status !== 'draft';
+  const secret = settled ? replay.open?.secret === true : readField(block, 'secret', isBoolean, false, log, false);
+  const liveResults = settled ? replay.open?.liveResults === true : readField(block, 'liveResults', isBoolean, false, log, false);
+  if (secret && ballots.size > 0) {
+    log.add('a secret ballot holds ballots in the shared document; ignored');
+    ballots.clear();
+  }
 
   const nullableNumber = orNull(isFiniteNumber);
   const value: ProposalView = {
@@ -290,7 +324,10 @@ export function readProposal(doc: Y.Doc, proposalId: string): Read<ProposalView 
     closedBy: replay.close?.by ?? null,
     outcome: replay.close?.outcome ?? null,
     lifecycle: replay.entries,
-    ballots
+    ballots,
+    secret,
+    liveResults,
+    secretRecord: secret ? readTotals(doc, SECRET_BALLOT_AGGREGATOR, proposalId) : null
   };
   return { value, issues: log.issues };
 }

@@ -25,6 +25,10 @@ export interface ProposalInput {
   quorum?: Quorum | null;
   standAsideLimit?: number | null;
   resultsHidden?: boolean;
+  /** Issue 24: a secret ballot (ballots go to each voter's private document). Fixed once open. */
+  secret?: boolean;
+  /** A secret ballot whose totals show while open (from 3 ballots). */
+  liveResults?: boolean;
 }
 
 /**
@@ -89,6 +93,8 @@ export function createProposal(doc: Y.Doc, input: ProposalInput, actor: Actor): 
     block.set('quorum', input.quorum ?? null);
     block.set('standAsideLimit', input.standAsideLimit ?? null);
     block.set('resultsHidden', input.resultsHidden ?? false);
+    if (input.secret) block.set('secret', true);
+    if (input.liveResults) block.set('liveResults', true);
     block.set('statement', '');
     block.set('ballots', new Y.Map<StoredBallot>());
     block.set('lifecycle', new Y.Array<LifecycleEvent>());
@@ -103,7 +109,7 @@ export function createProposal(doc: Y.Doc, input: ProposalInput, actor: Actor): 
  */
 export function updateProposal(doc: Y.Doc, proposalId: string, patch: ProposalPatch, actor: Actor): void {
   const view = readOrThrow(doc, proposalId);
-  const settingKeys = (['method', 'options', 'quorum', 'standAsideLimit', 'deadline', 'resultsHidden'] as const).filter((k) => patch[k] !== undefined);
+  const settingKeys = (['method', 'options', 'quorum', 'standAsideLimit', 'deadline', 'resultsHidden', 'secret', 'liveResults'] as const).filter((k) => patch[k] !== undefined);
   if (settingKeys.length > 0 && view.status !== 'draft') {
     throw new ModelError('not-draft', 'Only a draft proposal can change its method, options or quorum; extend the deadline instead.');
   }
@@ -118,6 +124,8 @@ export function updateProposal(doc: Y.Doc, proposalId: string, patch: ProposalPa
     if (patch.standAsideLimit !== undefined) block.set('standAsideLimit', patch.standAsideLimit);
     if (patch.deadline !== undefined) block.set('deadline', patch.deadline);
     if (patch.resultsHidden !== undefined) block.set('resultsHidden', patch.resultsHidden);
+    if (patch.secret !== undefined) block.set('secret', patch.secret);
+    if (patch.liveResults !== undefined) block.set('liveResults', patch.liveResults);
     if (patch.options !== undefined) {
       const list = block.get('options') as Y.Array<ProposalOption>;
       list.delete(0, list.length);
@@ -138,7 +146,9 @@ export function openProposal(doc: Y.Doc, proposalId: string, input: { deadline?:
   const block = requireBlock(doc, proposalId, 'proposal');
   mutate(doc, actor, () => {
     block.set('deadline', deadline);
-    lifecycleOf(doc, proposalId).push([{ type: 'open', by: actor.memberId, at: timeOf(actor), deadline }]);
+    // A secret ballot is fixed here, in the log nobody can rewrite (issue 24).
+    const secret = view.secret ? { secret: true as const, ...(view.liveResults ? { liveResults: true as const } : {}) } : {};
+    lifecycleOf(doc, proposalId).push([{ type: 'open', by: actor.memberId, at: timeOf(actor), deadline, ...secret }]);
   });
 }
 
@@ -152,6 +162,17 @@ export type BallotInput = BallotContent & { signature?: string };
  */
 export function castBallot(doc: Y.Doc, proposalId: string, input: BallotInput, actor: Actor): void {
   const view = readOrThrow(doc, proposalId);
+  if (view.secret) throw new ModelError('secret-ballot', 'This is a secret ballot: it is cast into your private document (castSecretBallot).');
+  const ballot = checkedBallot(view, input, actor);
+  const ballots = requireBlock(doc, proposalId, 'proposal').get('ballots') as Y.Map<StoredBallot>;
+  mutate(doc, actor, () => ballots.set(actor.memberId, ballot));
+}
+
+/**
+ * The ballot `input` would store, after the checks every ballot passes: the proposal is open
+ * here, the deadline has not passed on this device's clock, the method accepts it.
+ */
+export function checkedBallot(view: ProposalView, input: BallotInput, actor: Actor): StoredBallot {
   if (view.status !== 'open') throw new ModelError('not-open', view.status === 'draft' ? 'This proposal is still a draft.' : 'This proposal is closed.');
   const at = timeOf(actor);
   if (view.deadline !== null && at > view.deadline) throw new ModelError('deadline-passed', 'The deadline for this proposal has passed.');
@@ -159,8 +180,7 @@ export function castBallot(doc: Y.Doc, proposalId: string, input: BallotInput, a
   const ballot = prepareBallot(input, at);
   const problem = getMethod(view.method).checkBallot(ballot, view);
   if (problem) throw new ModelError(problem.code, problem.reason);
-  const ballots = requireBlock(doc, proposalId, 'proposal').get('ballots') as Y.Map<StoredBallot>;
-  mutate(doc, actor, () => ballots.set(actor.memberId, ballot));
+  return ballot;
 }
 
 /**
@@ -206,6 +226,7 @@ export function closeProposal(doc: Y.Doc, proposalId: string, input: CloseInput,
   if (view.method === null) throw new ModelError('invalid-input', 'This proposal has an unknown decision method.');
   const required = quorumRequired(view.quorum, input.memberCount);
   if (required === 'unknown') throw new ModelError('member-count-required', 'The quorum is a share of members, so closing needs the number of members.');
+  if (view.secret) return closeSecret(doc, view, required, input, actor);
   const { counted } = countNow(view, input);
   // Deep copies: the recorded set must not alias objects that later edits could share.
   const frozen = JSON.parse(canonicalJson(counted)) as Record<string, StoredBallot>;
@@ -229,6 +250,35 @@ export function closeProposal(doc: Y.Doc, proposalId: string, input: CloseInput,
     if (input.statement !== undefined) block.set('statement', input.statement);
   });
   return result;
+}
+
+/**
+ * Close a secret ballot: the device holds no ballot, so the close records the rules and a
+ * placeholder; the relay computes the outcome from the private ballots it holds when it sees
+ * the close, and freezes it in the `server` root (secret-ballot.ts). A client cannot write a
+ * secret outcome: every view reads the relay's.
+ */
+function closeSecret(doc: Y.Doc, view: ProposalView, required: number | null, input: CloseInput, actor: Actor): ProposalResult {
+  const method = view.method as MethodId;
+  const outcome: RecordedOutcome = {
+    method,
+    options: view.options.map((o) => ({ ...o })),
+    standAsideLimit: view.standAsideLimit,
+    deadline: view.deadline,
+    quorumRequired: required,
+    memberCount: view.quorum?.type === 'share' ? (input.memberCount ?? null) : null,
+    counted: {},
+    passed: false,
+    winner: null,
+    explanation: 'Secret ballot: the server counts the ballots.',
+    secret: true
+  };
+  const block = requireBlock(doc, view.id, 'proposal');
+  mutate(doc, actor, () => {
+    lifecycleOf(doc, view.id).push([{ type: 'close', by: actor.memberId, at: timeOf(actor), outcome }]);
+    if (input.statement !== undefined) block.set('statement', input.statement);
+  });
+  return decide(method, { options: view.options, standAsideLimit: view.standAsideLimit }, {}, required, true);
 }
 
 /** Reopen a closed proposal, with a recorded reason (issue 8). Its outcome is no longer in force. */

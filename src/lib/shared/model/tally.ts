@@ -10,6 +10,8 @@ import type * as Y from 'yjs';
 import { getMethod, type DecisionMethod, type MethodConfig, type MethodId } from './methods/index';
 import { readProposal, type ProposalStatus, type ProposalView, type Quorum, type StoredBallot } from './proposal-read';
 import { canonicalJson, type ModelIssue, type Read } from './validate';
+import type { ProposalResult, QuorumState } from './result';
+import { secretStateOf, type SecretState } from './secret-state';
 
 /** Context a tally needs from outside the document. */
 export interface TallyOptions {
@@ -22,28 +24,7 @@ export interface TallyOptions {
   acceptBallot?: (memberId: string, ballot: StoredBallot) => true | string;
 }
 
-/** Whether enough people took part. */
-export interface QuorumState {
-  /** Ballots needed; null when unknown (a share quorum without a member count). */
-  required: number | null;
-  participating: number;
-  met: boolean;
-}
-
-/** A proposal's result (provisional while open, frozen once closed). */
-export interface ProposalResult {
-  method: MethodId;
-  passed: boolean;
-  winner: string | null;
-  counts: Record<string, number>;
-  rounds?: Record<string, number>[];
-  explanation: string;
-  quorum: QuorumState;
-  /** Member ids whose ballots counted, sorted. */
-  countedMembers: string[];
-  /** True once closed: the result is the recorded outcome and no longer changes. */
-  final: boolean;
-}
+export type { QuorumState, ProposalResult } from './result';
 
 /** How a member's ballot is treated. */
 export type BallotState = 'counted' | 'changed-after-close' | 'late' | 'after-deadline' | 'invalid' | 'rejected';
@@ -64,9 +45,11 @@ export interface BallotView {
 export interface ProposalTally {
   proposalId: string;
   status: ProposalStatus;
-  /** null when the proposal is still a draft or its method is unknown. */
+  /** null when the proposal is still a draft or its method is unknown (or a secret ballot's totals are not published). */
   result: ProposalResult | null;
   ballots: BallotView[];
+  /** Issue 24: a secret ballot's published state (who voted, totals); `ballots` is then empty. */
+  secret?: SecretState;
 }
 
 /** Ballots needed for a quorum; null when none is set; 'unknown' when a share lacks a member count. */
@@ -177,6 +160,11 @@ export function decide(
 export function tallyOf(view: ProposalView, options: TallyOptions = {}): Read<ProposalTally> {
   const issues: ModelIssue[] = [];
   const base = { proposalId: view.id, status: view.status };
+  if (view.secret) {
+    // Ballots are private: what there is to show is what the relay published (secret-ballot.ts).
+    const secret = secretStateOf(view);
+    return { value: { ...base, result: secret.result, ballots: [], secret }, issues };
+  }
   if (view.status !== 'closed' || view.outcome === null) {
     const now = countNow(view, options);
     issues.push(...now.issues);
