@@ -7,6 +7,7 @@
 import type * as Y from 'yjs';
 import type { DocRef } from '$lib/local';
 import {
+  DEFAULT_TOTALS_THRESHOLD,
   isModelError,
   latestTotals,
   localDate,
@@ -46,7 +47,7 @@ export class PulseSession {
   /** My private document has been read from this device or the relay. */
   loaded = $state(false);
   /** The group's published totals. */
-  totals = $state<PulseTotals>({ threshold: 3, periods: {} });
+  totals = $state<PulseTotals>({ threshold: DEFAULT_TOTALS_THRESHOLD, periods: {} });
   private readonly releases: Array<() => void> = [];
 
   constructor(
