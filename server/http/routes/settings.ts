@@ -5,6 +5,7 @@
  */
 import { HttpError } from '../respond.ts';
 import { onlyFields, requireName } from '../validate.ts';
+import { isPulseCadence, PULSE_CADENCES, type PulseCadence } from '#shared/model/pulse';
 
 /** Bounds of each setting (docs/protocol.md). */
 export const SETTING_BOUNDS = Object.freeze({
@@ -19,6 +20,8 @@ export interface SettingsPatch {
   workloadNorm?: number;
   needsRetentionDays?: number;
   needsCategories?: string[];
+  pulse?: boolean;
+  pulseCadence?: PulseCadence;
 }
 
 function wholeNumber(body: Record<string, unknown>, field: 'workloadNorm' | 'needsRetentionDays', label: string): number | undefined {
@@ -43,9 +46,21 @@ function categories(body: Record<string, unknown>): string[] | undefined {
   return out;
 }
 
+/** The group pulse (issue 24): on or off, and its cadence in weeks. */
+function pulseFields(body: Record<string, unknown>, patch: SettingsPatch): void {
+  if ('pulse' in body) {
+    if (typeof body.pulse !== 'boolean') throw new HttpError(400, 'The group pulse is on (true) or off (false).');
+    patch.pulse = body.pulse;
+  }
+  if ('pulseCadence' in body) {
+    if (!isPulseCadence(body.pulseCadence)) throw new HttpError(400, `The check-in cadence is ${PULSE_CADENCES.join(', ')} weeks.`);
+    patch.pulseCadence = body.pulseCadence;
+  }
+}
+
 /** Read and validate a settings patch; 400 in plain words for anything else. */
 export function readSettingsPatch(body: Record<string, unknown>): SettingsPatch {
-  onlyFields(body, ['name', 'workloadNorm', 'needsRetentionDays', 'needsCategories']);
+  onlyFields(body, ['name', 'workloadNorm', 'needsRetentionDays', 'needsCategories', 'pulse', 'pulseCadence']);
   const patch: SettingsPatch = {};
   if ('name' in body) patch.name = requireName(body, 'name', 'The workspace name');
   const norm = wholeNumber(body, 'workloadNorm', 'The workload norm');
@@ -54,6 +69,7 @@ export function readSettingsPatch(body: Record<string, unknown>): SettingsPatch 
   if (days !== undefined) patch.needsRetentionDays = days;
   const list = categories(body);
   if (list !== undefined) patch.needsCategories = list;
-  if (Object.keys(patch).length === 0) throw new HttpError(400, 'Nothing to change: send name, workloadNorm, needsRetentionDays or needsCategories.');
+  pulseFields(body, patch);
+  if (Object.keys(patch).length === 0) throw new HttpError(400, 'Nothing to change: send name, workloadNorm, needsRetentionDays, needsCategories, pulse or pulseCadence.');
   return patch;
 }

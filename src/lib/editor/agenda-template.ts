@@ -11,6 +11,7 @@ import { $createParagraphNode, $createTextNode, $getRoot, type ElementNode, type
 import type * as Y from 'yjs';
 import { createAgendaItem, type AgendaItemInput } from '../shared/model/agenda.ts';
 import type { Actor } from '../shared/model/doc.ts';
+import type { Strain } from '../shared/model/pulse-totals.ts';
 import { $createBlockNode, $isBlockNode } from './nodes/BlockNode.ts';
 import type { DocumentTemplate } from './template-types.ts';
 import { m } from '../paraglide/messages.js';
@@ -31,19 +32,36 @@ function paragraph(text = ''): ElementNode {
 /** The first check on how the group itself is doing; group health comes first by default. */
 const groupHealth = (): AgendaItemInput => ({ title: m.template_agenda_group_health(), kind: 'group-health', timebox: 5 });
 
+/** The group pulse's totals as the notes of "How are we doing?" (issue 24). */
+export function pulseAgendaNote(strain: Strain): string {
+  const { answered, stretched, lowEnergy, apart } = strain;
+  return m.pulse_agenda_note({ answered, stretched, lowEnergy, apart });
+}
+
+/**
+ * The items in agenda order. When the group's pulse shows strain (`strain` given), "How are
+ * we doing?" comes first, whatever was carried over: internal problems first.
+ */
+function orderItems(items: readonly AgendaItemInput[], strain: Strain | null): AgendaItemInput[] {
+  const health = items.find((i) => i.kind === 'group-health');
+  if (!strain) return health ? [...items] : [groupHealth(), ...items];
+  const first: AgendaItemInput = health ?? { ...groupHealth(), title: m.pulse_agenda_title(), timebox: 10 };
+  return [first, ...items.filter((i) => i !== first)];
+}
+
 /**
  * An agenda template. `items` (e.g. carried over from the last meeting) become agenda item
  * blocks, created through the model in the template's scratch document; a fresh agenda
- * gets one group-health item to start from.
+ * gets one group-health item to start from. `strain`: the group pulse's latest totals when
+ * they show strain — "How are we doing?" goes first with those totals as its notes.
  */
-export function agendaTemplate(items: readonly AgendaItemInput[] = []): DocumentTemplate {
+export function agendaTemplate(items: readonly AgendaItemInput[] = [], strain: Strain | null = null): DocumentTemplate {
   return (root, doc, init) => {
     const actor: Actor = init?.actor ?? { memberId: '' };
-    const all = items.some((i) => i.kind === 'group-health') ? items : [groupHealth(), ...items];
     const nodes: LexicalNode[] = [];
-    for (const input of all) {
+    for (const [i, input] of orderItems(items, strain).entries()) {
       const id = createAgendaItem(doc, input, actor);
-      nodes.push($createBlockNode(id, 'agenda'), paragraph());
+      nodes.push($createBlockNode(id, 'agenda'), paragraph(i === 0 && strain ? pulseAgendaNote(strain) : ''));
     }
     root.append(
       heading(m.doc_kind_agenda(), 'h1'),

@@ -44,7 +44,7 @@ export function revokeMember(token: string, workspaceId: string, memberId: strin
 export function patchSettings(
   token: string,
   workspaceId: string,
-  patch: { name?: string; workloadNorm?: number; needsRetentionDays?: number; needsCategories?: string[] }
+  patch: { name?: string; workloadNorm?: number; needsRetentionDays?: number; needsCategories?: string[]; pulse?: boolean; pulseCadence?: number }
 ): Promise<unknown> {
   return call(token, 'PATCH', `${base(workspaceId)}/settings`, patch);
 }

@@ -69,7 +69,14 @@ export class WorkspaceLibrary {
 
   /** Summarise documents that joined the catalogue (call when the catalogue changes). */
   async sync(): Promise<void> {
-    await loadReader();
+    try {
+      await loadReader();
+    } catch {
+      // The summarising code did not load: the page is being left (Firefox rejects imports a
+      // navigation cuts short) or the network dropped mid-load. Nothing to show then; the next
+      // catalogue change tries again. Never an unhandled rejection: callers do not await this.
+      return;
+    }
     const ids = [...this.host.documents, ...this.host.archived].map((d) => d.id).filter((id) => !this.summaries.has(id));
     for (let i = 0; i < ids.length; i += CONCURRENCY) {
       if (this.disposed) return;

@@ -8,6 +8,7 @@ import { agendaTemplate } from '$lib/editor/agenda-template';
 import { seedDocument } from '$lib/editor/seed';
 import { carryOverItems, isModelError, MeetingRoles, readMeeting, recordTurn, type Actor } from '$lib/shared/model';
 import { recordVersion } from './history';
+import { pulseStrainNow } from './pulse.svelte';
 import type { WorkspaceSession } from './workspace.svelte';
 
 /**
@@ -41,9 +42,11 @@ export function onMeetingEnded(session: WorkspaceSession, docId: string, doc: Y.
  * Create the next meeting's agenda: a fresh agenda whose items are this meeting's
  * unfinished ones (same owners, timeboxes, kinds and proposal links). Returns its id.
  */
-export function createNextMeeting(session: WorkspaceSession, fromDocId: string, from: Y.Doc, title: string): Promise<string> {
+export async function createNextMeeting(session: WorkspaceSession, fromDocId: string, from: Y.Doc, title: string): Promise<string> {
   const items = carryOverItems(from, fromDocId);
+  // "How are we doing?" first, with the totals, when the group pulse shows strain (issue 24).
+  const strain = await pulseStrainNow(session);
   return session.createDocument('agenda', title, (doc) => {
-    seedDocument(doc, agendaTemplate(items), { kind: 'agenda', title, actor: session.actor });
+    seedDocument(doc, agendaTemplate(items, strain), { kind: 'agenda', title, actor: session.actor });
   });
 }

@@ -5,7 +5,8 @@
  * a first paragraph (see src/lib/editor/seed.ts).
  */
 import type * as Y from 'yjs';
-import type { Actor } from '$lib/shared/model';
+import type { Actor, Strain } from '$lib/shared/model';
+import { agendaTemplate } from '$lib/editor/agenda-template';
 import type { DocKind } from '$lib/shared/model/schema';
 import { seedDocument, templates } from '$lib/editor/seed';
 import { getLocale } from '../paraglide/runtime.js';
@@ -44,8 +45,11 @@ export function uniqueTitle(title: string, taken: Iterable<string>): string {
   }
 }
 
-/** Write a new document's meta and first content. */
-export function setUpNewDocument(doc: Y.Doc, kind: DocKind, title: string, actor: Actor): void {
+/**
+ * Write a new document's meta and first content. `strain`: the group pulse's totals when
+ * they show strain — a new agenda then starts with "How are we doing?" and them (issue 24).
+ */
+export function setUpNewDocument(doc: Y.Doc, kind: DocKind, title: string, actor: Actor, strain: Strain | null = null): void {
   // Content, meta and the `seeded` flag arrive in one update (see seedDocument).
-  seedDocument(doc, templates[kind], { kind, title, actor });
+  seedDocument(doc, kind === 'agenda' && strain ? agendaTemplate([], strain) : templates[kind], { kind, title, actor });
 }

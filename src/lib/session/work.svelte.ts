@@ -16,6 +16,7 @@ import {
   localDate,
   markTaskDone,
   readTask,
+  reassignTask,
   releaseTasks,
   workloadsOf,
   type DocSummary,
@@ -126,6 +127,12 @@ export function coLeadFromBoard(session: WorkspaceSession, ref: TaskRef): Promis
 export function doneFromBoard(session: WorkspaceSession, ref: TaskRef): Promise<BoardAnswer> {
   const actor = session.actor;
   return change(session, ref.docId, (doc) => markTaskDone(doc, ref.id, actor));
+}
+
+/** Hand a task I hold to its co-lead (a pulse suggestion, issue 24), on a fresh copy. */
+export function handToCoLead(session: WorkspaceSession, ref: TaskRef, coLead: string): Promise<BoardAnswer> {
+  const actor = session.actor;
+  return change(session, ref.docId, (doc) => reassignTask(doc, ref.id, coLead, actor));
 }
 
 /**

@@ -5,11 +5,14 @@
  * documents and server totals*.
  */
 import type { Aggregator } from './private-totals';
+import { pulseAggregator } from './pulse-totals';
 import { secretBallotAggregator } from './secret-ballot';
 
 /** Aggregators by id (the first part of an answer key). */
 export const AGGREGATORS: Readonly<Record<string, Aggregator<unknown>>> = Object.freeze({
-  [secretBallotAggregator.id]: secretBallotAggregator as Aggregator<unknown>
+  [secretBallotAggregator.id]: secretBallotAggregator as Aggregator<unknown>,
+  /** The group pulse (pulse-totals.ts): one subject per check-in period, totals into `group-pulse`. */
+  [pulseAggregator.id]: pulseAggregator as Aggregator<unknown>
 });
 
 /** The aggregator with this id, or null. */

@@ -144,3 +144,7 @@ export * from './private-totals';
 export * from './aggregators';
 export * from './secret-ballot';
 export * from './secret-state';
+/** The group pulse (issue 24): private check-ins, the group's totals and trend, gentle suggestions. */
+export * from './pulse';
+export * from './pulse-totals';
+export * from './pulse-suggest';

@@ -47,10 +47,10 @@ describe('workspace index', () => {
 
   it('settings: defaults are read, not written; updates validated', () => {
     const index = new Y.Doc();
-    expect(readSettings(index).value).toEqual({ name: '', workloadNorm: 3, needsRetentionDays: 30, invitesRotatedAt: 0 });
+    expect(readSettings(index).value).toEqual({ name: '', workloadNorm: 3, needsRetentionDays: 30, invitesRotatedAt: 0, pulse: false, pulseCadence: 1 });
     expect(index.getMap('settings').size).toBe(0);
     updateSettings(index, { name: 'Eastside Mutual Aid', workloadNorm: 4 }, act('ana'));
-    expect(readSettings(index).value).toEqual({ name: 'Eastside Mutual Aid', workloadNorm: 4, needsRetentionDays: 30, invitesRotatedAt: 0 });
+    expect(readSettings(index).value).toEqual({ name: 'Eastside Mutual Aid', workloadNorm: 4, needsRetentionDays: 30, invitesRotatedAt: 0, pulse: false, pulseCadence: 1 });
     expect(() => updateSettings(index, { needsRetentionDays: 0 }, act('ana'))).toThrow(ModelError);
   });
 

@@ -13,6 +13,7 @@ import { isRole, type Role } from '../protocol';
 import { mutate, timeOf, type Actor } from './doc';
 import { ModelError } from './errors';
 import { DocKinds, IndexKeys, type DocKind } from './schema';
+import { DEFAULT_PULSE_CADENCE, isPulseCadence, type PulseCadence } from './pulse';
 import { IssueLog, compact, isBoolean, isFiniteNumber, isString, oneOf, orNull, readField, type ModelIssue, type Read } from './validate';
 
 export interface CatalogueEntry {
@@ -44,9 +45,13 @@ export interface WorkspaceSettings {
   needsRetentionDays: number;
   /** When the invite links were last replaced (server time; 0: unknown): older links no longer work. */
   invitesRotatedAt: number;
+  /** The group pulse is on: members are asked to check in every `pulseCadence` weeks (issue 24). */
+  pulse: boolean;
+  /** Weeks between check-ins (1, 2 or 4). */
+  pulseCadence: PulseCadence;
 }
 
-export const DEFAULT_SETTINGS: Readonly<WorkspaceSettings> = { name: '', workloadNorm: 3, needsRetentionDays: 30, invitesRotatedAt: 0 };
+export const DEFAULT_SETTINGS: Readonly<WorkspaceSettings> = { name: '', workloadNorm: 3, needsRetentionDays: 30, invitesRotatedAt: 0, pulse: false, pulseCadence: DEFAULT_PULSE_CADENCE };
 
 export function getCatalogue(index: Y.Doc): Y.Map<unknown> {
   return index.getMap<unknown>(IndexKeys.catalogue);
@@ -203,7 +208,9 @@ export function readSettings(index: Y.Doc): Read<WorkspaceSettings> {
       name: readField(s, 'name', isString, DEFAULT_SETTINGS.name, log, false),
       workloadNorm: readField(s, 'workloadNorm', positiveInt, DEFAULT_SETTINGS.workloadNorm, log, false),
       needsRetentionDays: readField(s, 'needsRetentionDays', positiveInt, DEFAULT_SETTINGS.needsRetentionDays, log, false),
-      invitesRotatedAt: readField(s, 'invitesRotatedAt', isFiniteNumber, DEFAULT_SETTINGS.invitesRotatedAt, log, false)
+      invitesRotatedAt: readField(s, 'invitesRotatedAt', isFiniteNumber, DEFAULT_SETTINGS.invitesRotatedAt, log, false),
+      pulse: readField(s, 'pulse', isBoolean, DEFAULT_SETTINGS.pulse, log, false),
+      pulseCadence: readField(s, 'pulseCadence', isPulseCadence, DEFAULT_SETTINGS.pulseCadence, log, false)
     },
     issues: log.issues
   };
@@ -219,6 +226,8 @@ export function updateSettings(index: Y.Doc, patch: Partial<WorkspaceSettings>, 
     const v = patch[key];
     if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new ModelError('invalid-input', `${key} must be a positive whole number.`);
   }
+  if (patch.pulse !== undefined && typeof patch.pulse !== 'boolean') throw new ModelError('invalid-input', 'pulse is on (true) or off (false).');
+  if (patch.pulseCadence !== undefined && !isPulseCadence(patch.pulseCadence)) throw new ModelError('invalid-input', 'pulseCadence is 1, 2 or 4 weeks.');
   const s = getSettings(index);
   mutate(index, actor, () => {
     for (const [k, v] of Object.entries(compact(patch))) s.set(k, v);
