@@ -62,6 +62,15 @@ function isTargetDoc(docId: string): boolean {
   return docId !== INDEX_DOC_ID && !docId.startsWith(PRIVATE_DOC_PREFIX) && !isMemberPrivateDoc(docId);
 }
 
+/** Whether a transaction changed something inside one of `roots` (no roots named: any change does). */
+function touchesRoots(doc: Y.Doc, transaction: Y.Transaction, roots: readonly string[] | undefined): boolean {
+  if (!roots) return true;
+  return roots.some((name) => {
+    const root = doc.share.get(name);
+    return root !== undefined && (transaction.changed.has(root) || transaction.changedParentTypes.has(root));
+  });
+}
+
 export function createPrivateTotals(options: PrivateTotalsOptions): PrivateTotals {
   const { documents, auth, logger, runOnce = runDirectly, now = Date.now, aggregators = AGGREGATORS, retryMs = 1000 } = options;
   const verifier = new SignatureVerifier();
@@ -162,9 +171,10 @@ export function createPrivateTotals(options: PrivateTotalsOptions): PrivateTotal
   }
 
   /** A shared document changed: recompute subjects whose state moved on from their record (a close). */
-  function checkTarget(workspaceId: string, docId: string, doc: Y.Doc): void {
+  function checkTarget(workspaceId: string, docId: string, doc: Y.Doc, transaction: Y.Transaction | null): void {
     for (const aggregator of Object.values(aggregators)) {
-      for (const subject of aggregator.subjectsOf?.(doc) ?? []) {
+      if (!aggregator.subjectsOf || (transaction && !touchesRoots(doc, transaction, aggregator.watchRoots))) continue;
+      for (const subject of aggregator.subjectsOf(doc)) {
         const state = aggregator.targetState(doc, subject);
         if (state !== null && readTotals(doc, aggregator.id, subject)?.state !== state) schedule(workspaceId, { aggregator: aggregator.id, docId, subject });
       }
@@ -172,9 +182,9 @@ export function createPrivateTotals(options: PrivateTotalsOptions): PrivateTotal
   }
 
   function watchTarget(workspaceId: string, docId: string, doc: Y.Doc): () => void {
-    const onUpdate = () => checkTarget(workspaceId, docId, doc);
+    const onUpdate = (transaction: Y.Transaction) => checkTarget(workspaceId, docId, doc, transaction);
     doc.on('afterTransaction', onUpdate);
-    checkTarget(workspaceId, docId, doc);
+    checkTarget(workspaceId, docId, doc, null);
     return () => doc.off('afterTransaction', onUpdate);
   }
 

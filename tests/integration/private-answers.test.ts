@@ -6,13 +6,26 @@
  * once the threshold (3 answers) is met.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { memberPrivateDocId, readTotals, setAnswer } from '../../src/lib/shared/model/index.ts';
+import * as Y from 'yjs';
+import { memberPrivateDocId, readTotals, setAnswer, type Aggregator } from '../../src/lib/shared/model/index.ts';
 import { mood } from '../helpers/aggregators.ts';
 import { connectClient, recordedClient, type RecordedClient, type TestClient } from '../helpers/clients.ts';
 import { api, createWorkspace, inviteSecret, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const TARGET = 'checkin1';
+
+/** An aggregator watching only `blocks`, counting how often the relay looks for its subjects. */
+const scans = { count: 0 };
+const blockWatcher: Aggregator<number> = {
+  ...mood,
+  id: 'watcher',
+  watchRoots: ['blocks'],
+  subjectsOf: () => {
+    scans.count++;
+    return [];
+  }
+};
 
 describe('member-private documents and server totals (stock y-websocket clients)', () => {
   let server: TestServer;
@@ -41,7 +54,7 @@ describe('member-private documents and server totals (stock y-websocket clients)
   };
 
   beforeEach(async () => {
-    server = await startServer({ parts: { aggregators: { mood } } });
+    server = await startServer({ parts: { aggregators: { mood, watcher: blockWatcher } } });
     ws = await createWorkspace(server.httpUrl);
     const joined = await api(server.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/join`, { body: { invite: inviteSecret(ws.invites.editor), name: 'Dee' } });
     dee = { memberId: joined.body.memberId as string, token: joined.body.token as string };
@@ -51,6 +64,19 @@ describe('member-private documents and server totals (stock y-websocket clients)
     for (const c of clients.splice(0)) c.destroy();
     await server.close();
     removeDir(server.dataDir);
+  });
+
+  it('typing in a document never makes the relay look for subjects in it; a change of its blocks does', async () => {
+    const writer = open('typed', ws.editor.token);
+    const reader = open('typed', ws.viewer.token);
+    await Promise.all([writer.synced(), reader.synced()]);
+    const before = scans.count;
+    for (const word of ['Bring ', 'the ', 'folding ', 'tables']) writer.doc.getText('notes').insert(writer.doc.getText('notes').length, word);
+    await waitFor(() => reader.doc.getText('notes').toString() === 'Bring the folding tables', { message: 'the typing to reach the relay and the reader' });
+    expect(scans.count, 'keystrokes outside the watched roots').toBe(before);
+    writer.doc.getMap('blocks').set('b1', new Y.Map());
+    await waitFor(() => reader.doc.getMap('blocks').has('b1'), { message: 'the block to reach the relay and the reader' });
+    expect(scans.count).toBeGreaterThan(before);
   });
 
   it('a member’s own devices share their private document', async () => {

@@ -88,6 +88,12 @@ export interface Aggregator<A = unknown> {
   targetState(target: Y.Doc, subject: string): string | null;
   /** Subjects of this aggregator in a shared document, checked when it changes. */
   subjectsOf?(target: Y.Doc): string[];
+  /**
+   * The shared document's roots whose changes can move a subject's state: `subjectsOf` runs only
+   * after a change inside one of them (default: after every change). A keystroke in the text
+   * then costs the relay nothing here.
+   */
+  watchRoots?: readonly string[];
   /** The totals. */
   aggregate(input: AggregateInput<A>): Aggregate;
 }

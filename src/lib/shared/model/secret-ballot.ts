@@ -17,6 +17,7 @@
  */
 import * as Y from 'yjs';
 import { getBlocks, blockTypeOf, type Actor } from './doc';
+import { DocKeys } from './schema';
 import { ModelError } from './errors';
 import { getMethod } from './methods/index';
 import { clearAnswer, readAnswer, setAnswer, type AnswerKey } from './private-answers';
@@ -124,6 +125,7 @@ export const secretBallotAggregator: Aggregator<StoredBallot> = {
     const closes = view.lifecycle.filter((e) => e.applied && e.event.type === 'close').length;
     return `${view.status}|${view.deadline ?? ''}|${closes}|${view.closedAt ?? ''}:${view.closedBy ?? ''}`;
   },
+  watchRoots: [DocKeys.blocks],
   subjectsOf(target) {
     // Cheap (runs after every change of a watched document): proposals whose draft key or open
     // entry says secret; targetState then reads the proposal properly.
