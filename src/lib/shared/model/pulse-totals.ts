@@ -9,7 +9,7 @@
  *             connection: {apart, somewhat, close} }
  *
  * The mechanism's threshold rule applies (default 3 answers): below it `totals` is null and
- * the group sees nothing but "not enough answers yet", so nobody's answer can be worked out.
+ * the group sees nothing but "not enough answers yet" (totals never say who answered what; docs/security.md says what watching them change can reveal).
  * Notes never enter: the aggregator parses only the three scales.
  */
 import type * as Y from 'yjs';
