@@ -112,3 +112,26 @@ export function attempt(fn: () => void): string | null {
     throw error;
   }
 }
+
+/**
+ * How many updates a whole document has had since the view mounted, as Svelte state: read it
+ * in a `$derived` to recompute something the document holds (a meeting, the index's rotation)
+ * after every change. Call inside a component's setup; `doc` is a getter so that prop changes
+ * re-subscribe.
+ */
+export function docUpdates(doc: () => Y.Doc): { readonly count: number } {
+  let count = $state(0);
+  $effect(() => {
+    const d = doc();
+    const bump = (): void => {
+      count++;
+    };
+    d.on('update', bump);
+    return () => d.off('update', bump);
+  });
+  return {
+    get count() {
+      return count;
+    }
+  };
+}
