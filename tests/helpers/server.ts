@@ -109,16 +109,18 @@ export async function createWorkspace(base: string, name = 'Tenants union'): Pro
   const created = await api(base, 'POST', '/api/workspaces', { body: { name, memberName: 'Ada' } });
   if (created.status !== 201) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
   const { workspaceId, memberId, token, invites } = created.body;
-  const join = async (invite: string, who: string) => {
-    const r = await api(base, 'POST', `/api/workspaces/${workspaceId}/join`, { body: { invite: inviteSecret(invite), name: who } });
-    if (r.status !== 201) throw new Error(`join failed: ${r.status} ${JSON.stringify(r.body)}`);
-    return { memberId: r.body.memberId as string, token: r.body.token as string };
-  };
   return {
     workspaceId,
     admin: { memberId, token },
-    editor: await join(invites.editor, 'Ben'),
-    viewer: await join(invites.viewer, 'Cleo'),
+    editor: await joinWorkspace(base, workspaceId, invites.editor, 'Ben'),
+    viewer: await joinWorkspace(base, workspaceId, invites.viewer, 'Cleo'),
     invites
   };
+}
+
+/** Join a workspace through the API with an invite link; throws unless it is accepted. */
+export async function joinWorkspace(base: string, workspaceId: string, invite: string, name: string): Promise<{ memberId: string; token: string }> {
+  const r = await api(base, 'POST', `/api/workspaces/${workspaceId}/join`, { body: { invite: inviteSecret(invite), name } });
+  if (r.status !== 201) throw new Error(`join failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return { memberId: r.body.memberId as string, token: r.body.token as string };
 }

@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import { memberPrivateDocId, readTotals, setAnswer, type Aggregator } from '../../src/lib/shared/model/index.ts';
 import { mood } from '../helpers/aggregators.ts';
 import { connectClient, recordedClient, type RecordedClient, type TestClient } from '../helpers/clients.ts';
-import { api, createWorkspace, inviteSecret, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
+import { api, createWorkspace, joinWorkspace, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const TARGET = 'checkin1';
@@ -56,8 +56,7 @@ describe('member-private documents and server totals (stock y-websocket clients)
   beforeEach(async () => {
     server = await startServer({ parts: { aggregators: { mood, watcher: blockWatcher } } });
     ws = await createWorkspace(server.httpUrl);
-    const joined = await api(server.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/join`, { body: { invite: inviteSecret(ws.invites.editor), name: 'Dee' } });
-    dee = { memberId: joined.body.memberId as string, token: joined.body.token as string };
+    dee = await joinWorkspace(server.httpUrl, ws.workspaceId, ws.invites.editor, 'Dee');
   });
   afterEach(async () => {
     for (const r of recorded.splice(0)) r.destroy();

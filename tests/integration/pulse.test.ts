@@ -12,7 +12,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { memberPrivateDocId, PULSE_DOC_ID, pulseTotalsOf, readSettings, recordPulse, readTotals, type PulseAnswer } from '../../src/lib/shared/model/index.ts';
 import { connectClient, type TestClient } from '../helpers/clients.ts';
-import { api, createWorkspace, inviteSecret, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
+import { api, createWorkspace, joinWorkspace, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const WEEK = '2026-11-30';
@@ -70,8 +70,7 @@ describe('the group pulse (real relay, stock y-websocket clients)', () => {
   beforeEach(async () => {
     server = await startServer();
     ws = await createWorkspace(server.httpUrl);
-    const joined = await api(server.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/join`, { body: { invite: inviteSecret(ws.invites.editor), name: 'Dee' } });
-    dee = { memberId: joined.body.memberId as string, token: joined.body.token as string };
+    dee = await joinWorkspace(server.httpUrl, ws.workspaceId, ws.invites.editor, 'Dee');
   });
   afterEach(async () => {
     for (const p of providers.splice(0)) p.destroy();

@@ -21,7 +21,7 @@ import {
   type BallotInput
 } from '../../src/lib/shared/model/index.ts';
 import { connectClient, recordedClient, type RecordedClient, type TestClient } from '../helpers/clients.ts';
-import { api, createWorkspace, inviteSecret, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
+import { api, createWorkspace, joinWorkspace, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const DOC = 'vote';
@@ -66,8 +66,7 @@ describe('secret ballots (stock y-websocket clients)', () => {
   beforeEach(async () => {
     server = await startServer({ config: { deadlineSweepMs: 50 } });
     ws = await createWorkspace(server.httpUrl);
-    const joined = await api(server.httpUrl, 'POST', `/api/workspaces/${ws.workspaceId}/join`, { body: { invite: inviteSecret(ws.invites.editor), name: 'Dee' } });
-    dee = { memberId: joined.body.memberId as string, token: joined.body.token as string };
+    dee = await joinWorkspace(server.httpUrl, ws.workspaceId, ws.invites.editor, 'Dee');
     for (const m of [ws.admin, ws.editor, dee]) await registerKey(m);
   });
   afterEach(async () => {
