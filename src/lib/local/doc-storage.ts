@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import { LocalStoreError, toLocalStoreError } from './errors.ts';
 import { writable, type Readable } from './observable.ts';
 import type { DocMeta, LocalStore } from './store.ts';
+import { pageJournal, type Journal } from './journal.ts';
 import { m } from '../paraglide/messages.js';
 
 /** Something about local data the person should know, in plain words. */
@@ -50,6 +51,8 @@ export interface DocStorageOptions {
   /** Human name of a document for messages (e.g. its title from the index). Default: its id. */
   describeDoc?: (workspaceId: string, docId: string) => string;
   now?: () => number;
+  /** Where edits not yet committed go when the page goes away. Default: this page's localStorage journal. */
+  journal?: Journal;
 }
 
 interface Counters {
@@ -130,7 +133,11 @@ export class DocStorage {
   private readonly now: () => number;
   private readonly changeListeners = new Set<(workspaceId: string, docId: string, update: Uint8Array) => void>();
 
+  /** The unload journal (journal.ts), shared by the documents' persistence. */
+  readonly journal: Journal;
+
   constructor(readonly store: LocalStore, options: DocStorageOptions = {}) {
+    this.journal = options.journal ?? pageJournal();
     this.compactAfterCount = options.compactAfterCount ?? 200;
     this.compactAfterBytes = options.compactAfterBytes ?? 1024 * 1024;
     this.describeDoc = options.describeDoc ?? ((_w, docId) => docId);
@@ -310,6 +317,7 @@ export class DocStorage {
   async deleteWorkspace(workspaceId: string): Promise<void> {
     await this.whenIdle();
     await this.store.deleteWorkspace(workspaceId);
+    this.journal.dropWorkspace(workspaceId);
     const prefix = `${workspaceId}/`;
     for (const k of [...this.counters.keys()]) if (k.startsWith(prefix)) this.counters.delete(k);
     for (const k of [...this.unsaved.keys()]) if (k.startsWith(prefix)) this.unsaved.delete(k);

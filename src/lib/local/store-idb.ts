@@ -110,7 +110,11 @@ export class IdbLocalStore implements LocalStore {
       done.catch(() => {}); // observed below; keeps an early abort from being "unhandled"
       const last = await tx.store.openKeyCursor(docRange(workspaceId, docId), 'prev');
       const seq = last ? last.key[2] + 1 : 1;
-      await Promise.all([tx.store.put({ workspaceId, docId, seq, update: copyBytes(update) }), done]);
+      const put = tx.store.put({ workspaceId, docId, seq, update: copyBytes(update) });
+      // Commit now rather than when the event loop finds no more requests: a page about to be
+      // unloaded has its unfinished transactions aborted (journal.ts keeps those words too).
+      tx.commit?.();
+      await Promise.all([put, done]);
       return seq;
     });
   }

@@ -1,7 +1,8 @@
 /**
  * One document's copy in the device store: load what is stored into the Y.Doc, then write
  * every later change (typed here, received from the relay, from another tab) in batches of
- * one write per microtask.
+ * one write per microtask. What has not committed when the page goes away is put in the
+ * unload journal (../journal.ts) and stored by the next load.
  */
 import * as Y from 'yjs';
 import type { DocStorage, LoadedDoc } from '../doc-storage.ts';
@@ -11,6 +12,9 @@ import type { DocStorage, LoadedDoc } from '../doc-storage.ts';
  * not written back (they are already stored) and are not counted as edits made here.
  */
 export const STORE_ORIGIN: unique symbol = Symbol('mutual/local-store');
+
+/** Transaction origin of edits read back from the unload journal: written to the store like any edit. */
+export const JOURNAL_ORIGIN: unique symbol = Symbol('mutual/unload-journal');
 
 /**
  * Run `fn` with the document's 'update' listeners set aside. Content from the store is never
@@ -40,6 +44,11 @@ export type DocLoadResult = Omit<LoadedDoc, 'update' | 'updates'>;
 /** Writes a document's changes to the device store. Listens from construction, before loading. */
 export class DocPersistence {
   private batch: Uint8Array[] = [];
+  /** Batches handed to the store whose write has not committed yet, in order. */
+  private unstored: { seq: number; update: Uint8Array }[] = [];
+  private seq = 0;
+  /** This page's journal entry for the document holds something. */
+  private journaled = false;
   private scheduled = false;
   private writing: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -62,10 +71,11 @@ export class DocPersistence {
     };
     // Listen before loading, so an edit made while the store is still reading is not lost.
     doc.on('update', onUpdate);
-    // Leaving the page (tab closed, reload, navigation, app switched away on a phone): write now.
-    const onPageHide = (): void => void this.flush();
+    // Leaving the page (tab closed, reload, navigation, app switched away on a phone): write now,
+    // and journal what has not committed, since an unloading page's writes are aborted.
+    const onPageHide = (): void => this.leaving();
     const onVisibility = (): void => {
-      if (document.visibilityState === 'hidden') void this.flush();
+      if (document.visibilityState === 'hidden') this.leaving();
     };
     const inBrowser = typeof addEventListener === 'function' && typeof document !== 'undefined';
     if (inBrowser) {
@@ -105,10 +115,54 @@ export class DocPersistence {
       // Validated bytes that still fail to apply: the rest is applied, the record is kept in
       // the store, the person is told, and the relay fills the document in.
       if (failed !== null) await storage.unusable(workspaceId, docId);
+      if (!this.stopped) await this.applyJournal();
       return { records: result.records, corrupt: result.corrupt, ...(result.error ? { error: result.error } : {}) };
     } catch (error) {
       return { records: 0, corrupt: 0, error: storage.report(error, workspaceId, docId) };
     }
+  }
+
+  /**
+   * Edits journaled by a page that went away before storing them (this one's last life, or
+   * another tab's): apply them (as edits: they are written to the store, and sent to the relay
+   * if it lacks them), and remove the entries once stored.
+   */
+  private async applyJournal(): Promise<void> {
+    const { journal } = this.storage;
+    const { keys, updates } = journal.read(this.workspaceId, this.docId);
+    if (keys.length === 0) return;
+    for (const update of updates) {
+      try {
+        Y.applyUpdate(this.doc, update, JOURNAL_ORIGIN);
+      } catch {
+        // A damaged entry: what it held cannot be read back; the rest is applied.
+      }
+    }
+    await this.flush();
+    if (!this.storage.hasUnsaved(this.workspaceId, this.docId)) journal.remove(keys);
+  }
+
+  /** The page is going away (or may be discarded): journal what has not committed, then write. */
+  private leaving(): void {
+    const pending = [...this.unstored.map((u) => u.update), ...this.batch];
+    if (pending.length > 0) {
+      try {
+        const update = pending.length === 1 ? pending[0] : Y.mergeUpdates(pending);
+        this.storage.journal.write(this.workspaceId, this.docId, update);
+        this.journaled = true;
+      } catch (error) {
+        this.storage.report(error, this.workspaceId, this.docId);
+      }
+    }
+    void this.flush();
+  }
+
+  /** A write committed: everything handed to the store up to `seq` is stored. */
+  private stored(seq: number): void {
+    this.unstored = this.unstored.filter((u) => u.seq > seq);
+    if (this.unstored.length > 0 || this.batch.length > 0 || !this.journaled) return;
+    this.journaled = false;
+    this.storage.journal.clear(this.workspaceId, this.docId);
   }
 
   /** Write the batched changes now; resolves when they are stored (or reported as failed). */
@@ -122,7 +176,10 @@ export class DocPersistence {
     let written: Promise<unknown>;
     try {
       const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
-      written = this.storage.append(this.workspaceId, this.docId, update); // never rejects
+      const seq = ++this.seq;
+      this.unstored.push({ seq, update });
+      // A failed write keeps its bytes in the store's retry list (and here): a later commit stores them too.
+      written = this.storage.append(this.workspaceId, this.docId, update).then((ok) => ok && this.stored(seq)); // never rejects
     } catch (error) {
       // mergeUpdates on our own fresh updates should not fail; if it does, say so.
       this.storage.report(error, this.workspaceId, this.docId);
@@ -132,10 +189,11 @@ export class DocPersistence {
     return this.writing;
   }
 
-  /** Write the last batch and stop listening. */
+  /** Write the last batch and stop listening (journaled too: the page may go away before it commits). */
   stop(): Promise<void> {
     if (this.stopped) return this.writing;
-    const last = this.flush();
+    this.leaving();
+    const last = this.writing;
     this.stopped = true;
     this.stopListening();
     return last;

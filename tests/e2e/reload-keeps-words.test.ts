@@ -1,0 +1,72 @@
+/**
+ * Never lose their words: what was typed is kept through a reload that comes right after the
+ * last keystroke — a person typing offline and pulling down to refresh, or closing the tab the
+ * moment they finish a sentence. Nothing waits for the status line first.
+ *
+ * The failure it guards against: each keystroke's write to IndexedDB starts in a microtask, but
+ * the page can be unloaded before that write commits, and an unloading page's IndexedDB
+ * transactions are aborted — the last words typed before the reload were gone.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
+import { createWorkspace, newDocument, waitForText, watchErrors } from './app-flow';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await cleanupServer(server);
+});
+
+/** Put the caret at the end of the text (clicking the last paragraph, never a block's inputs). */
+async function caretToEnd(page: Page): Promise<void> {
+  await page.locator('.m-content > :not(.m-block)').last().click();
+  await page.keyboard.press('Control+End');
+}
+
+describe('a reload right after typing', () => {
+  it('keeps every word typed offline, even when the page reloads the moment typing stops', async () => {
+    const device = await newDevice(browser, 'phone');
+    const { page, workspaceId } = await createWorkspace(device, server.url, 'Corner Pantry', 'Ana');
+    const errors = watchErrors(page, 'A');
+    const docId = await newDocument(page, 'page');
+    await caretToEnd(page);
+    await page.keyboard.type('Shelf count:');
+    await expect.poll(() => page.getByTestId('doc-status').textContent(), { timeout: 15_000 }).toBe('All changes synced');
+    // The service worker serves the app shell offline.
+    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 30_000 }).toBe(true);
+
+    await device.setOffline(true);
+    await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('offline');
+    let expected = 'Shelf count:';
+    for (const words of [' 14 tins of beans', ', 3 bags of rice', ', 2 jars of honey']) {
+      await caretToEnd(page);
+      await page.keyboard.type(words);
+      expected += words;
+      // At once: no waiting for any status, as a person pulling down to refresh does not.
+      await page.reload();
+      await waitForText(page, 'Shelf count:');
+      await expect.poll(() => page.locator('.m-content').innerText(), { timeout: 15_000 }).toContain(expected);
+    }
+    await shot(page, 'reload-keeps-words-phone');
+    expect(page.url()).toContain(`/w/${workspaceId}/d/${docId}`);
+    expect(errors).toEqual([]);
+
+    // The tab closed the moment typing stops, the document opened again in a new one.
+    await caretToEnd(page);
+    await page.keyboard.type(', 1 box of tea');
+    expected += ', 1 box of tea';
+    await page.close({ runBeforeUnload: true });
+    const again = await device.newPage();
+    await again.goto(`${server.url}/w/${workspaceId}/d/${docId}`);
+    await waitForText(again, 'Shelf count:');
+    await expect.poll(() => again.locator('.m-content').innerText(), { timeout: 15_000 }).toContain(expected);
+    await device.close();
+  });
+});
