@@ -9,25 +9,18 @@
  * One run per locale: LOCALES grows when the app speaks another language.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { cleanupServer, launchBrowser, startServer, type RunningServer } from './harness';
+import { type RunningServer } from './harness';
 import { createWorkspace, newDocument, watchErrors } from './app-flow';
 import { audit, byRule, type Violation } from './axe';
+import { useServerAndBrowser } from './setup';
 
 const LOCALES = ['en'] as const;
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await cleanupServer(server);
-});
+useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 const proposal = (page: Page) => page.locator('.mb-frame[data-kind=proposal]');
 

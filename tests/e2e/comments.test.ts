@@ -5,22 +5,15 @@
  * the list of documents counts open threads; a mention made with the member picker shows in the
  * mentioned member's "What needs me" until they open it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
+import { newDevice, shot, type RunningServer } from './harness';
 import { caretAtEndOf, caretToEnd, createWorkspace, join, newDocument, waitForText, watchErrors } from './app-flow';
+import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await cleanupServer(server);
-});
+useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 const SENTENCE = 'We pay the April rent on Monday.';
 const messages = (page: Page) => page.getByTestId('comment-thread').first().getByTestId('comment-message');

@@ -5,22 +5,15 @@
  * read-only with the reason while the phone carries on. A used link gets a plain-words page.
  * The app's sockets carry a ticket, never the token, in their URL (what a proxy would log).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_PATH, cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
+import { CHROMIUM_PATH, newDevice, shot, type RunningServer } from './harness';
 import { caretToEnd, createWorkspace, newDocument, waitForText, watchErrors } from './app-flow';
+import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await cleanupServer(server);
-});
+useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 /** Every websocket URL a page opens: the line a reverse proxy's access log would keep. */
 function socketUrls(page: Page, into: string[]): void {

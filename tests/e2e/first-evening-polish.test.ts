@@ -6,22 +6,15 @@
  * links are asked in a field, not a browser prompt; nothing spills out of a Workload card; the
  * phone's tab strip shows that it scrolls; the current agenda item's badge and timebox read right.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
+import { newDevice, shot, type RunningServer } from './harness';
 import { createWorkspace, join, newDocument, watchErrors } from './app-flow';
+import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await cleanupServer(server);
-});
+useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 const phone = (b: Browser): Promise<BrowserContext> => b.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, hasTouch: true });
 

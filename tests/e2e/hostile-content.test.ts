@@ -6,22 +6,15 @@
  *   links, event-handler attributes and script, a huge paste — is stored and shown as
  *   inert text on the author's page and on a second device: no dialog, no script runs.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
+import { newDevice, shot, type RunningServer } from './harness';
 import { caretToEnd, createWorkspace, join, newDocument, waitForText, watchErrors } from './app-flow';
+import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await cleanupServer(server);
-});
+useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 const HOSTILE_HTML =
   '<p>Meeting notes <a href="javascript:window.__pwned=1;alert(1)">click me</a> ' +

@@ -4,22 +4,15 @@
  * with Tab, Shift+Tab, Enter, Space and typing; never the mouse. After every key the focus
  * is on an element (never <body>: lost) and that element shows a focus indicator.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { cleanupServer, launchBrowser, startServer, type RunningServer } from './harness';
+import { type RunningServer } from './harness';
 import { watchErrors } from './app-flow';
+import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await cleanupServer(server);
-});
+useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 /**
  * Where the focus is and whether it can be seen: an outline or a box-shadow ring on the

@@ -7,22 +7,15 @@
  * as written.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { cleanupServer, launchBrowser, shot, startServer, type RunningServer } from './harness';
+import { shot, type RunningServer } from './harness';
 import { createWorkspace, newDocument, watchErrors } from './app-flow';
+import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await cleanupServer(server);
-});
+useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 const proposalBlock = '.mb-frame[data-kind=proposal]';
 

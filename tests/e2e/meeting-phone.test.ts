@@ -4,22 +4,15 @@
  * "Insert…" (both can be tapped), "End meeting" is still at hand, and the "/" menu lists
  * the group's blocks (proposal, task, need, agenda item) first.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { cleanupServer, launchBrowser, shot, startServer, type RunningServer } from './harness';
+import { shot, type RunningServer } from './harness';
 import { caretAtEndOf, createWorkspace, newDocument, watchErrors } from './app-flow';
+import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await cleanupServer(server);
-});
+useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 /** Whether a tap at the centre of `target` reaches it (nothing sticky lies on top of it). */
 async function tappable(page: Page, target: Locator): Promise<{ inView: boolean; hit: string }> {

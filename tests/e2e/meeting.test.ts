@@ -5,22 +5,15 @@
  * both, an action added in one is claimed in the other, and the minutes show who came,
  * and who claimed what. "Next meeting" carries the unfinished item over.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
+import { newDevice, shot, type RunningServer } from './harness';
 import { createWorkspace, join, newDocument, watchErrors } from './app-flow';
+import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await cleanupServer(server);
-});
+useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 /** The agenda item block titled `title`. */
 function item(page: Page, title: string) {

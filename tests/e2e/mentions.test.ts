@@ -4,22 +4,15 @@
  * it is in his "What needs me", it shows his new name as soon as he renames himself, and it
  * leaves "What needs me" once he opens the document at it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
+import { newDevice, shot, type RunningServer } from './harness';
 import { caretToEnd, createWorkspace, join, newDocument, waitForText, watchErrors } from './app-flow';
+import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await cleanupServer(server);
-});
+useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 const mentions = (page: Page) => page.locator('.m-content .m-mention');
 const options = (page: Page) => page.locator('#mention-menu [role="option"]');

@@ -3,22 +3,15 @@
  * phone with the network off, accents ignored, and opens the document scrolled to it; a word
  * typed a moment ago is found without a reload; `/` and Ctrl+K open search.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
+import { newDevice, shot, type RunningServer } from './harness';
 import { caretToEnd, createWorkspace, join, newDocument, waitForText, watchErrors } from './app-flow';
+import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await cleanupServer(server);
-});
+useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 const dialog = (page: Page) => page.getByTestId('search-dialog');
 const searchBox = (page: Page) => dialog(page).getByRole('searchbox', { name: 'Search every document' });

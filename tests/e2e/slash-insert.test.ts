@@ -7,22 +7,15 @@
  * showed and the Open tasks board listed ("New task", in no document). Undoing a task just
  * inserted left it on the board, in My work and in the workload too.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
+import { newDevice, shot, type RunningServer } from './harness';
 import { createWorkspace, newDocument, watchErrors } from './app-flow';
+import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await cleanupServer(server);
-});
+useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 /** Editor errors are logged, not thrown: collect them. */
 function watchEditorErrors(page: Page): string[] {

@@ -3,22 +3,15 @@
  * device (Light / Dark / As this device), applied before the first paint — online and
  * offline — so a dark device never flashes light.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cleanupServer, launchBrowser, shot, startServer, type RunningServer } from './harness';
+import { shot, type RunningServer } from './harness';
 import { createWorkspace, newDocument, watchErrors } from './app-flow';
+import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await cleanupServer(server);
-});
+useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 /** Record the theme the page had when <body> first appeared (before anything was painted). */
 const RECORD_FIRST_THEME = () => {
