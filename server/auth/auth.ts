@@ -1,4 +1,4 @@
-import { canWrite, PRIVATE_DOC_PREFIX, type Role } from '#shared/protocol';
+import { canWrite, INDEX_DOC_ID, PRIVATE_DOC_PREFIX, type Role } from '#shared/protocol';
 import { ownerOfMemberPrivateDoc } from '#shared/model/private-answers';
 import { createDeviceAuth, type DeviceAuth } from './devices.ts';
 import { AuthError } from './errors.ts';
@@ -79,6 +79,14 @@ export function refusalReason(docId: string): string {
   return ownerOfMemberPrivateDoc(docId) !== null
     ? 'a member’s private document opens only on that member’s own devices'
     : 'only admins and coordinators may open private documents';
+}
+
+/**
+ * Whether viewers may ever comment in document `docId` (when their workspace lets them):
+ * shared documents only, never the index or a private document (issue 22).
+ */
+export function viewersMayCommentIn(docId: string): boolean {
+  return docId !== INDEX_DOC_ID && !docId.startsWith(PRIVATE_DOC_PREFIX) && ownerOfMemberPrivateDoc(docId) === null;
 }
 
 /** Whether a member's updates may change documents. */

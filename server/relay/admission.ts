@@ -7,6 +7,7 @@
  * from storage.
  */
 import * as Y from 'yjs';
+import type { WriteScope } from '#shared/model/authority';
 import { CloseCode } from '#shared/protocol';
 import { DEFAULT_INSPECT_LIMITS, inspectUpdate, type InspectLimits, type Verdict } from './inspect.ts';
 import { TokenBucket } from './rate-limit.ts';
@@ -17,7 +18,16 @@ export interface Writer {
   readonly memberId: string;
   /** Whether the socket is still open (held updates of a closed socket are dropped on timeout). */
   readonly closed: boolean;
+  /**
+   * What the writer may write now (authority.ts), read at admission: `all` (the default) for
+   * editors and admins; for a viewer `comments` when their workspace lets viewers comment,
+   * else `none`.
+   */
+  readonly writeScope?: WriteScope;
 }
+
+/** Why a viewer's comments are refused when viewers may not comment (the device tells its person). */
+export const VIEWER_COMMENTS_OFF = 'viewers can read but not comment in this workspace now, so your comments were not sent';
 
 /** Bounds of admission (docs/security.md). */
 export interface AdmissionLimits extends InspectLimits {
@@ -188,7 +198,7 @@ export class Admission<W extends Writer> {
   }
 
   /** Passes over the queue until nothing more applies. */
-  private admitAll(round: Round<W>, admitOne: (q: Queued<W>) => 'applied' | 'hold' | Rejection<W>): void {
+  private admitAll(round: Round<W>, admitOne: (q: Queued<W>) => 'applied' | 'hold' | 'dropped' | Rejection<W>): void {
     for (let progress = true; progress && round.queue.length > 0; ) {
       progress = false;
       const waiting: Queued<W>[] = [];
@@ -201,6 +211,7 @@ export class Admission<W extends Writer> {
           progress = true;
           round.applied.add(q.writer);
         } else if (outcome === 'hold') waiting.push(q);
+        else if (outcome === 'dropped') continue;
         else {
           round.rejections.push(outcome);
           round.refused.add(q.writer);
@@ -210,8 +221,10 @@ export class Admission<W extends Writer> {
     }
   }
 
-  private admitOne(q: Queued<W>): 'applied' | 'hold' | Rejection<W> {
-    const verdict = inspectUpdate(this.ydoc, q.update, { memberId: q.writer.memberId, serverRoots: this.serverRoots }, this.limits);
+  private admitOne(q: Queued<W>): 'applied' | 'hold' | 'dropped' | Rejection<W> {
+    const scope = q.writer.writeScope ?? 'all';
+    if (scope === 'none') return this.judgeReader(q);
+    const verdict = inspectUpdate(this.ydoc, q.update, { memberId: q.writer.memberId, serverRoots: this.serverRoots, scope }, this.limits);
     if (verdict.kind === 'hold') return 'hold';
     if (verdict.kind === 'refuse') return { writer: q.writer, code: REFUSAL_CODES[verdict.code], reason: verdict.reason };
     if (verdict.newItems > 0 && this.storedBytes() + q.update.byteLength > this.limits.maxDocumentBytes) {
@@ -224,6 +237,18 @@ export class Admission<W extends Writer> {
     // Inspection promised a complete integration; anything kept back means it was wrong.
     if (this.ydoc.store.pendingStructs !== null || this.ydoc.store.pendingDs !== null) throw new IncompleteApplyError();
     return 'applied';
+  }
+
+  /**
+   * A viewer who may not write anything: nothing of theirs is ever applied. An update that
+   * only repeats what the document has, or holds more than comments (a device that holds text
+   * the relay lost, say), is dropped as it always was; one holding comments they wrote is
+   * refused, so their device says which comments were not sent instead of losing them quietly.
+   */
+  private judgeReader(q: Queued<W>): 'dropped' | Rejection<W> {
+    const verdict = inspectUpdate(this.ydoc, q.update, { memberId: q.writer.memberId, serverRoots: this.serverRoots, scope: 'comments' }, this.limits);
+    const comments = verdict.kind === 'apply' && verdict.newItems + verdict.deletes > 0;
+    return comments ? { writer: q.writer, code: CloseCode.changeRefused, reason: VIEWER_COMMENTS_OFF } : 'dropped';
   }
 
   /** Charge a member's budget of new editing sessions; the refusal in plain words, or null. */

@@ -2,7 +2,8 @@ import type WebSocket from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CloseCode, Limits } from '#shared/protocol';
-import { mayWrite } from '../auth/auth.ts';
+import type { WriteScope } from '#shared/model/authority';
+import { mayWrite, viewersMayCommentIn } from '../auth/auth.ts';
 import type { AuthenticatedMember } from '../auth/types.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { DocumentPeer, LiveDocument } from './live-document.ts';
@@ -109,6 +110,19 @@ export class Connection implements DocumentPeer {
   /** The member behind the token ('' before authentication; no update is accepted then). */
   get memberId(): string {
     return this.member?.memberId ?? '';
+  }
+
+  /**
+   * For a viewer's socket: reads whether their workspace lets viewers comment now (the
+   * index's settings, kept loaded by the relay while the socket is open). Null: not known.
+   */
+  viewersMayComment: { read: () => boolean; release: () => void } | null = null;
+
+  /** What this socket's updates may change now (authority.ts), read at each admission. */
+  get writeScope(): WriteScope {
+    if (!this.member) return 'none';
+    if (mayWrite(this.member)) return 'all';
+    return viewersMayCommentIn(this.target.docId) && this.viewersMayComment?.read() === true ? 'comments' : 'none';
   }
 
   /** Log fields describing this connection (never the token). */
@@ -248,8 +262,9 @@ export class Connection implements DocumentPeer {
         return;
       }
       case 'sync-update':
-        // Viewers' sync steps and updates are dropped: never applied, stored or relayed.
-        if (!this.member || !mayWrite(this.member)) return;
+        // Viewers' updates too: admission applies only what their write scope allows (their
+        // comments, when the workspace lets viewers comment) and drops or refuses the rest.
+        if (!this.member) return;
         doc.queuePeerUpdate(this, frame.update);
         return;
       case 'awareness':

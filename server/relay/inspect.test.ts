@@ -3,23 +3,10 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { castBallot, claimTask, closeProposal, createProposal, createTask, createThread, deleteComment, editComment, openProposal, readThreads, releaseTask, replyToThread, resolveThread } from '#shared/model/index';
 import { heldBackPoison, zeroLengthStruct } from '../../tests/helpers/hostile-updates.ts';
+import { replica } from '../../tests/helpers/replica.ts';
 import { DEFAULT_INSPECT_LIMITS, inspectUpdate, type Verdict } from './inspect.ts';
 
-/** A client replica of `relay`, and a way to capture exactly what its next change sends. */
-function client(relay: Y.Doc, clientID: number) {
-  const doc = new Y.Doc();
-  doc.clientID = clientID;
-  Y.applyUpdate(doc, Y.encodeStateAsUpdate(relay));
-  return {
-    doc,
-    /** The update `fn` produces (what the client would send). */
-    change(fn: (d: Y.Doc) => void): Uint8Array {
-      const before = Y.encodeStateVector(doc);
-      fn(doc);
-      return Y.encodeStateAsUpdate(doc, before);
-    }
-  };
-}
+const client = replica;
 
 /** Inspect, and apply when admitted (as the relay does). */
 function admit(relay: Y.Doc, update: Uint8Array, member: string): Verdict {

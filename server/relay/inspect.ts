@@ -15,7 +15,7 @@
  * this module only finds where each change lands.
  */
 import * as Y from 'yjs';
-import { isLogPath, judgeChange, mayHoldProtected, SERVER_ROOTS, type LocatedChange, type TypePath } from '#shared/model/authority';
+import { isLogPath, judgeChange, mayHoldProtected, SERVER_ROOTS, type LocatedChange, type TypePath, type WriteScope } from '#shared/model/authority';
 import { entryKey, logItemsOf, logNodesFromItems, stampsSeenBefore, type EntryKey, type LogItem } from '#shared/model/log-order';
 
 /** Bounds on one update (docs/security.md). */
@@ -42,7 +42,14 @@ export const DEFAULT_INSPECT_LIMITS: Readonly<InspectLimits> = Object.freeze({
 
 /** What to do with an update. */
 export type Verdict =
-  | { kind: 'apply'; newClients: number[]; /** Items the update adds (0: it only deletes or repeats known content). */ newItems: number }
+  | {
+      kind: 'apply';
+      newClients: number[];
+      /** Items the update adds (0: it only deletes or repeats known content). */
+      newItems: number;
+      /** Live items of the document it deletes. */
+      deletes: number;
+    }
   /** Depends on something the document does not have yet: keep it and try again later. */
   | { kind: 'hold'; reason: string }
   /** Never acceptable from this member: refuse the frame. */
@@ -78,13 +85,15 @@ export interface Sender {
   serverRoots?: ReadonlySet<string>;
   /** The relay's clock (ms), for stamps of log entries. Default: now. */
   now?: number;
+  /** What the sender may write (authority.ts): default `all`; viewers `comments` or `none`. */
+  scope?: WriteScope;
 }
 
 /**
  * Inspect `update` from `sender` against `doc`. Never throws and never changes `doc`.
  */
 export function inspectUpdate(doc: Y.Doc, update: Uint8Array, sender: Sender | string, limits: InspectLimits = DEFAULT_INSPECT_LIMITS): Verdict {
-  const { memberId, serverRoots = SERVER_ROOTS, now = Date.now() } = typeof sender === 'string' ? { memberId: sender } : sender;
+  const { memberId, serverRoots = SERVER_ROOTS, now = Date.now(), scope = 'all' } = typeof sender === 'string' ? { memberId: sender } : sender;
   let decoded: { structs: Struct[]; ds: DeleteSet };
   try {
     decoded = Y.decodeUpdate(update) as { structs: Struct[]; ds: DeleteSet };
@@ -92,7 +101,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, sender: Sender | s
     return { kind: 'refuse', code: 'malformed', reason: 'this change could not be read' };
   }
   try {
-    return new Inspection(doc, decoded.structs, decoded.ds, memberId, serverRoots, limits, now).run();
+    return new Inspection(doc, decoded.structs, decoded.ds, { memberId, serverRoots, now, scope }, limits).run();
   } catch (err) {
     if (err instanceof Refusal) return { kind: 'refuse', code: err.code, reason: err.message };
     // Anything else (a RangeError from a hostile shape, an unexpected case in Yjs's lookups)
@@ -118,10 +127,8 @@ class Inspection {
     private readonly doc: Y.Doc,
     structs: Struct[],
     private readonly ds: DeleteSet,
-    private readonly memberId: string,
-    private readonly serverRoots: ReadonlySet<string>,
-    private readonly limits: InspectLimits,
-    private readonly now: number
+    private readonly sender: Required<Sender>,
+    private readonly limits: InspectLimits
   ) {
     this.group(structs);
   }
@@ -141,8 +148,8 @@ class Inspection {
         this.checkCreation(s);
       }
     }
-    this.checkDeletions();
-    return { kind: 'apply', newClients, newItems };
+    const deletes = this.checkDeletions();
+    return { kind: 'apply', newClients, newItems, deletes };
   }
 
   /** Group structs by client; a client listed twice is malformed (Yjs would silently drop one list). */
@@ -367,7 +374,8 @@ class Inspection {
     const values = content instanceof Y.ContentAny || content instanceof Y.ContentJSON ? (content.arr as unknown[]) : undefined;
     if (values) for (const v of values) checkValueDepth(v, this.limits.maxValueDepth);
     const seenStamps = values && loc.key === null && isLogPath(parent) && 'item' in loc.parent ? this.seenStampsOf(item, values.length, loc.parent.item) : undefined;
-    this.judge({ kind: 'create', parent, key: loc.key, appended: item.rightOrigin === null, values, ...(seenStamps ? { seenStamps } : {}) });
+    const freshParent = 'item' in loc.parent && !this.inDocument(loc.parent.item);
+    this.judge({ kind: 'create', parent, key: loc.key, freshParent, appended: item.rightOrigin === null, values, ...(seenStamps ? { seenStamps } : {}) });
     // Setting a map key replaces its current value: judge that as a deletion too.
     if (loc.key !== null) {
       const current = this.currentValue(loc);
@@ -390,8 +398,9 @@ class Inspection {
     return current && !current.deleted ? current : null;
   }
 
-  /** Every live item the update's delete set removes from the document. */
-  private checkDeletions(): void {
+  /** Every live item the update's delete set removes from the document; returns how many. */
+  private checkDeletions(): number {
+    let count = 0;
     for (const [client, ranges] of this.ds.clients) {
       const structs = this.doc.store.clients.get(client);
       if (!structs) continue;
@@ -401,10 +410,14 @@ class Inspection {
         if (r.len <= 0 || r.clock >= end) continue;
         for (let i = Y.findIndexSS(structs, r.clock); i < structs.length && structs[i].id.clock < end; i++) {
           const s = structs[i];
-          if (s instanceof Y.Item && !s.deleted) this.checkDeleted(s, null);
+          if (s instanceof Y.Item && !s.deleted) {
+            this.checkDeleted(s, null);
+            count++;
+          }
         }
       }
     }
+    return count;
   }
 
   /**
@@ -422,7 +435,7 @@ class Inspection {
       if (!(item.content instanceof Y.ContentType)) continue;
       const own = [...parent, loc.key];
       if (own.length > this.limits.maxTypeDepth + 1) throw new Refusal('too-large', 'shared types are nested too deeply');
-      if (!mayHoldProtected(own, this.serverRoots)) continue;
+      if (!mayHoldProtected(own, this.sender.serverRoots)) continue;
       const type = item.content.type as AnyType;
       for (let child = type._start; child; child = child.right) if (!child.deleted) stack.push({ item: child, parent: own });
       for (const child of type._map.values()) if (!child.deleted) stack.push({ item: child, parent: own });
@@ -430,7 +443,8 @@ class Inspection {
   }
 
   private judge(change: LocatedChange): void {
-    const reason = judgeChange(change, this.memberId, this.serverRoots, this.now);
+    const { memberId, serverRoots, now, scope } = this.sender;
+    const reason = judgeChange(change, memberId, serverRoots, now, scope);
     if (reason) throw new Refusal('forbidden', reason);
   }
 

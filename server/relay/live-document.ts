@@ -2,6 +2,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { serverRootsOf } from '#shared/model/authority';
 import { docIdOf, type DocKey } from '../store/types.ts';
+import type { WriteScope } from '#shared/model/authority';
 import { Admission, DEFAULT_ADMISSION_LIMITS, type AdmissionLimits, type AdmissionResult } from './admission.ts';
 import { awarenessFrame, writeAwarenessFrame } from './messages.ts';
 import type { PresenceOwners } from './presence.ts';
@@ -18,6 +19,8 @@ export interface DocumentPeer {
   readonly memberId: string;
   /** True once the socket is closed or closing. */
   readonly closed: boolean;
+  /** What its updates may change now (admission.ts's Writer); default `all`. */
+  readonly writeScope?: WriteScope;
 }
 
 /** Transaction origin of changes made by server code (member directory, migrations). */

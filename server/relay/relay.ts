@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { CloseCode, DEVICE_REVOKED_REASON, isValidId, Limits, SYNC_PATH_PREFIX } from '#shared/protocol';
-import { mayRead, refusalReason, type Auth } from '../auth/auth.ts';
+import { readSettings } from '#shared/model/workspace';
+import { CloseCode, DEVICE_REVOKED_REASON, INDEX_DOC_ID, isValidId, Limits, SYNC_PATH_PREFIX } from '#shared/protocol';
+import { mayRead, mayWrite, refusalReason, viewersMayCommentIn, type Auth } from '../auth/auth.ts';
 import type { MemberEvent } from '../auth/types.ts';
 import type { MutualConfig } from '../config.ts';
 import { errorMessage, type Logger } from '../log.ts';
@@ -150,6 +151,7 @@ export function createRelay(opts: RelayOptions): Relay {
       } else if (conn.member) {
         conn.member = { ...conn.member, role: event.role, coordinator: event.coordinator };
         if (!mayRead(conn.member, conn.target.docId)) conn.close(CloseCode.forbidden, 'your role no longer allows opening this document');
+        else if (conn.state === 'open') void followCommentSetting(conn);
       }
     }
   };
@@ -179,7 +181,34 @@ export function createRelay(opts: RelayOptions): Relay {
     unsubscribeRemote();
   };
 
+  /**
+   * A viewer's socket on a shared document keeps the workspace's index loaded while it is open:
+   * its settings say, at each admission, whether viewers may comment (issue 22), and a change of
+   * the setting on any instance reaches this instance's copy. False when the socket closed
+   * meanwhile or the index could not be loaded (the socket is closed then: try again later).
+   */
+  const followCommentSetting = async (conn: Connection): Promise<boolean> => {
+    const member = conn.member;
+    if (!member || mayWrite(member) || !viewersMayCommentIn(conn.target.docId) || conn.viewersMayComment) return !conn.closing;
+    let index;
+    try {
+      index = await documents.acquire(member.workspaceId, INDEX_DOC_ID);
+    } catch (err) {
+      logger.error('document-load-failed', { ...conn.fields(), doc: INDEX_DOC_ID, error: errorMessage(err) });
+      conn.close(CLOSE_DOCUMENT_UNAVAILABLE, 'this workspace could not be loaded; try again later');
+      return false;
+    }
+    if (conn.closing || conn.viewersMayComment) {
+      documents.release(index);
+      return !conn.closing;
+    }
+    conn.viewersMayComment = { read: () => readSettings(index.ydoc).value.viewersMayComment, release: () => documents.release(index) };
+    return true;
+  };
+
   const onClosed = (conn: Connection) => {
+    conn.viewersMayComment?.release();
+    conn.viewersMayComment = null;
     connections.delete(conn);
     if (conn.member) {
       const key = memberKey(conn.member.workspaceId, conn.member.memberId);
@@ -254,6 +283,8 @@ export function createRelay(opts: RelayOptions): Relay {
       documents.release(doc);
       return conn.close(CloseCode.forbidden, 'your role no longer allows opening this document');
     }
+    // Before the first frame is read: a viewer's queued comments arrive at once.
+    if (!(await followCommentSetting(conn))) return documents.release(doc);
     conn.open(doc);
   };
 

@@ -22,6 +22,7 @@ export interface SettingsPatch {
   needsCategories?: string[];
   pulse?: boolean;
   pulseCadence?: PulseCadence;
+  viewersMayComment?: boolean;
 }
 
 function wholeNumber(body: Record<string, unknown>, field: 'workloadNorm' | 'needsRetentionDays', label: string): number | undefined {
@@ -58,9 +59,16 @@ function pulseFields(body: Record<string, unknown>, patch: SettingsPatch): void 
   }
 }
 
+/** Whether viewers may write comments (issue 22). */
+function commentFields(body: Record<string, unknown>, patch: SettingsPatch): void {
+  if (!('viewersMayComment' in body)) return;
+  if (typeof body.viewersMayComment !== 'boolean') throw new HttpError(400, 'Whether viewers may comment is on (true) or off (false).');
+  patch.viewersMayComment = body.viewersMayComment;
+}
+
 /** Read and validate a settings patch; 400 in plain words for anything else. */
 export function readSettingsPatch(body: Record<string, unknown>): SettingsPatch {
-  onlyFields(body, ['name', 'workloadNorm', 'needsRetentionDays', 'needsCategories', 'pulse', 'pulseCadence']);
+  onlyFields(body, ['name', 'workloadNorm', 'needsRetentionDays', 'needsCategories', 'pulse', 'pulseCadence', 'viewersMayComment']);
   const patch: SettingsPatch = {};
   if ('name' in body) patch.name = requireName(body, 'name', 'The workspace name');
   const norm = wholeNumber(body, 'workloadNorm', 'The workload norm');
@@ -70,6 +78,7 @@ export function readSettingsPatch(body: Record<string, unknown>): SettingsPatch 
   const list = categories(body);
   if (list !== undefined) patch.needsCategories = list;
   pulseFields(body, patch);
-  if (Object.keys(patch).length === 0) throw new HttpError(400, 'Nothing to change: send name, workloadNorm, needsRetentionDays, needsCategories, pulse or pulseCadence.');
+  commentFields(body, patch);
+  if (Object.keys(patch).length === 0) throw new HttpError(400, 'Nothing to change: send name, workloadNorm, needsRetentionDays, needsCategories, pulse, pulseCadence or viewersMayComment.');
   return patch;
 }

@@ -44,7 +44,7 @@ export function revokeMember(token: string, workspaceId: string, memberId: strin
 export function patchSettings(
   token: string,
   workspaceId: string,
-  patch: { name?: string; workloadNorm?: number; needsRetentionDays?: number; needsCategories?: string[]; pulse?: boolean; pulseCadence?: number }
+  patch: { name?: string; workloadNorm?: number; needsRetentionDays?: number; needsCategories?: string[]; pulse?: boolean; pulseCadence?: number; viewersMayComment?: boolean }
 ): Promise<unknown> {
   return call(token, 'PATCH', `${base(workspaceId)}/settings`, patch);
 }

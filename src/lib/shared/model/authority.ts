@@ -44,6 +44,8 @@ export interface LocatedChange {
   parent: TypePath;
   /** The item's map key, or null for an item in a sequence. */
   key: string | null;
+  /** For creations: true when the type it is created in is created by the same update. */
+  freshParent?: boolean;
   /** For creations: true when created at the end of a sequence (nothing to its right). */
   appended?: boolean;
   /** For creations: the JSON values the item holds (`undefined` when it holds a type, text or other content). */
@@ -77,6 +79,8 @@ export const BALLOTS_KEY = 'ballots';
 export const COMMENTS_ROOT = 'comments';
 /** Thread key holding its messages, one map per author. */
 export const MESSAGES_KEY = 'messages';
+/** Longest quote kept with a thread (the words commented on). */
+export const MAX_QUOTE_LENGTH = 300;
 /** Root types only the server writes in every document (reserved for computed totals and server records). */
 export const SERVER_ROOTS: ReadonlySet<string> = new Set(['server']);
 /** The workspace index's server-written roots: the member directory and settings. */
@@ -144,11 +148,74 @@ export function mayHoldProtected(path: TypePath, serverRoots: ReadonlySet<string
 }
 
 /**
+ * How much of a document a sender may write: `all` (editors and admins: every change the rules
+ * above allow), `comments` (viewers in a workspace whose admins let viewers comment: comment
+ * writes only, see {@link judgeViewerComment}), `none` (other viewers: nothing).
+ */
+export type WriteScope = 'all' | 'comments' | 'none';
+
+/** Why a viewer's change is refused. */
+export const VIEWER_REFUSALS = Object.freeze({
+  readOnly: 'viewers can read this workspace but not change it',
+  commentsOnly: 'viewers may write comments only, never the text or anything else of a document',
+  noRemoval: 'viewers may not remove or replace comment threads or their details',
+  newThreadOnly: 'viewers may fill in a thread only when they start it',
+  badThread: 'a thread a viewer starts names its author, a time, the words it is about (text) and is open'
+});
+
+/** A thread's `anchor` when it is not marked in the text (a viewer's thread: its quote says which words). */
+export const QUOTE_ANCHOR = 'quote';
+
+/** Thread keys a viewer may write in a thread they start, with what each may hold. */
+const VIEWER_THREAD_KEYS: Readonly<Record<string, (value: unknown, memberId: string) => boolean>> = {
+  createdBy: (v, memberId) => v === memberId,
+  createdAt: (v) => typeof v === 'number' && Number.isFinite(v),
+  quote: (v) => typeof v === 'string' && v.length <= MAX_QUOTE_LENGTH,
+  resolved: (v) => v === null,
+  // Not marked in the text: a viewer never writes the text, so their thread quotes its words.
+  anchor: (v) => v === QUOTE_ANCHOR
+};
+
+/**
+ * The comment writes a viewer may make (issue 22), when their workspace lets viewers comment:
+ * start a thread (a new entry of the comments root, filled in by the same update, with their
+ * own id as its author, open, anchored only by its quote) and write under
+ * `messages/<their id>` — their own words, which the regular rules below then judge. Nothing
+ * else: no text (not even a comment mark, which would change the text tree), no blocks, no
+ * other member's words, no resolving or reopening, no removing. Null: judge it by the regular
+ * rules; otherwise the refusal.
+ */
+function judgeViewerComment(change: LocatedChange, memberId: string): string | null {
+  const [root, , part] = change.parent;
+  if (root !== COMMENTS_ROOT) return VIEWER_REFUSALS.commentsOnly;
+  if (change.parent.length >= 3 && part === MESSAGES_KEY) return null;
+  if (change.kind === 'delete') return VIEWER_REFUSALS.noRemoval;
+  if (change.parent.length === 1) return change.key !== null && change.values === undefined ? null : VIEWER_REFUSALS.badThread;
+  if (change.parent.length !== 2) return VIEWER_REFUSALS.commentsOnly;
+  if (!change.freshParent) return VIEWER_REFUSALS.newThreadOnly;
+  if (change.key === MESSAGES_KEY) return change.values === undefined ? null : VIEWER_REFUSALS.badThread;
+  const valid = change.key === null ? undefined : VIEWER_THREAD_KEYS[change.key];
+  const ok = valid !== undefined && change.values?.length === 1 && valid(change.values[0], memberId);
+  return ok ? null : VIEWER_REFUSALS.badThread;
+}
+
+/**
  * Judge one change by `memberId`: null when allowed, otherwise the reason in plain words.
  * Pure; the relay calls it for every item an update creates or deletes, with its own clock as
- * `now` (for stamps of log entries).
+ * `now` (for stamps of log entries) and the sender's {@link WriteScope}.
  */
-export function judgeChange(change: LocatedChange, memberId: string, serverRoots: ReadonlySet<string> = SERVER_ROOTS, now: number = Number.POSITIVE_INFINITY): string | null {
+export function judgeChange(
+  change: LocatedChange,
+  memberId: string,
+  serverRoots: ReadonlySet<string> = SERVER_ROOTS,
+  now: number = Number.POSITIVE_INFINITY,
+  scope: WriteScope = 'all'
+): string | null {
+  if (scope === 'none') return VIEWER_REFUSALS.readOnly;
+  if (scope === 'comments') {
+    const refusal = judgeViewerComment(change, memberId);
+    if (refusal) return refusal;
+  }
   const region = regionOf(change.parent, serverRoots);
   switch (region.kind) {
     case 'free':

@@ -19,20 +19,20 @@
  * The anchor lives in the text: the editor wraps the commented words in a mark node
  * (@lexical/mark) whose `__ids` name the thread; @lexical/yjs stores it as an element, so the
  * anchor moves with concurrent edits around and inside it. A thread whose mark is gone (the
- * words were deleted) is kept and shown as "on deleted text".
+ * words were deleted) is kept and shown as "on deleted text". A viewer never writes the text,
+ * so a thread a viewer starts (when the workspace lets viewers comment) has no mark: its
+ * `anchor` is `'quote'` and its quote says which words it is about (authority.ts).
  */
 import * as Y from 'yjs';
-import { COMMENTS_ROOT, MESSAGES_KEY } from './authority';
+import { COMMENTS_ROOT, MAX_QUOTE_LENGTH, MESSAGES_KEY, QUOTE_ANCHOR } from './authority';
 import { getRoot, mutate, timeOf, type Actor } from './doc';
 import { ModelError } from './errors';
 import { newBlockId } from './ids';
 import { isFiniteNumber, isRecord, isString, type ModelIssue, type Read } from './validate';
 
-export { COMMENTS_ROOT, MESSAGES_KEY };
+export { COMMENTS_ROOT, MAX_QUOTE_LENGTH, MESSAGES_KEY };
 /** Longest comment. */
 export const MAX_COMMENT_LENGTH = 4000;
-/** Longest quote kept with a thread (the words commented on). */
-export const MAX_QUOTE_LENGTH = 300;
 /** Lexical's node type of a comment anchor (@lexical/mark). */
 export const MARK_NODE_TYPE = 'mark';
 
@@ -55,8 +55,10 @@ export interface CommentThread {
   resolved: { by: string; at: number } | null;
   /** Oldest first; the first is the comment that opened the thread. */
   messages: CommentMessage[];
-  /** Its anchor is still in the text (false: "on deleted text"). */
+  /** Its anchor is still in the text (false: "on deleted text", unless `quoteOnly`). */
   anchored: boolean;
+  /** Never marked in the text: a viewer's thread, about the words it quotes (issue 22). */
+  quoteOnly: boolean;
 }
 
 /** The comments root of a document. */
@@ -97,7 +99,7 @@ function ownMessages(thread: Y.Map<unknown>, memberId: string): Y.Map<unknown> {
  * Open a thread on the words `quote` with its first comment. Returns the thread id; the editor
  * wraps the words in a mark naming it (in the same moment, so no one sees a thread without it).
  */
-export function createThread(doc: Y.Doc, input: { id?: string; quote: string; text: string }, actor: Actor): string {
+export function createThread(doc: Y.Doc, input: { id?: string; quote: string; text: string; quoteOnly?: boolean }, actor: Actor): string {
   const text = checkText(input.text);
   const id = input.id ?? newBlockId();
   if (getComments(doc).has(id)) throw new ModelError('already-exists', 'A thread with this id exists.');
@@ -109,6 +111,7 @@ export function createThread(doc: Y.Doc, input: { id?: string; quote: string; te
     thread.set('createdAt', at);
     thread.set('quote', input.quote.trim().slice(0, MAX_QUOTE_LENGTH));
     thread.set('resolved', null);
+    if (input.quoteOnly) thread.set('anchor', QUOTE_ANCHOR);
     ownMessages(thread, actor.memberId).set(newBlockId(12), { text, at });
   });
   return id;
@@ -217,7 +220,8 @@ function readThreadsAnchoredIn(doc: Y.Doc, anchored: Set<string> | null): Read<C
       quote: isString(quote) ? quote : '',
       resolved: readResolved(raw.get('resolved')),
       messages,
-      anchored: anchored?.has(id) ?? false
+      anchored: anchored?.has(id) ?? false,
+      quoteOnly: raw.get('anchor') === QUOTE_ANCHOR
     });
   });
   threads.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));

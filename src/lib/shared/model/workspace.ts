@@ -49,9 +49,19 @@ export interface WorkspaceSettings {
   pulse: boolean;
   /** Weeks between check-ins (1, 2 or 4). */
   pulseCadence: PulseCadence;
+  /** Viewers may write comments (threads and replies, never the text): issue 22; off unless an admin turns it on. */
+  viewersMayComment: boolean;
 }
 
-export const DEFAULT_SETTINGS: Readonly<WorkspaceSettings> = { name: '', workloadNorm: 3, needsRetentionDays: 30, invitesRotatedAt: 0, pulse: false, pulseCadence: DEFAULT_PULSE_CADENCE };
+export const DEFAULT_SETTINGS: Readonly<WorkspaceSettings> = {
+  name: '',
+  workloadNorm: 3,
+  needsRetentionDays: 30,
+  invitesRotatedAt: 0,
+  pulse: false,
+  pulseCadence: DEFAULT_PULSE_CADENCE,
+  viewersMayComment: false
+};
 
 export function getCatalogue(index: Y.Doc): Y.Map<unknown> {
   return index.getMap<unknown>(IndexKeys.catalogue);
@@ -210,7 +220,8 @@ export function readSettings(index: Y.Doc): Read<WorkspaceSettings> {
       needsRetentionDays: readField(s, 'needsRetentionDays', positiveInt, DEFAULT_SETTINGS.needsRetentionDays, log, false),
       invitesRotatedAt: readField(s, 'invitesRotatedAt', isFiniteNumber, DEFAULT_SETTINGS.invitesRotatedAt, log, false),
       pulse: readField(s, 'pulse', isBoolean, DEFAULT_SETTINGS.pulse, log, false),
-      pulseCadence: readField(s, 'pulseCadence', isPulseCadence, DEFAULT_SETTINGS.pulseCadence, log, false)
+      pulseCadence: readField(s, 'pulseCadence', isPulseCadence, DEFAULT_SETTINGS.pulseCadence, log, false),
+      viewersMayComment: readField(s, 'viewersMayComment', isBoolean, DEFAULT_SETTINGS.viewersMayComment, log, false)
     },
     issues: log.issues
   };
@@ -226,7 +237,9 @@ export function updateSettings(index: Y.Doc, patch: Partial<WorkspaceSettings>, 
     const v = patch[key];
     if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new ModelError('invalid-input', `${key} must be a positive whole number.`);
   }
-  if (patch.pulse !== undefined && typeof patch.pulse !== 'boolean') throw new ModelError('invalid-input', 'pulse is on (true) or off (false).');
+  for (const key of ['pulse', 'viewersMayComment'] as const) {
+    if (patch[key] !== undefined && typeof patch[key] !== 'boolean') throw new ModelError('invalid-input', `${key} is on (true) or off (false).`);
+  }
   if (patch.pulseCadence !== undefined && !isPulseCadence(patch.pulseCadence)) throw new ModelError('invalid-input', 'pulseCadence is 1, 2 or 4 weeks.');
   const s = getSettings(index);
   mutate(index, actor, () => {
