@@ -121,6 +121,14 @@ export class DocHandle {
     return this.machine;
   }
 
+  /**
+   * Whether the relay is known to hold the edit `clock` of Yjs client `client`: false for an edit
+   * made here that it never confirmed (not sent yet, or refused: a viewer's comments, issue 22).
+   */
+  relayHas(client: number, clock: number): boolean {
+    return this.receipts.relayHas(client, clock);
+  }
+
   /** True once stored content has been applied. */
   get loaded(): boolean {
     return isLoaded(this.machine);

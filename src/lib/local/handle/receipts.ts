@@ -56,6 +56,11 @@ export class Receipts {
     return this.dirty || !stateVectorCovers(this.acked, currentStateVector(this.doc));
   }
 
+  /** Whether the relay is known to hold the edit `clock` of `client` (what this device sent and it confirmed, or sent us). */
+  relayHas(client: number, clock: number): boolean {
+    return (this.acked.get(client) ?? 0) > clock;
+  }
+
   /** Probes in flight on this connection. */
   get awaiting(): number {
     return this.probes.length;

@@ -228,6 +228,35 @@ function readThreadsAnchoredIn(doc: Y.Doc, anchored: Set<string> | null): Read<C
   return { value: threads, issues };
 }
 
+/** One of a member's messages, with the Yjs id of its latest version (to ask whether the relay has it). */
+export interface OwnMessage {
+  threadId: string;
+  messageId: string;
+  text: string;
+  /** The Yjs id of the item holding the message's current words. */
+  item: { client: number; clock: number };
+}
+
+/**
+ * A member's own messages (their latest words, deleted ones left out), each with the Yjs id of
+ * the item holding it: a device lists those the relay never confirmed when their sending was
+ * refused (a viewer whose workspace stopped letting viewers comment), so nothing is lost quietly.
+ */
+export function ownMessagesOf(doc: Y.Doc, memberId: string): OwnMessage[] {
+  const out: OwnMessage[] = [];
+  getComments(doc).forEach((thread, threadId) => {
+    const all = thread instanceof Y.Map ? thread.get(MESSAGES_KEY) : undefined;
+    const mine = all instanceof Y.Map ? all.get(memberId) : undefined;
+    if (!(mine instanceof Y.Map)) return;
+    for (const [messageId, item] of (mine as Y.Map<unknown>)._map) {
+      const value = mine.get(messageId);
+      if (item.deleted || !isRecord(value) || !isString(value.text) || value.deleted === true) continue;
+      out.push({ threadId, messageId, text: value.text, item: { client: item.id.client, clock: item.id.clock } });
+    }
+  });
+  return out;
+}
+
 /** How many threads are open (not resolved). */
 export function openThreadCount(threads: readonly CommentThread[]): number {
   return threads.filter((t) => !t.resolved).length;
