@@ -1,7 +1,7 @@
 /** Comment threads in a document (issue 22): writing, replies merging, anchors in the text. */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { anchoredThreadIds, countOpenThreads, createThread, deleteComment, editComment, getRoot, openThreadCount, readThreads, reopenThread, replyToThread, resolveThread } from './index';
+import { anchoredThreadIds, countOpenThreads, createThread, ownMessagesOf, deleteComment, editComment, getRoot, openThreadCount, readThreads, reopenThread, replyToThread, resolveThread } from './index';
 import { errorCode, replica, sync } from './test-support';
 
 const act = (memberId: string, at = 1000) => ({ memberId, at });
@@ -90,5 +90,32 @@ describe('comment threads', () => {
     const read = readThreads(doc);
     expect(read.value).toEqual([]);
     expect(read.issues.map((i) => i.blockId).sort()).toEqual(['empty', 'odd']);
+  });
+});
+
+describe('a viewer’s threads and unsent words (issue 22)', () => {
+  it('a quote-only thread reads as such, not as on deleted text', () => {
+    const doc = replica(1);
+    createThread(doc, { id: 'q', quote: 'April rent', text: 'How much?', quoteOnly: true }, act('vic'));
+    createThread(doc, { id: 'm', quote: 'Monday', text: 'Tuesday?' }, act('ana'));
+    const [q, m] = readThreads(doc).value.sort((a, b) => (a.id < b.id ? 1 : -1));
+    expect([q!.id, q!.quoteOnly, q!.anchored]).toEqual(['q', true, false]);
+    expect([m!.id, m!.quoteOnly]).toEqual(['m', false]);
+  });
+
+  it('lists a member’s own live words with the Yjs id of their latest version', () => {
+    const doc = replica(7);
+    createThread(doc, { id: 'th', quote: 'x', text: 'Ana asks', quoteOnly: true }, act('ana'));
+    const before = Y.getState(doc.store, 7);
+    const reply = replyToThread(doc, 'th', 'Vic answers', act('vic'));
+    const gone = replyToThread(doc, 'th', 'Vic takes it back', act('vic'));
+    deleteComment(doc, 'th', gone, act('vic'));
+    const mine = ownMessagesOf(doc, 'vic');
+    expect(mine.map((m) => [m.threadId, m.messageId, m.text])).toEqual([['th', reply, 'Vic answers']]);
+    expect(mine[0]!.item.client).toBe(7);
+    expect(mine[0]!.item.clock).toBeGreaterThanOrEqual(before);
+    editComment(doc, 'th', reply, 'Vic answers again', act('vic'));
+    expect(ownMessagesOf(doc, 'vic')[0]!.item.clock).toBeGreaterThan(mine[0]!.item.clock);
+    expect(ownMessagesOf(doc, 'nobody')).toEqual([]);
   });
 });

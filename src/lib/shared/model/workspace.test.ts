@@ -47,11 +47,15 @@ describe('workspace index', () => {
 
   it('settings: defaults are read, not written; updates validated', () => {
     const index = new Y.Doc();
-    expect(readSettings(index).value).toEqual({ name: '', workloadNorm: 3, needsRetentionDays: 30, invitesRotatedAt: 0, pulse: false, pulseCadence: 1 });
+    expect(readSettings(index).value).toEqual({ name: '', workloadNorm: 3, needsRetentionDays: 30, invitesRotatedAt: 0, pulse: false, pulseCadence: 1, viewersMayComment: false });
     expect(index.getMap('settings').size).toBe(0);
     updateSettings(index, { name: 'Eastside Mutual Aid', workloadNorm: 4 }, act('ana'));
-    expect(readSettings(index).value).toEqual({ name: 'Eastside Mutual Aid', workloadNorm: 4, needsRetentionDays: 30, invitesRotatedAt: 0, pulse: false, pulseCadence: 1 });
+    expect(readSettings(index).value).toEqual({ name: 'Eastside Mutual Aid', workloadNorm: 4, needsRetentionDays: 30, invitesRotatedAt: 0, pulse: false, pulseCadence: 1, viewersMayComment: false });
     expect(() => updateSettings(index, { needsRetentionDays: 0 }, act('ana'))).toThrow(ModelError);
+    // Viewers may comment only once an admin says so (issue 22).
+    updateSettings(index, { viewersMayComment: true }, act('ana'));
+    expect(readSettings(index).value.viewersMayComment).toBe(true);
+    expect(() => updateSettings(index, { viewersMayComment: 'yes' as never }, act('ana'))).toThrow(ModelError);
   });
 
   it('malformed entries are skipped with a reason', () => {
