@@ -3,6 +3,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CloseCode, Limits } from '#shared/protocol';
 import type { WriteScope } from '#shared/model/authority';
+import { ownerOfMemberPrivateDoc } from '#shared/model/private-answers';
 import { mayWrite, viewersMayCommentIn } from '../auth/auth.ts';
 import type { AuthenticatedMember } from '../auth/types.ts';
 import { errorMessage, type Logger } from '../log.ts';
@@ -122,6 +123,8 @@ export class Connection implements DocumentPeer {
   get writeScope(): WriteScope {
     if (!this.member) return 'none';
     if (mayWrite(this.member)) return 'all';
+    // A viewer's own private document: their check-ins (issue 24), nothing else.
+    if (ownerOfMemberPrivateDoc(this.target.docId) === this.member.memberId) return 'answers';
     return viewersMayCommentIn(this.target.docId) && this.viewersMayComment?.read() === true ? 'comments' : 'none';
   }
 

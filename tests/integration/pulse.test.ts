@@ -125,6 +125,27 @@ describe('the group pulse (real relay, stock y-websocket clients)', () => {
     }
   });
 
+  it('a viewer checks in too and counts; in their private document they may write nothing else', async () => {
+    const shared = open(PULSE_DOC_ID, ws.editor.token);
+    await shared.synced();
+    await checkIn(ws.admin, calm);
+    await checkIn(ws.editor, stretched);
+    await checkIn(ws.viewer, stretched, NOTE);
+    await waitFor(() => pulseTotalsOf(shared.doc).periods[WEEK], { message: "totals published with the viewer's answer" });
+    expect(pulseTotalsOf(shared.doc).periods[WEEK]!.answered).toBe(3);
+    // Stored on the relay: the viewer's second device gets it back.
+    const second = open(memberPrivateDocId(ws.viewer.memberId)!, ws.viewer.token);
+    await waitFor(() => JSON.stringify(second.doc.getMap('answers').toJSON()).includes(NOTE), { message: 'the check-in is on the relay' });
+    // A secret ballot from a viewer (viewers take no part in decisions): refused, not stored.
+    const own = open(memberPrivateDocId(ws.viewer.memberId)!, ws.viewer.token);
+    await own.synced();
+    own.doc.getMap('answers').set('ballot:doc1:p1', { choice: 'yes' });
+    await waitFor(() => own.closes.find((c) => c.code === 4422), { message: 'a viewer ballot refused' });
+    const third = open(memberPrivateDocId(ws.viewer.memberId)!, ws.viewer.token);
+    await third.synced();
+    expect(third.doc.getMap('answers').has('ballot:doc1:p1')).toBe(false);
+  });
+
   it('totals are server-written: a member writing them is refused', async () => {
     const forger = open(PULSE_DOC_ID, ws.editor.token);
     await forger.synced();

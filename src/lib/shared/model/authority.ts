@@ -150,9 +150,22 @@ export function mayHoldProtected(path: TypePath, serverRoots: ReadonlySet<string
 /**
  * How much of a document a sender may write: `all` (editors and admins: every change the rules
  * above allow), `comments` (viewers in a workspace whose admins let viewers comment: comment
- * writes only, see {@link judgeViewerComment}), `none` (other viewers: nothing).
+ * writes only, see {@link judgeViewerComment}), `answers` (a viewer in their own private
+ * document: their answers to what every member answers, see {@link judgeViewerAnswer}),
+ * `none` (other viewers: nothing).
  */
-export type WriteScope = 'all' | 'comments' | 'none';
+export type WriteScope = 'all' | 'comments' | 'answers' | 'none';
+
+/** The root of a member-private document holding the member's answers (private-answers.ts). */
+export const ANSWERS_ROOT = 'answers';
+
+/**
+ * Aggregators (private-totals.ts) whose questions viewers answer too: the group pulse asks how
+ * every member is doing, whatever their role. A secret ballot is a decision, which viewers do
+ * not take part in — as with open ballots. Kept here, free of imports, for the relay's rules;
+ * a unit test checks it against the registry's `viewersMayAnswer`.
+ */
+export const VIEWER_ANSWER_AGGREGATORS: ReadonlySet<string> = new Set(['pulse']);
 
 /** Why a viewer's change is refused. */
 export const VIEWER_REFUSALS = Object.freeze({
@@ -160,8 +173,20 @@ export const VIEWER_REFUSALS = Object.freeze({
   commentsOnly: 'viewers may write comments only, never the text or anything else of a document',
   noRemoval: 'viewers may not remove or replace comment threads or their details',
   newThreadOnly: 'viewers may fill in a thread only when they start it',
-  badThread: 'a thread a viewer starts names its author, a time, the words it is about (text) and is open'
+  badThread: 'a thread a viewer starts names its author, a time, the words it is about (text) and is open',
+  answersOnly: 'viewers may write only their own check-ins (the group pulse) in their private document'
 });
+
+/**
+ * What a viewer may write in their own private document: answers, under keys whose aggregator
+ * viewers answer ({@link VIEWER_ANSWER_AGGREGATORS}) — adding, replacing or withdrawing one.
+ * Null: allowed; otherwise the refusal.
+ */
+function judgeViewerAnswer(change: LocatedChange): string | null {
+  if (change.parent.length !== 1 || change.parent[0] !== ANSWERS_ROOT || change.key === null) return VIEWER_REFUSALS.answersOnly;
+  const aggregator = change.key.slice(0, change.key.indexOf(':'));
+  return VIEWER_ANSWER_AGGREGATORS.has(aggregator) ? null : VIEWER_REFUSALS.answersOnly;
+}
 
 /** A thread's `anchor` when it is not marked in the text (a viewer's thread: its quote says which words). */
 export const QUOTE_ANCHOR = 'quote';
@@ -212,8 +237,8 @@ export function judgeChange(
   scope: WriteScope = 'all'
 ): string | null {
   if (scope === 'none') return VIEWER_REFUSALS.readOnly;
-  if (scope === 'comments') {
-    const refusal = judgeViewerComment(change, memberId);
+  if (scope === 'comments' || scope === 'answers') {
+    const refusal = scope === 'comments' ? judgeViewerComment(change, memberId) : judgeViewerAnswer(change);
     if (refusal) return refusal;
   }
   const region = regionOf(change.parent, serverRoots);

@@ -16,11 +16,12 @@
  */
 import type * as Y from 'yjs';
 import { ID_PATTERN, MEMBER_PRIVATE_DOC_PREFIX } from '../protocol';
+import { ANSWERS_ROOT } from './authority';
 import { mutate, type Actor } from './doc';
 import { ModelError } from './errors';
 
 /** Top-level key of a member-private document. */
-export const PrivateAnswerKeys = { answers: 'answers' } as const;
+export const PrivateAnswerKeys = { answers: ANSWERS_ROOT } as const;
 
 /** Aggregator ids: lower-case words (`ballot`, `pulse`). */
 const AGGREGATOR_ID = /^[a-z][a-z0-9-]{0,31}$/;

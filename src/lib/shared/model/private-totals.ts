@@ -94,6 +94,11 @@ export interface Aggregator<A = unknown> {
    * then costs the relay nothing here.
    */
   watchRoots?: readonly string[];
+  /**
+   * Viewers answer this aggregator's questions too (the group pulse); otherwise only editors and
+   * admins do, as with every decision. The relay's rule is authority.ts's VIEWER_ANSWER_AGGREGATORS.
+   */
+  viewersMayAnswer?: boolean;
   /** The totals. */
   aggregate(input: AggregateInput<A>): Aggregate;
 }

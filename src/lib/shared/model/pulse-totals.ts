@@ -60,6 +60,7 @@ export function pulseCounts(answers: readonly PulseAnswer[]): PeriodTotals {
  */
 export const pulseAggregator: Aggregator<PulseAnswer> = {
   id: PULSE_AGGREGATOR,
+  viewersMayAnswer: true,
   parse: (raw) => {
     const answer = parsePulseAnswer(raw);
     return typeof answer === 'string' ? null : answer;
