@@ -49,7 +49,44 @@ async function checkIn(page: Page, ws: string, answers: [string, string, string]
   await page.getByTestId('pulse-checked-in').waitFor({ timeout: 15_000 });
 }
 
+/** An admin turns the pulse on from the Workload page, confirming the dialog. */
+async function turnPulseOn(admin: Page, ws: string, screenshot?: string): Promise<void> {
+  await admin.goto(`${server.url}/w/${ws}/work`);
+  await expect.poll(() => admin.getByTestId('pulse-state').textContent()).toContain('The group pulse is off');
+  await admin.getByRole('button', { name: 'Turn the pulse on' }).click();
+  const dialog = admin.getByRole('dialog');
+  await expect.poll(() => dialog.textContent()).toContain('Answers stay private');
+  if (screenshot) await shot(admin, screenshot);
+  await dialog.getByRole('button', { name: 'Turn the pulse on' }).click();
+  await expect.poll(() => admin.getByTestId('pulse-state').textContent(), { timeout: 15_000 }).toContain('members check in every week');
+}
+
 describe('the group pulse', () => {
+  it('a viewer checks in like every member, and their answer counts in the totals', async () => {
+    const devA = await newDevice(browser);
+    const devB = await newDevice(browser);
+    const devV = await newDevice(browser, 'phone');
+    const { page: a, editorInvite, viewerInvite, workspaceId: ws } = await createWorkspace(devA, server.url, 'Eastside Pantry', 'Ana');
+    const b = await join(devB, editorInvite, 'Ben');
+    const v = await join(devV, viewerInvite, 'Vic');
+    const errors = [...watchErrors(a, 'A'), ...watchErrors(b, 'B'), ...watchErrors(v, 'V')];
+    await turnPulseOn(a, ws);
+    await checkIn(a, ws, ['High', 'Room for more', 'Yes']);
+    await checkIn(b, ws, ['Low', 'More than I can carry', 'Not really']);
+    await checkIn(v, ws, ['Low', 'More than I can carry', 'Somewhat']);
+    await shot(v, 'pulse-viewer-checked-in-phone');
+    // Her answer reached the relay and counts: three answers, two of them stretched.
+    await a.goto(`${server.url}/w/${ws}/work`);
+    await expect.poll(() => a.getByTestId('pulse-totals').textContent().catch(() => ''), { timeout: 20_000 }).toContain('2 of 3 stretched');
+    await expect.poll(() => v.getByTestId('connection-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
+    expect(await v.getByTestId('connection-status').textContent()).not.toMatch(/Syncing|Not syncing/);
+    expect(errors).toEqual([]);
+    await devA.close();
+    await devB.close();
+    await devV.close();
+  });
+
+
   it('three members check in; the group sees totals only from three; the stretched member sees history and a suggestion', async () => {
     const devA = await newDevice(browser);
     const devB = await newDevice(browser, 'phone');
@@ -65,14 +102,7 @@ describe('the group pulse', () => {
     expect(await b.getByTestId('pulse-mine').count()).toBe(0);
 
     // Ana (admin) turns it on from the Workload page; it asks first.
-    await a.goto(`${server.url}/w/${ws}/work`);
-    await expect.poll(() => a.getByTestId('pulse-state').textContent()).toContain('The group pulse is off');
-    await a.getByRole('button', { name: 'Turn the pulse on' }).click();
-    const dialog = a.getByRole('dialog');
-    await expect.poll(() => dialog.textContent()).toContain('Answers stay private');
-    await shot(a, 'pulse-turn-on-desktop');
-    await dialog.getByRole('button', { name: 'Turn the pulse on' }).click();
-    await expect.poll(() => a.getByTestId('pulse-state').textContent(), { timeout: 15_000 }).toContain('members check in every week');
+    await turnPulseOn(a, ws, 'pulse-turn-on-desktop');
 
     // Ben holds a task (so "scale back" is his to take), then checks in stretched, on his phone.
     await b.goto(`${server.url}/w/${ws}`);
