@@ -61,7 +61,7 @@ describe("a document's exports in the reader's language", () => {
       '  Para el 2026-12-10',
       '[Necesidad: Lift to the clinic]',
       '  Estado: abierta',
-      '  Categoría: transport',
+      '  Categoría: Transporte',
       '  Urgencia: urgente',
       '  Zona: North side',
       '[Punto del orden del día: Saturday rota]',

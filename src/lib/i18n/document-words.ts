@@ -12,7 +12,7 @@ import type { AgendaItemKind, AgendaItemStatus } from '../shared/model/agenda.ts
 import type { MinutesWords } from '../shared/model/minutes-words.ts';
 import type { NeedStatus, Urgency } from '../shared/model/need.ts';
 import { resultExplanation } from './results.ts';
-import { agendaKindName, choiceName, meetingRoleName, methodName } from './words.ts';
+import { agendaKindName, choiceName, meetingRoleName, methodName, needCategoryName } from './words.ts';
 
 const KIND_NAMES: Record<string, () => string> = {
   proposal: m.export_block_kind_proposal,
@@ -56,7 +56,7 @@ export function blockWords(): BlockWords {
     coLeadWanted: m.export_block_co_lead_wanted(),
     due: (date) => m.export_block_due({ date }),
     needStatus: (status) => m.export_block_need_status({ status: NEED_STATUS[status]() }),
-    category: (category) => m.export_block_category({ category }),
+    category: (category) => m.export_block_category({ category: needCategoryName(category) }),
     urgency: (urgency) => m.export_block_urgency({ urgency: URGENCY[urgency]() }),
     area: (area) => m.export_block_area({ area }),
     when: (when) => m.export_block_when({ when }),

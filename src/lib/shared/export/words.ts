@@ -10,6 +10,7 @@ import { choiceWords, type DecisionBallot } from '../model/decision-log.ts';
 import { getMethod } from '../model/methods/index.ts';
 import type { MethodId } from '../model/methods/types.ts';
 import type { NeedStatus, Urgency } from '../model/need.ts';
+import { categoryLabel } from '../model/needs-board.ts';
 import type { ResultPart } from '../model/methods/reasons.ts';
 
 /** What a block's lines say around the member-written parts. */
@@ -31,6 +32,7 @@ export interface BlockWords {
   coLeadWanted: string;
   due: (date: string) => string;
   needStatus: (status: NeedStatus) => string;
+  /** A need's category: a suggested one by name, a group's own word as written. */
   category: (category: string) => string;
   urgency: (urgency: Urgency) => string;
   area: (area: string) => string;
@@ -82,7 +84,7 @@ export const ENGLISH_BLOCK_WORDS: BlockWords = {
   coLeadWanted: 'A co-lead is wanted',
   due: (date) => `Due ${date}`,
   needStatus: (status) => `Status: ${status}`,
-  category: (category) => `Category: ${category}`,
+  category: (category) => `Category: ${categoryLabel(category)}`,
   urgency: (urgency) => `Urgency: ${urgency}`,
   area: (area) => `Area: ${area}`,
   when: (when) => `When: ${when}`,
