@@ -110,6 +110,16 @@ describe("a document's exports in the reader's language", () => {
   });
 });
 
+describe('blocks of odd kinds', () => {
+  it('a kind Mutual does not know (from a peer) is named as written, never looked up on an object’s prototype', () => {
+    speak('es');
+    const doc = new Y.Doc();
+    place(doc, 'constructor', 'x1');
+    place(doc, 'poll', 'x2');
+    expect(documentText(doc, { words: blockWords() }).split('\n')).toEqual(['[Constructor (no se pudo leer)]', '[Poll (no se pudo leer)]']);
+  });
+});
+
 describe("minutes in the reader's language", () => {
   function agenda(): Y.Doc {
     const doc = fixture();

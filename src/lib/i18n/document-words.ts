@@ -47,7 +47,7 @@ export function blockWords(): BlockWords {
     offer: (title) => m.export_block_offer({ title }),
     agendaItem: (title) => m.export_block_agenda_item({ title }),
     proposal: (title) => m.export_block_proposal({ title }),
-    unreadable: (kind) => m.export_block_unreadable({ kind: KIND_NAMES[kind]?.() ?? choiceName(kind) }),
+    unreadable: (kind) => m.export_block_unreadable({ kind: Object.hasOwn(KIND_NAMES, kind) ? KIND_NAMES[kind]!() : choiceName(kind) }),
     someone: m.export_block_someone(),
     taskDone: (name) => (name ? m.export_block_task_done_by({ name }) : m.export_block_task_done()),
     claimedBy: (name) => m.export_block_claimed_by({ name }),

@@ -56,8 +56,8 @@ const CHOICES: Record<string, () => string> = {
 
 /** A ballot choice ("stand-aside" → "Stand aside"); an unknown one as it is written. */
 export function choiceName(choice: string): string {
-  const known = CHOICES[choice];
-  if (known) return known();
+  // Own keys only: a choice comes from a document, and "constructor" is not one of Mutual's.
+  if (Object.hasOwn(CHOICES, choice)) return CHOICES[choice]!();
   const text = choice.replace(/-/g, ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
