@@ -27,7 +27,7 @@ export interface ExportOptions {
   memberName?: (memberId: string) => string;
   /** Document title (default: the document's own `meta.title`). */
   title?: string;
-  /** Mutual's words, in the reader's language (default: English; src/lib/i18n/exports.ts). */
+  /** Mutual's words, in the reader's language (default: English; src/lib/i18n/document-words.ts). */
   words?: BlockWords;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The words of a meeting's minutes (issue 21): the minutes page and its Markdown file are
  * read live from the agenda, never written into it, so they are in the reader's language.
- * The caller gives the words (src/lib/i18n/exports.ts builds them from the messages); without
+ * The caller gives the words (src/lib/i18n/document-words.ts builds them from the messages); without
  * them, English. Titles, notes, outcomes and names are as members wrote them.
  */
 import { ENGLISH_BLOCK_WORDS, type BlockWords } from '../export/words.ts';

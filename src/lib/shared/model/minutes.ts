@@ -32,7 +32,7 @@ export interface MinutesOptions {
   memberName?: (memberId: string) => string;
   /** Another document of the workspace, for proposals linked from elsewhere. */
   documentOf?: (docId: string) => Y.Doc | undefined;
-  /** Mutual's words, in the reader's language (default: English; src/lib/i18n/exports.ts). */
+  /** Mutual's words, in the reader's language (default: English; src/lib/i18n/document-words.ts). */
   words?: MinutesWords;
 }
 
