@@ -2,7 +2,7 @@
  * The words of a document's own exports (Markdown, HTML) and of the block lines of "what
  * changed" (issue 21): the caller gives them in the reader's language (src/lib/i18n/document-words.ts
  * builds them from the messages), so shared code stays pure; without them, English.
- * Member-written text (titles, categories, areas, outcomes, statements, option labels,
+ * Member-written text (titles, a group's own categories, areas, outcomes, statements, option labels,
  * reasons, names) is never among them: it is passed in as written.
  */
 import type { AgendaItemKind, AgendaItemStatus } from '../model/agenda.ts';
