@@ -21,7 +21,7 @@ import type { AuthenticatedMember } from '../auth/types.ts';
 import type { Logger } from '../log.ts';
 import { deviceKeyOf } from '../notifications/device-key.ts';
 import { prefsOf } from '../notifications/recorder.ts';
-import { confirmMail, locales, supportedLocale, testText } from '../notifications/words.ts';
+import { acceptedLocale, confirmMail, kindKey, kindNameIn, locales, supportedLocale, testText } from '../notifications/words.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import { pushSubscription, renewSubscriptions } from './push-subscriptions.ts';
 import { clientAddress, RateLimiter } from './rate-limits.ts';
@@ -58,6 +58,8 @@ interface Caller {
   member: AuthenticatedMember;
   /** This device: its id with its workspace and member (server/notifications/device-key.ts). */
   deviceKey: string;
+  /** The language the request asks for (Accept-Language), if Mutual speaks it. */
+  locale: string | null;
 }
 
 export function createNotificationsApi(opts: NotificationsApiOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
@@ -75,17 +77,19 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
     const member = match ? await auth.authenticate(match[1]) : null;
     if (!member) throw new HttpError(401, 'This token is not valid or its access was removed.', { 'www-authenticate': 'Bearer' }, ErrorCode.tokenInvalid);
     if (member.workspaceId !== workspaceId) throw new HttpError(403, 'This token belongs to another workspace.', {}, ErrorCode.wrongWorkspace);
-    return { member, deviceKey: deviceKeyOf(member) };
+    return { member, deviceKey: deviceKeyOf(member), locale: acceptedLocale(req.headers['accept-language']) };
   };
 
-  const state = async ({ member, deviceKey }: Caller) => {
+  const state = async ({ member, deviceKey, locale }: Caller) => {
     const { workspaceId, memberId } = member;
     const sub = await store.getSubscription(deviceKey);
     const email = notifier.emailEnabled ? await store.getEmail(workspaceId, memberId) : null;
     return {
       prefs: await prefsOf(store, workspaceId, memberId),
       defaults: DEFAULT_PREFS,
-      kinds: NotificationKinds.map((kind) => ({ kind, label: KIND_LABELS[kind] })),
+      // `label` stays the stable English name; `name` is in the request's language (else this
+      // device's, else English) and `key` is the message a client translates itself (issue 21).
+      kinds: NotificationKinds.map((kind) => ({ kind, label: KIND_LABELS[kind], key: kindKey(kind), name: kindNameIn(kind, locale ?? sub?.locale) })),
       push: { vapidPublicKey: notifier.vapidPublicKey, subscribed: sub !== null, devices: (await store.listSubscriptions(workspaceId, memberId)).length, locale: sub?.locale ?? null },
       email: notifier.emailEnabled ? { available: true, address: email?.email ?? null, confirmed: Boolean(email?.confirmedAt), locale: email?.locale ?? null } : { available: false }
     };

@@ -72,7 +72,7 @@ export function digestHeading(kinds: readonly NotificationKind[], count: number,
 }
 
 const kindName = (kind: NotificationKind, options: { locale: Locale }): string =>
-  (m[`notification_kind_${kind.replace(/-/g, '_')}` as keyof typeof m] as unknown as ((i: object, o: { locale: Locale }) => string) | undefined)?.({}, options) ?? kind;
+  (m[kindKey(kind) as keyof typeof m] as unknown as ((i: object, o: { locale: Locale }) => string) | undefined)?.({}, options) ?? kind;
 
 /** A moment as a date and time in `locale`, in `timeZone` (UTC when the zone is unknown here). */
 export function dateTime(at: number, timeZone: string, locale: Locale): string {
@@ -91,3 +91,32 @@ export function confirmMail(workspace: string, link: string, locale: string | nu
 
 /** The test notification's words. */
 export const testText = (locale: string | null): string => m.notify_test({}, say(locale));
+
+/** A notification kind's name in `locale` (the settings list; English when the language is unknown). */
+export function kindNameIn(kind: NotificationKind, locale: string | null | undefined): string {
+  return kindName(kind, say(locale));
+}
+
+/** The message key of a kind's name (`notification_kind_proposal_opened`): a client translates it itself. */
+export const kindKey = (kind: NotificationKind): string => `notification_kind_${kind.replace(/-/g, '_')}`;
+
+/**
+ * The first language of an Accept-Language header that Mutual speaks ("es-MX,es;q=0.9" → es),
+ * by weight; null when none is.
+ */
+export function acceptedLocale(header: string | undefined): Locale | null {
+  const tags = (header ?? '')
+    .split(',')
+    .map((part, i) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = Number(/^\s*q=([0-9.]+)\s*$/.exec(params.join(';'))?.[1] ?? 1);
+      return { tag: tag.trim().toLowerCase(), q: Number.isFinite(q) ? q : 0, i };
+    })
+    .filter((t) => t.tag && t.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const { tag } of tags) {
+    const found = supportedLocale(tag) ?? supportedLocale(tag.split('-')[0]);
+    if (found) return found;
+  }
+  return null;
+}

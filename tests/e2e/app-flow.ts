@@ -3,7 +3,7 @@
  * with an invite link, create and open documents.
  */
 import { expect } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 export interface Created {
   page: Page;
@@ -34,14 +34,24 @@ export async function createWorkspace(ctx: BrowserContext, base: string, name: s
   return { page, workspaceId, editorInvite, viewerInvite };
 }
 
+/** The join form's words in a device's language (English unless given). */
+export const SPANISH_JOIN = { yourName: 'Tu nombre', join: 'Unirme' };
+
 /** Open an invite link, type a name, press Join; lands on the workspace page. */
-export async function join(ctx: BrowserContext, invite: string, name: string): Promise<Page> {
+export async function join(ctx: BrowserContext, invite: string, name: string, words = { yourName: 'Your name', join: 'Join' }): Promise<Page> {
   const page = await ctx.newPage();
   await page.goto(invite);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join' }).click();
+  await page.getByLabel(words.yourName).fill(name);
+  await page.getByRole('button', { name: words.join }).click();
   await page.waitForURL(/\/w\/[A-Za-z0-9_-]+$/);
   return page;
+}
+
+/** An English laptop and a Spanish phone (issue 21's two readers). */
+export async function twoLanguages(browser: Browser): Promise<{ english: BrowserContext; spanish: BrowserContext }> {
+  const english = await browser.newContext({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1, locale: 'en-US' });
+  const spanish = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, locale: 'es-ES' });
+  return { english, spanish };
 }
 
 /** Create a document of `kind` from the workspace page; returns its id (the page is now on it). */

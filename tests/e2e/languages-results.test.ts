@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { shot, type RunningServer } from './harness';
-import { createWorkspace, newDocument, watchErrors } from './app-flow';
+import { createWorkspace, join, newDocument, SPANISH_JOIN, twoLanguages, watchErrors } from './app-flow';
 import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
@@ -21,18 +21,13 @@ const proposalBlock = '.mb-frame[data-kind=proposal]';
 
 describe('result explanations in the reader’s language', () => {
   it('a proposal closed on an English device is explained in Spanish on a Spanish device', async () => {
-    const english = await browser.newContext({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1, locale: 'en-US' });
-    const spanish = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, locale: 'es-ES' });
+    const { english, spanish } = await twoLanguages(browser);
     const { page: a, workspaceId, editorInvite } = await createWorkspace(english, server.url, 'Eastside Mutual Aid', 'Ana');
     const errorsA = watchErrors(a, 'Ana');
 
     // Ben joins on his Spanish phone.
-    const b = await spanish.newPage();
+    const b = await join(spanish, editorInvite, 'Ben', SPANISH_JOIN);
     const errorsB = watchErrors(b, 'Ben');
-    await b.goto(editorInvite);
-    await b.getByLabel('Tu nombre').fill('Ben');
-    await b.getByRole('button', { name: 'Unirme' }).click();
-    await b.waitForURL(/\/w\/[A-Za-z0-9_-]+$/);
 
     // Ana drafts, opens, votes and closes it on the English device.
     const docId = await newDocument(a, 'proposal');

@@ -109,6 +109,18 @@ describe('push notifications through a push service', () => {
     expect((await outbox(ws.editor.memberId)).map((r) => r.state)).toEqual(['sent']);
   });
 
+  it('the kinds list keeps its English label and adds a message key and a name in the language asked for (issue 21)', async () => {
+    const kinds = async (headers: Record<string, string>) => (await api(server.httpUrl, 'GET', base(), { token: ws.editor.token, headers })).body.kinds as Array<Record<string, string>>;
+    const spanish = await kinds({ 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' });
+    const english = await kinds({ 'accept-language': 'fr-FR, en;q=0.4' });
+    const opened = (list: Array<Record<string, string>>) => list.find((k) => k.kind === 'proposal-opened');
+    expect(opened(spanish)).toEqual({ kind: 'proposal-opened', label: 'A proposal opens for your vote', key: 'notification_kind_proposal_opened', name: 'Se abre una propuesta para tu voto' });
+    expect(opened(english)).toEqual({ kind: 'proposal-opened', label: 'A proposal opens for your vote', key: 'notification_kind_proposal_opened', name: 'A proposal opens for your vote' });
+    // No language Mutual speaks, and no device language recorded: English.
+    expect(opened(await kinds({ 'accept-language': 'de' }))?.name).toBe('A proposal opens for your vote');
+    expect(spanish.map((k) => k.label)).toEqual(english.map((k) => k.label));
+  });
+
   it('the same VAPID key signs after a restart (kept in the database)', async () => {
     const first = (await api(server.httpUrl, 'GET', base(), { token: ws.editor.token })).body.push.vapidPublicKey;
     expect(first).toMatch(/^[A-Za-z0-9_-]{87}$/);

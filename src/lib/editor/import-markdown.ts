@@ -26,7 +26,7 @@ export class ImportError extends Error {
 export function markdownTitle(markdown: string, fileName = ''): string {
   const heading = /^#\s+(.+?)\s*#*\s*$/m.exec(markdown)?.[1];
   const fromFile = fileName.replace(/\.(md|markdown|txt)$/i, '').trim();
-  return (heading ?? fromFile ?? '').replace(/\\(.)/g, '$1').slice(0, 120).trim() || 'Imported document';
+  return (heading ?? fromFile ?? '').replace(/\\(.)/g, '$1').slice(0, 120).trim() || m.import_untitled();
 }
 
 /**

@@ -15,6 +15,7 @@ import type * as Y from 'yjs';
 import type { Actor } from '../shared/model/doc.ts';
 import { createBlockState } from './blocks.ts';
 import { $createBlockNode, $isBlockNode, BLOCK_LABELS, INSERT_BLOCK_COMMAND, type BlockKind, type BlockNode } from './nodes/BlockNode.ts';
+import { m } from '../paraglide/messages.js';
 
 /**
  * Put a block where the caret is. On an empty paragraph (where "/task" was just typed) the
@@ -91,7 +92,7 @@ export function registerInsertBlock(
       const { blockId, kind } = pending;
       pending = null;
       if (!stateHasBlock(editorState, blockId)) {
-        onFailed(kind, `The ${BLOCK_LABELS[kind].toLowerCase()} could not be inserted here; nothing changed. Try again on an empty line.`);
+        onFailed(kind, m.insert_block_failed({ kind: BLOCK_LABELS[kind].toLowerCase() }));
       }
     })
   );

@@ -20,6 +20,7 @@ import { registerPasteSanitiser } from './plugins/paste.ts';
 import { registerHtmlPasteCleaner } from './plugins/paste-html.ts';
 import { registerShortcuts } from './plugins/shortcuts.ts';
 import { mutualTheme } from './theme.ts';
+import { m } from '../paraglide/messages.js';
 
 /**
  * Register a plugin whose code loads the first time the editor gets focus (a viewer never
@@ -114,7 +115,7 @@ export function createMutualEditor(options: MutualEditorOptions): MutualEditor {
   });
   editor.setRootElement(element);
 
-  const requestLinkUrl = options.requestLinkUrl ?? ((current) => window.prompt('Link address (https://…, mailto:…)', current ?? 'https://'));
+  const requestLinkUrl = options.requestLinkUrl ?? ((current) => window.prompt(m.editor_link_prompt(), current ?? 'https://'));
   const promptLink = async (): Promise<void> => {
     const current = editor.getEditorState().read($selectedLinkUrl);
     const answer = await requestLinkUrl(current);

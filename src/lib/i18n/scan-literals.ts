@@ -32,8 +32,8 @@ const SENTENCE = /^[\p{Lu}][\p{L}'’]*(?:[ ,:;—–-]+\S|[.?!…]$)/u;
 /** A capitalised word shown as a label ('Open', 'Done'): flagged where a value is chosen, not where code compares or calls. */
 const WORD = /^\p{Lu}\p{Ll}{2,}$/u;
 const VALUE_PARENTS = new Set(['ReturnStatement', 'ConditionalExpression', 'ArrayExpression', 'AssignmentExpression', 'VariableDeclarator', 'LogicalExpression', 'AssignmentPattern']);
-const isLabelWord = (value: string, parent: { type: string; key?: unknown } | null, node: unknown): boolean =>
-  (WORD.test(value) && !!parent && (VALUE_PARENTS.has(parent.type) || (parent.type === 'Property' && parent.key !== node))) ||
+const isLabelWord = (value: string, parent: { type: string; key?: unknown } | null, node: unknown, module = false): boolean =>
+  (WORD.test(value) && !!parent && ((VALUE_PARENTS.has(parent.type) && !(module && parent.type === 'ArrayExpression')) || (parent.type === 'Property' && parent.key !== node))) ||
   (PHRASE.test(value) && parent?.type === 'ReturnStatement');
 /** Lower-case words returned as text ('closing now'); a template with words between its holes (`closes in ${n} min`). */
 const PHRASE = /^\p{Ll}{2,}(?: \p{L}+)+$/u;
@@ -127,19 +127,37 @@ function resultLiterals(expr: Node | null | undefined, hit: (node: Node, text: s
 
 const SKIP_PARENTS = new Set(['ImportDeclaration', 'ExportNamedDeclaration', 'ExportAllDeclaration']);
 
-/** Sentence-like string literals in the component's script. */
-function walkScript(program: Node, hit: (node: Node, text: string) => void): void {
+/** A label word before a hole (`Task: ${title}`, `Due ${date}`): flagged in modules. */
+const LABEL_HOLE = /^\p{Lu}\p{Ll}+:?\s+$/u;
+/** An HTTP header's value (`authorization: \`Bearer ${token}\``): protocol, not language. */
+const isHeader = (node: Node): boolean => {
+  const key = node.type === 'Property' ? (node.key as Node) : null;
+  const name = key ? String(key.type === 'Identifier' ? key.name : key.value) : '';
+  return /^(authorization|content-type|accept|www-authenticate)$/i.test(name);
+};
+/** HTML an exporter writes (`<section class="block">`): markup, not language. */
+const MARKUP = /<[a-z!/]|="/i;
+
+/**
+ * Sentence-like string literals in the component's script. `module`: a TypeScript module
+ * (scanTs), where an array of names is code ('History' as a part's name), markup is the
+ * exporter's, and errors thrown are developers' (what people see of an error is a message).
+ */
+function walkScript(program: Node, hit: (node: Node, text: string) => void, module = false): void {
   const visit = (node: Node, parent: Node | null): void => {
     if (SKIP_PARENTS.has(node.type) && node.type !== 'ExportNamedDeclaration') return;
+    if (module && isHeader(node)) return;
+    if (module && (node.type === 'ThrowStatement' || (node.type === 'CallExpression' && (node.callee as Node)?.type === 'Super'))) return;
     if (node.type === 'BinaryExpression' && /^[!=]==?$/.test(String(node.operator))) return;
     if (node.type === 'CallExpression' && isConsoleCall(node)) return;
     if (node.type === 'TSLiteralType' || node.type === 'TSUnionType') return;
-    if (node.type === 'Literal' && typeof node.value === 'string' && (SENTENCE.test(node.value) || isLabelWord(node.value, parent, node))) {
-      if (!(parent?.type === 'Property' && parent.key === node)) hit(node, node.value);
+    if (node.type === 'Literal' && typeof node.value === 'string' && (SENTENCE.test(node.value) || isLabelWord(node.value, parent, node, module))) {
+      if (!(parent?.type === 'Property' && parent.key === node) && !(module && MARKUP.test(node.value))) hit(node, node.value);
     }
     if (node.type === 'TemplateElement') {
       const raw = String((node.value as { raw: string }).raw);
-      if (SENTENCE.test(raw.trim()) || TEMPLATE_WORDS.test(raw)) hit(node, raw);
+      const labelHole = module && !node.tail && LABEL_HOLE.test(raw);
+      if ((SENTENCE.test(raw.trim()) || TEMPLATE_WORDS.test(raw) || labelHole) && !(module && MARKUP.test(raw))) hit(node, raw);
     }
     for (const [key, value] of Object.entries(node)) {
       if (key === 'leadingComments' || key === 'trailingComments') continue;
@@ -157,4 +175,19 @@ function isNode(v: unknown): v is Node {
 function isConsoleCall(node: Node): boolean {
   const callee = node.callee as Node;
   return callee?.type === 'MemberExpression' && (callee.object as Node)?.type === 'Identifier' && (callee.object as { name: string }).name === 'console';
+}
+
+
+/**
+ * The same scan for a TypeScript module that builds words people read or that Mutual writes
+ * into a document (the script rules above, as a module: see walkScript). Line numbers are the
+ * module's own.
+ */
+export function scanTs(source: string): Literal[] {
+  const wrapped = `<script lang="ts">${source.replace(/<\/script/gi, '<\\/script')}</script>`;
+  const ast = parse(wrapped, { modern: true }) as unknown as { instance?: { content: Node } };
+  const found: Literal[] = [];
+  const lineOf = (pos: number) => wrapped.slice(0, pos).split('\n').length;
+  if (ast.instance) walkScript(ast.instance.content, (n, text) => found.push({ line: lineOf(n.start), text: text.trim(), where: 'module' }), true);
+  return found;
 }

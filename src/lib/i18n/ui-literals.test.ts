@@ -1,9 +1,14 @@
 // Fails when user-facing text in a .svelte file is a bare literal instead of a message from
 // messages/*.json (see scan-literals.ts for what counts). Every component, no allowlist.
+// The same for the TypeScript modules that build what people read or that Mutual writes into
+// a document: the editor's, the session's, the components' and the i18n helpers, the
+// document exporters and the minutes (issue 21). The English defaults the shared exporters
+// fall back to (shared/export/words.ts, like decision-log.ts's) are pinned instead by tests
+// that the English messages give exactly them (document-words.test.ts, exports.test.ts).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scanSvelte } from './scan-literals';
+import { scanSvelte, scanTs } from './scan-literals';
 
 function svelteFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -19,6 +24,38 @@ describe('user-facing text in components', () => {
       scanSvelte(readFileSync(file, 'utf8')).map((l) => `${file}:${l.line} ${l.where} ${JSON.stringify(l.text)}`)
     );
     expect(bare).toEqual([]);
+  });
+});
+
+/** Modules whose words people read or that write into documents (tests and generated code aside). */
+const WORD_MODULES = ['src/lib/editor', 'src/lib/session', 'src/lib/components', 'src/lib/i18n', 'src/lib/shared/export', 'src/lib/shared/model/minutes.ts'];
+const ENGLISH_DEFAULTS = new Set([join('src/lib/shared/export/words.ts'), join('src/lib/i18n/scan-literals.ts')]);
+
+function tsFiles(path: string): string[] {
+  if (path.endsWith('.ts')) return [path];
+  return readdirSync(path, { withFileTypes: true }).flatMap((e) => {
+    const p = join(path, e.name);
+    if (e.isDirectory()) return e.name === 'paraglide' ? [] : tsFiles(p);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && !e.name.endsWith('.d.ts') && !ENGLISH_DEFAULTS.has(p) ? [p] : [];
+  });
+}
+
+describe('words built in TypeScript modules', () => {
+  it('come from the messages, never a bare literal', () => {
+    const files = WORD_MODULES.flatMap(tsFiles);
+    expect(files).toContain(join('src/lib/shared/export/blocks.ts'));
+    const bare = files.flatMap((file) => scanTs(readFileSync(file, 'utf8')).map((l) => `${file}:${l.line} ${JSON.stringify(l.text)}`));
+    expect(bare).toEqual([]);
+  });
+
+  it('the module scan flags sentences, labels chosen as values and worded templates; leaves markup, names in arrays and thrown errors', () => {
+    const flagged = (src: string) => scanTs(src).map((l) => l.text);
+    expect(flagged("export const a = (t: string) => `Task: ${t}`;")).toEqual(['Task:']);
+    expect(flagged("const t = found.title || 'New task'; const u = x ?? 'Untitled';")).toEqual(['New task', 'Untitled']);
+    expect(flagged("details.push(`Claimed by ${name}`); details.push(`Due ${t.due}`);")).toEqual(['Claimed by', 'Due']);
+    expect(flagged("const h = `<section class=\"block\" data-kind=\"${k}\">`; const parts = ['BallotList', 'History'];")).toEqual([]);
+    expect(flagged("fetch(url, { headers: { authorization: `Bearer ${token}` } });")).toEqual([]);
+    expect(flagged("if (!ok) throw new Error(`Not a valid mention: bad member id ${id}`);")).toEqual([]);
   });
 });
 

@@ -11,7 +11,8 @@ import type { MeetingRole } from '../shared/model/meeting.ts';
 import type { MethodId } from '../shared/model/methods/types.ts';
 import { MAX_SCORE } from '../shared/model/methods/score.ts';
 import { getMethod } from '../shared/model/methods/index.ts';
-import type { NeedStatus } from '../shared/model/need.ts';
+import type { NeedCategory, NeedStatus } from '../shared/model/need.ts';
+import { categoryLabel } from '../shared/model/needs-board.ts';
 import type { NotificationKind } from '../shared/notifications/prefs.ts';
 import type { DocKind } from '../shared/model/schema.ts';
 
@@ -55,8 +56,8 @@ const CHOICES: Record<string, () => string> = {
 
 /** A ballot choice ("stand-aside" → "Stand aside"); an unknown one as it is written. */
 export function choiceName(choice: string): string {
-  const known = CHOICES[choice];
-  if (known) return known();
+  // Own keys only: a choice comes from a document, and "constructor" is not one of Mutual's.
+  if (Object.hasOwn(CHOICES, choice)) return CHOICES[choice]!();
   const text = choice.replace(/-/g, ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -109,4 +110,20 @@ export const docKindPlural = named<DocKind>({ agenda: m.doc_kind_agendas, propos
 export function resultName(entry: { method: MethodId; passed: boolean; winner: string | null }): string {
   if (getMethod(entry.method).usesOptions) return entry.winner !== null ? m.decision_result_chosen({ option: entry.winner }) : m.outcome_panel_no_decision();
   return entry.passed ? m.outcome_panel_passed() : m.outcome_panel_did_not_pass();
+}
+
+const CATEGORIES: Record<NeedCategory, () => string> = {
+  food: m.need_category_food,
+  clothing: m.need_category_clothing,
+  housing: m.need_category_housing,
+  transport: m.need_category_transport,
+  childcare: m.need_category_childcare,
+  money: m.need_category_money,
+  medical: m.need_category_medical,
+  other: m.need_category_other
+};
+
+/** A need's category: a suggested one in the chosen language; a group's own word as written ("Bikes"). */
+export function needCategoryName(category: string): string {
+  return Object.hasOwn(CATEGORIES, category) ? CATEGORIES[category as NeedCategory]() : categoryLabel(category);
 }

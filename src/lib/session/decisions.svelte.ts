@@ -113,11 +113,11 @@ export class DecisionSupport {
    * be synced, then stamp the close with the relay's clock, sampled now.
    */
   async readyToClose(handle: DocHandle): Promise<{ at: number } | { problem: string }> {
-    const offline = "You're offline. Closing decides for everyone, so it needs every ballot the server has: close it when you're back online.";
+    const offline = m.decisions_close_offline();
     if (!navigator.onLine) return { problem: offline };
     const synced = await handle.whenSynced(CLOSE_SYNC_WAIT_MS);
     if (synced === 'refused') return { problem: m.decisions_not_syncing() };
-    if (synced !== 'synced') return { problem: `${offline} (This device could not reach the server just now.)` };
+    if (synced !== 'synced') return { problem: m.decisions_close_unreachable({ offline }) };
     if (!(await relayClock.sample())) return { problem: offline };
     return { at: relayClock.now() };
   }
@@ -142,7 +142,7 @@ export class DecisionSupport {
     return {
       docId,
       voters: this.voters,
-      memberName: (id) => this.session.members.find((m) => m.id === id)?.name ?? (id === 'relay' ? m.common_the_relay() : 'a former member'),
+      memberName: (id) => this.session.members.find((m) => m.id === id)?.name ?? (id === 'relay' ? m.common_the_relay() : m.common_former_member()),
       keysOf: this.keysOf,
       verifier: this.verifier,
       sign: this.session.canEdit ? this.sign : null,

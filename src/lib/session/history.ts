@@ -143,7 +143,7 @@ export async function versionState(target: HistoryTarget, version: CachedVersion
     await cache.put({ ...version, update: bytes });
     return bytes;
   } catch (error) {
-    if (error instanceof OfflineError) throw new VersionRequestError("This version isn't on this device yet. Open it again when you're online.");
+    if (error instanceof OfflineError) throw new VersionRequestError(m.history_version_not_here());
     throw error;
   }
 }

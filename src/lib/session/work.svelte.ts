@@ -48,7 +48,7 @@ export function librarySummaries(session: WorkspaceSession): { summaries: DocSum
     summaries: entries,
     tasks: entries.flatMap((e) => e.tasks),
     loaded: library.loaded,
-    titles: new Map(entries.map((e) => [e.docId, e.title || 'Untitled']))
+    titles: new Map(entries.map((e) => [e.docId, e.title || m.document_list_untitled()]))
   };
 }
 

@@ -17,6 +17,7 @@ import { markTaskDone } from '../../shared/model/task.ts';
 import { createBlockState } from '../blocks.ts';
 import { $caretAfterBlock } from '../insert-block.ts';
 import { $createBlockNode, type BlockNode } from '../nodes/BlockNode.ts';
+import { m } from '../../paraglide/messages.js';
 
 /**
  * "Make task": turn a check-list item into a task block whose title is the item's text,
@@ -71,7 +72,7 @@ export function registerMakeTask(editor: LexicalEditor, doc: Y.Doc, actor: () =>
       });
       if (!found) return false;
       // State first, node second: a node must never point at a block that does not exist.
-      const blockId = createBlockState(doc, 'task', actor(), found.title || 'New task');
+      const blockId = createBlockState(doc, 'task', actor(), found.title || m.blocks_new_task());
       // A ticked item was already done: keep that, rather than put it back on the board.
       if (found.checked) markTaskDone(doc, blockId, actor());
       editor.update(() => {

@@ -6,6 +6,7 @@
 import type * as Y from 'yjs';
 import { getMeta } from '../model/doc.ts';
 import { describeBlock, type ExportOptions } from './blocks.ts';
+import { ENGLISH_BLOCK_WORDS } from './words.ts';
 import { mentionLabel, readDocumentTree, TextFormat, type Block, type Inline, type ListBlock } from './tree.ts';
 
 type Namer = ExportOptions['memberName'];
@@ -86,7 +87,7 @@ export function exportHtml(doc: Y.Doc, options: ExportOptions = {}): string {
     '<meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title || 'Document')}</title>`,
+    `<title>${escapeHtml(title || (options.words ?? ENGLISH_BLOCK_WORDS).untitledDocument)}</title>`,
     `<style>${STYLE}</style>`,
     '</head>',
     '<body>',

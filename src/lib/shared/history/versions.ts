@@ -41,21 +41,41 @@ export const MAX_VERSION_NAME = 120;
 /** Largest version state accepted from a device (bytes, before base64). */
 export const MAX_VERSION_BYTES = 4 * 1024 * 1024;
 
+/** What a version's title says around the name people gave it (issue 21: in the reader's language). */
+export interface VersionWords {
+  named: string;
+  auto: string;
+  proposalClosed: (name: string | null) => string;
+  meetingEnded: (name: string | null) => string;
+  beforeRestore: string;
+  restored: (name: string | null) => string;
+}
+
+/** The words in English (the default; src/lib/i18n/document-words.ts gives the reader's). */
+export const ENGLISH_VERSION_WORDS: VersionWords = {
+  named: 'Saved version',
+  auto: 'Automatic version',
+  proposalClosed: (name) => (name ? `Proposal closed: ${name}` : 'A proposal closed'),
+  meetingEnded: (name) => (name ? `Meeting ended: ${name}` : 'The meeting ended'),
+  beforeRestore: 'Before a restore',
+  restored: (name) => (name ? `Restored: ${name}` : 'Restored an older version')
+};
+
 /** People's words for a version's reason. */
-export function versionTitle(v: Pick<VersionInfo, 'reason' | 'name'>): string {
+export function versionTitle(v: Pick<VersionInfo, 'reason' | 'name'>, words: VersionWords = ENGLISH_VERSION_WORDS): string {
   switch (v.reason) {
     case 'named':
-      return v.name || 'Saved version';
+      return v.name || words.named;
     case 'auto':
-      return 'Automatic version';
+      return words.auto;
     case 'proposal-closed':
-      return v.name ? `Proposal closed: ${v.name}` : 'A proposal closed';
+      return words.proposalClosed(v.name);
     case 'meeting-ended':
-      return v.name ? `Meeting ended: ${v.name}` : 'The meeting ended';
+      return words.meetingEnded(v.name);
     case 'before-restore':
-      return 'Before a restore';
+      return words.beforeRestore;
     case 'restored':
-      return v.name ? `Restored: ${v.name}` : 'Restored an older version';
+      return words.restored(v.name);
   }
 }
 

@@ -73,7 +73,7 @@ export function totalsInWords(counts: Record<string, number>, options: readonly 
 }
 
 /** "stand-aside" → "Stand aside" (the same words as the proposal block). */
-function choiceWords(choice: string): string {
+export function choiceWords(choice: string): string {
   const text = choice.replace(/-/g, ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -22,6 +22,7 @@ import { escapeMarkdown } from '../export/markdown.ts';
 import { agendaOrder, type AgendaItemKind, type AgendaItemStatus } from './agenda';
 import { getMeta } from './doc';
 import { MEETING_ROLE_LABELS, MeetingRoles, readMeeting, type MeetingRole } from './meeting';
+import { AGENDA_KIND_LABELS, ENGLISH_MINUTES_WORDS, type MinutesWords } from './minutes-words.ts';
 import { readTask, type TaskView } from './task';
 import type { ModelIssue, Read } from './validate';
 
@@ -31,6 +32,8 @@ export interface MinutesOptions {
   memberName?: (memberId: string) => string;
   /** Another document of the workspace, for proposals linked from elsewhere. */
   documentOf?: (docId: string) => Y.Doc | undefined;
+  /** Mutual's words, in the reader's language (default: English; src/lib/i18n/document-words.ts). */
+  words?: MinutesWords;
 }
 
 /** A decision taken (or still open) at the meeting. */
@@ -85,8 +88,7 @@ export interface MeetingMinutes {
   tasks: MinutesTask[];
 }
 
-/** People's names of agenda item kinds, as minutes show them. */
-export const AGENDA_KIND_LABELS: Record<AgendaItemKind, string> = { decision: 'Decision', discussion: 'Discussion', report: 'Report', 'group-health': 'Group health' };
+export { AGENDA_KIND_LABELS, ENGLISH_MINUTES_WORDS, type MinutesWords };
 
 function listLines(block: ListBlock, indent: string, name?: (id: string) => string): string[] {
   return block.items.flatMap((item, i) => {
@@ -148,11 +150,13 @@ export function meetingMinutes(doc: Y.Doc, options: MinutesOptions = {}): Read<M
   const issues: ModelIssue[] = [...meeting.issues, ...order.issues];
   const text = readAgendaText(readDocumentTree(doc), options.memberName);
   const name = (id: string) => options.memberName?.(id) ?? id;
+  const w = options.words ?? ENGLISH_MINUTES_WORDS;
+  const unreadable = w.blocks.unreadable('proposal');
   const describeProposal = (itemTitle: string | null, source: Y.Doc | undefined, proposalId: string, blockId: string | null): MinutesDecision => {
-    const described = source ? describeBlock(source, 'proposal', proposalId, { memberName: name }) : null;
-    const found = described !== null && !described.title.endsWith('(could not be read)');
+    const described = source ? describeBlock(source, 'proposal', proposalId, { memberName: name, words: w.blocks }) : null;
+    const found = described !== null && described.title !== unreadable;
     if (!found) issues.push({ blockId: blockId ?? proposalId, reason: blockId ? 'linked proposal not found on this device' : 'proposal in the text could not be read' });
-    return { itemTitle, title: found ? described.title : 'Proposal (not available on this device)', details: found ? described.details : [], found };
+    return { itemTitle, title: found ? described.title : w.notAvailable, details: found ? described.details : [], found };
   };
   const toTask = (taskId: string, itemTitle: string | null): (MinutesTask & { createdAt: number }) | null => {
     const t = readTask(doc, taskId);
@@ -252,42 +256,49 @@ function withoutCreatedAt({ createdAt: _createdAt, ...task }: MinutesTask & { cr
   return task;
 }
 
-/** "Claimed by Ben", "Done (Ben)", "Nobody has claimed it yet". */
-export function taskLine(task: MinutesTask, name: (id: string) => string): string {
-  if (task.status === 'done') return task.claimant ? `done (${name(task.claimant)})` : 'done';
-  return task.claimant ? `claimed by ${name(task.claimant)}` : 'nobody has claimed it yet';
+/** "claimed by Ben", "done (Ben)", "nobody has claimed it yet" (in the reader's language with `words`). */
+export function taskLine(task: MinutesTask, name: (id: string) => string, words: MinutesWords = ENGLISH_MINUTES_WORDS): string {
+  if (task.status === 'done') return words.taskDone(task.claimant ? name(task.claimant) : null);
+  return task.claimant ? words.taskClaimedBy(name(task.claimant)) : words.taskNobody;
 }
 
 /** The minutes as Markdown. */
-export function minutesMarkdown(minutes: MeetingMinutes, options: Pick<MinutesOptions, 'memberName'> = {}): string {
+export function minutesMarkdown(minutes: MeetingMinutes, options: Pick<MinutesOptions, 'memberName' | 'words'> = {}): string {
   const name = (id: string) => escapeMarkdown(options.memberName?.(id) ?? id);
-  const out: string[] = [`# Minutes: ${escapeMarkdown(minutes.title || 'Meeting')}`, ''];
-  if (minutes.startedAt !== null) out.push(`Held ${formatDate(minutes.startedAt)}${minutes.endedAt !== null ? ` to ${formatDate(minutes.endedAt)}` : ' (still running)'}.`, '');
-  else out.push('This meeting has not started yet.', '');
-  out.push(minutes.roles.map((r) => `${r.label}: ${r.memberId ? name(r.memberId) : 'nobody'}`).join(' · '), '');
-  out.push('## Attendees', '');
-  out.push(...(minutes.attendees.length ? minutes.attendees.map((id) => `- ${name(id)}`) : ['Nobody was recorded.']), '');
-  out.push('## Items', '');
-  minutes.items.forEach((item, i) => {
-    const meta = [AGENDA_KIND_LABELS[item.kind], `${item.timebox} min`, item.owner ? `led by ${name(item.owner)}` : null, item.status === 'done' ? null : 'not finished'];
-    out.push(`### ${i + 1}. ${escapeMarkdown(item.title)}`, '', `*${meta.filter(Boolean).join(' · ')}*`, '');
-    if (item.outcome) out.push(`**Outcome:** ${escapeMarkdown(item.outcome)}`, '');
-    for (const note of item.notes) out.push(note, '');
-    for (const d of item.decisions) out.push(`**${escapeMarkdown(d.title)}**${d.found ? ' (see Decisions)' : ''}`, '');
-    if (item.tasks.length) out.push('**Actions:**', '', ...item.tasks.map((t) => `- [${t.status === 'done' ? 'x' : ' '}] ${escapeMarkdown(t.title)}: ${taskLine(t, name)}`), '');
-  });
-  out.push('## Decisions', '');
+  const w = options.words ?? ENGLISH_MINUTES_WORDS;
+  const md = escapeMarkdown;
+  const out: string[] = [`# ${w.heading(md(minutes.title || w.untitled))}`, ''];
+  if (minutes.startedAt !== null) out.push(w.held(formatDate(minutes.startedAt), minutes.endedAt !== null ? formatDate(minutes.endedAt) : null), '');
+  else out.push(w.notStarted, '');
+  out.push(minutes.roles.map((r) => w.role(r.role, r.memberId ? name(r.memberId) : null)).join(' · '), '');
+  out.push(`## ${w.attendees}`, '');
+  out.push(...(minutes.attendees.length ? minutes.attendees.map((id) => `- ${name(id)}`) : [w.nobodyRecorded]), '');
+  out.push(`## ${w.items}`, '');
+  minutes.items.forEach((item, i) => out.push(...itemLines(item, i, name, w)));
+  out.push(`## ${w.decisions}`, '');
   out.push(
     ...(minutes.decisions.length
-      ? minutes.decisions.flatMap((d) => [`- **${escapeMarkdown(d.title)}**${d.itemTitle !== null ? ` (item: ${escapeMarkdown(d.itemTitle)})` : ''}`, ...d.details.map((l) => `  - ${escapeMarkdown(l)}`)])
-      : ['No decisions were taken at this meeting.']),
+      ? minutes.decisions.flatMap((d) => [`- **${md(d.title)}**${d.itemTitle !== null ? ` (${w.ofItem(md(d.itemTitle))})` : ''}`, ...d.details.map((l) => `  - ${md(l)}`)])
+      : [w.noDecisions]),
     ''
   );
-  out.push('## Tasks', '');
+  out.push(`## ${w.tasks}`, '');
   out.push(
     ...(minutes.tasks.length
-      ? minutes.tasks.map((t) => `- ${escapeMarkdown(t.title)}: ${taskLine(t, name)}${t.due ? `, due ${t.due}` : ''}${t.itemTitle !== null ? ` (item: ${escapeMarkdown(t.itemTitle)})` : ''}`)
-      : ['No tasks came out of this meeting.'])
+      ? minutes.tasks.map((t) => `- ${md(t.title)}: ${taskLine(t, name, w)}${t.due ? `, ${w.due(t.due)}` : ''}${t.itemTitle !== null ? ` (${w.ofItem(md(t.itemTitle))})` : ''}`)
+      : [w.noTasks])
   );
   return out.join('\n') + '\n';
+}
+
+/** One agenda item of the minutes' Markdown. */
+function itemLines(item: MinutesItem, i: number, name: (id: string) => string, w: MinutesWords): string[] {
+  const md = escapeMarkdown;
+  const meta = [w.kind(item.kind), w.timebox(item.timebox), item.owner ? w.ledBy(name(item.owner)) : null, item.status === 'done' ? null : w.notFinished];
+  const out = [`### ${i + 1}. ${md(item.title)}`, '', `*${meta.filter(Boolean).join(' · ')}*`, ''];
+  if (item.outcome) out.push(`**${w.outcome}** ${md(item.outcome)}`, '');
+  for (const note of item.notes) out.push(note, '');
+  for (const d of item.decisions) out.push(`**${md(d.title)}**${d.found ? ` (${w.seeDecisions})` : ''}`, '');
+  if (item.tasks.length) out.push(`**${w.actions}**`, '', ...item.tasks.map((t) => `- [${t.status === 'done' ? 'x' : ' '}] ${md(t.title)}: ${taskLine(t, name, w)}`), '');
+  return out;
 }

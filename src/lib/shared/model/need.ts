@@ -26,6 +26,7 @@ export const Urgencies = ['low', 'normal', 'urgent'] as const;
 export type Urgency = (typeof Urgencies)[number];
 /** Suggested categories; groups may use their own words too (any short text). */
 export const NeedCategories = ['food', 'clothing', 'housing', 'transport', 'childcare', 'money', 'medical', 'other'] as const;
+export type NeedCategory = (typeof NeedCategories)[number];
 /** Longest `area` text: a neighbourhood or district, not a street address. */
 export const MAX_AREA_LENGTH = 60;
 

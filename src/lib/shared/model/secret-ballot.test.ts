@@ -187,7 +187,7 @@ describe('secret ballots in the decision log and its exports', () => {
     const block = describeBlock(doc, 'proposal', P).details;
     expect(block).toContain('Secret ballot: who voted is shown, not how');
     expect(block).toContain('Signed ballots counted: 3');
-    expect(block).toContain('Result: concern 0, consent 2, object 1');
+    expect(block).toContain('Result: Concern 0, Consent 2, Object 1');
     for (const text of [markdown, csv, block.join('\n')]) for (const leak of ['Private-reason-x', 'm1:', 'm2:', 'm3:']) expect(text).not.toContain(leak);
   });
 });
