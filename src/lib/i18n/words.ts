@@ -15,16 +15,18 @@ import type { NeedStatus } from '../shared/model/need.ts';
 import type { NotificationKind } from '../shared/notifications/prefs.ts';
 import type { DocKind } from '../shared/model/schema.ts';
 
+// Each table below is marked pure (`@__PURE__`): a page that imports one of them then carries
+// only that table's messages, not every table's (the document page's first paint, issue 25).
 const named =
   <K extends string>(names: Record<K, () => string>) =>
   (value: K): string =>
     names[value]?.() ?? value;
 
 /** "admin", "editor", "viewer". */
-export const roleName = named<Role>({ admin: m.members_panel_admin, editor: m.members_panel_editor, viewer: m.members_panel_viewer });
+export const roleName = /* @__PURE__ */ named<Role>({ admin: m.members_panel_admin, editor: m.members_panel_editor, viewer: m.members_panel_viewer });
 
 /** "Consent", "Majority"… */
-export const methodName = named<MethodId>({
+export const methodName = /* @__PURE__ */ named<MethodId>({
   consent: m.method_consent,
   consensus: m.method_consensus,
   majority: m.method_majority,
@@ -33,7 +35,7 @@ export const methodName = named<MethodId>({
 });
 
 /** How a method decides, in a few sentences. */
-export const methodRule = named<MethodId>({
+export const methodRule = /* @__PURE__ */ named<MethodId>({
   consent: m.method_consent_rule,
   consensus: m.method_consensus_rule,
   majority: m.method_majority_rule,
@@ -62,14 +64,14 @@ export function choiceName(choice: string): string {
 }
 
 /** "Facilitator", "Note-taker", "Timekeeper". */
-export const meetingRoleName = named<MeetingRole>({
+export const meetingRoleName = /* @__PURE__ */ named<MeetingRole>({
   facilitator: m.meeting_role_facilitator,
   'note-taker': m.meeting_role_note_taker,
   timekeeper: m.meeting_role_timekeeper
 });
 
 /** "Decision", "Discussion", "Report", "Group health". */
-export const agendaKindName = named<AgendaItemKind>({
+export const agendaKindName = /* @__PURE__ */ named<AgendaItemKind>({
   decision: m.agenda_view_decision,
   discussion: m.agenda_view_discussion,
   report: m.agenda_view_report,
@@ -77,7 +79,7 @@ export const agendaKindName = named<AgendaItemKind>({
 });
 
 /** "Open", "Matched", "Fulfilled", "Withdrawn", as the needs board's group headings. */
-export const needStatusName = named<NeedStatus>({
+export const needStatusName = /* @__PURE__ */ named<NeedStatus>({
   open: m.needs_board_open,
   matched: m.needs_board_matched,
   fulfilled: m.needs_board_fulfilled,
@@ -85,7 +87,7 @@ export const needStatusName = named<NeedStatus>({
 });
 
 /** What a notification kind is about, as the settings list it. */
-export const notificationKindName = named<NotificationKind>({
+export const notificationKindName = /* @__PURE__ */ named<NotificationKind>({
   'proposal-opened': m.notification_kind_proposal_opened,
   'proposal-closing': m.notification_kind_proposal_closing,
   'proposal-closed': m.notification_kind_proposal_closed,
@@ -101,9 +103,9 @@ export const notificationKindName = named<NotificationKind>({
 });
 
 /** A document kind: its name and a line about it. */
-export const docKindName = named<DocKind>({ agenda: m.doc_kind_agenda, proposal: m.agenda_view_proposal, needs: m.doc_kind_needs, page: m.doc_kind_page });
-export const docKindBlurb = named<DocKind>({ agenda: m.doc_kind_agenda_blurb, proposal: m.doc_kind_proposal_blurb, needs: m.doc_kind_needs_blurb, page: m.doc_kind_page_blurb });
-export const docKindPlural = named<DocKind>({ agenda: m.doc_kind_agendas, proposal: m.doc_kind_proposals, needs: m.doc_kind_needs_boards, page: m.doc_kind_pages });
+export const docKindName = /* @__PURE__ */ named<DocKind>({ agenda: m.doc_kind_agenda, proposal: m.agenda_view_proposal, needs: m.doc_kind_needs, page: m.doc_kind_page });
+export const docKindBlurb = /* @__PURE__ */ named<DocKind>({ agenda: m.doc_kind_agenda_blurb, proposal: m.doc_kind_proposal_blurb, needs: m.doc_kind_needs_blurb, page: m.doc_kind_page_blurb });
+export const docKindPlural = /* @__PURE__ */ named<DocKind>({ agenda: m.doc_kind_agendas, proposal: m.doc_kind_proposals, needs: m.doc_kind_needs_boards, page: m.doc_kind_pages });
 
 /** A decided proposal's result: "Passed", "Did not pass", "Chosen: …", "No decision". */
 export function resultName(entry: { method: MethodId; passed: boolean; winner: string | null }): string {
