@@ -59,3 +59,29 @@ export function moduleMap() {
   };
 }
 
+
+/**
+ * Marks the app's pure modules as free of side effects, as a package's `"sideEffects": false`
+ * does for a library. Otherwise Rollup keeps every module a barrel re-exports
+ * (`$lib/shared/model/index.ts`) as a dependency of whoever imports one name from the barrel,
+ * so the pulse, secret ballots or the needs board came with the document page's first paint
+ * whenever another page used them (issue 25). The shared model is pure by design (no DOM, no
+ * module-level effects: DESIGN.md), and so are the compiled messages.
+ * @param {RegExp[]} patterns ids (relative to the project root) of modules without side effects
+ * @returns {import('vite').Plugin}
+ */
+export function pureModules(patterns) {
+  let root = process.cwd();
+  return {
+    name: 'mutual-pure-modules',
+    apply: 'build',
+    enforce: 'post',
+    configResolved(config) {
+      root = config.root;
+    },
+    transform(code, id) {
+      const rel = path.relative(root, id).split(path.sep).join('/');
+      return patterns.some((p) => p.test(rel)) ? { code, map: null, moduleSideEffects: false } : null;
+    }
+  };
+}
