@@ -6,7 +6,8 @@
  *   with the relay blocked and reachable, and the same Y.Doc in the bare Lexical +
  *   @lexical/yjs reference page (bare/), alternated run by run; Mutual / bare is the figure.
  * - typing (typing.ts): keystroke-to-remote-paint with 10 typists, and where the time goes.
- * - bundle: the JavaScript the editor route loads, gzipped.
+ * - bundle: the JavaScript the editor route loads, gzipped (route.ts; measured by the open case,
+ *   or alone with `--cases route`).
  *
  * `trace`: a Chromium performance trace of one open of each kind and of the typing receiver,
  * into bench/profiles/ (trace.ts).
@@ -15,19 +16,19 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { cleanupServer, launchBrowser, newDevice, startServer, type RunningServer } from '../../tests/e2e/harness.ts';
 import type { ScenarioResult } from '../lib/results.ts';
 import { buildBare, serveBare } from './bare.ts';
 import { relayGate } from './relay-gate.ts';
+import { beforeFirstPaint, collectScripts, routeResult, routeScenario } from './route.ts';
 import { joinPage, median, r1, setUp } from './common.ts';
 import { bigTemplate, blockViews, publishDocument } from './fixtures.ts';
 import { openMutual, probeScript, shotsOfBigDocument, timeOpen, type OpenTiming } from './open.ts';
 import { tracer, type Tracer } from './trace.ts';
 import { typingScenario } from './typing.ts';
 
-export const CLIENT_CASES = ['open', 'typing'] as const;
+export const CLIENT_CASES = ['open', 'typing', 'route'] as const;
 export type ClientCase = (typeof CLIENT_CASES)[number];
 
 export interface ClientParams {
@@ -42,9 +43,6 @@ export interface ClientParams {
   /** Record Chromium traces into bench/profiles/. */
   trace?: boolean;
 }
-
-/** The editor route's JavaScript budget (issue 25). */
-const BUDGET_KB = 220;
 
 const r3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
 
@@ -91,10 +89,7 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
   try {
     // The editor route's JavaScript: every script the first open of the document fetches.
     const page = pages.reachable;
-    const scripts = new Map<string, Buffer>();
-    page.on('response', (res) => {
-      if (res.request().resourceType() === 'script' && !scripts.has(res.url())) res.body().then((b) => scripts.set(res.url(), b), () => {});
-    });
+    const collected = collectScripts(page);
     log(`client: first open of ${p.blocks} blocks (from the relay, stored to IndexedDB)`);
     const first = await timeOpen(page, urls.reachable, synced);
     // Scripts loaded by later opens too (the listener stays): the stored open's figure below reads their bodies.
@@ -102,33 +97,9 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
     await timeOpen(pages.blocked, urls.blocked, synced);
     gate.block();
     await timeOpen(barePage, bare.url, noSettle); // fetched and stored: later opens read IndexedDB only
-    // What the route needs at first paint: scripts requested before the first frame with every
-    // block view on screen mounted (`visible`); the rest (code loaded on focus, on demand, or in
-    // the background afterwards) is reported as the whole first open's total.
-    const beforeFirstPaint = new Set(
-      (await page.evaluate(`performance.getEntriesByType('resource').filter((e) => e.startTime <= (window.__probe.visible ?? Infinity)).map((e) => e.name)`)) as string[]
-    );
-    const sum = (bodies: Buffer[]) => ({ gz: bodies.reduce((s, b) => s + zlib.gzipSync(b, { level: 9 }).byteLength, 0) / 1024, raw: bodies.reduce((s, b) => s + b.byteLength, 0) / 1024 });
-    const firstPaint = [...scripts].filter(([url]) => beforeFirstPaint.has(url)).map(([, body]) => body);
-    const atFirstPaint = sum(firstPaint);
-    const whole = sum([...scripts.values()]);
-    const gz = (b: Buffer) => zlib.gzipSync(b, { level: 9 }).byteLength / 1024;
-    const biggest = [...scripts].filter(([url]) => beforeFirstPaint.has(url)).map(([url, b]) => [url.replace(/^.*\/_app\/immutable\//, ''), gz(b)] as const);
-    log(`client: first-paint scripts, gzipped KB: ${biggest.sort((a, b) => b[1] - a[1]).map(([u, k]) => `${u} ${r1(k)}`).join(', ')}`);
-    const bundle: ScenarioResult = {
-      name: 'client',
-      system: 'mutual',
-      params: { case: 'editor-route-js', build: process.env.BUILD_DIR || 'build' },
-      metrics: {
-        scripts: firstPaint.length,
-        rawKb: r1(atFirstPaint.raw),
-        gzipKb: r1(atFirstPaint.gz),
-        budgetKb: BUDGET_KB,
-        withinBudget: atFirstPaint.gz <= BUDGET_KB,
-        wholeOpenScripts: scripts.size,
-        wholeOpenGzipKb: r1(whole.gz)
-      }
-    };
+    const atFirstPaint = await beforeFirstPaint(page, collected.scripts);
+    log(`client: first-paint scripts, gzipped KB: ${atFirstPaint.largest}`);
+    const bundle = routeResult(atFirstPaint, collected.scripts, log);
 
     const runs: Record<'blocked' | 'reachable' | 'bare', OpenTiming[]> = { blocked: [], reachable: [], bare: [] };
     for (let i = 0; i < p.repeats; i++) {
@@ -139,16 +110,13 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
       runs.bare.push(await timed('open-bare', barePage, () => timeOpen(barePage, bare.url, noSettle)));
       log(`client: open ${i + 1}/${p.repeats}: relay blocked ${Math.round(runs.blocked[i]!.interactiveMs)} ms, reachable ${Math.round(runs.reachable[i]!.interactiveMs)} ms, bare Lexical ${Math.round(runs.bare[i]!.interactiveMs)} ms`);
     }
-    page.removeAllListeners('response');
+    collected.stop();
     // The same count for the last open of the stored document with the relay reachable (what a
     // person reopening it waits for: its socket's code comes after the paint). Reported beside
     // the first open's figure, which is the one the budget applies to.
-    const storedBeforePaint = new Set(
-      (await page.evaluate(`performance.getEntriesByType('resource').filter((e) => e.startTime <= (window.__probe.visible ?? Infinity)).map((e) => e.name)`)) as string[]
-    );
-    const stored = sum([...scripts].filter(([url]) => storedBeforePaint.has(url)).map(([, body]) => body));
-    bundle.metrics.storedOpenScripts = [...scripts.keys()].filter((url) => storedBeforePaint.has(url)).length;
-    bundle.metrics.storedOpenGzipKb = r1(stored.gz);
+    const stored = await beforeFirstPaint(page, collected.scripts);
+    bundle.metrics.storedOpenScripts = stored.count;
+    bundle.metrics.storedOpenGzipKb = r1(stored.gzipKb);
     const bareInteractive = median(runs.bare.map((r) => r.interactiveMs))!;
     const open = (variant: 'blocked' | 'reachable'): ScenarioResult => {
       const s = summarise(runs[variant]);
@@ -198,6 +166,8 @@ export async function runClient(p: ClientParams, log: (l: string) => void): Prom
   };
   try {
     if (cases.includes('open')) await guard('open-from-indexeddb', () => openScenario(browser, server, p, trace, log));
+    // The open case measures the route with its first open; `route` alone is that measurement only.
+    else if (cases.includes('route')) await guard('editor-route-js', () => routeScenario(browser, server, p.blocks, log));
     if (cases.includes('typing')) {
       // A short document, and the same lines above the 1,000 blocks (Lexical and block views at size).
       for (const blocksBelow of [0, p.blocks]) await guard('keystroke-to-remote-paint', async () => [await typingScenario(browser, server, { ...p, blocksBelow }, trace, log)]);

@@ -8,69 +8,31 @@ import { m } from '../paraglide/messages.js';
 import type { Role } from '../shared/protocol.ts';
 import type { AgendaItemKind } from '../shared/model/agenda.ts';
 import type { MeetingRole } from '../shared/model/meeting.ts';
-import type { MethodId } from '../shared/model/methods/types.ts';
-import { MAX_SCORE } from '../shared/model/methods/score.ts';
-import { getMethod } from '../shared/model/methods/index.ts';
 import type { NeedCategory, NeedStatus } from '../shared/model/need.ts';
 import { categoryLabel } from '../shared/model/needs-board.ts';
 import type { NotificationKind } from '../shared/notifications/prefs.ts';
 import type { DocKind } from '../shared/model/schema.ts';
 
-const named =
-  <K extends string>(names: Record<K, () => string>) =>
-  (value: K): string =>
-    names[value]?.() ?? value;
+import { named } from './method-words.ts';
+
+/** A decision's words (methods, ballot choices, results), in their own module for the proposal view. */
+export { methodName, methodRule, choiceName, resultName } from './method-words.ts';
+
+// Each table below is marked pure (`@__PURE__`): a page that imports one of them then carries
+// only that table's messages, not every table's (the document page's first paint, issue 25).
 
 /** "admin", "editor", "viewer". */
-export const roleName = named<Role>({ admin: m.members_panel_admin, editor: m.members_panel_editor, viewer: m.members_panel_viewer });
-
-/** "Consent", "Majority"… */
-export const methodName = named<MethodId>({
-  consent: m.method_consent,
-  consensus: m.method_consensus,
-  majority: m.method_majority,
-  'ranked-choice': m.method_ranked_choice,
-  score: m.method_score
-});
-
-/** How a method decides, in a few sentences. */
-export const methodRule = named<MethodId>({
-  consent: m.method_consent_rule,
-  consensus: m.method_consensus_rule,
-  majority: m.method_majority_rule,
-  'ranked-choice': m.method_ranked_choice_rule,
-  score: () => m.method_score_rule({ max: MAX_SCORE })
-});
-
-const CHOICES: Record<string, () => string> = {
-  consent: m.choice_consent,
-  concern: m.choice_concern,
-  object: m.choice_object,
-  agree: m.choice_agree,
-  'stand-aside': m.choice_stand_aside,
-  block: m.choice_block,
-  yes: m.choice_yes,
-  no: m.choice_no,
-  abstain: m.choice_abstain
-};
-
-/** A ballot choice ("stand-aside" → "Stand aside"); an unknown one as it is written. */
-export function choiceName(choice: string): string {
-  // Own keys only: a choice comes from a document, and "constructor" is not one of Mutual's.
-  if (Object.hasOwn(CHOICES, choice)) return CHOICES[choice]!();
-  const text = choice.replace(/-/g, ' ');
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
+export const roleName = /* @__PURE__ */ named<Role>({ admin: m.members_panel_admin, editor: m.members_panel_editor, viewer: m.members_panel_viewer });
 
 /** "Facilitator", "Note-taker", "Timekeeper". */
-export const meetingRoleName = named<MeetingRole>({
+export const meetingRoleName = /* @__PURE__ */ named<MeetingRole>({
   facilitator: m.meeting_role_facilitator,
   'note-taker': m.meeting_role_note_taker,
   timekeeper: m.meeting_role_timekeeper
 });
 
 /** "Decision", "Discussion", "Report", "Group health". */
-export const agendaKindName = named<AgendaItemKind>({
+export const agendaKindName = /* @__PURE__ */ named<AgendaItemKind>({
   decision: m.agenda_view_decision,
   discussion: m.agenda_view_discussion,
   report: m.agenda_view_report,
@@ -78,7 +40,7 @@ export const agendaKindName = named<AgendaItemKind>({
 });
 
 /** "Open", "Matched", "Fulfilled", "Withdrawn", as the needs board's group headings. */
-export const needStatusName = named<NeedStatus>({
+export const needStatusName = /* @__PURE__ */ named<NeedStatus>({
   open: m.needs_board_open,
   matched: m.needs_board_matched,
   fulfilled: m.needs_board_fulfilled,
@@ -86,7 +48,7 @@ export const needStatusName = named<NeedStatus>({
 });
 
 /** What a notification kind is about, as the settings list it. */
-export const notificationKindName = named<NotificationKind>({
+export const notificationKindName = /* @__PURE__ */ named<NotificationKind>({
   'proposal-opened': m.notification_kind_proposal_opened,
   'proposal-closing': m.notification_kind_proposal_closing,
   'proposal-closed': m.notification_kind_proposal_closed,
@@ -102,15 +64,9 @@ export const notificationKindName = named<NotificationKind>({
 });
 
 /** A document kind: its name and a line about it. */
-export const docKindName = named<DocKind>({ agenda: m.doc_kind_agenda, proposal: m.agenda_view_proposal, needs: m.doc_kind_needs, page: m.doc_kind_page });
-export const docKindBlurb = named<DocKind>({ agenda: m.doc_kind_agenda_blurb, proposal: m.doc_kind_proposal_blurb, needs: m.doc_kind_needs_blurb, page: m.doc_kind_page_blurb });
-export const docKindPlural = named<DocKind>({ agenda: m.doc_kind_agendas, proposal: m.doc_kind_proposals, needs: m.doc_kind_needs_boards, page: m.doc_kind_pages });
-
-/** A decided proposal's result: "Passed", "Did not pass", "Chosen: …", "No decision". */
-export function resultName(entry: { method: MethodId; passed: boolean; winner: string | null }): string {
-  if (getMethod(entry.method).usesOptions) return entry.winner !== null ? m.decision_result_chosen({ option: entry.winner }) : m.outcome_panel_no_decision();
-  return entry.passed ? m.outcome_panel_passed() : m.outcome_panel_did_not_pass();
-}
+export const docKindName = /* @__PURE__ */ named<DocKind>({ agenda: m.doc_kind_agenda, proposal: m.agenda_view_proposal, needs: m.doc_kind_needs, page: m.doc_kind_page });
+export const docKindBlurb = /* @__PURE__ */ named<DocKind>({ agenda: m.doc_kind_agenda_blurb, proposal: m.doc_kind_proposal_blurb, needs: m.doc_kind_needs_blurb, page: m.doc_kind_page_blurb });
+export const docKindPlural = /* @__PURE__ */ named<DocKind>({ agenda: m.doc_kind_agendas, proposal: m.doc_kind_proposals, needs: m.doc_kind_needs_boards, page: m.doc_kind_pages });
 
 const CATEGORIES: Record<NeedCategory, () => string> = {
   food: m.need_category_food,

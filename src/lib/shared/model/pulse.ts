@@ -44,10 +44,9 @@ export const STRAINED = { energy: 'low', workload: 'stretched', connection: 'apa
 /** The longest private note kept with an answer. */
 export const PULSE_NOTE_MAX = 500;
 
-/** Check-in cadences a group may choose, in weeks. */
-export const PULSE_CADENCES = [1, 2, 4] as const;
-export type PulseCadence = (typeof PULSE_CADENCES)[number];
-export const DEFAULT_PULSE_CADENCE: PulseCadence = 1;
+/** Check-in cadences (in their own module: the workspace's settings read them on every page). */
+export { PULSE_CADENCES, DEFAULT_PULSE_CADENCE, isPulseCadence, type PulseCadence } from './pulse-cadence';
+import { DEFAULT_PULSE_CADENCE, type PulseCadence } from './pulse-cadence';
 
 /** One check-in's answers. */
 export interface PulseAnswer {
@@ -68,11 +67,6 @@ export interface PulseEntry extends PulseAnswer {
 const DAY_MS = 86_400_000;
 /** A Monday: periods are counted from it, so every device puts a date in the same period. */
 const EPOCH_MONDAY = Date.UTC(1970, 0, 5);
-
-/** True when `value` is one of the cadences a group may choose. */
-export function isPulseCadence(value: unknown): value is PulseCadence {
-  return (PULSE_CADENCES as readonly unknown[]).includes(value);
-}
 
 /**
  * The first day (a Monday) of the check-in period holding the local date `today`

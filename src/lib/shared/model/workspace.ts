@@ -13,7 +13,7 @@ import { isRole, type Role } from '../protocol';
 import { mutate, timeOf, type Actor } from './doc';
 import { ModelError } from './errors';
 import { DocKinds, IndexKeys, type DocKind } from './schema';
-import { DEFAULT_PULSE_CADENCE, isPulseCadence, type PulseCadence } from './pulse';
+import { DEFAULT_PULSE_CADENCE, isPulseCadence, type PulseCadence } from './pulse-cadence';
 import { IssueLog, compact, isBoolean, isFiniteNumber, isString, oneOf, orNull, readField, type ModelIssue, type Read } from './validate';
 
 export interface CatalogueEntry {

@@ -2,12 +2,12 @@
 import { m } from '../../../paraglide/messages.js';
 import { inTime } from '../../../i18n/format.ts';
 import { getLocale } from '../../../paraglide/runtime.js';
-import { choiceName } from '../../../i18n/words.ts';
+import { choiceName } from '../../../i18n/method-words.ts';
 import type { ProposalOption } from '../../../shared/model/methods/index.ts';
 import type { StoredBallot } from '../../../shared/model/proposal-read.ts';
 
 /** "stand-aside" → "Stand aside" (in the chosen language). */
-export { choiceName as choiceLabel } from '../../../i18n/words.ts';
+export { choiceName as choiceLabel } from '../../../i18n/method-words.ts';
 
 /** What a ballot says, in words: a choice, scores per option, or a ranking. */
 export function ballotSummary(b: StoredBallot, options: readonly ProposalOption[]): string {

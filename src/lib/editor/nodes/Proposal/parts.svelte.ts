@@ -1,7 +1,8 @@
 /**
  * The parts of a proposal's view that only some proposals show, loaded when one first does
  * (issue 25): the ballot form of each decision method, and what an open or decided proposal
- * shows (ballots cast, results, outcome, follow-up, lifecycle). A document of drafts loads
+ * shows (ballots cast, results, outcome, follow-up, lifecycle; a secret ballot's panel and
+ * the code that casts and reads secret ballots). A document of drafts loads
  * none of them; one with consent proposals loads the consent form, not the ranked or score one.
  *
  * The decorator bridge calls {@link prepareProposal} before mounting a proposal's view, so a
@@ -22,7 +23,10 @@ const loaders = {
   History: () => import('./History.svelte'),
   ResultsPanel: () => import('./ResultsPanel.svelte'),
   OutcomePanel: () => import('./OutcomePanel.svelte'),
-  FollowUp: () => import('./FollowUp.svelte')
+  FollowUp: () => import('./FollowUp.svelte'),
+  SecretPanel: () => import('./SecretPanel.svelte'),
+  // Not a component: casting, withdrawing and reading one's own secret ballot (issue 24).
+  SecretBallots: () => import('../../../shared/model/secret-ballot.ts').then((code) => ({ default: code }))
 };
 
 export type PartName = keyof typeof loaders;
@@ -36,7 +40,7 @@ export function ballotFormOf(methodId: string): 'ScoreBallot' | 'RankedBallot' |
 /** The parts a proposal in this state shows. */
 export function partsFor(view: ProposalView | null): PartName[] {
   if (!view || view.status === 'draft' || !view.method || !getMethod(view.method)) return [];
-  const common: PartName[] = ['BallotList', 'LifecycleActions', 'History'];
+  const common: PartName[] = ['BallotList', 'LifecycleActions', 'History', ...(view.secret ? (['SecretPanel', 'SecretBallots'] as const) : [])];
   if (view.status === 'open') return [...common, ballotFormOf(view.method)];
   return [...common, 'ResultsPanel', 'OutcomePanel', 'FollowUp'];
 }

@@ -1,0 +1,87 @@
+// A Vite plugin that records, for the client build, which modules went into which chunk and how
+// the chunks import each other (Rollup's own bundle description). `scripts/route-closure.mjs`
+// reads it to tell what the document page loads before its first paint and where those bytes
+// come from (issue 25); `tests/e2e/route-closure.test.ts` fails when a named heavy module
+// enters that closure. Written beside SvelteKit's intermediate files, never into the served
+// client folder.
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** SvelteKit's intermediate folder for this build (the same rule as svelte.config.js). */
+export function kitOutDir(buildDir = process.env.BUILD_DIR || 'build') {
+  return buildDir === 'build' ? '.svelte-kit' : `.svelte-kit-${buildDir.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+/** Where the client build's module map is written. */
+export function moduleMapPath(buildDir = process.env.BUILD_DIR || 'build') {
+  return path.join(kitOutDir(buildDir), 'output', 'client-module-map.json');
+}
+
+/** @returns {import('vite').Plugin} */
+export function moduleMap() {
+  let ssr = false;
+  let root = process.cwd();
+  return {
+    name: 'mutual-module-map',
+    apply: 'build',
+    configResolved(config) {
+      ssr = Boolean(config.build.ssr);
+      root = config.root;
+    },
+    generateBundle(_options, bundle) {
+      if (ssr) return;
+      const rel = (/** @type {string} */ id) => path.relative(root, id.replace(/^\0/, '')).split(path.sep).join('/');
+      const chunks = [];
+      for (const out of Object.values(bundle)) {
+        if (out.type !== 'chunk') continue;
+        chunks.push({
+          file: out.fileName,
+          isEntry: out.isEntry,
+          imports: out.imports,
+          dynamicImports: out.dynamicImports,
+          modules: Object.fromEntries(Object.entries(out.modules).map(([id, m]) => [rel(id), m.renderedLength])),
+          // What the bundle kept of each module (the rest was tree-shaken): the exports to look for
+          // when asking which importer brought a module in.
+          exports: Object.fromEntries(Object.entries(out.modules).filter(([, m]) => m.renderedLength > 0).map(([id, m]) => [rel(id), m.renderedExports]))
+        });
+      }
+      // Each module's static imports, to answer "why is this module on the first paint?" (--why).
+      /** @type {Record<string, string[]>} */
+      const imports = {};
+      for (const id of this.getModuleIds()) {
+        const info = this.getModuleInfo(id);
+        if (info?.importedIds.length) imports[rel(id)] = info.importedIds.map(rel);
+      }
+      const file = moduleMapPath();
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify({ chunks, imports }));
+    }
+  };
+}
+
+
+/**
+ * Marks the app's pure modules as free of side effects, as a package's `"sideEffects": false`
+ * does for a library. Otherwise Rollup keeps every module a barrel re-exports
+ * (`$lib/shared/model/index.ts`) as a dependency of whoever imports one name from the barrel,
+ * so the pulse, secret ballots or the needs board came with the document page's first paint
+ * whenever another page used them (issue 25). The shared model is pure by design (no DOM, no
+ * module-level effects: DESIGN.md), and so are the compiled messages.
+ * @param {RegExp[]} patterns ids (relative to the project root) of modules without side effects
+ * @returns {import('vite').Plugin}
+ */
+export function pureModules(patterns) {
+  let root = process.cwd();
+  return {
+    name: 'mutual-pure-modules',
+    apply: 'build',
+    enforce: 'post',
+    configResolved(config) {
+      root = config.root;
+    },
+    transform(code, id) {
+      const rel = path.relative(root, id).split(path.sep).join('/');
+      return patterns.some((p) => p.test(rel)) ? { code, map: null, moduleSideEffects: false } : null;
+    }
+  };
+}

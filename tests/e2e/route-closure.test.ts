@@ -1,0 +1,73 @@
+/**
+ * What the document page carries before its first paint (issue 25), read from the production
+ * build's module map (scripts/module-map.mjs): the static closure of SvelteKit's entry, the
+ * layouts and the document page, with the block views of the kinds a document usually shows.
+ * A structural check, not a timing one: it fails when a named heavy module — one only some
+ * pages, some proposals or a later click need — becomes a static import of the first paint
+ * again, or when every message of the app is pulled in (a message looked up by a computed key
+ * in the whole `m` namespace did that: ≈ 50 KB gzipped). Its size is printed, and judged by
+ * the bench (`npm run bench -- --only client --cases route`) against the 220 KB budget.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildIfStale } from '../../scripts/build-if-stale.mjs';
+import { measure, readModuleMap, routeClosure, VIEW_MODULES, whyIncluded, type ModuleMap } from '../../scripts/route-closure.mjs';
+
+/** Loaded where they are used (a page, a panel, a kind of proposal, an action), never with the first paint. */
+const LATER = [
+  // The group pulse (issue 24): My work and the workload page.
+  'src/lib/shared/model/pulse.ts',
+  'src/lib/shared/model/pulse-totals.ts',
+  'src/lib/shared/model/pulse-suggest.ts',
+  'src/lib/session/pulse.svelte.ts',
+  'src/lib/components/pulse/PulseMine.svelte',
+  // Secret ballots: with the first secret proposal shown.
+  'src/lib/shared/model/secret-ballot.ts',
+  'src/lib/editor/nodes/Proposal/SecretPanel.svelte',
+  // The decision log and exports: the decisions page and the export menu.
+  'src/lib/shared/model/decision-log.ts',
+  'src/lib/shared/export/markdown.ts',
+  'src/lib/shared/export/html.ts',
+  // Panels and boards a person opens.
+  'src/routes/w/[workspaceId]/d/[docId]/HistoryPanel.svelte',
+  'src/routes/w/[workspaceId]/d/[docId]/VersionView.svelte',
+  'src/routes/w/[workspaceId]/d/[docId]/needs/NeedsBoard.svelte',
+  'src/routes/w/[workspaceId]/d/[docId]/comments/CommentsPanel.svelte',
+  'src/lib/components/meeting/MeetingBar.svelte',
+  'src/lib/search/workspace-search.svelte.ts',
+  'src/lib/session/notifications.ts',
+  // Libraries: creating a document; browsers without WebCrypto's Ed25519; the socket (after the paint).
+  'node_modules/@lexical/headless/dist/LexicalHeadless.prod.js',
+  'node_modules/@noble/ed25519/index.js',
+  'node_modules/y-websocket/src/y-websocket.js'
+];
+
+const rendered = (map: ModuleMap['chunks']) => new Set(map.flatMap((c) => Object.entries(c.modules).filter(([, n]) => n > 0).map(([id]) => id)));
+const isMessage = (id: string) => id.startsWith('src/lib/paraglide/messages/') && !id.endsWith('_index.js');
+
+describe("the document page's first paint", () => {
+  let map: ModuleMap;
+  beforeAll(() => {
+    if (process.env.MUTUAL_TEST_BUILD !== 'made') buildIfStale();
+    map = readModuleMap();
+  });
+
+  const firstPaint = () => routeClosure(map, [VIEW_MODULES.task, VIEW_MODULES.proposal, VIEW_MODULES.need]);
+
+  it('carries none of the modules loaded later', () => {
+    const everywhere = rendered(map.chunks);
+    // Each name is a module of this build (a rename must not make the check pass by itself).
+    for (const id of LATER) expect(everywhere.has(id), `${id} is not in the build`).toBe(true);
+    const closure = rendered(firstPaint());
+    const found = LATER.filter((id) => closure.has(id)).map((id) => `${id}, through ${(whyIncluded(map, id) ?? ['?']).join(' → ')}`);
+    expect(found).toEqual([]);
+  });
+
+  it('carries the messages its own views say, not every message of the app', () => {
+    const all = [...rendered(map.chunks)].filter(isMessage).length;
+    const onFirstPaint = [...rendered(firstPaint())].filter(isMessage).length;
+    const { gzipKb, chunks } = measure(firstPaint());
+    console.log(`document page before its first paint: ${gzipKb.toFixed(1)} KB gzipped in ${chunks} chunks, ${onFirstPaint} of ${all} messages`);
+    expect(all).toBeGreaterThan(500);
+    expect(onFirstPaint).toBeLessThan(all / 2);
+  });
+});
