@@ -132,6 +132,41 @@ export function withThreshold<A>(
   return { count, threshold, totals: meetsThreshold(count, threshold) ? compute(answers) : null };
 }
 
+/**
+ * What a subject published last: how many answers its totals cover, and the totals. Null:
+ * nothing published yet.
+ */
+export interface Publication {
+  count: number;
+  totals: unknown;
+}
+
+/**
+ * **The step rule** (the group pulse): totals are published again only once the answers number
+ * at least `step` more than the last publication covered — the first time at `step` answers.
+ * Answers leave only by a member's removal, so between two publications at least `step` new
+ * answers arrived, and the difference of any two consecutive publications mixes at least `step`
+ * members' answers (with any revisions and removals in between). A revision alone changes
+ * nothing published. docs/security.md, *The group pulse*, gives the reasoning.
+ */
+export function isPublicationStep(count: number, last: Publication | null, step: number = DEFAULT_TOTALS_THRESHOLD): boolean {
+  return count >= (last?.count ?? 0) + Math.max(1, step);
+}
+
+/**
+ * Totals in steps ({@link isPublicationStep}): recomputed over every answer at a step, else the
+ * last publication kept as it was. `count` is always the live number of answers.
+ */
+export function inSteps<A>(
+  answers: readonly MemberAnswer<A>[],
+  compute: (answers: readonly MemberAnswer<A>[]) => unknown,
+  last: Publication | null,
+  step: number = DEFAULT_TOTALS_THRESHOLD
+): Aggregate {
+  const count = answers.length;
+  return { count, threshold: step, totals: isPublicationStep(count, last, step) ? compute(answers) : (last?.totals ?? null) };
+}
+
 /** The record for an aggregate (what the relay writes). */
 export function totalsRecord(aggregator: string, subject: string, state: string, result: Aggregate): TotalsRecord {
   return { ...result.extra, v: 1, aggregator, subject, state, count: result.count, threshold: result.threshold, totals: result.totals ?? null };
