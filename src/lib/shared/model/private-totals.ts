@@ -13,7 +13,9 @@
  * **The threshold rule**: totals are published only once at least `threshold` answers count
  * (default {@link DEFAULT_TOTALS_THRESHOLD}); below it the record holds the count and the
  * threshold, never totals, so nobody's answer can be deduced from them. An aggregator may
- * publish more (a closed secret ballot's result), never less safely than it documents.
+ * publish more (a closed secret ballot's result), never less safely than it documents. The
+ * group pulse publishes less: in steps ({@link isPublicationStep}), so that watching totals
+ * change never isolates one answer.
  *
  * Aggregators are plain objects in the registry (aggregators.ts): adding one is a file and a
  * line there, as decision methods are.
