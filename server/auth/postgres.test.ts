@@ -103,7 +103,7 @@ describe('PostgreSQL migrations 5 (devices), 6 (notifications) and 7 (their lang
         hashSecret('a'.repeat(43)),
         hashSecret('b'.repeat(43))
       ]);
-      expect(await migratePostgres(pool)).toEqual([5, 6, 7]);
+      expect(await migratePostgres(pool)).toEqual([5, 6, 7, 8]);
       const auth = createAuth(createPostgresMembershipStore(pool));
       expect(await auth.authenticate('a'.repeat(43))).toMatchObject({ memberId: 'ada', deviceId: 'first' });
       expect(await auth.authenticate('b'.repeat(43))).toBeNull();
@@ -123,7 +123,7 @@ describe('PostgreSQL migrations 5 (devices), 6 (notifications) and 7 (their lang
       const { workspaceId, member } = created;
       const link = await auth.createDeviceLink(workspaceId, member.memberId);
       const phone = await auth.redeemDeviceLink(workspaceId, link.secret, 'Phone');
-      expect(await migratePostgres(pool)).toEqual([6, 7]);
+      expect(await migratePostgres(pool)).toEqual([6, 7, 8]);
       expect(await auth.authenticate(created.token)).toMatchObject({ memberId: member.memberId, deviceId: 'first' });
       expect(await auth.authenticate(phone.token)).toMatchObject({ memberId: member.memberId, deviceId: phone.device.deviceId });
       expect((await auth.listDevices(workspaceId, member.memberId)).map((d) => d.name)).toEqual(['First device', 'Phone']);
@@ -140,7 +140,7 @@ describe('PostgreSQL migrations 5 (devices), 6 (notifications) and 7 (their lang
       await migratePostgres(pool, PG_MIGRATIONS.filter((m) => m.version < 7));
       await pool.query("INSERT INTO push_subscriptions VALUES ('w1/ada/first', 'w1', 'ada', 'https://push.example/1', 'p', 'a', 7)");
       await pool.query("INSERT INTO member_emails (workspace_id, member_id, email, confirmed_at) VALUES ('w1', 'ada', 'ada@example.org', 8)");
-      expect(await migratePostgres(pool)).toEqual([7]);
+      expect(await migratePostgres(pool)).toEqual([7, 8]);
       const notifications = createPostgresNotificationStore(pool);
       expect(await notifications.getSubscription('w1/ada/first')).toMatchObject({ endpoint: 'https://push.example/1', locale: null });
       expect(await notifications.getEmail('w1', 'ada')).toMatchObject({ email: 'ada@example.org', confirmedAt: 8, locale: null });

@@ -4,29 +4,8 @@
  * it first, and `claimDue` hands each due row to one instance (FOR UPDATE SKIP LOCKED).
  */
 import type pg from 'pg';
-import { toOutboxRow, type OutboxDbRow } from './rows.ts';
-import type { NewOutboxRow, NotificationStore, PushSubscriptionRecord } from './types.ts';
-
-interface SubRow {
-  device_key: string;
-  workspace_id: string;
-  member_id: string;
-  endpoint: string;
-  p256dh: string;
-  auth: string;
-  created_at: string;
-  locale: string | null;
-}
-const toSub = (r: SubRow): PushSubscriptionRecord => ({
-  deviceKey: r.device_key,
-  workspaceId: r.workspace_id,
-  memberId: r.member_id,
-  endpoint: r.endpoint,
-  p256dh: r.p256dh,
-  auth: r.auth,
-  createdAt: Number(r.created_at),
-  locale: r.locale ?? null
-});
+import { EMAIL_COLUMNS, toEmail, toMemberRef, toOutboxRow, toSubscription, toWake, type EmailDbRow, type MemberDbRow, type OutboxDbRow, type SubscriptionDbRow, type WakeDbRow } from './rows.ts';
+import type { NewOutboxRow, NotificationStore } from './types.ts';
 
 const INSERT_ROW = `INSERT INTO notification_outbox (event_key, workspace_id, member_id, target, content, state, created_at, next_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_key, member_id, target) DO NOTHING`;
@@ -59,16 +38,16 @@ export function createPostgresNotificationStore(pool: pg.Pool): NotificationStor
       );
     },
     async getSubscription(deviceKey) {
-      const res = await pool.query<SubRow>('SELECT * FROM push_subscriptions WHERE device_key = $1', [deviceKey]);
-      return res.rows[0] ? toSub(res.rows[0]) : null;
+      const res = await pool.query<SubscriptionDbRow>('SELECT * FROM push_subscriptions WHERE device_key = $1', [deviceKey]);
+      return res.rows[0] ? toSubscription(res.rows[0]) : null;
     },
     async listSubscriptions(workspaceId, memberId) {
-      const res = await pool.query<SubRow>('SELECT * FROM push_subscriptions WHERE workspace_id = $1 AND member_id = $2 ORDER BY created_at, device_key', [workspaceId, memberId]);
-      return res.rows.map(toSub);
+      const res = await pool.query<SubscriptionDbRow>('SELECT * FROM push_subscriptions WHERE workspace_id = $1 AND member_id = $2 ORDER BY created_at, device_key', [workspaceId, memberId]);
+      return res.rows.map(toSubscription);
     },
     async subscriptionsAt(endpoint) {
-      const res = await pool.query<SubRow>('SELECT * FROM push_subscriptions WHERE endpoint = $1 ORDER BY device_key', [endpoint]);
-      return res.rows.map(toSub);
+      const res = await pool.query<SubscriptionDbRow>('SELECT * FROM push_subscriptions WHERE endpoint = $1 ORDER BY device_key', [endpoint]);
+      return res.rows.map(toSubscription);
     },
     async deleteSubscription(deviceKey) {
       await inTransaction(pool, async (c) => {
@@ -101,12 +80,8 @@ export function createPostgresNotificationStore(pool: pg.Pool): NotificationStor
       );
     },
     async getEmail(workspaceId, memberId) {
-      const res = await pool.query<{ email: string; confirmed_at: string | null; locale: string | null }>(
-        'SELECT email, confirmed_at, locale FROM member_emails WHERE workspace_id = $1 AND member_id = $2',
-        [workspaceId, memberId]
-      );
-      const row = res.rows[0];
-      return row ? { workspaceId, memberId, email: row.email, confirmedAt: row.confirmed_at === null ? null : Number(row.confirmed_at), locale: row.locale ?? null } : null;
+      const res = await pool.query<EmailDbRow>(`SELECT ${EMAIL_COLUMNS} FROM member_emails WHERE workspace_id = $1 AND member_id = $2`, [workspaceId, memberId]);
+      return res.rows[0] ? toEmail(res.rows[0]) : null;
     },
     async setEmail(workspaceId, memberId, email, confirmHash, expiresAt, locale) {
       await pool.query(
@@ -121,13 +96,12 @@ export function createPostgresNotificationStore(pool: pg.Pool): NotificationStor
       if (mail) await pool.query('UPDATE member_emails SET locale = $1 WHERE workspace_id = $2 AND member_id = $3', [locale, mail.workspaceId, mail.memberId]);
     },
     async confirmEmail(confirmHash, now) {
-      const res = await pool.query<{ workspace_id: string; member_id: string }>(
+      const res = await pool.query<MemberDbRow>(
         `UPDATE member_emails SET confirmed_at = $2, confirm_hash = NULL, confirm_expires = NULL
          WHERE confirm_hash = $1 AND confirm_expires >= $2 RETURNING workspace_id, member_id`,
         [confirmHash, now]
       );
-      const row = res.rows[0];
-      return row ? { workspaceId: row.workspace_id, memberId: row.member_id } : null;
+      return res.rows[0] ? toMemberRef(res.rows[0]) : null;
     },
     async deleteEmail(workspaceId, memberId) {
       await pool.query('DELETE FROM member_emails WHERE workspace_id = $1 AND member_id = $2', [workspaceId, memberId]);
@@ -167,8 +141,8 @@ export function createPostgresNotificationStore(pool: pg.Pool): NotificationStor
       });
     },
     async membersWithHeld() {
-      const res = await pool.query<{ workspace_id: string; member_id: string }>("SELECT DISTINCT workspace_id, member_id FROM notification_outbox WHERE state = 'held'");
-      return res.rows.map((r) => ({ workspaceId: r.workspace_id, memberId: r.member_id }));
+      const res = await pool.query<MemberDbRow>("SELECT DISTINCT workspace_id, member_id FROM notification_outbox WHERE state = 'held'");
+      return res.rows.map(toMemberRef);
     },
     async heldRows(workspaceId, memberId) {
       const res = await pool.query<OutboxDbRow>("SELECT * FROM notification_outbox WHERE workspace_id = $1 AND member_id = $2 AND state = 'held' ORDER BY created_at, id", [
@@ -194,11 +168,8 @@ export function createPostgresNotificationStore(pool: pg.Pool): NotificationStor
       }
     },
     async dueWakes(now, limit) {
-      const res = await pool.query<{ workspace_id: string; doc_id: string }>('SELECT workspace_id, doc_id FROM notification_wakes WHERE wake_at <= $1 ORDER BY wake_at LIMIT $2', [
-        now,
-        limit
-      ]);
-      return res.rows.map((r) => ({ workspaceId: r.workspace_id, docId: r.doc_id }));
+      const res = await pool.query<WakeDbRow>('SELECT workspace_id, doc_id FROM notification_wakes WHERE wake_at <= $1 ORDER BY wake_at LIMIT $2', [now, limit]);
+      return res.rows.map(toWake);
     }
   };
 }

@@ -3,29 +3,8 @@
  * tables are schema migration 6 (store/sqlite-migrations.ts); 7 adds the locale columns.
  */
 import type { SqliteDatabase } from '../database.ts';
-import { toOutboxRow, type OutboxDbRow } from './rows.ts';
-import type { MemberEmailRecord, NotificationStore, PushSubscriptionRecord } from './types.ts';
-
-interface SubRow {
-  device_key: string;
-  workspace_id: string;
-  member_id: string;
-  endpoint: string;
-  p256dh: string;
-  auth: string;
-  created_at: number;
-  locale: string | null;
-}
-const toSub = (r: SubRow): PushSubscriptionRecord => ({
-  deviceKey: r.device_key,
-  workspaceId: r.workspace_id,
-  memberId: r.member_id,
-  endpoint: r.endpoint,
-  p256dh: r.p256dh,
-  auth: r.auth,
-  createdAt: r.created_at,
-  locale: r.locale ?? null
-});
+import { EMAIL_COLUMNS, toEmail, toMemberRef, toOutboxRow, toSubscription, toWake, type EmailDbRow, type MemberDbRow, type OutboxDbRow, type SubscriptionDbRow, type WakeDbRow } from './rows.ts';
+import type { NotificationStore } from './types.ts';
 
 export function createSqliteNotificationStore(db: SqliteDatabase): NotificationStore {
   const q = {
@@ -36,9 +15,9 @@ export function createSqliteNotificationStore(db: SqliteDatabase): NotificationS
          endpoint = excluded.endpoint, p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at,
          locale = excluded.locale`
     ),
-    getSub: db.prepare<[string], SubRow>('SELECT * FROM push_subscriptions WHERE device_key = ?'),
-    listSubs: db.prepare<[string, string], SubRow>('SELECT * FROM push_subscriptions WHERE workspace_id = ? AND member_id = ? ORDER BY created_at, device_key'),
-    subsAt: db.prepare<[string], SubRow>('SELECT * FROM push_subscriptions WHERE endpoint = ? ORDER BY device_key'),
+    getSub: db.prepare<[string], SubscriptionDbRow>('SELECT * FROM push_subscriptions WHERE device_key = ?'),
+    listSubs: db.prepare<[string, string], SubscriptionDbRow>('SELECT * FROM push_subscriptions WHERE workspace_id = ? AND member_id = ? ORDER BY created_at, device_key'),
+    subsAt: db.prepare<[string], SubscriptionDbRow>('SELECT * FROM push_subscriptions WHERE endpoint = ? ORDER BY device_key'),
     delSub: db.prepare('DELETE FROM push_subscriptions WHERE device_key = ?'),
     dropDevicePending: db.prepare("UPDATE notification_outbox SET state = 'dropped', last_error = 'the device stopped receiving notifications' WHERE target = ? AND state = 'pending'"),
     delMemberSubs: db.prepare('DELETE FROM push_subscriptions WHERE workspace_id = ? AND member_id = ?'),
@@ -48,9 +27,7 @@ export function createSqliteNotificationStore(db: SqliteDatabase): NotificationS
     ),
     getPrefs: db.prepare<[string, string], { prefs: string }>('SELECT prefs FROM notification_prefs WHERE workspace_id = ? AND member_id = ?'),
     setPrefs: db.prepare('INSERT INTO notification_prefs (workspace_id, member_id, prefs) VALUES (?, ?, ?) ON CONFLICT (workspace_id, member_id) DO UPDATE SET prefs = excluded.prefs'),
-    getEmail: db.prepare<[string, string], { workspace_id: string; member_id: string; email: string; confirmed_at: number | null; locale: string | null }>(
-      'SELECT workspace_id, member_id, email, confirmed_at, locale FROM member_emails WHERE workspace_id = ? AND member_id = ?'
-    ),
+    getEmail: db.prepare<[string, string], EmailDbRow>(`SELECT ${EMAIL_COLUMNS} FROM member_emails WHERE workspace_id = ? AND member_id = ?`),
     setEmail: db.prepare(
       `INSERT INTO member_emails (workspace_id, member_id, email, confirmed_at, confirm_hash, confirm_expires, locale) VALUES (?, ?, ?, NULL, ?, ?, ?)
        ON CONFLICT (workspace_id, member_id) DO UPDATE SET email = excluded.email, confirmed_at = NULL,
@@ -58,7 +35,7 @@ export function createSqliteNotificationStore(db: SqliteDatabase): NotificationS
     ),
     subLocale: db.prepare('UPDATE push_subscriptions SET locale = ? WHERE device_key = ?'),
     emailLocale: db.prepare('UPDATE member_emails SET locale = ? WHERE workspace_id = ? AND member_id = ?'),
-    findConfirm: db.prepare<[string, number], { workspace_id: string; member_id: string }>(
+    findConfirm: db.prepare<[string, number], MemberDbRow>(
       'SELECT workspace_id, member_id FROM member_emails WHERE confirm_hash = ? AND confirm_expires >= ?'
     ),
     confirm: db.prepare('UPDATE member_emails SET confirmed_at = ?, confirm_hash = NULL, confirm_expires = NULL WHERE workspace_id = ? AND member_id = ?'),
@@ -77,13 +54,13 @@ export function createSqliteNotificationStore(db: SqliteDatabase): NotificationS
     finishRetry: db.prepare("UPDATE notification_outbox SET state = 'pending', next_at = ?, last_error = ?, claimed_until = NULL WHERE id = ?"),
     finishEnd: db.prepare('UPDATE notification_outbox SET state = ?, last_error = ?, claimed_until = NULL WHERE id = ?'),
     markDigested: db.prepare("UPDATE notification_outbox SET state = 'digested' WHERE id = ? AND state = 'held'"),
-    withHeld: db.prepare<[], { workspace_id: string; member_id: string }>("SELECT DISTINCT workspace_id, member_id FROM notification_outbox WHERE state = 'held'"),
+    withHeld: db.prepare<[], MemberDbRow>("SELECT DISTINCT workspace_id, member_id FROM notification_outbox WHERE state = 'held'"),
     held: db.prepare<[string, string], OutboxDbRow>("SELECT * FROM notification_outbox WHERE workspace_id = ? AND member_id = ? AND state = 'held' ORDER BY created_at, id"),
     listAll: db.prepare<[string], OutboxDbRow>('SELECT * FROM notification_outbox WHERE workspace_id = ? ORDER BY id DESC'),
     listMember: db.prepare<[string, string], OutboxDbRow>('SELECT * FROM notification_outbox WHERE workspace_id = ? AND member_id = ? ORDER BY id DESC'),
     setWake: db.prepare('INSERT INTO notification_wakes (workspace_id, doc_id, wake_at) VALUES (?, ?, ?) ON CONFLICT (workspace_id, doc_id) DO UPDATE SET wake_at = excluded.wake_at'),
     delWake: db.prepare('DELETE FROM notification_wakes WHERE workspace_id = ? AND doc_id = ?'),
-    dueWakes: db.prepare<[number, number], { workspace_id: string; doc_id: string }>('SELECT workspace_id, doc_id FROM notification_wakes WHERE wake_at <= ? ORDER BY wake_at LIMIT ?')
+    dueWakes: db.prepare<[number, number], WakeDbRow>('SELECT workspace_id, doc_id FROM notification_wakes WHERE wake_at <= ? ORDER BY wake_at LIMIT ?')
   };
 
   const forget = db.transaction((workspaceId: string, memberId: string) => {
@@ -111,7 +88,7 @@ export function createSqliteNotificationStore(db: SqliteDatabase): NotificationS
     const row = q.findConfirm.get(hash, now);
     if (!row) return null;
     q.confirm.run(now, row.workspace_id, row.member_id);
-    return { workspaceId: row.workspace_id, memberId: row.member_id };
+    return toMemberRef(row);
   });
 
   return {
@@ -120,13 +97,13 @@ export function createSqliteNotificationStore(db: SqliteDatabase): NotificationS
     },
     async getSubscription(deviceKey) {
       const row = q.getSub.get(deviceKey);
-      return row ? toSub(row) : null;
+      return row ? toSubscription(row) : null;
     },
     async listSubscriptions(workspaceId, memberId) {
-      return q.listSubs.all(workspaceId, memberId).map(toSub);
+      return q.listSubs.all(workspaceId, memberId).map(toSubscription);
     },
     async subscriptionsAt(endpoint) {
-      return q.subsAt.all(endpoint).map(toSub);
+      return q.subsAt.all(endpoint).map(toSubscription);
     },
     async deleteSubscription(deviceKey) {
       q.delSub.run(deviceKey);
@@ -142,9 +119,9 @@ export function createSqliteNotificationStore(db: SqliteDatabase): NotificationS
     async setPrefs(workspaceId, memberId, prefs) {
       q.setPrefs.run(workspaceId, memberId, JSON.stringify(prefs));
     },
-    async getEmail(workspaceId, memberId): Promise<MemberEmailRecord | null> {
+    async getEmail(workspaceId, memberId) {
       const row = q.getEmail.get(workspaceId, memberId);
-      return row ? { workspaceId: row.workspace_id, memberId: row.member_id, email: row.email, confirmedAt: row.confirmed_at, locale: row.locale ?? null } : null;
+      return row ? toEmail(row) : null;
     },
     async setEmail(workspaceId, memberId, email, confirmHash, expiresAt, locale) {
       q.setEmail.run(workspaceId, memberId, email, confirmHash, expiresAt, locale);
@@ -174,7 +151,7 @@ export function createSqliteNotificationStore(db: SqliteDatabase): NotificationS
       return bundle(digest, heldIds);
     },
     async membersWithHeld() {
-      return q.withHeld.all().map((r) => ({ workspaceId: r.workspace_id, memberId: r.member_id }));
+      return q.withHeld.all().map(toMemberRef);
     },
     async heldRows(workspaceId, memberId) {
       return q.held.all(workspaceId, memberId).map(toOutboxRow);
@@ -187,7 +164,7 @@ export function createSqliteNotificationStore(db: SqliteDatabase): NotificationS
       else q.setWake.run(workspaceId, docId, at);
     },
     async dueWakes(now, limit) {
-      return q.dueWakes.all(now, limit).map((r) => ({ workspaceId: r.workspace_id, docId: r.doc_id }));
+      return q.dueWakes.all(now, limit).map(toWake);
     }
   };
 }

@@ -193,6 +193,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     sql: `
       ALTER TABLE push_subscriptions ADD COLUMN locale TEXT;
       ALTER TABLE member_emails ADD COLUMN locale TEXT;`
+  },
+  {
+    version: 8,
+    name: 'push subscriptions by endpoint',
+    // A renewed subscription (POST /api/notifications/push-change) finds the old ones by endpoint (subscriptionsAt).
+    sql: `CREATE INDEX IF NOT EXISTS push_subscriptions_by_endpoint ON push_subscriptions (endpoint);`
   }
 ];
 

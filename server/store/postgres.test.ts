@@ -85,6 +85,20 @@ describe('PostgreSQL schema and compaction across instances', () => {
     }
   });
 
+  it('finds push subscriptions by endpoint through an index (migration 8)', async () => {
+    const { pool } = await freshSchemaPool();
+    const client = await pool.connect();
+    try {
+      // With scans priced out, the plan names the index only if it exists.
+      await client.query('SET enable_seqscan = off');
+      const plan = await client.query<{ 'QUERY PLAN': string }>("EXPLAIN SELECT * FROM push_subscriptions WHERE endpoint = 'https://push.example/1'");
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/push_subscriptions_by_endpoint/);
+    } finally {
+      client.release();
+      await pool.end();
+    }
+  });
+
   it('refuses a database a newer Mutual migrated (downgrade), with a clear message', async () => {
     const { pool } = await freshSchemaPool();
     try {

@@ -105,7 +105,7 @@ describe('SQLite schema migrations', () => {
     raw.close();
     const stores = await openStores({ store: 'sqlite', dataDir: dir, databaseUrl: '' }, createLogger('silent'));
     try {
-      expect(schemaVersion(stores.db!)).toBe(7);
+      expect(schemaVersion(stores.db!)).toBe(SQLITE_SCHEMA_VERSION);
       const { notifications } = stores;
       expect(await notifications.getSubscription('ws1/m1/first')).toMatchObject({ endpoint: 'https://push.example/1', locale: null });
       expect(await notifications.getEmail('ws1', 'm1')).toMatchObject({ email: 'ana@example.org', confirmedAt: 6, locale: null });
@@ -115,6 +115,22 @@ describe('SQLite schema migrations', () => {
     } finally {
       await stores.documents.close();
       await stores.closeHandles();
+    }
+  });
+
+  it('brings a version-7 database to 8: push subscriptions are found by endpoint through an index, not a scan', () => {
+    const dir = tempDir();
+    const raw = new Database(path.join(dir, DATABASE_FILE));
+    migrateSqlite(raw, 'test', SQLITE_MIGRATIONS.filter((m) => m.version <= 7));
+    const plan = (db: Database.Database) => JSON.stringify(db.prepare('EXPLAIN QUERY PLAN SELECT * FROM push_subscriptions WHERE endpoint = ?').all('https://push.example/1'));
+    expect(plan(raw)).not.toMatch(/push_subscriptions_by_endpoint/);
+    raw.close();
+    const db = openDatabase(dir);
+    try {
+      expect(schemaVersion(db)).toBe(8);
+      expect(plan(db)).toMatch(/SEARCH push_subscriptions USING INDEX push_subscriptions_by_endpoint/);
+    } finally {
+      db.close();
     }
   });
 

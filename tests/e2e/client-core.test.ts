@@ -78,6 +78,31 @@ describe('the client core, as people meet it', () => {
     await dev.close();
   });
 
+  it("an address of the workspace's own documents (the index, the pulse's totals, someone's private document) is never made a page", async () => {
+    const ws = await createWorkspaceByApi(server.url, 'Birch Road mutual aid');
+    const index = await relayClient(ws.workspaceId, 'index', ws.admin.token);
+    const dev = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    const b = await join(dev, ws.invites.editor, 'Ben');
+    const errors = watchErrors(b, 'B');
+    const base = `${server.url}/w/${ws.workspaceId}`;
+    for (const docId of [`member-private-${ws.admin.memberId}`, 'index', 'private-needs-board']) {
+      await b.goto(`${base}/d/${docId}`);
+      await b.getByRole('alert').filter({ hasText: 'This isn’t a document you can open here.' }).waitFor({ timeout: 15_000 });
+      expect(await b.locator('.m-content').count(), `no editor for ${docId}`).toBe(0);
+    }
+    await shot(b, 'client-core-reserved-address-phone');
+    // The pulse's shared totals: its own page, the Workload page.
+    await b.goto(`${base}/d/group-pulse`);
+    await b.waitForURL(`${base}/work`);
+    // An ordinary unknown address still becomes a page; the reserved ones never entered the catalogue.
+    await b.goto(`${base}/d/after-the-others`);
+    await b.locator('.m-content').waitFor({ timeout: 15_000 });
+    await waitFor(() => index.doc.getMap('catalogue').has('after-the-others'), { message: 'the new page in the catalogue' });
+    expect([...index.doc.getMap('catalogue').keys()]).toEqual(['after-the-others']);
+    expect(errors).toEqual([]);
+    await dev.close();
+  });
+
   it('a device with a fast clock never closes a proposal at the deadline; "Close now" waits for a connection and uses the relay\'s time', async () => {
     const devB = await newDevice(browser);
     const devA = await newDevice(browser, 'phone');

@@ -141,7 +141,7 @@ describe('the group pulse', () => {
     // Three answers: the totals, on everyone's Workload page.
     await expect.poll(() => a.getByTestId('pulse-totals').textContent().catch(() => ''), { timeout: 20_000 }).toContain('2 of 3 stretched');
     expect(await a.getByTestId('pulse-totals').textContent()).toContain('1 of 3 low on energy');
-    expect(await a.getByTestId('pulse-group').textContent()).toContain('at least 3 members');
+    expect(await a.getByTestId('pulse-group').textContent()).toContain('once 3 members have answered and change only after each 3 more');
     expect(await a.getByTestId('pulse-group').textContent()).not.toContain(NOTE);
     await shot(a, 'pulse-totals-desktop');
     expect(await audit(a, 'pulse totals')).toEqual([]);

@@ -37,6 +37,18 @@ function pillFits(page: Page): Promise<{ shown: string; whole: boolean }> {
   });
 }
 
+/** What a screen reader and a pointer's tooltip get of the top bar's status. */
+async function pillWords(page: Page): Promise<{ name: string; title: string | null }> {
+  const pill = page.getByTestId('connection-status');
+  const name = await pill.evaluate((el) => {
+    const words: string[] = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) if (!n.parentElement?.closest('[aria-hidden="true"]')) words.push(n.textContent ?? '');
+    return words.join('').trim();
+  });
+  return { name, title: await pill.getAttribute('title') };
+}
+
 /** Put the caret at the end of the text (clicking the last paragraph, never a block's inputs). */
 async function caretToEnd(page: Page): Promise<void> {
   await page.locator('.m-content > :not(.m-block)').last().click();
@@ -92,6 +104,36 @@ describe('a document’s sync status', () => {
     await expect.poll(() => statuses(a), { timeout: 30_000 }).toEqual({ doc: 'All changes synced', pill: 'live' });
     await shot(a, 'sync-status-back-online-phone');
     expect(errors).toEqual([]);
+    await devA.close();
+    await devB.close();
+  });
+
+  it('says "Syncing" in one word on a phone while documents come down, the count kept for screen readers', async () => {
+    const devA = await newDevice(browser);
+    const { page: a, workspaceId, editorInvite } = await createWorkspace(devA, server.url, 'Riverside Pantry', 'Ana');
+    for (const kind of ['page', 'agenda'] as const) {
+      await a.goto(`${server.url}/w/${workspaceId}`);
+      await newDocument(a, kind);
+    }
+    // A new phone joins; the relay answers the index but holds every document's socket unanswered,
+    // so the phone stays "Syncing 2 documents" for as long as the test looks.
+    const devB = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    await devB.routeWebSocket(/\/sync\//, (ws) => {
+      if (/\/sync\/[^/]+\/index(\?|$)/.test(ws.url())) ws.connectToServer();
+    });
+    const b = await join(devB, editorInvite, 'Ben');
+    await expect.poll(async () => (await pillWords(b)).name, { timeout: 15_000 }).toMatch(/^Syncing [1-9]\d* documents?$/);
+    const words = await pillWords(b);
+    expect(words.title, 'the whole words on hover too').toBe(words.name);
+    for (const width of [390, 360]) {
+      await b.setViewportSize({ width, height: 844 });
+      expect(await pillFits(b), `the syncing status at ${width} px`).toEqual({ shown: 'Syncing', whole: true });
+    }
+    await shot(b, 'sync-status-syncing-phone-360');
+    await b.setViewportSize({ width: 1280, height: 860 });
+    // (The count may still climb as the phone learns of documents: compare with the words now.)
+    const wide = async () => ({ ...(await pillFits(b)), name: (await pillWords(b)).name });
+    await expect.poll(async () => { const w = await wide(); return w.whole && w.shown === w.name; }, { message: 'the whole words on a wide screen' }).toBe(true);
     await devA.close();
     await devB.close();
   });

@@ -97,6 +97,41 @@ describe('the group pulse (real relay, stock y-websocket clients)', () => {
     });
   });
 
+  it('publishes in steps of three: later answers and a revision change nothing shown until three more answered', async () => {
+    const watcher = stock(PULSE_DOC_ID, dee.token);
+    // Every totals the watcher ever sees, in order (one per update from the relay).
+    const seen: Array<number | null> = [];
+    watcher.doc.getMap('server').observe(() => {
+      const answered = readTotals(watcher.doc, 'pulse', WEEK)?.totals as { answered?: number } | null | undefined;
+      const last = seen.length ? seen[seen.length - 1] : undefined;
+      if ((answered?.answered ?? null) !== last) seen.push(answered?.answered ?? null);
+    });
+    const more = [];
+    for (const name of ['Eli', 'Fay', 'Gus']) more.push(await joinWorkspace(server.httpUrl, ws.workspaceId, ws.invites.editor, name));
+    const counted = (n: number) => waitFor(() => readTotals(watcher.doc, 'pulse', WEEK)?.count === n, { message: `${n} answers counted` });
+
+    await checkIn(ws.admin, calm);
+    await checkIn(ws.editor, calm);
+    await checkIn(dee, calm);
+    await counted(3);
+    const first = pulseTotalsOf(watcher.doc).periods[WEEK]!;
+    expect(first.workload).toEqual({ stretched: 0, full: 0, room: 3 });
+    // The admin revises, then a 4th and a 5th check in: still the first publication.
+    await checkIn(ws.admin, stretched);
+    await checkIn(more[0]!, stretched);
+    await counted(4);
+    await checkIn(more[1]!, stretched);
+    await counted(5);
+    expect(pulseTotalsOf(watcher.doc).periods[WEEK]).toEqual(first);
+    expect(pulseTotalsOf(watcher.doc).unshown[WEEK]).toBe(2);
+    // The 6th: recomputed over all six, the revision mixed in with three new answers.
+    await checkIn(more[2]!, stretched);
+    await waitFor(() => pulseTotalsOf(watcher.doc).periods[WEEK]?.answered === 6, { message: 'the second step' });
+    expect(pulseTotalsOf(watcher.doc).periods[WEEK]!.workload).toEqual({ stretched: 4, full: 0, room: 2 });
+    expect(pulseTotalsOf(watcher.doc).unshown[WEEK]).toBe(0);
+    expect(seen, 'no publication between the steps').toEqual([null, 3, 6]);
+  });
+
   it("another member's and an admin's stock clients never receive an answer or a note", async () => {
     await checkIn(ws.editor, stretched, NOTE);
     // The editor's own second device has it (so the answer really is on the relay).

@@ -47,7 +47,7 @@ export class PulseSession {
   /** My private document has been read from this device or the relay. */
   loaded = $state(false);
   /** The group's published totals. */
-  totals = $state<PulseTotals>({ threshold: DEFAULT_TOTALS_THRESHOLD, periods: {} });
+  totals = $state<PulseTotals>({ threshold: DEFAULT_TOTALS_THRESHOLD, periods: {}, unshown: {} });
   private readonly releases: Array<() => void> = [];
 
   constructor(

@@ -147,4 +147,5 @@ export * from './secret-state';
 /** The group pulse (issue 24): private check-ins, the group's totals and trend, gentle suggestions. */
 export * from './pulse';
 export * from './pulse-totals';
+export * from './reserved-docs';
 export * from './pulse-suggest';

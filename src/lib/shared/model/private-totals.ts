@@ -13,7 +13,9 @@
  * **The threshold rule**: totals are published only once at least `threshold` answers count
  * (default {@link DEFAULT_TOTALS_THRESHOLD}); below it the record holds the count and the
  * threshold, never totals, so nobody's answer can be deduced from them. An aggregator may
- * publish more (a closed secret ballot's result), never less safely than it documents.
+ * publish more (a closed secret ballot's result), never less safely than it documents. The
+ * group pulse publishes less: in steps ({@link isPublicationStep}), so that watching totals
+ * change never isolates one answer.
  *
  * Aggregators are plain objects in the registry (aggregators.ts): adding one is a file and a
  * line there, as decision methods are.
@@ -135,6 +137,41 @@ export function withThreshold<A>(
 ): Aggregate {
   const count = answers.length;
   return { count, threshold, totals: meetsThreshold(count, threshold) ? compute(answers) : null };
+}
+
+/**
+ * What a subject published last: how many answers its totals cover, and the totals. Null:
+ * nothing published yet.
+ */
+export interface Publication {
+  count: number;
+  totals: unknown;
+}
+
+/**
+ * **The step rule** (the group pulse): totals are published again only once the answers number
+ * at least `step` more than the last publication covered — the first time at `step` answers.
+ * Answers leave only by a member's removal, so between two publications at least `step` new
+ * answers arrived, and the difference of any two consecutive publications mixes at least `step`
+ * members' answers (with any revisions and removals in between). A revision alone changes
+ * nothing published. docs/security.md, *The group pulse*, gives the reasoning.
+ */
+export function isPublicationStep(count: number, last: Publication | null, step: number = DEFAULT_TOTALS_THRESHOLD): boolean {
+  return count >= (last?.count ?? 0) + Math.max(1, step);
+}
+
+/**
+ * Totals in steps ({@link isPublicationStep}): recomputed over every answer at a step, else the
+ * last publication kept as it was. `count` is always the live number of answers.
+ */
+export function inSteps<A>(
+  answers: readonly MemberAnswer<A>[],
+  compute: (answers: readonly MemberAnswer<A>[]) => unknown,
+  last: Publication | null,
+  step: number = DEFAULT_TOTALS_THRESHOLD
+): Aggregate {
+  const count = answers.length;
+  return { count, threshold: step, totals: isPublicationStep(count, last, step) ? compute(answers) : (last?.totals ?? null) };
 }
 
 /** The record for an aggregate (what the relay writes). */

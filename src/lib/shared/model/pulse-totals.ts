@@ -8,13 +8,16 @@
  *   totals: { answered, energy: {low, steady, high}, workload: {stretched, full, room},
  *             connection: {apart, somewhat, close} }
  *
- * The mechanism's threshold rule applies (default 3 answers): below it `totals` is null and
- * the group sees nothing but "not enough answers yet" (totals never say who answered what; docs/security.md says what watching them change can reveal).
- * Notes never enter: the aggregator parses only the three scales.
+ * Totals are published in steps (private-totals.ts {@link isPublicationStep}, default 3): the
+ * first time at 3 answers, then again only once 3 more answered, each time over every answer;
+ * in between the record keeps the last publication and only `count` moves, so nobody watching
+ * can work out one answer from a change (docs/security.md, *The group pulse*). Below the first
+ * step `totals` is null and the group sees "not enough answers yet". Notes never enter: the
+ * aggregator parses only the three scales.
  */
 import type * as Y from 'yjs';
 import { isPulsePeriod, parsePulseAnswer, previousPeriod, PulseQuestions, PulseScales, STRAINED, PULSE_AGGREGATOR, type PulseAnswer, type PulseCadence, type PulseQuestion } from './pulse';
-import { DEFAULT_TOTALS_THRESHOLD, parseTotalsRecord, TOTALS_ROOT, withThreshold, type Aggregator } from './private-totals';
+import { DEFAULT_TOTALS_THRESHOLD, inSteps, parseTotalsRecord, TOTALS_ROOT, type Aggregator, type Publication, type TotalsRecord } from './private-totals';
 import { isRecord } from './validate';
 
 /** How many periods the trend shows. */
@@ -35,6 +38,8 @@ export interface PeriodTotals {
 export interface PulseTotals {
   threshold: number;
   periods: Record<string, PeriodTotals>;
+  /** Per published period, answers given since its last publication (not in its totals yet). */
+  unshown: Record<string, number>;
 }
 
 function emptyCounts<Q extends PulseQuestion>(q: Q): ScaleCounts<Q> {
@@ -53,10 +58,16 @@ export function pulseCounts(answers: readonly PulseAnswer[]): PeriodTotals {
   return t;
 }
 
+/** What a period's record published last (its totals and how many answers they cover), or null. */
+export function lastPublication(record: TotalsRecord | null): Publication | null {
+  const totals = record ? parsePeriodTotals(record.totals) : null;
+  return totals ? { count: totals.answered, totals } : null;
+}
+
 /**
  * The pulse's aggregator: one subject per check-in period (its first day); an answer counts
- * through its three scales only (the note and the time stay private); totals once the
- * threshold is met.
+ * through its three scales only (the note and the time stay private); totals in steps of the
+ * threshold, recomputed over every answer at each step.
  */
 export const pulseAggregator: Aggregator<PulseAnswer> = {
   id: PULSE_AGGREGATOR,
@@ -66,7 +77,7 @@ export const pulseAggregator: Aggregator<PulseAnswer> = {
     return typeof answer === 'string' ? null : answer;
   },
   targetState: (_target, subject) => (isPulsePeriod(subject) ? 'period' : null),
-  aggregate: ({ answers }) => withThreshold(answers, (list) => pulseCounts(list.map((a) => a.answer)))
+  aggregate: ({ answers, previous }) => inSteps(answers, (list) => pulseCounts(list.map((a) => a.answer)), lastPublication(previous))
 };
 
 function parseCounts<Q extends PulseQuestion>(q: Q, raw: unknown, answered: number): ScaleCounts<Q> | null {
@@ -94,10 +105,12 @@ export function parsePeriodTotals(raw: unknown): PeriodTotals | null {
 
 /**
  * The published totals in the pulse's shared document: every period whose record holds
- * totals that meet its threshold (a record below it, or malformed, is left out).
+ * totals that meet its threshold (a record below it, or malformed, is left out), and how many
+ * answers came after each period's last publication.
  */
 export function pulseTotalsOf(doc: Y.Doc): PulseTotals {
   const periods: Record<string, PeriodTotals> = {};
+  const unshown: Record<string, number> = {};
   let threshold = DEFAULT_TOTALS_THRESHOLD;
   const prefix = `totals:${PULSE_AGGREGATOR}:`;
   doc.getMap<unknown>(TOTALS_ROOT).forEach((raw, key) => {
@@ -106,9 +119,12 @@ export function pulseTotalsOf(doc: Y.Doc): PulseTotals {
     if (!record || record.aggregator !== PULSE_AGGREGATOR || !isPulsePeriod(record.subject)) return;
     threshold = record.threshold;
     const t = parsePeriodTotals(record.totals);
-    if (t && t.answered >= record.threshold && t.answered === record.count) periods[record.subject] = t;
+    if (!t || t.answered < record.threshold) return;
+    periods[record.subject] = t;
+    // Fewer answers than published: members were removed since; their answers leave at the next step.
+    unshown[record.subject] = Math.max(0, record.count - t.answered);
   });
-  return { threshold, periods };
+  return { threshold, periods, unshown };
 }
 
 /** How many of those who answered are at the strained end of each question. */
@@ -133,17 +149,26 @@ export function showsStrain(t: PeriodTotals): boolean {
   return [s.stretched, s.lowEnergy, s.apart].some((n) => n * 3 >= s.answered);
 }
 
+/** The totals the group sees of one period, with the answers given since they were published. */
+export interface LatestTotals {
+  period: string;
+  /** Whether this is the current period (else the one before). */
+  current: boolean;
+  totals: PeriodTotals;
+  unshown: number;
+}
+
 /**
  * The totals the group sees now: this period's once published, else the previous period's
  * (a new period starts with few answers). `current` says which one it is; null: not enough
  * answers yet in either.
  */
-export function latestTotals(totals: PulseTotals, currentPeriod: string, cadence: PulseCadence): { period: string; current: boolean; totals: PeriodTotals } | null {
-  const now = totals.periods[currentPeriod];
-  if (now) return { period: currentPeriod, current: true, totals: now };
-  const before = previousPeriod(currentPeriod, cadence);
-  const last = totals.periods[before];
-  return last ? { period: before, current: false, totals: last } : null;
+export function latestTotals(totals: PulseTotals, currentPeriod: string, cadence: PulseCadence): LatestTotals | null {
+  for (const [period, current] of [[currentPeriod, true], [previousPeriod(currentPeriod, cadence), false]] as const) {
+    const t = totals.periods[period];
+    if (t) return { period, current, totals: t, unshown: totals.unshown[period] ?? 0 };
+  }
+  return null;
 }
 
 /** One period of the trend: its strained counts, or null when it had too few answers. */

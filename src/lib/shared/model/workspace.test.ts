@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { isReservedDocId, reservedDocRoute } from './reserved-docs';
 import {
   ModelError,
   addCatalogueEntry,
@@ -29,6 +30,23 @@ describe('workspace index', () => {
     setArchived(index, 'needs', true, act('ana'));
     expect(readCatalogue(index).value).toEqual([{ id: 'agenda-1', kind: 'agenda', title: 'March general meeting', created: 1, archived: false }]);
     expect(readCatalogue(index, { includeArchived: true }).value).toHaveLength(2);
+  });
+
+  it("catalogue: never lists the workspace's own documents (index, pulse totals, private documents)", () => {
+    const index = new Y.Doc();
+    for (const id of ['index', 'group-pulse', 'private-board-1', 'member-private-ben']) {
+      expect(isReservedDocId(id), id).toBe(true);
+      expect(() => addCatalogueEntry(index, { id, kind: 'page', title: 'Untitled page' }, act('ana')), id).toThrow(/kept for the workspace/);
+    }
+    expect(readCatalogue(index).value).toEqual([]);
+    // One written by a peer anyway (a stock client, a device from before this rule) is skipped.
+    const entry = new Y.Map<unknown>();
+    index.getMap('catalogue').set('group-pulse', entry);
+    entry.set('kind', 'page');
+    expect(readCatalogue(index)).toMatchObject({ value: [], issues: [{ blockId: 'group-pulse' }] });
+    for (const id of ['indexes', 'pulse', 'member-private', 'board-private-1']) expect(isReservedDocId(id), id).toBe(false);
+    expect(reservedDocRoute('group-pulse')).toBe('work');
+    expect(reservedDocRoute('index')).toBeNull();
   });
 
   it('members: add, update role and public key, remove', () => {

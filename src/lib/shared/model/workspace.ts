@@ -14,6 +14,7 @@ import { mutate, timeOf, type Actor } from './doc';
 import { ModelError } from './errors';
 import { DocKinds, IndexKeys, type DocKind } from './schema';
 import { DEFAULT_PULSE_CADENCE, isPulseCadence, type PulseCadence } from './pulse-cadence';
+import { isReservedDocId } from './reserved-docs';
 import { IssueLog, compact, isBoolean, isFiniteNumber, isString, oneOf, orNull, readField, type ModelIssue, type Read } from './validate';
 
 export interface CatalogueEntry {
@@ -78,6 +79,7 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** Add a document to the catalogue (the creating device, when it creates the document). */
 export function addCatalogueEntry(index: Y.Doc, input: { id: string; kind: DocKind; title: string }, actor: Actor): void {
   if (!ID.test(input.id)) throw new ModelError('invalid-input', 'Invalid document id.');
+  if (isReservedDocId(input.id)) throw new ModelError('invalid-input', 'This document id is kept for the workspace itself.');
   if (!oneOf(DocKinds)(input.kind)) throw new ModelError('invalid-input', 'Unknown document kind.');
   const catalogue = getCatalogue(index);
   if (catalogue.has(input.id)) throw new ModelError('already-exists', 'This document is already in the catalogue.');
@@ -117,6 +119,11 @@ export function readCatalogue(index: Y.Doc, options: { includeArchived?: boolean
   getCatalogue(index).forEach((raw, id) => {
     if (!(raw instanceof Y.Map)) {
       issues.push({ blockId: id, reason: 'catalogue entry is not a map; skipped' });
+      return;
+    }
+    if (isReservedDocId(id)) {
+      // Written by a peer (or by a device before this rule): the workspace's own documents are never pages.
+      issues.push({ blockId: id, reason: 'catalogue entry for a reserved document id; skipped' });
       return;
     }
     const log = new IssueLog(id, issues);

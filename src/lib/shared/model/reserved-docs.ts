@@ -1,0 +1,20 @@
+/**
+ * Document ids that are not pages: the workspace's index, the group pulse's shared totals,
+ * the needs boards' private documents (`private-<board>`) and each member's own private
+ * document (`member-private-<memberId>`). Typing one into the address bar must never make it
+ * an ordinary page, and none of them ever enters the catalogue (addCatalogueEntry refuses).
+ */
+import { INDEX_DOC_ID, PRIVATE_DOC_PREFIX } from '../protocol';
+import { isMemberPrivateDoc } from './private-answers';
+import { PULSE_DOC_ID } from './pulse';
+
+/** Whether `docId` is kept for the server or a member (never a page, never in the catalogue). */
+export function isReservedDocId(docId: string): boolean {
+  return docId === INDEX_DOC_ID || docId === PULSE_DOC_ID || docId.startsWith(PRIVATE_DOC_PREFIX) || isMemberPrivateDoc(docId);
+}
+
+/** Where an address of a reserved document leads instead, inside its workspace (null: nowhere, say so). */
+export function reservedDocRoute(docId: string): 'work' | null {
+  // The group pulse's totals are read on the Workload page.
+  return docId === PULSE_DOC_ID ? 'work' : null;
+}
