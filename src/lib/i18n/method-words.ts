@@ -5,6 +5,7 @@
  */
 import { m } from '../paraglide/messages.js';
 import type { MethodId } from '../shared/model/methods/types.ts';
+import type { BallotNote } from '../shared/model/tally.ts';
 import { MAX_SCORE } from '../shared/model/methods/score.ts';
 import { getMethod } from '../shared/model/methods/index.ts';
 
@@ -56,4 +57,17 @@ export function choiceName(choice: string): string {
 export function resultName(entry: { method: MethodId; passed: boolean; winner: string | null }): string {
   if (getMethod(entry.method).usesOptions) return entry.winner !== null ? m.decision_result_chosen({ option: entry.winner }) : m.outcome_panel_no_decision();
   return entry.passed ? m.outcome_panel_passed() : m.outcome_panel_did_not_pass();
+}
+
+const BALLOT_NOTES: Record<BallotNote, () => string> = {
+  'after-deadline': m.ballot_note_after_deadline,
+  'arrived-late': m.ballot_note_arrived_late,
+  'cast-late': m.ballot_note_cast_late,
+  'withdrawn-after-close': m.ballot_note_withdrawn_after_close,
+  'changed-after-close': m.ballot_note_changed_after_close
+};
+
+/** Why a ballot is not simply counted: a fixed note in the chosen language, else the note as the model wrote it. */
+export function ballotNote(view: { why?: BallotNote; note?: string }): string {
+  return view.why && Object.hasOwn(BALLOT_NOTES, view.why) ? BALLOT_NOTES[view.why]() : (view.note ?? '');
 }

@@ -8,7 +8,7 @@ import { m } from '../paraglide/messages.js';
 import type { Role } from '../shared/protocol.ts';
 import type { AgendaItemKind } from '../shared/model/agenda.ts';
 import type { MeetingRole } from '../shared/model/meeting.ts';
-import type { NeedCategory, NeedStatus } from '../shared/model/need.ts';
+import type { NeedCategory, NeedNote, NeedStatus } from '../shared/model/need.ts';
 import { categoryLabel } from '../shared/model/needs-board.ts';
 import type { NotificationKind } from '../shared/notifications/prefs.ts';
 import type { DocKind } from '../shared/model/schema.ts';
@@ -82,4 +82,22 @@ const CATEGORIES: Record<NeedCategory, () => string> = {
 /** A need's category: a suggested one in the chosen language; a group's own word as written ("Bikes"). */
 export function needCategoryName(category: string): string {
   return Object.hasOwn(CATEGORIES, category) ? CATEGORIES[category as NeedCategory]() : categoryLabel(category);
+}
+
+/** A note in a need's history, in the chosen language; the model's English when it names none. */
+export function needNote(entry: { why?: NeedNote; note?: string }): string {
+  const why = entry.why;
+  if (!why) return entry.note ?? '';
+  switch (why.kind) {
+    case 'offer-side':
+      return m.need_note_offer_side();
+    case 'already-closed':
+      return why.status === 'withdrawn' ? m.need_note_already_withdrawn() : m.need_note_already_fulfilled();
+    case 'already-matched':
+      return m.need_note_already_matched();
+    case 'not-matched':
+      return m.need_note_not_matched();
+    case 'not-closed':
+      return m.need_note_not_closed();
+  }
 }

@@ -55,7 +55,34 @@ export interface NeedInput {
 export interface NeedHistoryEntry {
   event: NeedEvent;
   applied: boolean;
+  /** Why it had no effect, or where it is kept (English). */
   note?: string;
+  /** Which note it is, for the UI to say in the reader's language (with `status` for `already-closed`). */
+  why?: NeedNote;
+}
+
+/** The notes of a need's history (see {@link needNoteText} for their English). */
+export type NeedNote =
+  | { kind: 'offer-side' }
+  | { kind: 'already-closed'; status: 'fulfilled' | 'withdrawn' }
+  | { kind: 'already-matched' }
+  | { kind: 'not-matched' }
+  | { kind: 'not-closed' };
+
+/** A history note in English (the shared model's words; the app says them in the reader's language). */
+export function needNoteText(why: NeedNote): string {
+  switch (why.kind) {
+    case 'offer-side':
+      return 'Recorded on the offer; the ask holds the match.';
+    case 'already-closed':
+      return `Already ${why.status}.`;
+    case 'already-matched':
+      return 'Superseded: it was already matched.';
+    case 'not-matched':
+      return 'It was not matched.';
+    case 'not-closed':
+      return 'It was not closed.';
+  }
 }
 
 /** A needs board entry as the board shows it (statuses already cross-checked). */
@@ -109,24 +136,25 @@ function replayNeed(kind: NeedKind, events: readonly NeedEvent[]) {
   const history: NeedHistoryEntry[] = [];
   for (const e of events) {
     let applied = true;
-    let note: string | undefined;
+    let why: NeedNote | undefined;
     const closed = status === 'fulfilled' || status === 'withdrawn';
+    const closedNote = (): NeedNote => ({ kind: 'already-closed', status: status === 'withdrawn' ? 'withdrawn' : 'fulfilled' });
     if (e.type === 'match') {
-      if (kind === 'offer') note = 'Recorded on the offer; the ask holds the match.';
+      if (kind === 'offer') why = { kind: 'offer-side' };
       else if (status === 'open') [status, matchedWith] = ['matched', e.with];
-      else [applied, note] = [false, closed ? `Already ${status}.` : 'Superseded: it was already matched.'];
+      else [applied, why] = [false, closed ? closedNote() : { kind: 'already-matched' }];
     } else if (e.type === 'unmatch') {
-      if (kind === 'offer') note = 'Recorded on the offer; the ask holds the match.';
+      if (kind === 'offer') why = { kind: 'offer-side' };
       else if (status === 'matched') [status, matchedWith] = ['open', null];
-      else [applied, note] = [false, 'It was not matched.'];
+      else [applied, why] = [false, { kind: 'not-matched' }];
     } else if (e.type === 'fulfil' || e.type === 'withdraw') {
-      if (closed) [applied, note] = [false, `Already ${status}.`];
+      if (closed) [applied, why] = [false, closedNote()];
       else [status, closedAt] = [e.type === 'fulfil' ? 'fulfilled' : 'withdrawn', e.at];
     } else if (e.type === 'reopen') {
       if (closed) [status, matchedWith, closedAt] = ['open', null, null];
-      else [applied, note] = [false, 'It was not closed.'];
+      else [applied, why] = [false, { kind: 'not-closed' }];
     }
-    history.push(note === undefined ? { event: e, applied } : { event: e, applied, note });
+    history.push(why === undefined ? { event: e, applied } : { event: e, applied, note: needNoteText(why), why });
   }
   return { status, matchedWith, closedAt, history };
 }

@@ -241,7 +241,7 @@ describe('close races and late ballots', () => {
       expect(t.status).toBe('closed');
       expect(t.result).toMatchObject({ passed: true, final: true, countedMembers: [] });
       expect(t.ballots).toEqual([
-        expect.objectContaining({ memberId: 'ben', state: 'late', note: 'Cast before the proposal closed but arrived after; not counted.' })
+        expect.objectContaining({ memberId: 'ben', state: 'late', note: 'Cast before the proposal closed but arrived after; not counted.', why: 'arrived-late' })
       ]);
     }
   });

@@ -38,9 +38,14 @@ export interface BallotView {
   /** The ballot that counts (closed: as recorded at close), or null. */
   counted: StoredBallot | null;
   state: BallotState;
-  /** Plain words for the UI when the ballot is not simply counted. */
+  /** Plain words for the UI when the ballot is not simply counted (English). */
   note?: string;
+  /** Which of the fixed notes `note` is, for the UI to say in the reader's language. */
+  why?: BallotNote;
 }
+
+/** The fixed notes beside a ballot that is not simply counted (a method's own reasons are not among them). */
+export type BallotNote = 'after-deadline' | 'arrived-late' | 'cast-late' | 'withdrawn-after-close' | 'changed-after-close';
 
 /** A proposal's ballots and result. */
 export interface ProposalTally {
@@ -73,14 +78,14 @@ function judge(
   memberId: string,
   ballot: StoredBallot,
   options: TallyOptions
-): { state: BallotState; note: string } | null {
+): { state: BallotState; note: string; why?: BallotNote } | null {
   const problem = method.checkBallot(ballot, config);
   if (problem) return { state: 'invalid', note: problem.reason };
   if (options.acceptBallot) {
     const accepted = options.acceptBallot(memberId, ballot);
     if (accepted !== true) return { state: 'rejected', note: accepted };
   }
-  if (deadline !== null && ballot.castAt > deadline) return { state: 'after-deadline', note: 'Cast after the deadline; not counted.' };
+  if (deadline !== null && ballot.castAt > deadline) return { state: 'after-deadline', note: 'Cast after the deadline; not counted.', why: 'after-deadline' };
   return null;
 }
 
@@ -189,19 +194,18 @@ export function tallyOf(view: ProposalView, options: TallyOptions = {}): Read<Pr
     const accepted = options.acceptBallot?.(memberId, counted) ?? true;
     if (accepted !== true) issues.push({ blockId: view.id, reason: `recorded ballot of ${memberId} fails a check: ${accepted}` });
     const live = view.ballots.get(memberId) ?? null;
-    if (live === null) ballots.push({ memberId, ballot: null, counted, state: 'counted', note: 'Withdrawn after the proposal closed; still counted.' });
+    if (live === null) ballots.push({ memberId, ballot: null, counted, state: 'counted', note: 'Withdrawn after the proposal closed; still counted.', why: 'withdrawn-after-close' });
     else if (canonicalJson(live) === canonicalJson(counted)) ballots.push({ memberId, ballot: live, counted, state: 'counted' });
-    else ballots.push({ memberId, ballot: live, counted, state: 'changed-after-close', note: 'Changed after the proposal closed; the ballot as it was at close counts.' });
+    else ballots.push({ memberId, ballot: live, counted, state: 'changed-after-close', note: 'Changed after the proposal closed; the ballot as it was at close counts.', why: 'changed-after-close' });
   }
   for (const [memberId, ballot] of view.ballots) {
     if (memberId in outcome.counted) continue;
     const verdict = judge(method, config, outcome.deadline, memberId, ballot, options);
     if (verdict) ballots.push({ memberId, ballot, counted: null, ...verdict });
     else {
-      const note = view.closedAt !== null && ballot.castAt <= view.closedAt
-        ? 'Cast before the proposal closed but arrived after; not counted.'
-        : 'Cast after the proposal closed; not counted.';
-      ballots.push({ memberId, ballot, counted: null, state: 'late', note });
+      const arrivedLate = view.closedAt !== null && ballot.castAt <= view.closedAt;
+      const note = arrivedLate ? 'Cast before the proposal closed but arrived after; not counted.' : 'Cast after the proposal closed; not counted.';
+      ballots.push({ memberId, ballot, counted: null, state: 'late', note, why: arrivedLate ? 'arrived-late' : 'cast-late' });
     }
   }
   ballots.sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
