@@ -155,3 +155,6 @@ export const PRIVATE_DOC_PREFIX = 'private-';
  */
 export const MEMBER_PRIVATE_DOC_PREFIX = 'member-private-';
 
+/** The shared document the relay writes the group pulse's totals into (issue 24; one per workspace, nothing else in it). */
+export const PULSE_DOC_ID = 'group-pulse';
+

@@ -17,13 +17,14 @@
 import type * as Y from 'yjs';
 import { timeOf, type Actor } from './doc';
 import { ModelError } from './errors';
+import { PULSE_DOC_ID } from '../protocol';
 import { answersIn, setAnswer, type AnswerKey } from './private-answers';
 import { isFiniteNumber, isIsoDate, isRecord, isString, oneOf, type ModelIssue, type Read } from './validate';
 
 /** The aggregator id of the pulse (the first part of its answer keys). */
 export const PULSE_AGGREGATOR = 'pulse';
-/** The shared document the relay writes the pulse's totals into (one per workspace; nothing else is in it). */
-export const PULSE_DOC_ID = 'group-pulse';
+/** The shared document the relay writes the pulse's totals into (in protocol.ts: reserved-docs.ts needs it without the pulse). */
+export { PULSE_DOC_ID };
 
 /** The three questions and their scales, the strained end first. */
 export const PulseScales = {

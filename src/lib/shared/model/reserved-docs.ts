@@ -4,9 +4,8 @@
  * document (`member-private-<memberId>`). Typing one into the address bar must never make it
  * an ordinary page, and none of them ever enters the catalogue (addCatalogueEntry refuses).
  */
-import { INDEX_DOC_ID, PRIVATE_DOC_PREFIX } from '../protocol';
+import { INDEX_DOC_ID, PRIVATE_DOC_PREFIX, PULSE_DOC_ID } from '../protocol';
 import { isMemberPrivateDoc } from './private-answers';
-import { PULSE_DOC_ID } from './pulse';
 
 /** Whether `docId` is kept for the server or a member (never a page, never in the catalogue). */
 export function isReservedDocId(docId: string): boolean {
