@@ -211,8 +211,10 @@ describe('scale-out: relay instances sharing PostgreSQL and Redis', () => {
 
   it('compaction under concurrent writers on two instances: never two at once, nothing lost', async () => {
     const stores: PostgresDocumentStore[] = [];
-    // Low threshold: appends merge while one is in flight, so each instance logs fewer batches than rounds.
-    const config = { compactAfterUpdates: 4 };
+    // Low threshold: appends merge while one is in flight, so each instance logs fewer batches
+    // than rounds — on a loaded machine (a CI run) few enough that 4 was sometimes never reached
+    // on one instance; every second append keeps both compacting while the writers run.
+    const config = { compactAfterUpdates: 2 };
     const [one, two] = await Promise.all([instance(config, stores), instance(config, stores)]);
     const ws = await createWorkspace(one.httpUrl);
     const a = client(one, ws.workspaceId, 'hot', ws.admin.token);
