@@ -108,6 +108,15 @@ describe('comments on a document', () => {
     // it and the resolve reaches Ana's copy, the count goes.
     await a.getByRole('link', { name: /Tenants Union/ }).first().click();
     await expect.poll(() => a.getByTestId('comment-count').textContent(), { timeout: 15_000 }).toContain('1');
+    // On the document's line: title, count, date and its menu side by side (the menu had wrapped below).
+    const row = a.locator('li', { has: a.getByTestId('comment-count') });
+    const middle = async (el: ReturnType<typeof row.locator>) => {
+      const box = (await el.boundingBox())!;
+      return box.y + box.height / 2;
+    };
+    const countMiddle = await middle(row.getByTestId('comment-count'));
+    expect(Math.abs((await middle(row.getByRole('button', { name: /Actions for/ }))) - countMiddle)).toBeLessThan(8);
+    expect(Math.abs((await middle(row.getByRole('link', { name: 'Untitled page' }))) - countMiddle)).toBeLessThan(8);
     await a.goBack();
     await waitForText(a, 'April rent');
     await b.getByRole('button', { name: 'Resolve' }).click();
