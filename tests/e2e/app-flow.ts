@@ -77,6 +77,15 @@ export async function waitForText(page: Page, text: string, timeout = 15_000): P
   await page.locator('.m-content', { hasText: text }).waitFor({ timeout });
 }
 
+/**
+ * Put the caret at the end of the text by clicking its last paragraph — never a block's inputs,
+ * which a click in the middle of a page holding blocks can land on.
+ */
+export async function caretAfterText(page: Page): Promise<void> {
+  await page.locator('.m-content > :not(.m-block)').last().click();
+  await page.keyboard.press('Control+End');
+}
+
 /** Put the caret at the end of the document. */
 export async function caretToEnd(page: Page): Promise<void> {
   await page.locator('.m-content').click();

@@ -8,22 +8,15 @@
  * blocks in English, and Ben's minutes are in Spanish.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cleanupServer, launchBrowser, shot, startServer, type RunningServer } from './harness';
+import { shot, type RunningServer } from './harness';
 import { caretAtEndOf, createWorkspace, join, newDocument, SPANISH_JOIN, twoLanguages, waitForText, watchErrors } from './app-flow';
+import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await cleanupServer(server);
-});
+useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 /** Type "/<query>" at the caret and pick the block `id` from the menu. */
 async function slash(page: Page, query: string, id: string): Promise<void> {

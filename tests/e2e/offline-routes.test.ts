@@ -11,18 +11,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
-import { createWorkspace, join, newDocument, waitForText, watchErrors } from './app-flow';
+import { createWorkspace, join, newDocument, waitForText, watchErrors, caretAfterText } from './app-flow';
 import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
 useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
-
-/** Put the caret at the end of the text (clicking the last paragraph, never a block's inputs). */
-async function caretToEnd(page: Page): Promise<void> {
-  await page.locator('.m-content > :not(.m-block)').last().click();
-  await page.keyboard.press('Control+End');
-}
 
 /** Wait until the service worker controls the page (its shell and assets are cached by then). */
 async function waitForServiceWorker(page: Page): Promise<void> {
@@ -49,7 +43,7 @@ describe('offline at any depth', () => {
 
     // Ana writes a page with a task, an agenda and a needs board.
     const docId = await newDocument(a, 'page');
-    await caretToEnd(a);
+    await caretAfterText(a);
     await a.keyboard.type('Shelf count: 14 tins of beans');
     await a.keyboard.press('Enter');
     await a.keyboard.type('/task');

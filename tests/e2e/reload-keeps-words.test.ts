@@ -10,18 +10,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
-import { createWorkspace, newDocument, waitForText, watchErrors } from './app-flow';
+import { createWorkspace, newDocument, waitForText, watchErrors, caretAfterText } from './app-flow';
 import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
 useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
-
-/** Put the caret at the end of the text (clicking the last paragraph, never a block's inputs). */
-async function caretToEnd(page: Page): Promise<void> {
-  await page.locator('.m-content > :not(.m-block)').last().click();
-  await page.keyboard.press('Control+End');
-}
 
 describe('a reload right after typing', () => {
   it('keeps every word typed offline, even when the page reloads the moment typing stops', async () => {
@@ -29,7 +23,7 @@ describe('a reload right after typing', () => {
     const { page, workspaceId } = await createWorkspace(device, server.url, 'Corner Pantry', 'Ana');
     const errors = watchErrors(page, 'A');
     const docId = await newDocument(page, 'page');
-    await caretToEnd(page);
+    await caretAfterText(page);
     await page.keyboard.type('Shelf count:');
     await expect.poll(() => page.getByTestId('doc-status').textContent(), { timeout: 15_000 }).toBe('All changes synced');
     // The service worker serves the app shell offline.
@@ -39,7 +33,7 @@ describe('a reload right after typing', () => {
     await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('offline');
     let expected = 'Shelf count:';
     for (const words of [' 14 tins of beans', ', 3 bags of rice', ', 2 jars of honey']) {
-      await caretToEnd(page);
+      await caretAfterText(page);
       await page.keyboard.type(words);
       expected += words;
       // At once: no waiting for any status, as a person pulling down to refresh does not.
@@ -52,7 +46,7 @@ describe('a reload right after typing', () => {
     expect(errors).toEqual([]);
 
     // The tab closed the moment typing stops, the document opened again in a new one.
-    await caretToEnd(page);
+    await caretAfterText(page);
     await page.keyboard.type(', 1 box of tea');
     expected += ', 1 box of tea';
     await page.close({ runBeforeUnload: true });

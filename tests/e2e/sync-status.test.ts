@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
-import { createWorkspace, join, newDocument, waitForText, watchErrors } from './app-flow';
+import { createWorkspace, join, newDocument, waitForText, watchErrors, caretAfterText } from './app-flow';
 import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
@@ -49,12 +49,6 @@ async function pillWords(page: Page): Promise<{ name: string; title: string | nu
   return { name, title: await pill.getAttribute('title') };
 }
 
-/** Put the caret at the end of the text (clicking the last paragraph, never a block's inputs). */
-async function caretToEnd(page: Page): Promise<void> {
-  await page.locator('.m-content > :not(.m-block)').last().click();
-  await page.keyboard.press('Control+End');
-}
-
 describe('a document’s sync status', () => {
   it('says "waiting to sync" for an edit made with the browser offline, on a phone, through navigation and a reload', async () => {
     const devA = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
@@ -64,7 +58,7 @@ describe('a document’s sync status', () => {
     const b = await join(devB, editorInvite, 'Ben');
     const docId = await newDocument(a, 'page');
     const docUrl = `${server.url}/w/${workspaceId}/d/${docId}`;
-    await caretToEnd(a);
+    await caretAfterText(a);
     await a.keyboard.type('Shelf count:');
     await expect.poll(() => statuses(a), { timeout: 15_000 }).toEqual({ doc: 'All changes synced', pill: 'live' });
     // And the relay has confirmed the last keystroke (a moment after it is shown as synced).
@@ -76,7 +70,7 @@ describe('a document’s sync status', () => {
 
     await devA.setOffline(true);
     await expect.poll(() => statuses(a), { timeout: 15_000 }).toEqual({ doc: 'Saved on this device', pill: 'offline' });
-    await caretToEnd(a);
+    await caretAfterText(a);
     await a.keyboard.type(' 14 tins of beans');
     await expect.poll(() => statuses(a), { timeout: 15_000 }).toEqual({ doc: WAITING, pill: 'offline' });
     await shot(a, 'sync-status-offline-edit-phone');

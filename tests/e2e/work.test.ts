@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
-import { createWorkspace, join, newDocument, watchErrors } from './app-flow';
+import { createWorkspace, join, newDocument, watchErrors, caretAfterText } from './app-flow';
 import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
@@ -47,16 +47,10 @@ async function networkSwitch(ctx: BrowserContext): Promise<{ offline(): Promise<
 
 const workspaceOf = (page: Page): string => new URL(page.url()).pathname.split('/')[2]!;
 
-/** Put the caret at the end of the text (clicking the last paragraph, never a block's inputs). */
-async function caretToEnd(page: Page): Promise<void> {
-  await page.locator('.m-content > :not(.m-block)').last().click();
-  await page.keyboard.press('Control+End');
-}
-
 /** Add a task through the slash menu and give it a title. */
 async function addTask(page: Page, title: string): Promise<void> {
   const before = await page.getByLabel('Task title').count();
-  await caretToEnd(page);
+  await caretAfterText(page);
   await page.keyboard.type('/task');
   await page.locator('#slash-item-task').waitFor();
   await page.keyboard.press('Enter');
@@ -88,7 +82,7 @@ describe('sharing the work', () => {
     await newDocument(a, 'page');
     await addTask(a, 'Collect food donations');
     // A to-do jotted as a check-list item becomes a task someone can claim.
-    await caretToEnd(a);
+    await caretAfterText(a);
     await a.keyboard.type('/check');
     await a.locator('#slash-item-check').waitFor();
     await a.keyboard.press('Enter');
