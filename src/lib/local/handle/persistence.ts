@@ -38,6 +38,11 @@ function withoutUpdateEvents<T>(doc: Y.Doc, fn: () => T): T {
   }
 }
 
+/** One update holding all of `updates` (the update itself when there is one). */
+function mergedOf(updates: Uint8Array[]): Uint8Array {
+  return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+}
+
 /** Outcome of loading; never a rejection (a failing store is reported and carried in `error`). */
 export type DocLoadResult = Omit<LoadedDoc, 'update' | 'updates'>;
 
@@ -147,7 +152,7 @@ export class DocPersistence {
     const pending = [...this.unstored.map((u) => u.update), ...this.batch];
     if (pending.length > 0) {
       try {
-        const update = pending.length === 1 ? pending[0] : Y.mergeUpdates(pending);
+        const update = mergedOf(pending);
         this.storage.journal.write(this.workspaceId, this.docId, update);
         this.journaled = true;
       } catch (error) {
@@ -175,7 +180,7 @@ export class DocPersistence {
     // transactions in creation order, so batches stay in order without waiting for each other.
     let written: Promise<unknown>;
     try {
-      const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+      const update = mergedOf(updates);
       const seq = ++this.seq;
       this.unstored.push({ seq, update });
       // A failed write keeps its bytes in the store's retry list (and here): a later commit stores them too.
