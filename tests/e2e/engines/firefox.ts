@@ -39,6 +39,14 @@ export function selectorOf(target: Target): string {
 }
 
 const RELAY_UNREACHABLE = /^(Firefox can’t establish a connection to the server at ws:\/\/[^ ]+\/sync\/|The connection to ws:\/\/[^ ]+\/sync\/[^ ]+ was interrupted while the page was loading)/;
+/**
+ * Firefox's report of a load the service worker was answering when the page navigated away
+ * (a later-loaded chunk of the page being left, cut off by goto or reload). Chromium reports
+ * nothing for the same cancelled load. Counted only outside a navigation the test started: a
+ * chunk failing on the page being opened would also stop that page working, which the
+ * scenario's own checks see.
+ */
+const LOAD_CUT_BY_NAVIGATION = /^Failed to load ‘[^’]+’\. A ServiceWorker intercepted the request and encountered an unexpected error\.$/;
 
 /**
  * The tab that has the focus. Headless Firefox focuses one tab at a time, across user
@@ -50,6 +58,8 @@ let front: Page | null = null;
 
 class FirefoxTab implements Tab {
   readonly errors: string[] = [];
+  /** A goto or reload this tab is in: the page being left may have loads in flight. */
+  private navigating = 0;
   private async toFront(): Promise<void> {
     if (front === this.page) return;
     await this.page.bringToFront();
@@ -60,11 +70,21 @@ class FirefoxTab implements Tab {
       const message = e instanceof Error ? e.message : String(e);
       // Firefox also reports a relay WebSocket that cannot connect (offline, relay down) as a
       // page error; the app expects and handles those (it reconnects), so they are not counted.
-      if (!RELAY_UNREACHABLE.test(message)) this.errors.push(message);
+      if (RELAY_UNREACHABLE.test(message)) return;
+      if (this.navigating > 0 && LOAD_CUT_BY_NAVIGATION.test(message)) return;
+      this.errors.push(message);
     });
   }
-  async goto(url: string) { await this.page.goto(url); }
-  async reload() { await this.page.reload(); }
+  private async navigate(go: () => Promise<unknown>): Promise<void> {
+    this.navigating++;
+    try {
+      await go();
+    } finally {
+      this.navigating--;
+    }
+  }
+  async goto(url: string) { await this.navigate(() => this.page.goto(url)); }
+  async reload() { await this.navigate(() => this.page.reload()); }
   url() { return this.page.url(); }
   async waitForUrl(pattern: RegExp, timeout = 30_000) {
     await this.page.waitForFunction((source: string) => new RegExp(source).test(location.href), { timeout, polling: 100 }, pattern.source);
