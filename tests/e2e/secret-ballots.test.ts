@@ -24,22 +24,27 @@ async function vote(page: Page, choice: string, reason = ''): Promise<void> {
   await proposal(page).getByRole('button', { name: 'Cast ballot' }).click();
 }
 
+/** Ana, Ben and Cy in one workspace (`phone` on a 390 px phone); Ana drafts a secret proposal titled `title`. */
+async function secretDraft(title: string, phone: 'Ben' | 'Cy') {
+  const devA = await newDevice(browser);
+  const devB = await newDevice(browser, phone === 'Ben' ? 'phone' : 'desktop');
+  const devC = await newDevice(browser, phone === 'Cy' ? 'phone' : 'desktop');
+  const { page: a, workspaceId, editorInvite } = await createWorkspace(devA, server.url, 'Eastside Mutual Aid', 'Ana');
+  const b = await join(devB, editorInvite, 'Ben');
+  const c = await join(devC, editorInvite, 'Cy');
+  const errors = [watchErrors(a, 'Ana'), watchErrors(b, 'Ben'), watchErrors(c, 'Cy')];
+  await a.getByText('Cy').first().waitFor({ timeout: 15_000 });
+  const docId = await newDocument(a, 'proposal');
+  await proposal(a).getByLabel('Proposal title').fill(title);
+  await proposal(a).getByLabel('Proposal title').press('Tab');
+  await proposal(a).getByRole('checkbox', { name: 'Secret ballot' }).check();
+  return { devC, a, b, c, errors, workspaceId, docId };
+}
+
 describe('secret ballots', () => {
   it('three members vote secretly, one offline; all see who voted and the same totals, never how', async () => {
-    const devA = await newDevice(browser);
-    const devB = await newDevice(browser);
-    const devC = await newDevice(browser, 'phone');
-    const { page: a, workspaceId, editorInvite } = await createWorkspace(devA, server.url, 'Eastside Mutual Aid', 'Ana');
-    const b = await join(devB, editorInvite, 'Ben');
-    const c = await join(devC, editorInvite, 'Cy');
-    const errors = [watchErrors(a, 'Ana'), watchErrors(b, 'Ben'), watchErrors(c, 'Cy')];
-    await a.getByText('Cy').first().waitFor({ timeout: 15_000 });
-
-    // Draft: secret, with the rule said before it opens.
-    const docId = await newDocument(a, 'proposal');
-    await proposal(a).getByLabel('Proposal title').fill('Who holds the money');
-    await proposal(a).getByLabel('Proposal title').press('Tab');
-    await proposal(a).getByRole('checkbox', { name: 'Secret ballot' }).check();
+    const { devC, a, b, c, errors, workspaceId, docId } = await secretDraft('Who holds the money', 'Cy');
+    // The rule is said before it opens.
     await proposal(a).getByText('With fewer than 3 ballots').waitFor();
     await proposal(a).getByRole('button', { name: 'Tomorrow' }).click();
     await shot(a, 'secret-draft');
@@ -95,6 +100,33 @@ describe('secret ballots', () => {
     expect(await text(b)).not.toMatch(/Ana-worry|Cy-objects/);
     expect(await text(a)).not.toMatch(/Cy-objects/);
     expect(await text(c)).not.toMatch(/Ana-worry/);
+    expect(errors.flat()).toEqual([]);
+  });
+
+  it('with results shown while open, the totals appear from 3 ballots and say when they next change', async () => {
+    const { a, b, c, errors, workspaceId, docId } = await secretDraft('Pantry hours', 'Ben');
+    await proposal(a).getByRole('checkbox', { name: 'Show results while open' }).check();
+    await proposal(a).getByText('change only after every 3 more ballots').waitFor();
+    await proposal(a).getByRole('button', { name: 'Tomorrow' }).click();
+    await proposal(a).getByRole('button', { name: 'Open for decision' }).click();
+    await expect.poll(() => proposal(a).locator('.mb-status').textContent()).toBe('Open for decision');
+
+    for (const page of [b, c]) {
+      await page.goto(`${server.url}/w/${workspaceId}/d/${docId}`);
+      await proposal(page).getByTestId('secret-panel').waitFor({ timeout: 15_000 });
+    }
+    await vote(a, 'Consent');
+    await vote(b, 'Consent');
+    await expect.poll(() => voters(c).textContent(), { timeout: 15_000 }).toMatch(/Voted \(2\)/);
+    // Two ballots: nothing to show yet (each would be plain to see).
+    await proposal(c).getByText('Totals appear only once at least 3 people have answered').waitFor();
+    await vote(c, 'Concern', 'Cy-wants-evenings');
+    for (const page of [a, b, c]) {
+      await proposal(page).getByTestId('secret-steps').getByText('These results count 3 of 3 ballots. They next update when 6 ballots count').waitFor({ timeout: 20_000 });
+    }
+    await proposal(b).getByTestId('secret-steps').scrollIntoViewIfNeeded();
+    await shot(b, 'secret-live-results-phone');
+    expect(await b.locator('main').textContent()).not.toMatch(/Cy-wants-evenings/);
     expect(errors.flat()).toEqual([]);
   });
 });

@@ -10,6 +10,8 @@ import { errorCode, placeAllInText } from './test-support';
 import { decisionEntriesOf, decisionLogCsv, decisionLogMarkdown } from './decision-log';
 import type { ModelIssue } from './validate';
 import { describeBlock } from '../export/blocks';
+import { canonicalJson } from './validate';
+import { mulberry32 } from '../../../../tests/fuzz/model-fuzz';
 
 const DOC = 'doc1';
 const P = 'p1';
@@ -102,6 +104,54 @@ describe('secret ballots: what is published, and when', () => {
     publish(live, castAll(live, { m1: { choice: 'yes' }, m2: { choice: 'no' }, m3: { choice: 'yes' } }));
     expect(tallyProposal(live, P).value!.result!.counts).toEqual({ yes: 2, no: 1, abstain: 0 });
     expect(tallyProposal(live, P).value!.result!.final).toBe(false);
+  });
+
+  it('live results move in steps: a fourth ballot, a changed ballot or a withdrawal shows nothing new; three more ballots show them all', () => {
+    const doc = proposalDoc('majority', true, true);
+    const ballots: Record<string, BallotInput> = { m1: { choice: 'yes' }, m2: { choice: 'no' }, m3: { choice: 'yes' } };
+    publish(doc, castAll(doc, ballots));
+    const first = tallyProposal(doc, P).value!.result!;
+    expect(first.counts).toEqual({ yes: 2, no: 1, abstain: 0 });
+    // One more ballot: the list of voters names her, so totals moving now would show her vote.
+    publish(doc, castAll(doc, { ...ballots, m4: { choice: 'no' } }));
+    expect(tallyProposal(doc, P).value!.secret!.voters).toEqual(['m1', 'm2', 'm3', 'm4']);
+    expect(tallyProposal(doc, P).value!.result).toEqual(first);
+    publish(doc, castAll(doc, { ...ballots, m1: { choice: 'no' }, m4: { choice: 'no' } }));
+    expect(tallyProposal(doc, P).value!.result, 'a changed ballot alone').toEqual(first);
+    publish(doc, castAll(doc, { m1: { choice: 'no' }, m3: { choice: 'yes' }, m4: { choice: 'no' } }));
+    expect(tallyProposal(doc, P).value!.result, 'a withdrawal alone').toEqual(first);
+    // Three ballots more than the last result covered: recounted over every ballot now.
+    const now = { m1: { choice: 'no' }, m3: { choice: 'yes' }, m4: { choice: 'no' }, m5: { choice: 'yes' }, m6: { choice: 'abstain' }, m7: { choice: 'no' } } satisfies Record<string, BallotInput>;
+    publish(doc, castAll(doc, now));
+    expect(tallyProposal(doc, P).value!.result!.counts).toEqual({ yes: 2, no: 3, abstain: 1 });
+    expect(tallyProposal(doc, P).value!.result!.countedMembers).toEqual(['m1', 'm3', 'm4', 'm5', 'm6', 'm7']);
+  });
+
+  it('any two live results the group sees differ by at least 3 new ballots, whatever the order of ballots, changes and withdrawals', () => {
+    const choices = ['yes', 'no', 'abstain'] as const;
+    for (let seed = 1; seed <= 100; seed++) {
+      const random = mulberry32(seed);
+      const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+      const doc = proposalDoc('majority', true, true);
+      const current = new Map<string, BallotInput>();
+      let shown = canonicalJson(null);
+      let newSince = 0;
+      for (let step = 0; step < 40; step++) {
+        const roll = random();
+        const absent = Array.from({ length: 12 }, (_, i) => `m${i}`).filter((m) => !current.has(m));
+        if ((roll < 0.5 || current.size === 0) && absent.length > 0) {
+          current.set(pick(absent), { choice: pick(choices) });
+          newSince += 1;
+        } else if (roll < 0.8 && current.size > 0) current.set(pick([...current.keys()]), { choice: pick(choices) }); // a change
+        else if (current.size > 0) current.delete(pick([...current.keys()])); // a withdrawal
+        publish(doc, castAll(doc, Object.fromEntries(current)));
+        const now = canonicalJson(tallyProposal(doc, P).value!.result?.counts ?? null);
+        if (now === shown) continue;
+        expect(newSince, `seed ${seed}, step ${step}: totals moved after ${newSince} new ballots`).toBeGreaterThanOrEqual(3);
+        shown = now;
+        newSince = 0;
+      }
+    }
   });
 
   it('a ballot cast after the deadline, or not accepted by the method, does not count', () => {

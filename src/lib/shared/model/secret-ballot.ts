@@ -9,8 +9,10 @@
  * `totals:ballot:<proposalId>`):
  *
  * - `voters`: who has a valid, counted ballot — participation stays transparent;
- * - `totals`: the running result, only while open if the group chose "show results while open"
- *   and at least 3 ballots count; after close, the frozen outcome's result;
+ * - `totals`: the running result, only while open if the group chose "show results while open",
+ *   in steps (private-totals.ts, the step rule): first once 3 ballots count, then again only once
+ *   3 more count than the last published result covered — so watching the totals move alongside
+ *   the public list of voters never isolates one ballot; after close, the frozen outcome's result;
  * - `closes`: per close (`<closedAt>:<closedBy>`), the outcome frozen when the relay first saw
  *   it — its result (counts, rounds, quorum, explanation) and the count of valid signatures,
  *   never a ballot. A reopen and a later close freeze a new one; a frozen one never changes.
@@ -21,10 +23,10 @@ import { DocKeys } from './schema';
 import { ModelError } from './errors';
 import { getMethod } from './methods/index';
 import { clearAnswer, readAnswer, setAnswer, type AnswerKey } from './private-answers';
-import { meetsThreshold, DEFAULT_TOTALS_THRESHOLD, type Aggregate, type AggregateInput, type Aggregator, type MemberAnswer } from './private-totals';
+import { isPublicationStep, DEFAULT_TOTALS_THRESHOLD, type Aggregate, type AggregateInput, type Aggregator, type MemberAnswer } from './private-totals';
 import { ballotSigningPayload, checkedBallot, type BallotInput } from './proposal';
 import { parseStoredBallot, readProposal, SECRET_BALLOT_AGGREGATOR, type ProposalView, type StoredBallot } from './proposal-read';
-import { closeKeyOf, closesOf } from './secret-state';
+import { closeKeyOf, closesOf, isResult } from './secret-state';
 import { decide } from './tally';
 import { isRecord } from './validate';
 
@@ -95,10 +97,13 @@ function aggregateSecret(input: AggregateInput<StoredBallot>): Aggregate {
   }
   const counted = countable(view, input.answers, null);
   const voters = Object.keys(counted).sort();
-  const live = view.liveResults && meetsThreshold(voters.length, threshold);
+  if (!view.liveResults) return { count: voters.length, threshold, totals: null, extra: { voters, closes } };
+  // The step rule. The last result published (live, or a close's before a reopen) and the ballots it covered.
+  const previous = input.previous?.totals;
+  const last = isResult(previous) ? { count: previous.countedMembers.length, totals: { ...previous, final: false } } : null;
   // Required ballots while open: a share quorum needs the member count the relay does not pass; shown as unknown.
   const required = view.quorum === null ? null : view.quorum.type === 'count' ? view.quorum.count : 'unknown';
-  const totals = live ? decide(view.method, config, counted, required, false) : null;
+  const totals = isPublicationStep(voters.length, last, threshold) ? decide(view.method, config, counted, required, false) : (last?.totals ?? null);
   return { count: voters.length, threshold, totals, extra: { voters, closes } };
 }
 

@@ -34,7 +34,8 @@ export interface SecretState {
 
 export const closeKeyOf = (at: number, by: string) => `${at}:${by}`;
 
-function isResult(raw: unknown): raw is ProposalResult {
+/** Whether a published value is a whole result (peer data: the relay writes it, a restored copy may hold anything). */
+export function isResult(raw: unknown): raw is ProposalResult {
   return (
     isRecord(raw) && isMethodId(raw.method) && isBoolean(raw.passed) && (raw.winner === null || isString(raw.winner)) && isRecord(raw.counts) &&
     isString(raw.explanation) && isRecord(raw.quorum) && Array.isArray(raw.countedMembers) && raw.countedMembers.every(isString) && isBoolean(raw.final)
