@@ -127,7 +127,7 @@ function resultLiterals(expr: Node | null | undefined, hit: (node: Node, text: s
 
 const SKIP_PARENTS = new Set(['ImportDeclaration', 'ExportNamedDeclaration', 'ExportAllDeclaration']);
 
-/** A label word before a hole (`Task: ${title}`, `Due ${date}`): flagged in modules. */
+/** A label word before a hole (`Task: ${title}`, `Due ${date}`): flagged in modules and components. */
 const LABEL_HOLE = /^\p{Lu}\p{Ll}+:?\s+$/u;
 /** An HTTP header's value (`authorization: \`Bearer ${token}\``): protocol, not language. */
 const isHeader = (node: Node): boolean => {
@@ -156,7 +156,7 @@ function walkScript(program: Node, hit: (node: Node, text: string) => void, modu
     }
     if (node.type === 'TemplateElement') {
       const raw = String((node.value as { raw: string }).raw);
-      const labelHole = module && !node.tail && LABEL_HOLE.test(raw);
+      const labelHole = !node.tail && LABEL_HOLE.test(raw);
       if ((SENTENCE.test(raw.trim()) || TEMPLATE_WORDS.test(raw) || labelHole) && !(module && MARKUP.test(raw))) hit(node, raw);
     }
     for (const [key, value] of Object.entries(node)) {

@@ -68,6 +68,7 @@ describe('the scan', () => {
     expect(flagged("<p>{saved ? 'Saved' : 'Save'}</p>")).toEqual(['Saved', 'Save']);
     expect(flagged("<Dialog confirmLabel=\"Close it\" />")).toEqual(['Close it']);
     expect(flagged("<script>let e = 'Your name cannot be empty.';</script>")).toEqual(['Your name cannot be empty.']);
+    expect(flagged("<script>const h = $derived(w ? `Chosen: ${w}` : x);</script>")).toEqual(['Chosen:']);
     expect(flagged("<script>const label = () => { return 'Open'; };</script>")).toEqual(['Open']);
   });
   it('leaves code, CSS, member content and messages alone', () => {
