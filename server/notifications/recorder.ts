@@ -9,8 +9,7 @@ import { documentNotifications, notifySource, type NotifyMember, type NotifySour
 import { newcomerEvents } from '#shared/notifications/newcomers';
 import type { NotificationEvent } from '#shared/notifications/event-parts';
 import { DEFAULT_PREFS, parsePrefs, pushAllowedAt, type NotificationPrefs } from '#shared/notifications/prefs';
-import { INDEX_DOC_ID, PRIVATE_DOC_PREFIX } from '#shared/protocol';
-import { isMemberPrivateDoc } from '#shared/model/private-answers';
+import { isGroupDoc } from '#shared/model/reserved-docs';
 import type { Auth, MemberInfo } from '../auth/auth.ts';
 import type { DocumentManager } from '../relay/documents.ts';
 import type { NewOutboxRow, NotificationStore } from './types.ts';
@@ -26,7 +25,7 @@ export interface RecorderOptions {
 
 /** Whether the notification rules look at a document: never the catalogue, never private documents (a board's, a member's). */
 export function isNotifiable(docId: string): boolean {
-  return docId !== INDEX_DOC_ID && !docId.startsWith(PRIVATE_DOC_PREFIX) && !isMemberPrivateDoc(docId);
+  return isGroupDoc(docId);
 }
 
 /** A member's preferences (stored over the defaults; unreadable stored values fall back to the defaults). */

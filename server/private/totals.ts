@@ -22,6 +22,7 @@ import { answerKey, isMemberPrivateDoc, memberPrivateDocId, parseAnswerKey, Priv
 import { readTotals, TOTALS_ROOT, totalsKey, totalsRecord, type Aggregator, type MemberAnswer } from '#shared/model/private-totals';
 import { memberKeysOf, SignatureVerifier } from '#shared/model/signatures';
 import { canonicalJson } from '#shared/model/validate';
+import { isGroupDoc } from '#shared/model/reserved-docs';
 import { INDEX_DOC_ID, PRIVATE_DOC_PREFIX } from '#shared/protocol';
 import type { Auth } from '../auth/auth.ts';
 import { runDirectly, type RunOnce } from '../coordination/document-jobs.ts';
@@ -57,10 +58,6 @@ export interface PrivateTotals {
 /** At most this many questions are recomputed per change of a member's answers (one hostile member cannot queue thousands). */
 const MAX_KEYS_PER_CHANGE = 64;
 
-/** Shared documents totals may be written into: not the index, not any private document. */
-function isTargetDoc(docId: string): boolean {
-  return docId !== INDEX_DOC_ID && !docId.startsWith(PRIVATE_DOC_PREFIX) && !isMemberPrivateDoc(docId);
-}
 
 /** Whether a transaction changed something inside one of `roots` (no roots named: any change does). */
 function touchesRoots(doc: Y.Doc, transaction: Y.Transaction, roots: readonly string[] | undefined): boolean {
@@ -116,7 +113,7 @@ export function createPrivateTotals(options: PrivateTotalsOptions): PrivateTotal
 
   async function recompute(workspaceId: string, key: AnswerKey): Promise<boolean | null> {
     const aggregator = aggregatorOf(key.aggregator, aggregators);
-    if (!aggregator || !isTargetDoc(key.docId) || stopped) return false;
+    if (!aggregator || !isGroupDoc(key.docId) || stopped) return false;
     return runOnce(`private-totals:${key.aggregator}:${key.subject}`, workspaceId, key.docId, () => work(workspaceId, key, aggregator));
   }
 

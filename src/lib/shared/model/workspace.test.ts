@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { isReservedDocId, reservedDocRoute } from './reserved-docs';
+import { isGroupDoc, isReservedDocId, reservedDocRoute } from './reserved-docs';
 import {
   ModelError,
   addCatalogueEntry,
@@ -47,6 +47,11 @@ describe('workspace index', () => {
     for (const id of ['indexes', 'pulse', 'member-private', 'board-private-1']) expect(isReservedDocId(id), id).toBe(false);
     expect(reservedDocRoute('group-pulse')).toBe('work');
     expect(reservedDocRoute('index')).toBeNull();
+  });
+
+  it('group documents: pages and the pulse totals, never the index or a private document', () => {
+    for (const id of ['agenda-1', 'group-pulse', 'indexes', 'board-private-1']) expect(isGroupDoc(id), id).toBe(true);
+    for (const id of ['index', 'private-board-1', 'member-private-ben']) expect(isGroupDoc(id), id).toBe(false);
   });
 
   it('members: add, update role and public key, remove', () => {
