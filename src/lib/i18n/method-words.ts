@@ -64,7 +64,13 @@ const BALLOT_NOTES: Record<BallotNote, () => string> = {
   'arrived-late': m.ballot_note_arrived_late,
   'cast-late': m.ballot_note_cast_late,
   'withdrawn-after-close': m.ballot_note_withdrawn_after_close,
-  'changed-after-close': m.ballot_note_changed_after_close
+  'changed-after-close': m.ballot_note_changed_after_close,
+  'reason-required': m.ballot_note_reason_required,
+  'unknown-choice': m.ballot_note_unknown_choice,
+  'invalid-ballot': m.ballot_note_invalid_ballot,
+  unsigned: m.ballot_note_unsigned,
+  'no-key': m.ballot_note_no_key,
+  forged: m.ballot_note_forged
 };
 
 /** Why a ballot is not simply counted: a fixed note in the chosen language, else the note as the model wrote it. */

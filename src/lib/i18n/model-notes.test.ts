@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { overwriteGetLocale } from '../paraglide/runtime.js';
 import { needNoteText, type NeedNote } from '../shared/model/need.ts';
+import { SIGNATURE_REASONS } from '../shared/model/signatures.ts';
 import type { BallotNote } from '../shared/model/tally.ts';
 import { ballotNote } from './method-words.ts';
 import { needNote } from './words.ts';
@@ -17,7 +18,14 @@ const BALLOT_NOTES: Record<BallotNote, string> = {
   'arrived-late': 'Cast before the proposal closed but arrived after; not counted.',
   'cast-late': 'Cast after the proposal closed; not counted.',
   'withdrawn-after-close': 'Withdrawn after the proposal closed; still counted.',
-  'changed-after-close': 'Changed after the proposal closed; the ballot as it was at close counts.'
+  'changed-after-close': 'Changed after the proposal closed; the ballot as it was at close counts.',
+  unsigned: SIGNATURE_REASONS.unsigned.note,
+  'no-key': SIGNATURE_REASONS.noKey.note,
+  forged: SIGNATURE_REASONS.forged.note,
+  // A method's refusals: one sentence per code (the method's own English is more particular).
+  'reason-required': 'This choice needs a reason, and none was given; not counted.',
+  'unknown-choice': 'Not a choice this proposal offers; not counted.',
+  'invalid-ballot': 'Not a valid ballot for this way of deciding; not counted.'
 };
 const NEED_NOTES: NeedNote[] = [
   { kind: 'offer-side' },
@@ -29,10 +37,10 @@ const NEED_NOTES: NeedNote[] = [
 ];
 
 describe("the model's notes in the reader's language", () => {
-  it('ballot notes: English as the model writes them, Spanish otherwise; a method\'s own reason as written', () => {
+  it('ballot notes: English as the model writes them, Spanish otherwise; a note without a code as written', () => {
     for (const [why, english] of Object.entries(BALLOT_NOTES) as [BallotNote, string][]) {
       speak('en');
-      expect(ballotNote({ why, note: english })).toBe(english);
+      expect(ballotNote({ why, note: 'the model’s words' })).toBe(english);
       speak('es');
       const spanish = ballotNote({ why, note: english });
       expect(spanish).not.toBe(english);

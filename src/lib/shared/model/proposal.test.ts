@@ -148,6 +148,17 @@ describe('ballots', () => {
     expect(p).toBe('{"ballot":{"castAt":5,"choice":"consent"},"docId":"d1","memberId":"ana","proposalId":"p1","v":1}');
   });
 
+  it('a ballot the method refuses (written by hand into the document) is not counted, with its code for the reader\'s language', () => {
+    const { doc, id } = openConsent();
+    const ballots = (doc.getMap('blocks').get(id) as Y.Map<unknown>).get('ballots') as Y.Map<unknown>;
+    ballots.set('ben', { choice: 'object', castAt: 2 });
+    ballots.set('cy', { choice: 'maybe', castAt: 2 });
+    const byMember = Object.fromEntries(tallyProposal(doc, id).value!.ballots.map((b) => [b.memberId, b]));
+    expect(byMember.ben).toMatchObject({ state: 'invalid', why: 'reason-required', counted: null });
+    expect(byMember.cy).toMatchObject({ state: 'invalid', why: 'unknown-choice', counted: null });
+    expect(byMember.ben!.note).toMatch(/reason/i);
+  });
+
   it('an acceptBallot check (signatures, issue 8) rejects ballots with a reason', () => {
     const { doc, id } = openConsent();
     castBallot(doc, id, { choice: 'object', reason: 'forged' }, act('mallory'));

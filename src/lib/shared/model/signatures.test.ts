@@ -98,9 +98,9 @@ describe('signed ballots', () => {
     expect(tally.result).toMatchObject({ passed: true, countedMembers: ['ana'] });
     const byMember = Object.fromEntries(tally.ballots.map((b) => [b.memberId, b]));
     expect(byMember.ana.state).toBe('counted');
-    expect(byMember.ben).toMatchObject({ state: 'rejected', note: SIGNATURE_REASONS.forged });
-    expect(byMember.cy).toMatchObject({ state: 'rejected', note: SIGNATURE_REASONS.unsigned });
-    expect(byMember.dee).toMatchObject({ state: 'rejected', note: SIGNATURE_REASONS.noKey });
+    expect(byMember.ben).toMatchObject({ state: 'rejected', ...SIGNATURE_REASONS.forged });
+    expect(byMember.cy).toMatchObject({ state: 'rejected', ...SIGNATURE_REASONS.unsigned });
+    expect(byMember.dee).toMatchObject({ state: 'rejected', ...SIGNATURE_REASONS.noKey });
   });
 
   it('any registered key of the member verifies (a second device, a replaced key)', async () => {
@@ -134,7 +134,7 @@ describe('signed ballots', () => {
     // After close the forged ballot stays visible and uncounted; nothing is flagged about the record.
     const after = tallyProposal(doc, 'p1', { acceptBallot: signatureCheck(DOC, 'p1', await verifyProposalBallots(DOC, readProposal(doc, 'p1').value!, keysOf, verifier), keysOf) });
     expect(after.issues).toEqual([]);
-    expect(after.value!.ballots.find((b) => b.memberId === 'ben')).toMatchObject({ state: 'rejected', note: SIGNATURE_REASONS.forged });
+    expect(after.value!.ballots.find((b) => b.memberId === 'ben')).toMatchObject({ state: 'rejected', ...SIGNATURE_REASONS.forged });
   });
 });
 

@@ -22,7 +22,7 @@ import * as Y from 'yjs';
 import { ballotSigningPayload } from './proposal';
 import { readProposal, type ProposalView, type StoredBallot } from './proposal-read';
 import { IndexKeys } from './schema';
-import type { TallyOptions } from './tally';
+import type { BallotRefusal, TallyOptions } from './tally';
 import { ed25519, librarySign, SIGNATURE_ALGORITHM } from './ed25519';
 
 export { SIGNATURE_ALGORITHM } from './ed25519';
@@ -148,12 +148,12 @@ export async function verifyProposalBallots(
   return verified;
 }
 
-/** Plain words for a ballot that does not verify (shown as "invalid — not counted"). */
+/** Why a ballot does not verify (shown as "invalid — not counted"), with its note for the reader's language. */
 export const SIGNATURE_REASONS = {
-  unsigned: 'Not signed by the member’s device — not counted.',
-  noKey: 'This member has no registered key yet — not counted until it arrives.',
-  forged: 'The signature does not match this member’s key (written by someone else?) — not counted.'
-} as const;
+  unsigned: { note: 'Not signed by the member’s device — not counted.', why: 'unsigned' },
+  noKey: { note: 'This member has no registered key yet — not counted until it arrives.', why: 'no-key' },
+  forged: { note: 'The signature does not match this member’s key (written by someone else?) — not counted.', why: 'forged' }
+} as const satisfies Record<string, BallotRefusal>;
 
 /** The tally's `acceptBallot` hook for a verified set from {@link verifyProposalBallots}. */
 export function signatureCheck(docId: string, proposalId: string, verified: ReadonlySet<string>, keysOf: MemberKeys): NonNullable<TallyOptions['acceptBallot']> {

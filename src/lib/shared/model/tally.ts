@@ -7,7 +7,7 @@
  * close are shown (late, changed after close) but never change the outcome.
  */
 import type * as Y from 'yjs';
-import { getMethod, type DecisionMethod, type MethodConfig, type MethodId } from './methods/index';
+import { getMethod, type BallotProblem, type DecisionMethod, type MethodConfig, type MethodId } from './methods/index';
 import { explain, part, type ResultPart } from './methods/reasons';
 import { readProposal, type ProposalStatus, type ProposalView, type Quorum, type StoredBallot } from './proposal-read';
 import { canonicalJson, type ModelIssue, type Read } from './validate';
@@ -20,10 +20,19 @@ export interface TallyOptions {
   memberCount?: number;
   /**
    * Extra acceptance check per ballot (issue 8: signature verification, member
-   * directory). Return true to accept or a plain-words reason to reject.
+   * directory). Return true to accept, or a refusal: plain words, or the words with the
+   * fixed note they are (for the UI to say in the reader's language).
    */
-  acceptBallot?: (memberId: string, ballot: StoredBallot) => true | string;
+  acceptBallot?: (memberId: string, ballot: StoredBallot) => true | string | BallotRefusal;
 }
+
+/** Why a check refused a ballot: plain words (English) and which fixed note they are. */
+export interface BallotRefusal {
+  note: string;
+  why: BallotNote;
+}
+
+const refusalOf = (r: string | BallotRefusal): { note: string; why?: BallotNote } => (typeof r === 'string' ? { note: r } : r);
 
 export type { QuorumState, ProposalResult } from './result';
 
@@ -44,8 +53,17 @@ export interface BallotView {
   why?: BallotNote;
 }
 
-/** The fixed notes beside a ballot that is not simply counted (a method's own reasons are not among them). */
-export type BallotNote = 'after-deadline' | 'arrived-late' | 'cast-late' | 'withdrawn-after-close' | 'changed-after-close';
+/**
+ * The fixed notes beside a ballot that is not simply counted: when it was cast or changed, what
+ * a method refused it for (its code: a missing reason, an unknown choice, anything else
+ * invalid), and why its signature does not verify.
+ */
+export type BallotNote =
+  | 'after-deadline' | 'arrived-late' | 'cast-late' | 'withdrawn-after-close' | 'changed-after-close'
+  | 'reason-required' | 'unknown-choice' | 'invalid-ballot'
+  | 'unsigned' | 'no-key' | 'forged';
+
+const PROBLEM_NOTES: Record<BallotProblem['code'], BallotNote> = { 'reason-required': 'reason-required', 'unknown-choice': 'unknown-choice', 'invalid-input': 'invalid-ballot' };
 
 /** A proposal's ballots and result. */
 export interface ProposalTally {
@@ -80,10 +98,10 @@ function judge(
   options: TallyOptions
 ): { state: BallotState; note: string; why?: BallotNote } | null {
   const problem = method.checkBallot(ballot, config);
-  if (problem) return { state: 'invalid', note: problem.reason };
+  if (problem) return { state: 'invalid', note: problem.reason, why: PROBLEM_NOTES[problem.code] };
   if (options.acceptBallot) {
     const accepted = options.acceptBallot(memberId, ballot);
-    if (accepted !== true) return { state: 'rejected', note: accepted };
+    if (accepted !== true) return { state: 'rejected', ...refusalOf(accepted) };
   }
   if (deadline !== null && ballot.castAt > deadline) return { state: 'after-deadline', note: 'Cast after the deadline; not counted.', why: 'after-deadline' };
   return null;
@@ -192,7 +210,7 @@ export function tallyOf(view: ProposalView, options: TallyOptions = {}): Read<Pr
     const problem = method.checkBallot(counted, config);
     if (problem) issues.push({ blockId: view.id, reason: `recorded ballot of ${memberId} is not valid: ${problem.reason}` });
     const accepted = options.acceptBallot?.(memberId, counted) ?? true;
-    if (accepted !== true) issues.push({ blockId: view.id, reason: `recorded ballot of ${memberId} fails a check: ${accepted}` });
+    if (accepted !== true) issues.push({ blockId: view.id, reason: `recorded ballot of ${memberId} fails a check: ${refusalOf(accepted).note}` });
     const live = view.ballots.get(memberId) ?? null;
     if (live === null) ballots.push({ memberId, ballot: null, counted, state: 'counted', note: 'Withdrawn after the proposal closed; still counted.', why: 'withdrawn-after-close' });
     else if (canonicalJson(live) === canonicalJson(counted)) ballots.push({ memberId, ballot: live, counted, state: 'counted' });
