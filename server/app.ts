@@ -6,6 +6,7 @@ import type { MutualConfig } from './config.ts';
 import { createApi } from './http/api.ts';
 import type { CreationPolicy } from './http/context.ts';
 import { createRateLimits, type RateBudgets } from './http/rate-limits.ts';
+import { createRedisBuckets, type SharedBuckets } from './http/shared-buckets.ts';
 import type { MembershipStore } from './auth/types.ts';
 import type { AdmissionLimits } from './relay/admission.ts';
 import { createHistoryApi } from './http/history-api.ts';
@@ -79,6 +80,8 @@ export interface MutualParts {
   now?: () => number;
   /** HTTP rate budgets (default DEFAULT_RATE_BUDGETS). */
   rateBudgets?: RateBudgets;
+  /** Rate-limit buckets shared by instances (default: in Redis with FANOUT=redis, else none). */
+  sharedBuckets?: SharedBuckets;
   /** Bounds on writers' updates (default DEFAULT_ADMISSION_LIMITS; tests shorten the hold time). */
   admission?: Partial<AdmissionLimits>;
   /** Notification delivery's retries and batches (tests shorten them). */
@@ -118,6 +121,9 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   const memberships = stores.memberships;
   const auth = createAuth(memberships, { limits: { maxMembers: config.maxMembers } });
   const broadcast = parts.broadcast ?? (config.fanout === 'redis' ? await createRedisBroadcast({ url: config.redisUrl, logger }) : undefined);
+  // Instances behind one balancer share the HTTP rate limits' buckets (shared-buckets.ts).
+  const ownBuckets = !parts.sharedBuckets && config.fanout === 'redis' ? await createRedisBuckets({ url: config.redisUrl, logger }) : undefined;
+  const sharedBuckets = parts.sharedBuckets ?? ownBuckets;
   // The directory is created right after the relay; the hook only runs on later loads.
   let directory: MemberDirectory | null = null;
   // And the version history (server/history/): automatic versions of documents being edited.
@@ -191,9 +197,9 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
   });
   privateTotals = createPrivateTotals({ documents: relay.documents, auth, logger, runOnce, ...(parts.now ? { now: parts.now } : {}), ...(parts.aggregators ? { aggregators: parts.aggregators } : {}) });
   notifier = await startNotifications({ config, stores, auth, documents: relay.documents, logger, isLeader: () => coordinator.isLeader, now: parts.now, policy: parts.notificationPolicy });
-  const notificationsApi = createNotificationsApi({ auth, notifier, logger, publicOrigin: config.publicOrigin, trustProxy: config.trustProxy, pushAllowHttp: config.pushAllowHttp, now: parts.now });
+  const notificationsApi = createNotificationsApi({ auth, notifier, logger, publicOrigin: config.publicOrigin, trustProxy: config.trustProxy, pushAllowHttp: config.pushAllowHttp, now: parts.now, sharedBuckets });
   const creation = creationPolicy(config, memberships);
-  const limits = createRateLimits(parts.rateBudgets);
+  const limits = createRateLimits(parts.rateBudgets, sharedBuckets);
   // With instances sharing documents, another one may change a document this one has not loaded.
   const digests = new WorkspaceDigests({ documents: relay.documents, store, logger, cache: !broadcast });
   const onMemberJoined = (workspaceId: string) => notifier?.memberJoined(workspaceId);
@@ -228,6 +234,7 @@ export async function createMutual(config: MutualConfig, parts: MutualParts = {}
         await notifier?.stop();
         await coordination.close();
         await relay.close();
+        await ownBuckets?.close();
         // A backup in progress finishes before the database closes under it.
         await backups?.stop();
         await store.close();

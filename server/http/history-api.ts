@@ -50,7 +50,7 @@ export function createHistoryApi({ auth, history, store, logger, saveLimit, trus
       if (req.method === 'GET' || req.method === 'HEAD') return sendJson(res, 200, { versions: await store.list(workspaceId, docId) });
       if (req.method !== 'POST') throw new HttpError(405, 'Use GET or POST for this address.', { allow: 'GET, POST' });
       if (member.role === 'viewer') throw new HttpError(403, 'Viewers can read the history but not save versions.', {}, ErrorCode.viewerReadOnly);
-      saveLimit.take(clientAddress(req, trustProxy));
+      await saveLimit.take(clientAddress(req, trustProxy));
       const body = await readJsonObject(req, BODY_LIMIT);
       onlyFields(body, ['reason', 'name', 'update']);
       const reason = body.reason ?? 'named';

@@ -24,7 +24,8 @@ import { prefsOf } from '../notifications/recorder.ts';
 import { acceptedLocale, confirmMail, kindKey, kindNameIn, locales, supportedLocale, testText } from '../notifications/words.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import { pushSubscription, renewSubscriptions } from './push-subscriptions.ts';
-import { clientAddress, RateLimiter } from './rate-limits.ts';
+import { clientAddress, limiter } from './rate-limits.ts';
+import type { SharedBuckets } from './shared-buckets.ts';
 import { HttpError, readJsonObject, sendError, sendJson } from './respond.ts';
 import { ErrorCode } from '#shared/error-codes';
 import { onlyFields, requireId } from './validate.ts';
@@ -37,6 +38,8 @@ export interface NotificationsApiOptions {
   trustProxy: boolean;
   pushAllowHttp: boolean;
   now?: () => number;
+  /** Rate-limit buckets shared by every instance (FANOUT=redis). */
+  sharedBuckets?: SharedBuckets;
 }
 
 /** A confirmation link works this long. */
@@ -66,11 +69,12 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
   const { auth, notifier, logger } = opts;
   const { store } = notifier;
   const now = opts.now ?? Date.now;
-  const prefsLimit = new RateLimiter({ burst: 60, perHour: 600 }, 'Too many changes from this address.');
-  const emailLimit = new RateLimiter({ burst: 3, perHour: 6 }, 'Too many confirmation mails for this member.');
-  const testLimit = new RateLimiter({ burst: 5, perHour: 60 }, 'Too many test notifications from this device.');
-  const confirmLimit = new RateLimiter({ burst: 20, perHour: 60 }, 'Too many confirmation attempts from this address.');
-  const renewLimit = new RateLimiter({ burst: 20, perHour: 120 }, 'Too many subscription renewals from this address.');
+  const shared = opts.sharedBuckets;
+  const prefsLimit = limiter('notify-prefs', { burst: 60, perHour: 600 }, 'Too many changes from this address.', shared);
+  const emailLimit = limiter('notify-email', { burst: 3, perHour: 6 }, 'Too many confirmation mails for this member.', shared);
+  const testLimit = limiter('notify-test', { burst: 5, perHour: 60 }, 'Too many test notifications from this device.', shared);
+  const confirmLimit = limiter('notify-confirm', { burst: 20, perHour: 60 }, 'Too many confirmation attempts from this address.', shared);
+  const renewLimit = limiter('notify-renew', { burst: 20, perHour: 120 }, 'Too many subscription renewals from this address.', shared);
 
   const caller = async (req: IncomingMessage, workspaceId: string): Promise<Caller> => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -103,7 +107,7 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
     if (email.length > 254 || !EMAIL.test(email)) throw new HttpError(400, 'That does not look like an email address.');
     const locale = localeField(body) ?? null;
     const { workspaceId, memberId } = c.member;
-    emailLimit.take(`${workspaceId}/${memberId}`);
+    await emailLimit.take(`${workspaceId}/${memberId}`);
     const secret = newSecret();
     await store.setEmail(workspaceId, memberId, email, hashSecret(secret), now() + CONFIRM_MS, locale);
     const workspace = (await auth.workspaceName(workspaceId)) ?? 'Mutual';
@@ -118,7 +122,7 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse, c: Caller) => Promise<void>> = {
     'GET ': async (_req, res, c) => sendJson(res, 200, await state(c)),
     'PUT prefs': async (req, res, c) => {
-      prefsLimit.take(clientAddress(req, opts.trustProxy));
+      await prefsLimit.take(clientAddress(req, opts.trustProxy));
       const { locale: _locale, ...body } = await readJsonObject(req);
       const locale = localeField({ locale: _locale });
       const { workspaceId, memberId } = c.member;
@@ -137,7 +141,7 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
       sendJson(res, 200, await state(c));
     },
     'PUT locale': async (req, res, c) => {
-      prefsLimit.take(clientAddress(req, opts.trustProxy));
+      await prefsLimit.take(clientAddress(req, opts.trustProxy));
       const body = await readJsonObject(req);
       onlyFields(body, ['locale']);
       const locale = localeField(body);
@@ -151,7 +155,7 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
     },
     'POST test': async (_req, res, c) => {
       if (!(await store.getSubscription(c.deviceKey))) throw new HttpError(409, 'This device is not subscribed to notifications.', {}, ErrorCode.notSubscribed);
-      testLimit.take(c.deviceKey);
+      await testLimit.take(c.deviceKey);
       const { workspaceId, memberId } = c.member;
       const title = (await auth.workspaceName(workspaceId)) ?? 'Mutual';
       const at = now();
@@ -173,7 +177,7 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
 
   const confirm = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'POST') throw new HttpError(405, 'Use POST for this address.', { allow: 'POST' });
-    confirmLimit.take(clientAddress(req, opts.trustProxy));
+    await confirmLimit.take(clientAddress(req, opts.trustProxy));
     const body = await readJsonObject(req);
     onlyFields(body, ['token']);
     const token = typeof body.token === 'string' && body.token.length <= 256 ? body.token : '';
@@ -184,7 +188,7 @@ export function createNotificationsApi(opts: NotificationsApiOptions): (req: Inc
 
   const renew = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'POST') throw new HttpError(405, 'Use POST for this address.', { allow: 'POST' });
-    renewLimit.take(clientAddress(req, opts.trustProxy));
+    await renewLimit.take(clientAddress(req, opts.trustProxy));
     const moved = await renewSubscriptions(store, await readJsonObject(req), opts.pushAllowHttp, now());
     if (moved === 0) throw new HttpError(404, 'No subscription on this server matches the old one.');
     sendJson(res, 200, { renewed: moved });

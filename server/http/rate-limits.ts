@@ -5,19 +5,18 @@
  * Retry-After and a plain-words error; legitimate use (a group joining at a meeting) stays
  * well inside the bursts.
  *
- * Buckets live in memory, per instance: several instances behind a balancer each apply
- * their own limits (docs/security.md). The map is bounded: when it grows past `maxKeys`,
- * buckets that have refilled completely (idle clients) are forgotten first.
+ * Buckets live in memory, per instance — and, with several instances (FANOUT=redis), in Redis
+ * too (shared-buckets.ts), so a client spread over the instances behind a balancer still has
+ * one budget; the instance's own bucket answers when Redis cannot. The in-memory map is
+ * bounded: when it grows past `maxKeys`, buckets that have refilled completely (idle clients)
+ * are forgotten first.
  */
 import type { IncomingMessage } from 'node:http';
 import { TokenBucket } from '../relay/rate-limit.ts';
 import { HttpError } from './respond.ts';
+import type { Budget, SharedBuckets } from './shared-buckets.ts';
 
-/** A budget: `burst` requests at once, refilled at `perHour`. */
-export interface Budget {
-  burst: number;
-  perHour: number;
-}
+export type { Budget } from './shared-buckets.ts';
 
 /** The budgets of the API (configurable; docs/security.md lists them). */
 export interface RateBudgets {
@@ -49,6 +48,12 @@ export const DEFAULT_RATE_BUDGETS: Readonly<RateBudgets> = Object.freeze({
   ticket: { burst: 600, perHour: 36_000 }
 });
 
+/** Where a limiter's buckets are also kept: a store shared by every instance, under the limiter's name. */
+export interface SharedLimit {
+  buckets: SharedBuckets;
+  name: string;
+}
+
 /** Buckets for one kind of request. */
 export class RateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
@@ -57,21 +62,27 @@ export class RateLimiter {
     private readonly budget: Budget,
     /** The refusal's first sentence, e.g. "Too many new workspaces from this address." */
     private readonly refusal: string,
+    private readonly shared: SharedLimit | null = null,
     private readonly maxKeys = 10_000,
     private readonly now: () => number = () => performance.now()
   ) {}
 
-  /** Take one request from `key`'s bucket, or throw a 429 saying when to try again. */
-  take(key: string): void {
+  /** Take one request from `key`'s bucket (the shared one when there is one), or throw a 429 saying when to try again. */
+  async take(key: string): Promise<void> {
+    const shared = this.shared ? await this.shared.buckets.take(`${this.shared.name}:${key}`, this.budget) : null;
+    if (shared ?? this.takeLocal(key)) return;
+    const retryAfter = Math.max(1, Math.ceil(3600 / this.budget.perHour));
+    throw new HttpError(429, `${this.refusal} Please wait ${describeWait(retryAfter)} and try again.`, { 'retry-after': String(retryAfter) });
+  }
+
+  private takeLocal(key: string): boolean {
     let bucket = this.buckets.get(key);
     if (!bucket) {
       if (this.buckets.size >= this.maxKeys) this.forgetIdle();
       bucket = new TokenBucket(this.budget.perHour / 3600, this.budget.burst, this.now);
       this.buckets.set(key, bucket);
     }
-    if (bucket.take()) return;
-    const retryAfter = Math.max(1, Math.ceil(3600 / this.budget.perHour));
-    throw new HttpError(429, `${this.refusal} Please wait ${describeWait(retryAfter)} and try again.`, { 'retry-after': String(retryAfter) });
+    return bucket.take();
   }
 
   /** Forget buckets that are full again (their clients went quiet); failing that, the oldest half. */
@@ -105,16 +116,21 @@ export function clientAddress(req: IncomingMessage, trustProxy: boolean): string
   return req.socket.remoteAddress ?? 'unknown';
 }
 
+/** A limiter named `name` (its buckets shared under that name when `shared` is given). */
+export function limiter(name: string, budget: Budget, refusal: string, shared?: SharedBuckets): RateLimiter {
+  return new RateLimiter(budget, refusal, shared ? { buckets: shared, name } : null);
+}
+
 /** Every limiter of the API, built from the budgets. */
-export function createRateLimits(budgets: RateBudgets = DEFAULT_RATE_BUDGETS) {
+export function createRateLimits(budgets: RateBudgets = DEFAULT_RATE_BUDGETS, shared?: SharedBuckets) {
   return {
-    createWorkspace: new RateLimiter(budgets.createWorkspace, 'Too many new workspaces from this address.'),
-    join: new RateLimiter(budgets.join, 'Too many joins from this address.'),
-    joinPerWorkspace: new RateLimiter(budgets.joinPerWorkspace, 'Too many people joined this workspace in a short time.'),
-    memberChange: new RateLimiter(budgets.memberChange, 'Too many changes from this address.'),
-    saveVersion: new RateLimiter(budgets.saveVersion, 'Too many versions saved from this address.'),
-    deviceLink: new RateLimiter(budgets.deviceLink, 'Too many device links from this address.'),
-    ticket: new RateLimiter(budgets.ticket, 'Too many connections from this address.')
+    createWorkspace: limiter('create-workspace', budgets.createWorkspace, 'Too many new workspaces from this address.', shared),
+    join: limiter('join', budgets.join, 'Too many joins from this address.', shared),
+    joinPerWorkspace: limiter('join-workspace', budgets.joinPerWorkspace, 'Too many people joined this workspace in a short time.', shared),
+    memberChange: limiter('member-change', budgets.memberChange, 'Too many changes from this address.', shared),
+    saveVersion: limiter('save-version', budgets.saveVersion, 'Too many versions saved from this address.', shared),
+    deviceLink: limiter('device-link', budgets.deviceLink, 'Too many device links from this address.', shared),
+    ticket: limiter('ticket', budgets.ticket, 'Too many connections from this address.', shared)
   };
 }
 export type RateLimits = ReturnType<typeof createRateLimits>;

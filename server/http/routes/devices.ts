@@ -44,7 +44,7 @@ export function deviceRoutes(ctx: ApiContext): Route[] {
       handler: async (req, res, [id]) => {
         const workspaceId = requireId(id, 'The workspace id');
         await ctx.caller(req, workspaceId);
-        limits.ticket.take(ctx.address(req));
+        await limits.ticket.take(ctx.address(req));
         const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')![1];
         sendJson(res, 201, await auth.issueTicket(token));
       }
@@ -55,7 +55,7 @@ export function deviceRoutes(ctx: ApiContext): Route[] {
       handler: async (req, res, [id]) => {
         const workspaceId = requireId(id, 'The workspace id');
         const me = await ctx.caller(req, workspaceId);
-        limits.deviceLink.take(ctx.address(req));
+        await limits.deviceLink.take(ctx.address(req));
         const body = await readJsonObject(req);
         onlyFields(body, ['memberId']);
         const memberId = body.memberId === undefined ? me.memberId : requireId(String(body.memberId), 'The member id');
@@ -70,7 +70,7 @@ export function deviceRoutes(ctx: ApiContext): Route[] {
       pattern: ['api', 'workspaces', ':', 'device-links', 'preview'],
       handler: async (req, res, [id]) => {
         const workspaceId = requireId(id, 'The workspace id');
-        limits.deviceLink.take(ctx.address(req));
+        await limits.deviceLink.take(ctx.address(req));
         const secret = linkSecret(await readJsonObject(req));
         const preview = await auth.previewDeviceLink(workspaceId, secret);
         sendJson(res, 200, { workspaceName: await auth.workspaceName(workspaceId), memberName: preview.memberName, expiresAt: preview.expiresAt });
@@ -81,7 +81,7 @@ export function deviceRoutes(ctx: ApiContext): Route[] {
       pattern: ['api', 'workspaces', ':', 'device-links', 'redeem'],
       handler: async (req, res, [id]) => {
         const workspaceId = requireId(id, 'The workspace id');
-        limits.deviceLink.take(ctx.address(req));
+        await limits.deviceLink.take(ctx.address(req));
         const body = await readJsonObject(req);
         onlyFields(body, ['secret', 'deviceName']);
         const secret = linkSecret(body);
@@ -108,7 +108,7 @@ export function deviceRoutes(ctx: ApiContext): Route[] {
         const [workspaceId, memberId] = ids(id, mid);
         const deviceId = requireId(did, 'The device id');
         const me = await selfOrAdmin(req, workspaceId, memberId);
-        limits.memberChange.take(ctx.address(req));
+        await limits.memberChange.take(ctx.address(req));
         const body = await readJsonObject(req);
         onlyFields(body, ['name']);
         const device = await auth.renameDevice(workspaceId, memberId, deviceId, requireName(body, 'name', 'The device name'));
@@ -122,7 +122,7 @@ export function deviceRoutes(ctx: ApiContext): Route[] {
         const [workspaceId, memberId] = ids(id, mid);
         const deviceId = requireId(did, 'The device id');
         const me = await selfOrAdmin(req, workspaceId, memberId);
-        limits.memberChange.take(ctx.address(req));
+        await limits.memberChange.take(ctx.address(req));
         await auth.revokeDevice(workspaceId, memberId, deviceId);
         logger.info('device-revoked', { workspace: workspaceId, member: memberId, device: deviceId, by: me.memberId });
         sendJson(res, 204, null);

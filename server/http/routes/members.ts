@@ -57,7 +57,7 @@ export function memberRoutes(ctx: ApiContext): Route[] {
         const workspaceId = requireId(id, 'The workspace id');
         const memberId = requireId(mid, 'The member id');
         const me = await ctx.caller(req, workspaceId);
-        limits.memberChange.take(ctx.address(req));
+        await limits.memberChange.take(ctx.address(req));
         const body = await readJsonObject(req);
         onlyFields(body, ['name', 'publicKey', 'colour', 'role', 'coordinator']);
         const self = me.memberId === memberId;
@@ -87,7 +87,7 @@ export function memberRoutes(ctx: ApiContext): Route[] {
         const workspaceId = requireId(id, 'The workspace id');
         const memberId = requireId(mid, 'The member id');
         const admin = await ctx.caller(req, workspaceId, ['admin']);
-        limits.memberChange.take(ctx.address(req));
+        await limits.memberChange.take(ctx.address(req));
         await auth.revokeMember(workspaceId, memberId);
         logger.info('member-revoked', { workspace: workspaceId, member: memberId, by: admin.memberId });
         // Removing a member replaced the invite links: devices holding the old ones say so.

@@ -56,7 +56,7 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
       method: 'POST',
       pattern: ['api', 'workspaces'],
       handler: async (req, res) => {
-        limits.createWorkspace.take(ctx.address(req));
+        await limits.createWorkspace.take(ctx.address(req));
         const body = await readJsonObject(req);
         onlyFields(body, ['name', 'memberName', 'creationCode', 'deviceName']);
         const name = requireName(body, 'name', 'The workspace name');
@@ -77,14 +77,14 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
       pattern: ['api', 'workspaces', ':', 'join'],
       handler: async (req, res, [id]) => {
         const workspaceId = requireId(id, 'The workspace id');
-        limits.join.take(ctx.address(req));
+        await limits.join.take(ctx.address(req));
         const body = await readJsonObject(req);
         const invite = body.invite;
         if (typeof invite !== 'string' || invite.length === 0) throw new HttpError(400, 'The invite secret is missing (field "invite").');
         if (invite.length > 256) throw new HttpError(403, 'This invite is not valid: it may have been replaced by a newer one.', {}, ErrorCode.inviteInvalid);
         const name = requireName(body, 'name', 'Your name');
         const deviceName = optionalDeviceName(body);
-        limits.joinPerWorkspace.take(workspaceId);
+        await limits.joinPerWorkspace.take(workspaceId);
         const joined = await auth.join(workspaceId, invite, name, deviceName);
         await ctx.publish(workspaceId, joined.member);
         ctx.opts.onMemberJoined?.(workspaceId);
@@ -100,7 +100,7 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
       pattern: ['api', 'workspaces', ':', 'invites', 'preview'],
       handler: async (req, res, [id]) => {
         const workspaceId = requireId(id, 'The workspace id');
-        limits.join.take(ctx.address(req));
+        await limits.join.take(ctx.address(req));
         const body = await readJsonObject(req);
         const invite = body.invite;
         if (typeof invite !== 'string' || invite.length === 0) throw new HttpError(400, 'The invite secret is missing (field "invite").');
@@ -114,7 +114,7 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
       handler: async (req, res, [id]) => {
         const workspaceId = requireId(id, 'The workspace id');
         const admin = await ctx.caller(req, workspaceId, ['admin']);
-        limits.memberChange.take(ctx.address(req));
+        await limits.memberChange.take(ctx.address(req));
         const links = ctx.invites(req, workspaceId, await auth.rotateInvites(workspaceId));
         // When these links were made (server time): a device holding older links can tell they stopped working.
         const invitesAt = Date.now();
@@ -140,7 +140,7 @@ export function workspaceRoutes(ctx: ApiContext): Route[] {
       handler: async (req, res, [id]) => {
         const workspaceId = requireId(id, 'The workspace id');
         const admin = await ctx.caller(req, workspaceId, ['admin']);
-        limits.memberChange.take(ctx.address(req));
+        await limits.memberChange.take(ctx.address(req));
         const patch = readSettingsPatch(await readJsonObject(req));
         if (patch.name !== undefined) await auth.renameWorkspace(workspaceId, patch.name);
         await ctx.opts.directory.setSettings(workspaceId, patch);
