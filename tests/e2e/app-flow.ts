@@ -86,6 +86,32 @@ export async function caretAfterText(page: Page): Promise<void> {
   await page.keyboard.press('Control+End');
 }
 
+/** Add a task through the slash menu and give it a title. */
+export async function addTask(page: Page, title: string): Promise<void> {
+  const before = await page.getByLabel('Task title').count();
+  await caretAfterText(page);
+  await page.keyboard.type('/task');
+  await page.locator('#slash-item-task').waitFor();
+  await page.keyboard.press('Enter');
+  const input = page.getByLabel('Task title').nth(before);
+  await input.waitFor();
+  await input.fill(title);
+  await input.evaluate((el) => (el as HTMLInputElement).blur());
+}
+
+/** The task block titled `title`. */
+export function taskBlock(page: Page, title: string) {
+  return page.locator(`.mb-frame[data-kind="task"]:has(.mb-head[data-title="${title}"])`);
+}
+
+/** Wait until the document page says every change is synced. */
+export async function waitSynced(page: Page): Promise<void> {
+  await expect.poll(() => page.getByTestId('doc-status').textContent(), { timeout: 15_000 }).toBe('All changes synced');
+}
+
+/** The workspace id of the page's address (`/w/<id>/…`). */
+export const workspaceOf = (page: Page): string => new URL(page.url()).pathname.split('/')[2]!;
+
 /** Put the caret at the end of the document. */
 export async function caretToEnd(page: Page): Promise<void> {
   await page.locator('.m-content').click();

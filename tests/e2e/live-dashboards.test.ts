@@ -14,7 +14,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
-import { createWorkspace, join, newDocument, watchErrors, caretAfterText } from './app-flow';
+import { createWorkspace, join, newDocument, watchErrors, addTask, taskBlock, waitSynced, workspaceOf } from './app-flow';
 import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
@@ -60,30 +60,6 @@ async function network(ctx: BrowserContext): Promise<(mode: 'open' | 'held' | 'o
     if (next === 'open') for (const r of routes) for (const send of r.queue.splice(0)) send();
   };
 }
-
-/** Add a task through the slash menu and give it a title. */
-async function addTask(page: Page, title: string): Promise<void> {
-  const before = await page.getByLabel('Task title').count();
-  await caretAfterText(page);
-  await page.keyboard.type('/task');
-  await page.locator('#slash-item-task').waitFor();
-  await page.keyboard.press('Enter');
-  const input = page.getByLabel('Task title').nth(before);
-  await input.waitFor();
-  await input.fill(title);
-  await input.evaluate((el) => (el as HTMLInputElement).blur());
-}
-
-/** The task block titled `title`. */
-function taskBlock(page: Page, title: string) {
-  return page.locator(`.mb-frame[data-kind="task"]:has(.mb-head[data-title="${title}"])`);
-}
-
-async function waitSynced(page: Page): Promise<void> {
-  await expect.poll(() => page.getByTestId('doc-status').textContent(), { timeout: 15_000 }).toBe('All changes synced');
-}
-
-const workspaceOf = (page: Page): string => new URL(page.url()).pathname.split('/')[2]!;
 
 describe('live dashboards and fair claims', () => {
   it('a claim from a stale board three seconds after another member’s never takes the task: 10 rounds', async () => {

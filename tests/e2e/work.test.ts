@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
-import { createWorkspace, join, newDocument, watchErrors, caretAfterText } from './app-flow';
+import { createWorkspace, join, newDocument, watchErrors, caretAfterText, addTask, taskBlock, waitSynced, workspaceOf } from './app-flow';
 import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
@@ -43,30 +43,6 @@ async function networkSwitch(ctx: BrowserContext): Promise<{ offline(): Promise<
       await closeAll();
     }
   };
-}
-
-const workspaceOf = (page: Page): string => new URL(page.url()).pathname.split('/')[2]!;
-
-/** Add a task through the slash menu and give it a title. */
-async function addTask(page: Page, title: string): Promise<void> {
-  const before = await page.getByLabel('Task title').count();
-  await caretAfterText(page);
-  await page.keyboard.type('/task');
-  await page.locator('#slash-item-task').waitFor();
-  await page.keyboard.press('Enter');
-  const input = page.getByLabel('Task title').nth(before);
-  await input.waitFor();
-  await input.fill(title);
-  await input.evaluate((el) => (el as HTMLInputElement).blur());
-}
-
-/** The task block titled `title`. */
-function taskBlock(page: Page, title: string) {
-  return page.locator(`.mb-frame[data-kind="task"]:has(.mb-head[data-title="${title}"])`);
-}
-
-async function waitSynced(page: Page): Promise<void> {
-  await expect.poll(() => page.getByTestId('doc-status').textContent(), { timeout: 15_000 }).toBe('All changes synced');
 }
 
 describe('sharing the work', () => {
