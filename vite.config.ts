@@ -3,10 +3,11 @@ import { execFileSync } from 'node:child_process';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { mutualDevServer } from './server/dev-plugin.ts';
+import { lazyClipboard } from './scripts/lazy-clipboard.mjs';
 import { moduleMap, pureModules } from './scripts/module-map.mjs';
 
 export default defineConfig({
-  plugins: [compileMessages(), sveltekit(), mutualDevServer(), moduleMap(), pureModules([/^src\/lib\/shared\/.*\.ts$/, /^src\/lib\/paraglide\/messages\//])],
+  plugins: [compileMessages(), lazyClipboard(), sveltekit(), mutualDevServer(), moduleMap(), pureModules([/^src\/lib\/shared\/.*\.ts$/, /^src\/lib\/paraglide\/messages\//])],
   resolve: {
     // One copy of yjs and lexical in the bundle: two copies break instanceof checks
     // ("Yjs was already imported") between @lexical/yjs, y-websocket and app code.

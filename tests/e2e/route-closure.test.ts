@@ -37,6 +37,9 @@ const LATER = [
   'src/lib/session/notifications.ts',
   // Libraries: creating a document; browsers without WebCrypto's Ed25519; the socket (after the paint).
   'node_modules/@lexical/headless/dist/LexicalHeadless.prod.js',
+  // Copy, cut, paste and drop: at the first idle moment or first use (editor/clipboard-lazy.ts).
+  'node_modules/@lexical/clipboard/dist/LexicalClipboard.prod.js',
+  'node_modules/@lexical/html/dist/LexicalHtml.prod.js',
   'node_modules/@noble/ed25519/index.js',
   'node_modules/y-websocket/src/y-websocket.js'
 ];
