@@ -9,7 +9,7 @@ import type { DocStorage } from './doc-storage.ts';
 import { WorkspaceError, type WorkspaceErrorKind } from './errors.ts';
 import { writable, type Readable } from './observable.ts';
 import type { Refusal, WorkspaceRecord } from './store.ts';
-import { serverErrorText } from '../i18n/server-errors.ts';
+import { serverErrorTextOf } from '../i18n/server-errors.ts';
 import { m } from '../paraglide/messages.js';
 
 /** Options of {@link Workspaces}. */
@@ -230,7 +230,7 @@ export class Workspaces {
     const body: unknown = await response.json().catch(() => undefined);
     if (!response.ok) {
       const kind = errorKind(response.status, purpose);
-      const serverMessage = isObject(body) && typeof body.error === 'string' ? serverErrorText(response.status, body) : undefined;
+      const serverMessage = isObject(body) && typeof body.error === 'string' ? await serverErrorTextOf(response.status, body) : undefined;
       // The server's own words are shown for form mistakes, a creation code asked for or wrong,
       // and rate limits (they say how long to wait); other kinds have fixed, actionable wording.
       const ownWords = kind === 'bad-request' || response.status === 429 || (purpose === 'create' && response.status === 403) || purpose === 'link';
