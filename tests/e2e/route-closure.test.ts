@@ -27,6 +27,10 @@ const LATER = [
   'src/lib/shared/model/decision-log.ts',
   'src/lib/shared/export/markdown.ts',
   'src/lib/shared/export/html.ts',
+  // Words only some moments need: a failed request's refusal, a proposal's close confirmation.
+  'src/lib/i18n/http-errors.ts',
+  'src/lib/i18n/results.ts',
+  'src/lib/editor/nodes/Proposal/CloseConfirm.svelte',
   // Panels and boards a person opens.
   'src/routes/w/[workspaceId]/d/[docId]/HistoryPanel.svelte',
   'src/routes/w/[workspaceId]/d/[docId]/VersionView.svelte',
