@@ -27,6 +27,11 @@ const LATER = [
   'src/lib/shared/model/decision-log.ts',
   'src/lib/shared/export/markdown.ts',
   'src/lib/shared/export/html.ts',
+  // Reading a document's text (for mentions and exports) and the needs board's sorting: the
+  // library's summaries, exports and the board page.
+  'src/lib/shared/model/text-mentions.ts',
+  'src/lib/shared/export/tree.ts',
+  'src/lib/shared/model/needs-board.ts',
   // Words only some moments need: a failed request's refusal, a proposal's close confirmation.
   'src/lib/i18n/http-errors.ts',
   'src/lib/i18n/results.ts',

@@ -8,8 +8,7 @@ import { m } from '../paraglide/messages.js';
 import type { Role } from '../shared/protocol.ts';
 import type { AgendaItemKind } from '../shared/model/agenda.ts';
 import type { MeetingRole } from '../shared/model/meeting.ts';
-import type { NeedCategory, NeedNote, NeedStatus } from '../shared/model/need.ts';
-import { categoryLabel } from '../shared/model/needs-board.ts';
+import { categoryLabel, type NeedCategory, type NeedNote, type NeedStatus } from '../shared/model/need.ts';
 import type { NotificationKind } from '../shared/notifications/prefs.ts';
 import type { DocKind } from '../shared/model/schema.ts';
 
