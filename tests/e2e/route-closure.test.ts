@@ -32,6 +32,8 @@ const LATER = [
   'src/lib/shared/model/text-mentions.ts',
   'src/lib/shared/export/tree.ts',
   'src/lib/shared/model/needs-board.ts',
+  // Writing comments: the comments panel.
+  'src/lib/shared/model/comment-edits.ts',
   // Words only some moments need: a failed request's refusal, a proposal's close confirmation.
   'src/lib/i18n/http-errors.ts',
   'src/lib/i18n/results.ts',
