@@ -36,6 +36,8 @@ const LATER = [
   'src/lib/shared/model/comment-edits.ts',
   // Words only some moments need: a failed request's refusal, a proposal's close confirmation.
   'src/lib/i18n/http-errors.ts',
+  // Creating or joining a workspace, linking a device: their own pages.
+  'src/lib/local/workspace-join.ts',
   'src/lib/i18n/results.ts',
   'src/lib/editor/nodes/Proposal/CloseConfirm.svelte',
   // Panels and boards a person opens.
