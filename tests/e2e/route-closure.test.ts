@@ -38,6 +38,9 @@ const LATER = [
   'src/lib/i18n/http-errors.ts',
   // Creating or joining a workspace, linking a device: their own pages.
   'src/lib/local/workspace-join.ts',
+  // The names of roles, kinds, statuses and notification kinds (other pages'); a meeting's countdown.
+  'src/lib/i18n/words.ts',
+  'src/lib/i18n/countdown.ts',
   'src/lib/i18n/results.ts',
   'src/lib/editor/nodes/Proposal/CloseConfirm.svelte',
   // Panels and boards a person opens.
