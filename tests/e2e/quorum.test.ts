@@ -61,6 +61,7 @@ describe('quorum', () => {
     // Closing now records that it did not pass: the quorum was not met.
     await freezer.getByRole('button', { name: 'Close now and decide' }).click();
     await a.getByRole('dialog').getByText(/Nobody has voted yet/).waitFor();
+    await shot(a, 'quorum-close-confirmation');
     await a.getByRole('dialog').getByRole('button', { name: 'Close it now' }).click();
     await expect.poll(() => freezer.locator('.mp-headline').textContent(), { timeout: 10_000 }).toBe('Did not pass');
     expect(await freezer.locator('.mp-explain').textContent()).toBe('Quorum not met: nobody voted (1 ballot needed).');

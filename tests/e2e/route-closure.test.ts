@@ -27,6 +27,22 @@ const LATER = [
   'src/lib/shared/model/decision-log.ts',
   'src/lib/shared/export/markdown.ts',
   'src/lib/shared/export/html.ts',
+  // Reading a document's text (for mentions and exports) and the needs board's sorting: the
+  // library's summaries, exports and the board page.
+  'src/lib/shared/model/text-mentions.ts',
+  'src/lib/shared/export/tree.ts',
+  'src/lib/shared/model/needs-board.ts',
+  // Writing comments: the comments panel.
+  'src/lib/shared/model/comment-edits.ts',
+  // Words only some moments need: a failed request's refusal, a proposal's close confirmation.
+  'src/lib/i18n/http-errors.ts',
+  // Creating or joining a workspace, linking a device: their own pages.
+  'src/lib/local/workspace-join.ts',
+  // The names of roles, kinds, statuses and notification kinds (other pages'); a meeting's countdown.
+  'src/lib/i18n/words.ts',
+  'src/lib/i18n/countdown.ts',
+  'src/lib/i18n/results.ts',
+  'src/lib/editor/nodes/Proposal/CloseConfirm.svelte',
   // Panels and boards a person opens.
   'src/routes/w/[workspaceId]/d/[docId]/HistoryPanel.svelte',
   'src/routes/w/[workspaceId]/d/[docId]/VersionView.svelte',
@@ -37,6 +53,9 @@ const LATER = [
   'src/lib/session/notifications.ts',
   // Libraries: creating a document; browsers without WebCrypto's Ed25519; the socket (after the paint).
   'node_modules/@lexical/headless/dist/LexicalHeadless.prod.js',
+  // Copy, cut, paste and drop: at the first idle moment or first use (editor/clipboard-lazy.ts).
+  'node_modules/@lexical/clipboard/dist/LexicalClipboard.prod.js',
+  'node_modules/@lexical/html/dist/LexicalHtml.prod.js',
   'node_modules/@noble/ed25519/index.js',
   'node_modules/y-websocket/src/y-websocket.js'
 ];

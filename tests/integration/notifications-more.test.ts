@@ -6,7 +6,7 @@
  * server on loopback. Once only, and nothing of a comment's words or a need's contact details.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createThread } from '../../src/lib/shared/model/comments.ts';
+import { createThread } from '../../src/lib/shared/model/comment-edits.ts';
 import { createNeed, endMeeting, initDocument, matchNeed, privateDocIdFor, setContact, setMeetingTime, startMeeting } from '../../src/lib/shared/model/index.ts';
 import { mentionToken } from '../../src/lib/shared/model/mentions.ts';
 import { createProposal, openProposal } from '../../src/lib/shared/model/proposal.ts';

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { overwriteGetLocale } from '../paraglide/runtime.js';
-import { countdownText, inTime, timeAgo } from './format.ts';
+import { countdownText } from './countdown.ts';
+import { inTime, timeAgo } from './format.ts';
 import { describeLastSeen } from '../session/last-seen.ts';
 
 const speak = (locale: 'en' | 'es') => overwriteGetLocale(() => locale);

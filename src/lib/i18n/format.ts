@@ -3,7 +3,6 @@
  * knows "in 3 hours" / "dentro de 3 horas" and "5 minutes ago" / "hace 5 minutos").
  */
 import { getLocale } from '../paraglide/runtime.js';
-import { m } from '../paraglide/messages.js';
 
 /** "in 3 hours" — always with the number, as Mutual has always said it. */
 export function inTime(n: number, unit: Intl.RelativeTimeFormatUnit): string {
@@ -13,19 +12,4 @@ export function inTime(n: number, unit: Intl.RelativeTimeFormatUnit): string {
 /** "5 minutes ago". */
 export function timeAgo(n: number, unit: Intl.RelativeTimeFormatUnit): string {
   return new Intl.RelativeTimeFormat(getLocale(), { numeric: 'always' }).format(-n, unit);
-}
-
-/**
- * What a screen reader hears of a meeting countdown, in the chosen language: the same words
- * for a whole minute, so a live region speaks once a minute (and once in the last minute, and
- * when time is up), never every second. (The shared clock's countdownAnnouncement in words.)
- */
-export function countdownText(remainingMs: number, overrunMs: number): string {
-  if (overrunMs > 0) {
-    const over = Math.floor(overrunMs / 60_000);
-    return over === 0 ? m.meeting_countdown_time_up() : m.meeting_countdown_over({ count: over });
-  }
-  const minutes = Math.ceil(remainingMs / 60_000);
-  if (minutes <= 1) return m.meeting_countdown_less_than_a_minute();
-  return m.meeting_countdown_left({ count: minutes });
 }

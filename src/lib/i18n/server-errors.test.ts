@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { overwriteGetLocale } from '../paraglide/runtime.js';
 import { ErrorCode, STATUS_CODES } from '../shared/error-codes.ts';
 import { CloseCode, DEVICE_REVOKED_MESSAGE, describeCloseCode } from '../shared/protocol.ts';
-import { HTTP_MESSAGES, closeCodeText, refusalText, serverErrorText } from './server-errors.ts';
+import { HTTP_MESSAGES, serverErrorText } from './http-errors.ts';
+import { closeCodeText, refusalText, serverErrorTextOf } from './server-errors.ts';
 
 const speak = (locale: 'en' | 'es') => overwriteGetLocale(() => locale);
 afterEach(() => speak('en'));
@@ -30,6 +31,12 @@ describe('server errors in the chosen language', () => {
     expect(serverErrorText(429, { error: 'Too many attempts. Please wait 30 seconds and try again.' })).toBe(
       'Demasiados intentos en poco tiempo. Espera un poco y vuelve a intentarlo.'
     );
+  });
+
+  it('loads the words when a request fails: the same sentence, in the chosen language', async () => {
+    speak('es');
+    expect(await serverErrorTextOf(403, { error: 'Something new.', code: 'invite-invalid' })).toBe(serverErrorText(403, { code: 'invite-invalid' }));
+    expect(await serverErrorTextOf(403, { code: 'invite-invalid' })).not.toBe('This invite is not valid: it may have been replaced by a newer one.');
   });
 
   it('words sync refusals as the shared protocol does in English, and in Spanish by code', () => {

@@ -8,8 +8,7 @@ import { m } from '../paraglide/messages.js';
 import type { Role } from '../shared/protocol.ts';
 import type { AgendaItemKind } from '../shared/model/agenda.ts';
 import type { MeetingRole } from '../shared/model/meeting.ts';
-import type { NeedCategory, NeedNote, NeedStatus } from '../shared/model/need.ts';
-import { categoryLabel } from '../shared/model/needs-board.ts';
+import type { NeedNote, NeedStatus } from '../shared/model/need.ts';
 import type { NotificationKind } from '../shared/notifications/prefs.ts';
 import type { DocKind } from '../shared/model/schema.ts';
 
@@ -68,21 +67,8 @@ export const docKindName = /* @__PURE__ */ named<DocKind>({ agenda: m.doc_kind_a
 export const docKindBlurb = /* @__PURE__ */ named<DocKind>({ agenda: m.doc_kind_agenda_blurb, proposal: m.doc_kind_proposal_blurb, needs: m.doc_kind_needs_blurb, page: m.doc_kind_page_blurb });
 export const docKindPlural = /* @__PURE__ */ named<DocKind>({ agenda: m.doc_kind_agendas, proposal: m.doc_kind_proposals, needs: m.doc_kind_needs_boards, page: m.doc_kind_pages });
 
-const CATEGORIES: Record<NeedCategory, () => string> = {
-  food: m.need_category_food,
-  clothing: m.need_category_clothing,
-  housing: m.need_category_housing,
-  transport: m.need_category_transport,
-  childcare: m.need_category_childcare,
-  money: m.need_category_money,
-  medical: m.need_category_medical,
-  other: m.need_category_other
-};
-
-/** A need's category: a suggested one in the chosen language; a group's own word as written ("Bikes"). */
-export function needCategoryName(category: string): string {
-  return Object.hasOwn(CATEGORIES, category) ? CATEGORIES[category as NeedCategory]() : categoryLabel(category);
-}
+/** A need's category in the chosen language (in its own module: a need's view on the document page reads it). */
+export { needCategoryName } from './need-words.ts';
 
 /** A note in a need's history, in the chosen language; the model's English when it names none. */
 export function needNote(entry: { why?: NeedNote; note?: string }): string {

@@ -3,7 +3,7 @@
  * becomes an Error whose message is plain words from the server (or about the network).
  */
 import type { Role } from '$lib/shared/protocol';
-import { serverErrorText } from '../i18n/server-errors.ts';
+import { serverErrorTextOf } from '../i18n/server-errors.ts';
 import { m } from '../paraglide/messages.js';
 
 export interface InviteLinks {
@@ -24,7 +24,7 @@ async function call<T>(token: string, method: string, path: string, body?: unkno
   }
   if (res.status === 204) return undefined as T;
   const data = (await res.json().catch(() => ({}))) as { error?: string };
-  if (!res.ok) throw new Error(serverErrorText(res.status, data));
+  if (!res.ok) throw new Error(await serverErrorTextOf(res.status, data));
   return data as T;
 }
 

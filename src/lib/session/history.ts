@@ -15,7 +15,7 @@ import { versionCache, type CachedVersion } from '$lib/local/versions';
 import { loadVersion, restoreVersion, type RestoreResult } from '$lib/shared/history/restore';
 import { sortVersions, type VersionInfo, type VersionReason } from '$lib/shared/history/versions';
 import type { Actor } from '$lib/shared/model';
-import { serverErrorText } from '../i18n/server-errors.ts';
+import { serverErrorTextOf } from '../i18n/server-errors.ts';
 import { m } from '../paraglide/messages.js';
 
 /** Where a document's versions go. */
@@ -51,7 +51,7 @@ async function call<T>(t: HistoryTarget, method: 'GET' | 'POST', path: string, b
     throw new OfflineError('offline');
   }
   const data = (await res.json().catch(() => ({}))) as { error?: string };
-  if (!res.ok) throw new VersionRequestError(serverErrorText(res.status, data));
+  if (!res.ok) throw new VersionRequestError(await serverErrorTextOf(res.status, data));
   return data as T;
 }
 

@@ -3,7 +3,7 @@
  * the server's API (docs/protocol.md, "Notifications"). Failures are Errors in plain words.
  */
 import type { EmailMode, NotificationKind, NotificationPrefs } from '$lib/shared/notifications/prefs';
-import { serverErrorText } from '../i18n/server-errors.ts';
+import { serverErrorTextOf } from '../i18n/server-errors.ts';
 import { m } from '../paraglide/messages.js';
 import { getLocale } from '../paraglide/runtime.js';
 
@@ -32,7 +32,7 @@ async function call<T>(token: string | null, method: string, path: string, body?
   }
   if (res.status === 204) return undefined as T;
   const data = (await res.json().catch(() => ({}))) as { error?: string };
-  if (!res.ok) throw new Error(serverErrorText(res.status, data));
+  if (!res.ok) throw new Error(await serverErrorTextOf(res.status, data));
   return data as T;
 }
 

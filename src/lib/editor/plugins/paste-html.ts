@@ -5,8 +5,8 @@
  * Policy stopped it. So the markup is parsed in an inert document (DOMParser: no scripts, no
  * loads), stripped of active content, and only then handed to Lexical's usual paste.
  */
-import { $insertDataTransferForRichText } from '@lexical/clipboard';
 import { $getSelection, COMMAND_PRIORITY_CRITICAL, PASTE_COMMAND, PASTE_TAG, type LexicalEditor } from 'lexical';
+import { $insertDataTransferForRichText } from '../clipboard-lazy.ts';
 import { sanitizeUrl } from '../url.ts';
 
 /** Elements that are active, embed other documents, or carry no text worth pasting. */

@@ -9,8 +9,7 @@ import type { AgendaItemKind, AgendaItemStatus } from '../model/agenda.ts';
 import { choiceWords, type DecisionBallot } from '../model/decision-log.ts';
 import { getMethod } from '../model/methods/index.ts';
 import type { MethodId } from '../model/methods/types.ts';
-import type { NeedStatus, Urgency } from '../model/need.ts';
-import { categoryLabel } from '../model/needs-board.ts';
+import { categoryLabel, type NeedStatus, type Urgency } from '../model/need.ts';
 import type { ResultPart } from '../model/methods/reasons.ts';
 
 /** What a block's lines say around the member-written parts. */

@@ -114,6 +114,7 @@ export { type EntryKey, type LogNode, type LogItem, type SeenVector, entryKey, s
 /** Needs board: asks and offers. */
 export * from './need';
 export * from './comments';
+export * from './comment-edits';
 export * from './mentions';
 export * from './text-mentions';
 /** Needs board: contact details (private document), board views. */

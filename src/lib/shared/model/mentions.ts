@@ -24,6 +24,15 @@ export function mentionToken(memberId: string): string {
   return `@{${memberId}}`;
 }
 
+/**
+ * The "thread" of a document's text mentions (text-mentions.ts): opening the document marks it
+ * seen. Here rather than there so the document page, which marks it, does not carry the reading
+ * of a document's text (issue 25).
+ */
+export function textThreadOf(docId: string): string {
+  return `doc:${docId}`;
+}
+
 /** Members mentioned in a text, each once, in order. */
 export function mentionedIn(text: string): string[] {
   return [...new Set([...text.matchAll(MENTION)].map((m) => m[1]!))];

@@ -350,8 +350,30 @@ export function needsByStatus(doc: Y.Doc): Read<Record<NeedStatus, NeedView[]>> 
   const rank = (u: Urgency): number => Urgencies.indexOf(u);
   for (const entry of value) groups[entry.status].push(entry);
   for (const list of Object.values(groups)) {
-    list.sort((a, b) => rank(b.urgency) - rank(a.urgency) || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    list.sort((a, b) => rank(b.urgency) - rank(a.urgency) || a.createdAt - b.createdAt || byNeedId(a, b));
   }
   return { value: groups, issues };
 }
 
+// Read by a need's view on the document page, so here rather than with the needs board
+// (needs-board.ts), which only the board page loads (issue 25).
+
+/** Needs in a stable order where nothing else tells them apart. */
+export const byNeedId = (a: NeedView, b: NeedView): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** A category as people read it ("childcare" → "Childcare"). */
+export function categoryLabel(category: string): string {
+  return category ? category.charAt(0).toUpperCase() + category.slice(1) : 'Other';
+}
+
+/**
+ * Offers an ask could be matched with: not fulfilled or withdrawn (an offer may serve several
+ * asks), same category first, then same area, then oldest first.
+ */
+export function matchCandidates(entries: readonly NeedView[], ask: NeedView): NeedView[] {
+  const area = ask.area.trim().toLowerCase();
+  const score = (o: NeedView): number => (o.category === ask.category ? 2 : 0) + (area && o.area.trim().toLowerCase() === area ? 1 : 0);
+  return entries
+    .filter((o) => o.kind === 'offer' && (o.status === 'open' || o.status === 'matched'))
+    .sort((a, b) => score(b) - score(a) || a.createdAt - b.createdAt || byNeedId(a, b));
+}

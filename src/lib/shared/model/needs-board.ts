@@ -11,7 +11,7 @@
 import type * as Y from 'yjs';
 import { getMeta, mutate, type Actor } from './doc';
 import { ModelError } from './errors';
-import { NeedCategories, NeedStatuses, Urgencies, type NeedKind, type NeedStatus, type NeedView, type Urgency } from './need';
+import { byNeedId as byId, categoryLabel, NeedCategories, NeedStatuses, Urgencies, type NeedKind, type NeedStatus, type NeedView, type Urgency } from './need';
 import { IndexKeys } from './schema';
 
 /** Key of custom categories in a board's meta and in the workspace settings. */
@@ -40,7 +40,6 @@ export interface NeedsGroup {
 
 const STATUS_LABELS: Record<NeedStatus, string> = { open: 'Open', matched: 'Matched', fulfilled: 'Fulfilled', withdrawn: 'Withdrawn' };
 
-const byId = (a: NeedView, b: NeedView): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const urgencyRank = (u: Urgency): number => Urgencies.indexOf(u);
 
 /** Entries matching every part of `filter` (missing parts match everything). */
@@ -84,11 +83,6 @@ export function groupNeeds(entries: readonly NeedView[], grouping: NeedsGrouping
     .filter((g) => g.entries.length > 0);
 }
 
-/** A category as people read it ("childcare" → "Childcare"). */
-export function categoryLabel(category: string): string {
-  return category ? category.charAt(0).toUpperCase() + category.slice(1) : 'Other';
-}
-
 /** Counts per status, for the board's summary line. */
 export function countByStatus(entries: readonly NeedView[]): Record<NeedStatus, number> {
   const counts: Record<NeedStatus, number> = { open: 0, matched: 0, fulfilled: 0, withdrawn: 0 };
@@ -128,16 +122,4 @@ export function addBoardCategory(board: Y.Doc, name: string, actor: Actor): stri
   if (current.includes(category) || (NeedCategories as readonly string[]).includes(category)) return category;
   mutate(board, actor, () => meta.set(CUSTOM_CATEGORIES_KEY, [...current, category]));
   return category;
-}
-
-/**
- * Offers an ask could be matched with: not fulfilled or withdrawn (an offer may serve several
- * asks), same category first, then same area, then oldest first.
- */
-export function matchCandidates(entries: readonly NeedView[], ask: NeedView): NeedView[] {
-  const area = ask.area.trim().toLowerCase();
-  const score = (o: NeedView): number => (o.category === ask.category ? 2 : 0) + (area && o.area.trim().toLowerCase() === area ? 1 : 0);
-  return entries
-    .filter((o) => o.kind === 'offer' && (o.status === 'open' || o.status === 'matched'))
-    .sort((a, b) => score(b) - score(a) || a.createdAt - b.createdAt || byId(a, b));
 }

@@ -10,15 +10,10 @@
  */
 import type * as Y from 'yjs';
 import { readTopLevel, mentionLabel, type Inline, type ListBlock, type MentionInline } from '../export/tree.ts';
-import { mentionToken, type MentionEntry } from './mentions';
+import { mentionToken, textThreadOf, type MentionEntry } from './mentions';
 
 /** Longest excerpt kept per entry (as comment mentions). */
 const EXCERPT = 200;
-
-/** The "thread" of a document's text mentions: opening the document marks it seen. */
-export function textThreadOf(docId: string): string {
-  return `doc:${docId}`;
-}
 
 /** Each run of inline content of a block (a paragraph; every item of a list, nested included). */
 function runsOf(block: ReturnType<typeof readTopLevel>[number]['block']): Inline[][] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createThread, editComment, replyToThread } from '../model/comments';
+import { createThread, editComment, replyToThread } from '../model/comment-edits';
 import { mentionToken } from '../model/mentions';
 import { createNeed, matchNeed, unmatchNeed } from '../model/need';
 import { replica } from '../model/test-support';

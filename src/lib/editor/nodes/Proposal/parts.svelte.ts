@@ -1,8 +1,8 @@
 /**
  * The parts of a proposal's view that only some proposals show, loaded when one first does
  * (issue 25): the ballot form of each decision method, and what an open or decided proposal
- * shows (ballots cast, results, outcome, follow-up, lifecycle; a secret ballot's panel and
- * the code that casts and reads secret ballots). A document of drafts loads
+ * shows (ballots cast, results, outcome, follow-up, lifecycle, the close confirmation; a
+ * secret ballot's panel and the code that casts and reads secret ballots). A document of drafts loads
  * none of them; one with consent proposals loads the consent form, not the ranked or score one.
  *
  * The decorator bridge calls {@link prepareProposal} before mounting a proposal's view, so a
@@ -24,6 +24,7 @@ const loaders = {
   ResultsPanel: () => import('./ResultsPanel.svelte'),
   OutcomePanel: () => import('./OutcomePanel.svelte'),
   FollowUp: () => import('./FollowUp.svelte'),
+  CloseConfirm: () => import('./CloseConfirm.svelte'),
   SecretPanel: () => import('./SecretPanel.svelte'),
   // Not a component: casting, withdrawing and reading one's own secret ballot (issue 24).
   SecretBallots: () => import('../../../shared/model/secret-ballot.ts').then((code) => ({ default: code }))
@@ -41,7 +42,7 @@ export function ballotFormOf(methodId: string): 'ScoreBallot' | 'RankedBallot' |
 export function partsFor(view: ProposalView | null): PartName[] {
   if (!view || view.status === 'draft' || !view.method || !getMethod(view.method)) return [];
   const common: PartName[] = ['BallotList', 'LifecycleActions', 'History', ...(view.secret ? (['SecretPanel', 'SecretBallots'] as const) : [])];
-  if (view.status === 'open') return [...common, ballotFormOf(view.method)];
+  if (view.status === 'open') return [...common, ballotFormOf(view.method), 'CloseConfirm'];
   return [...common, 'ResultsPanel', 'OutcomePanel', 'FollowUp'];
 }
 
