@@ -55,6 +55,24 @@ function selectWord(page: Page, word: string) {
   }, word);
 }
 
+/**
+ * Wait until the editor has taken the browser's caret as its own selection. Lexical reads the
+ * browser's selection on `selectionchange`, which the browser fires a moment after a key moved
+ * it; a paste dispatched before would land on the selection before the key (here: replace
+ * "tins" instead of going after it). A person cannot paste that fast; a test can.
+ */
+async function editorCaret(page: Page): Promise<void> {
+  await expect
+    .poll(() =>
+      page.locator('.m-content').evaluate((el) => {
+        const editor = (el as unknown as { __lexicalEditor?: { getEditorState(): { _selection: { isCollapsed?: () => boolean } | null } } }).__lexicalEditor;
+        const selection = editor?.getEditorState()._selection;
+        return !!selection?.isCollapsed?.();
+      })
+    )
+    .toBe(true);
+}
+
 describe('the first paste after opening a document', () => {
   it('pastes rich HTML and plain text before the clipboard code has arrived, losing nothing', async () => {
     // No service worker: the test holds the clipboard script back at the network, which a
@@ -124,6 +142,7 @@ describe('the first paste after opening a document', () => {
     await selectWord(page, 'tins');
     await expect.poll(async () => (await clipboardEvent(page, 'copy')).html).toContain('tins');
     await page.keyboard.press('End');
+    await editorCaret(page);
     await clipboardEvent(page, 'paste', { 'text/plain': ' and rice' });
     await waitForText(page, 'Bring tins and rice');
     await shot(page, 'first-paste-phone');
