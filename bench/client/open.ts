@@ -65,10 +65,11 @@ export const probeScript = (viewCount: number) => `(() => {
 /** Navigate to `url`, type `x` at the end as soon as it is there, and read the page's stamps. */
 export async function timeOpen(page: Page, url: string, settle: (page: Page) => Promise<void>): Promise<OpenTiming> {
   // From a blank tab: navigation start is stamped before the previous document unloads, so
-  // reloading would charge the open with the previous page's unload handlers.
+  // reloading would charge the open with the previous page's unload handlers. The profile
+  // starts before the navigation: the app's start is part of the open.
   await page.goto('about:blank');
-  await page.goto(url);
   const profiler = await startCpuProfile(page);
+  await page.goto(url);
   const last = page.locator('.m-content > p:last-child');
   await last.click({ timeout: 120_000 });
   await page.keyboard.press('End');
@@ -77,7 +78,7 @@ export async function timeOpen(page: Page, url: string, settle: (page: Page) => 
   await page.waitForFunction(() => (window as unknown as { __probe?: { typed: number | null; mounted: number | null } }).__probe?.typed != null, null, { timeout: 120_000, polling: 50 });
   await page.waitForFunction(() => (window as unknown as { __probe?: { mounted: number | null } }).__probe?.mounted != null, null, { timeout: 120_000, polling: 100 });
   const probe = (await page.evaluate('window.__probe')) as { text: number; visible: number | null; mounted: number | null; typed: number; shift: number; shifts: unknown[] };
-  if (process.env.BENCH_DEBUG) console.log(JSON.stringify(probe));
+  if (process.env.BENCH_DEBUG) console.log(JSON.stringify(probe), JSON.stringify(await page.evaluate(loadTimings)));
   await profiler?.stop();
   // Remove the mark again so the next run starts from the same document.
   await page.keyboard.press('Backspace');
@@ -87,7 +88,26 @@ export async function timeOpen(page: Page, url: string, settle: (page: Page) => 
 }
 
 /**
- * BENCH_CPU_PROFILE=1: a CPU profile of this page alone (an open: from its load event to the typed `x`;
+ * BENCH_DEBUG: when the page's HTML and scripts arrived (ms from navigation start), and where the
+ * service worker's static routes took its scripts from ('cache': past the worker's JavaScript;
+ * 'fetch-event': through it). Runs in the page.
+ */
+function loadTimings() {
+  const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+  const scripts = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((r) => r.name.endsWith('.js'));
+  return {
+    html: Math.round(nav.responseEnd),
+    domContentLoaded: Math.round(nav.domContentLoadedEventEnd),
+    scripts: scripts.length,
+    firstScriptAsked: Math.round(Math.min(...scripts.map((r) => r.startTime))),
+    firstScriptsIn: Math.round(Math.max(...scripts.filter((r) => r.startTime < nav.domContentLoadedEventEnd).map((r) => r.responseEnd))),
+    // (Inline: a named helper here would need tsx's helpers inside the page.)
+    sources: [...new Set(scripts.map((r) => (r as PerformanceResourceTiming & { workerMatchedSourceType?: string }).workerMatchedSourceType ?? 'none'))]
+  };
+}
+
+/**
+ * BENCH_CPU_PROFILE=1: a CPU profile of this page alone (an open: from its navigation to the typed `x`;
  * the typing receiver: while the keystrokes arrive),
  * into bench/profiles/open-<port>-<n>.cpuprofile (DevTools → Performance → load). Unlike
  * `--trace`, it does not interrupt the other devices' pages (starting a trace does, for

@@ -33,6 +33,11 @@ export interface DeviceOptions {
   sync?: Partial<Omit<RepoOptions, 'storage' | 'network' | 'relayUrl' | 'WebSocket'>>;
   /** Passed to every workspace's replication (concurrency, timeouts…). */
   replication?: Partial<Omit<ReplicationOptions, 'workspace' | 'repo'>>;
+  /**
+   * The document the page opened to show: its records are read as soon as the store is open,
+   * alongside the rest of the device's start, and its handle takes that read (issue 25).
+   */
+  readAhead?: { workspaceId: string; docId: string };
 }
 
 /** This device's local-first state. */
@@ -116,6 +121,7 @@ function replicator(parts: {
 export async function openDevice(options: DeviceOptions = {}): Promise<Device> {
   const { store, fallbackError } = await openStore(options);
   const storage = new DocStorage(store, options.storage);
+  if (options.readAhead) storage.readAhead(options.readAhead.workspaceId, options.readAhead.docId);
   if (fallbackError) storage.report(fallbackError);
   const api = { ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.apiBase !== undefined ? { apiBase: options.apiBase } : {}) };
   const workspaces = new Workspaces({ storage, ...api, ...(options.relayUrl ? { relayUrl: options.relayUrl } : {}) });

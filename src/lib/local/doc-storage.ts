@@ -7,7 +7,7 @@
 import * as Y from 'yjs';
 import { LocalStoreError, toLocalStoreError } from './errors.ts';
 import { writable, type Readable } from './observable.ts';
-import type { DocMeta, LocalStore } from './store.ts';
+import type { DocMeta, LocalStore, RawUpdateRecord } from './store.ts';
 import { pageJournal, type Journal } from './journal.ts';
 import { m } from '../paraglide/messages.js';
 
@@ -132,6 +132,8 @@ export class DocStorage {
   private readonly describeDoc: (workspaceId: string, docId: string) => string;
   private readonly now: () => number;
   private readonly changeListeners = new Set<(workspaceId: string, docId: string, update: Uint8Array) => void>();
+  /** A read begun before anything asked for the document ({@link readAhead}); one at a time. */
+  private ahead: { key: string; read: Promise<RawUpdateRecord[]> } | null = null;
 
   /** The unload journal (journal.ts), shared by the documents' persistence. */
   readonly journal: Journal;
@@ -144,11 +146,38 @@ export class DocStorage {
     this.now = options.now ?? Date.now;
   }
 
+  /**
+   * Start reading a document's records now, while the page that shows it is still starting
+   * (issue 25: the read no longer waits for the app and the workspace session); the next
+   * {@link load} of the document takes this read instead of starting its own. One read is kept
+   * at a time, and a write to the document meanwhile (append, compaction) drops it.
+   */
+  readAhead(workspaceId: string, docId: string): void {
+    const k = key(workspaceId, docId);
+    if (this.ahead?.key === k) return;
+    const read = this.store.loadUpdates(workspaceId, docId);
+    read.catch(() => undefined); // reported by the load that takes it
+    this.ahead = { key: k, read };
+  }
+
+  /** The read begun ahead for this document, taken (once), else a new one. */
+  private readRecords(workspaceId: string, docId: string): Promise<RawUpdateRecord[]> {
+    const ahead = this.takeAhead(key(workspaceId, docId));
+    return ahead ?? this.store.loadUpdates(workspaceId, docId);
+  }
+
+  private takeAhead(k: string): Promise<RawUpdateRecord[]> | null {
+    if (this.ahead?.key !== k) return null;
+    const { read } = this.ahead;
+    this.ahead = null;
+    return read;
+  }
+
   /** Load a document: valid records merged, damaged ones skipped, reported and queued for removal. */
   async load(workspaceId: string, docId: string): Promise<LoadedDoc> {
     let raw;
     try {
-      raw = await this.store.loadUpdates(workspaceId, docId);
+      raw = await this.readRecords(workspaceId, docId);
     } catch (error) {
       const storeError = this.report(error, workspaceId, docId);
       return { updates: [], update: null, records: 0, corrupt: 0, error: storeError };
@@ -212,6 +241,7 @@ export class DocStorage {
    */
   async append(workspaceId: string, docId: string, update: Uint8Array): Promise<boolean> {
     const k = key(workspaceId, docId);
+    this.takeAhead(k); // a read begun earlier would miss this record
     const earlier = this.unsaved.get(k) ?? [];
     const toWrite = earlier.length > 0 ? mergeValidUpdates([...earlier, update]) : update;
     try {
@@ -319,6 +349,7 @@ export class DocStorage {
     await this.store.deleteWorkspace(workspaceId);
     this.journal.dropWorkspace(workspaceId);
     const prefix = `${workspaceId}/`;
+    if (this.ahead?.key.startsWith(prefix)) this.ahead = null;
     for (const k of [...this.counters.keys()]) if (k.startsWith(prefix)) this.counters.delete(k);
     for (const k of [...this.unsaved.keys()]) if (k.startsWith(prefix)) this.unsaved.delete(k);
     this.problemList.update((list) => list.filter((p) => p.workspaceId !== workspaceId));
@@ -344,6 +375,7 @@ export class DocStorage {
   }
 
   private async compactNow(workspaceId: string, docId: string): Promise<{ before: number; after: number } | null> {
+    this.takeAhead(key(workspaceId, docId)); // its records are about to be replaced
     try {
       const raw = await this.store.loadUpdates(workspaceId, docId);
       if (raw.length <= 1 && raw.every((r) => isValidUpdate(r.update))) {

@@ -137,6 +137,29 @@ describe('Repo: one handle per document', () => {
     expect(sockets.opened.filter((url) => url.includes('kept-too'))).toEqual([]);
   });
 
+  it("a workspace's first replication pass waits for the page's paint, even when loading its index asked for one", async () => {
+    const storage = new DocStorage(new MemoryLocalStore());
+    const seeded = repoOver(storage);
+    const index = seeded.repo.find(access, 'index');
+    await index.handle.whenLoaded;
+    index.doc.getMap('catalogue').set('notes', new Y.Map()); // loading it will ask for a pass
+    await index.release();
+
+    const painted: (() => void)[] = [];
+    const repo = new Repo({ storage, network: manualNetwork(true), WebSocket: countingWebSocket().WebSocket, disableBc: true, maxBackoffTime: 60_000, afterPaint: (fn) => (painted.push(fn), () => {}) });
+    repos.push(repo);
+    const asked: string[] = [];
+    const replication = new WorkspaceReplication({ workspace: access, repo, debounceMs: 0, intervalMs: 0, digests: async (w) => (asked.push(w.workspaceId), new Map()) });
+    await replication.index.whenLoaded;
+    await expect.poll(() => painted.length).toBeGreaterThan(0);
+    replication.refresh(); // a dashboard asking meanwhile
+    await replication.whenIdle();
+    expect(asked).toEqual([]); // no pass before the paint
+    for (const fn of painted.splice(0)) fn();
+    await expect.poll(() => asked).toEqual(['w']);
+    await replication.destroy();
+  });
+
   it('works offline: edits are stored and counted as waiting, on the document and in the workspace status', async () => {
     const storage = new DocStorage(new MemoryLocalStore());
     const { repo } = repoOver(storage);

@@ -51,33 +51,57 @@ export interface RepoOptions {
   /** Live, unconfirmed edits count as `waiting` after this long. Default 1.5 s. */
   waitingAfterMs?: number;
   now?: () => number;
-  /** When a document loaded from the device opens its socket: after the page painted it (default), or at once. */
+  /**
+   * When a document loaded from the device opens its socket, and a workspace's replication its
+   * first pass: once the page painted it and is idle (default), or at once.
+   */
   afterPaint?: (fn: () => void) => () => void;
 }
 
+/** After the paint, the longest wait for an idle moment before the socket opens anyway. */
+const IDLE_WAIT_MS = 1000;
+/** A page that paints no frame (a hidden tab): replication must not wait for one. */
+const NO_FRAME_MS = 300;
+
 /**
- * After the next frame is painted (a task after the next animation frame), or 300 ms at the
- * latest (a hidden tab paints no frames: background replication must not wait for one); at
- * once without frames (Node).
+ * After the next frame is painted, at the page's first idle moment (or {@link IDLE_WAIT_MS}
+ * later at the latest): syncing a document and the workspace (handshakes, the first
+ * replication pass) comes after what a person opened is on screen and taking keys, not between
+ * the two (issue 25). {@link NO_FRAME_MS} when no frame comes (a hidden tab); at once without
+ * frames (Node).
  */
 function afterNextPaint(fn: () => void): () => void {
   if (typeof requestAnimationFrame !== 'function') {
     fn();
     return () => {};
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let idle: number | undefined;
   const cancel = (): void => {
     cancelAnimationFrame(frame);
-    clearTimeout(timer);
-    clearTimeout(latest);
+    clearTimeout(noFrame);
+    if (idle !== undefined) cancelIdle(idle);
   };
   const run = (): void => {
     cancel();
     fn();
   };
-  const frame = requestAnimationFrame(() => (timer = setTimeout(run, 0)));
-  const latest = setTimeout(run, 300);
+  const frame = requestAnimationFrame(() => {
+    clearTimeout(noFrame);
+    idle = onIdle(run);
+  });
+  const noFrame = setTimeout(run, NO_FRAME_MS);
   return cancel;
+}
+
+/** An idle callback (a plain task where the browser has none). */
+function onIdle(fn: () => void): number {
+  if (typeof requestIdleCallback === 'function') return requestIdleCallback(fn, { timeout: IDLE_WAIT_MS });
+  return setTimeout(fn, 0) as unknown as number;
+}
+
+function cancelIdle(id: number): void {
+  if (typeof cancelIdleCallback === 'function') cancelIdleCallback(id);
+  else clearTimeout(id);
 }
 
 type Listener<A extends unknown[]> = (...args: A) => void;
@@ -146,6 +170,11 @@ export class Repo {
     this.stopNetwork = network.subscribe(() => {
       for (const { handle } of this.entries.values()) handle.reconsider();
     });
+  }
+
+  /** Run `fn` once the page painted and is idle (see {@link RepoOptions.afterPaint}); returns its cancel. */
+  afterPaint(fn: () => void): () => void {
+    return this.env.afterPaint(fn);
   }
 
   /** The device store the handles persist to. */

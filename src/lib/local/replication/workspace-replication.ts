@@ -63,6 +63,12 @@ export class WorkspaceReplication {
   /** The pass scheduled or running (whenIdle waits for it). */
   private pass: Promise<void> | null = null;
   private destroyed = false;
+  /**
+   * Passes wait until the index is loaded and the page painted and is idle (issue 25): the
+   * first pass (digests, then sockets for what changed) must not compete with the document a
+   * person just opened. Until then, asking for a pass is remembered by the first one.
+   */
+  private started = false;
 
   constructor(private readonly options: ReplicationOptions) {
     const { workspace, repo } = options;
@@ -87,7 +93,7 @@ export class WorkspaceReplication {
 
   /** Run a background pass soon (debounced). */
   refresh(): void {
-    if (this.destroyed || this.passTimer !== undefined) return;
+    if (this.destroyed || !this.started || this.passTimer !== undefined) return;
     let started!: () => void;
     const pass = new Promise<void>((resolve) => (started = resolve)).then(() => this.runPass());
     this.pass = pass;
@@ -130,11 +136,19 @@ export class WorkspaceReplication {
       if (this.privateDocs.membersChanged(index)) this.refresh();
     };
     members.observeDeep(onMembers);
-    void this.index.whenLoaded.then(() => this.refresh());
+    let cancelStart: (() => void) | undefined;
+    void this.index.whenLoaded.then(() => {
+      if (this.destroyed) return;
+      cancelStart = repo.afterPaint(() => {
+        this.started = true;
+        this.refresh();
+      });
+    });
     const stopNetwork = this.watchNetwork();
     const intervalMs = this.options.intervalMs ?? 5 * 60_000;
     const interval = intervalMs > 0 ? setInterval(() => this.refresh(), intervalMs) : undefined;
     this.disposers.push(
+      () => cancelStart?.(),
       () => catalogue.unobserve(onCatalogue),
       () => members.unobserveDeep(onMembers),
       stopNetwork,
