@@ -21,8 +21,13 @@ useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 function focusState(page: Page): Promise<string> {
   return page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
-    if (!el || el === document.body || el === document.documentElement) return 'lost';
-    const name = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}"`;
+    const describe = (e: HTMLElement) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : ''} "${(e.getAttribute('aria-label') ?? e.textContent ?? '').trim().slice(0, 40)}"`;
+    if (!el || el === document.body || el === document.documentElement) {
+      // Which element had it last (recorded by the page's init script), and is it still there?
+      const last = (window as unknown as { __lastFocused?: HTMLElement }).__lastFocused;
+      return last ? `lost (last: ${describe(last)}${last.isConnected ? ', still in the page' : ', removed'}${(last as HTMLButtonElement).disabled ? ', disabled' : ''})` : 'lost';
+    }
+    const name = describe(el);
     const visible = (e: Element) => {
       const cs = getComputedStyle(e);
       return (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2) || (cs.boxShadow !== 'none' && cs.boxShadow !== '');
@@ -86,6 +91,8 @@ async function navigate(page: Page, target: Locator): Promise<void> {
 describe('keyboard only', () => {
   it('creates a document, decides a proposal, claims a task and runs a meeting without the mouse', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    // Remember the last element that had the focus, so a lost focus says where it was lost.
+    await ctx.addInitScript(() => document.addEventListener('focusin', (e) => ((window as unknown as { __lastFocused?: EventTarget | null }).__lastFocused = e.target), true));
     const page = await ctx.newPage();
     const errors = watchErrors(page, 'A');
     await page.goto(`${server.url}/`);
