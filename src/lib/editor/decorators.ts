@@ -3,7 +3,7 @@ import { mount, unmount, type Component } from 'svelte';
 import type * as Y from 'yjs';
 import type { BlockContext } from './context.svelte.ts';
 import type { BlockDecoration, BlockKind } from './nodes/BlockNode.ts';
-import { background } from '../components/idle.ts';
+import { background } from '../idle.ts';
 import { HeightBook } from './placeholders.ts';
 
 /** Props every block view receives. State comes from `doc`, never from the node. */

@@ -10,6 +10,7 @@
  * relay while the device is online; one that does not (a dashboard reading it) never opens a
  * socket.
  */
+import { whenIdle } from '../idle.ts';
 import type { DocStorage } from './doc-storage.ts';
 import { DocHandle, type HandleEnvironment, type WorkspaceAccess } from './handle/doc-handle.ts';
 import type { WebSocketConstructor } from './handle/relay-link.ts';
@@ -75,11 +76,11 @@ function afterNextPaint(fn: () => void): () => void {
     fn();
     return () => {};
   }
-  let idle: number | undefined;
+  let cancelIdle: (() => void) | undefined;
   const cancel = (): void => {
     cancelAnimationFrame(frame);
     clearTimeout(noFrame);
-    if (idle !== undefined) cancelIdle(idle);
+    cancelIdle?.();
   };
   const run = (): void => {
     cancel();
@@ -87,21 +88,10 @@ function afterNextPaint(fn: () => void): () => void {
   };
   const frame = requestAnimationFrame(() => {
     clearTimeout(noFrame);
-    idle = onIdle(run);
+    cancelIdle = whenIdle(run, IDLE_WAIT_MS);
   });
   const noFrame = setTimeout(run, NO_FRAME_MS);
   return cancel;
-}
-
-/** An idle callback (a plain task where the browser has none). */
-function onIdle(fn: () => void): number {
-  if (typeof requestIdleCallback === 'function') return requestIdleCallback(fn, { timeout: IDLE_WAIT_MS });
-  return setTimeout(fn, 0) as unknown as number;
-}
-
-function cancelIdle(id: number): void {
-  if (typeof cancelIdleCallback === 'function') cancelIdleCallback(id);
-  else clearTimeout(id);
 }
 
 type Listener<A extends unknown[]> = (...args: A) => void;

@@ -11,7 +11,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { MessageType } from '#shared/protocol';
-import { whenIdle } from '../../components/idle.ts';
+import { whenIdle } from '../../idle.ts';
 
 /** A WebSocket constructor (the browser's, or `ws` in Node). */
 export type WebSocketConstructor = NonNullable<NonNullable<ConstructorParameters<typeof WebsocketProvider>[3]>['WebSocketPolyfill']>;
