@@ -23,7 +23,7 @@ import { DocKeys } from './schema';
 import { ModelError } from './errors';
 import { getMethod } from './methods/index';
 import { clearAnswer, readAnswer, setAnswer, type AnswerKey } from './private-answers';
-import { isPublicationStep, DEFAULT_TOTALS_THRESHOLD, type Aggregate, type AggregateInput, type Aggregator, type MemberAnswer } from './private-totals';
+import { inSteps, DEFAULT_TOTALS_THRESHOLD, type Aggregate, type AggregateInput, type Aggregator, type MemberAnswer } from './private-totals';
 import { ballotSigningPayload, checkedBallot, type BallotInput } from './proposal';
 import { parseStoredBallot, readProposal, SECRET_BALLOT_AGGREGATOR, type ProposalView, type StoredBallot } from './proposal-read';
 import { closeKeyOf, closesOf, isResult } from './secret-state';
@@ -103,8 +103,9 @@ function aggregateSecret(input: AggregateInput<StoredBallot>): Aggregate {
   const last = isResult(previous) ? { count: previous.countedMembers.length, totals: { ...previous, final: false } } : null;
   // Required ballots while open: a share quorum needs the member count the relay does not pass; shown as unknown.
   const required = view.quorum === null ? null : view.quorum.type === 'count' ? view.quorum.count : 'unknown';
-  const totals = isPublicationStep(voters.length, last, threshold) ? decide(view.method, config, counted, required, false) : (last?.totals ?? null);
-  return { count: voters.length, threshold, totals, extra: { voters, closes } };
+  const method = view.method;
+  const ballots = voters.map((memberId) => ({ memberId, answer: counted[memberId]! }));
+  return { ...inSteps(ballots, () => decide(method, config, counted, required, false), last, threshold), extra: { voters, closes } };
 }
 
 /** The secret ballot aggregator (registered in aggregators.ts). */
