@@ -1,7 +1,7 @@
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { castBallot, claimTask, closeProposal, createProposal, createTask, createThread, deleteComment, editComment, openProposal, readThreads, releaseTask, replyToThread, resolveThread } from '#shared/model/index';
+import { addCatalogueEntry, castBallot, claimTask, closeProposal, createProposal, createTask, createThread, deleteComment, editComment, openProposal, readThreads, releaseTask, replyToThread, resolveThread } from '#shared/model/index';
 import { heldBackPoison, zeroLengthStruct } from '../../tests/helpers/hostile-updates.ts';
 import { replica } from '../../tests/helpers/replica.ts';
 import { DEFAULT_INSPECT_LIMITS, inspectUpdate, type Verdict } from './inspect.ts';
@@ -166,6 +166,15 @@ describe('inspectUpdate: per-member authority', () => {
   it('refuses writes to server-only roots', () => {
     const relay = new Y.Doc();
     forbidden(attack(relay, (d) => d.getMap('server').set('total', 99)));
+  });
+
+  it('refuses a catalogue entry for a reserved or malformed document id; admits an honest one', () => {
+    const relay = new Y.Doc();
+    expect(attack(relay, (d) => addCatalogueEntry(d, { id: 'doc-1', kind: 'page', title: 'Rides' }, { memberId: BEN }), BEN).kind).toBe('apply');
+    const entry = (id: string) => (d: Y.Doc) => d.getMap('catalogue').set(id, new Y.Map());
+    for (const id of ['index', 'group-pulse', 'private-board1', 'member-private-ana', 'bad id', '../x', '']) forbidden(attack(relay, entry(id), BEN));
+    // A hand-made entry under an ordinary id is judged like any catalogue write (readers check its fields).
+    expect(attack(relay, entry('doc-2'), BEN).kind).toBe('apply');
   });
 });
 

@@ -16,6 +16,7 @@
  */
 import * as Y from 'yjs';
 import { isLogPath, judgeChange, mayHoldProtected, SERVER_ROOTS, type LocatedChange, type TypePath, type WriteScope } from '#shared/model/authority';
+import { judgeCatalogueEntry } from '#shared/model/reserved-docs';
 import { entryKey, logItemsOf, logNodesFromItems, stampsSeenBefore, type EntryKey, type LogItem } from '#shared/model/log-order';
 
 /** Bounds on one update (docs/security.md). */
@@ -444,7 +445,7 @@ class Inspection {
 
   private judge(change: LocatedChange): void {
     const { memberId, serverRoots, now, scope } = this.sender;
-    const reason = judgeChange(change, memberId, serverRoots, now, scope);
+    const reason = judgeChange(change, memberId, serverRoots, now, scope) ?? judgeCatalogueEntry(change);
     if (reason) throw new Refusal('forbidden', reason);
   }
 

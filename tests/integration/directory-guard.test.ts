@@ -10,7 +10,7 @@ import { connectClient, type TestClient } from '../helpers/clients.ts';
 import { api, createWorkspace, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
-describe('member directory is server-only', () => {
+describe('member directory is server-only; the catalogue lists pages only', () => {
   let server: TestServer;
   let ws: TestWorkspace;
   const clients: TestClient[] = [];
@@ -58,6 +58,23 @@ describe('member directory is server-only', () => {
     expect(freshMembers.get(ws.admin.memberId)!.get('publicKeys')).toEqual([]);
     const listed = await api(server.httpUrl, 'GET', `/api/workspaces/${ws.workspaceId}/members`, { token: ws.admin.token });
     expect(listed.body.members.find((m: { memberId: string }) => m.memberId === ws.editor.memberId).role).toBe('editor');
+  });
+
+  it('refuses a catalogue entry for a reserved document (a private one, the index): nobody else ever lists it', async () => {
+    const editor = client('index', ws.editor.token);
+    await editor.synced();
+    editor.doc.getMap('catalogue').set(`member-private-${ws.admin.memberId}`, new Y.Map());
+    await waitFor(() => editor.closes.some((c) => c.code === 4422), { message: 'the hand-made entry to be refused' });
+    expect(editor.closes.find((c) => c.code === 4422)!.reason).toMatch(/catalogue/);
+
+    // An honest entry from another member still syncs, and the refused one is nowhere.
+    const other = client('index', ws.admin.token);
+    await other.synced();
+    other.doc.getMap('catalogue').set('doc2', 'a document');
+    const fresh = client('index', ws.viewer.token);
+    await fresh.synced();
+    await waitFor(() => fresh.doc.getMap('catalogue').get('doc2') === 'a document', { message: 'the honest entry to arrive' });
+    expect([...fresh.doc.getMap('catalogue').keys()]).toEqual(['doc2']);
   });
 
   it('a member changes their own name and colour through the API, seen live in the directory', async () => {

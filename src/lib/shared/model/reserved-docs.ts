@@ -4,8 +4,9 @@
  * document (`member-private-<memberId>`). Typing one into the address bar must never make it
  * an ordinary page, and none of them ever enters the catalogue (addCatalogueEntry refuses).
  */
-import { INDEX_DOC_ID, PRIVATE_DOC_PREFIX, PULSE_DOC_ID } from '../protocol';
+import { INDEX_DOC_ID, isValidId, PRIVATE_DOC_PREFIX, PULSE_DOC_ID } from '../protocol';
 import { isMemberPrivateDoc } from './private-answers';
+import { IndexKeys } from './schema';
 
 /** Whether `docId` is kept for the server or a member (never a page, never in the catalogue). */
 export function isReservedDocId(docId: string): boolean {
@@ -25,4 +26,19 @@ export function isGroupDoc(docId: string): boolean {
 export function reservedDocRoute(docId: string): 'work' | null {
   // The group pulse's totals are read on the Workload page.
   return docId === PULSE_DOC_ID ? 'work' : null;
+}
+
+/** Why the relay refuses a catalogue entry a member wrote by hand (the app never writes one: addCatalogueEntry refuses). */
+export const CATALOGUE_REFUSAL = 'a document in the catalogue needs an id of letters, digits, - and _ that is not kept for the workspace itself';
+
+/**
+ * The catalogue's rule, for the relay's inspection of every update (authority.ts holds the
+ * rules on who changes what; this one is about which documents the catalogue may list): an
+ * entry is created under a valid document id that is not reserved — the index, the pulse's
+ * totals and the private documents are never pages, so a hand-written entry for one is refused
+ * rather than left for every reader to skip. Null: allowed.
+ */
+export function judgeCatalogueEntry(change: { kind: 'create' | 'delete'; parent: readonly (string | null)[]; key: string | null }): string | null {
+  if (change.kind !== 'create' || change.parent.length !== 1 || change.parent[0] !== IndexKeys.catalogue) return null;
+  return change.key !== null && isValidId(change.key) && !isReservedDocId(change.key) ? null : CATALOGUE_REFUSAL;
 }
