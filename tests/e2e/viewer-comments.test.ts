@@ -103,6 +103,15 @@ describe('comments by viewers', () => {
     expect(await threads(a).filter({ hasText: 'April rent' }).textContent()).toContain('Quoted, not marked in the text');
     await expect.poll(() => messagesOf(a, 'Monday').count(), { timeout: 15_000 }).toBe(2);
     expect(await messagesOf(a, 'Monday').last().textContent()).toContain('Cleo');
+    // Choosing Cleo's thread shows its quoted words in the text, which stays unmarked.
+    await threads(a).filter({ hasText: 'April rent' }).getByRole('button', { name: /April rent/ }).click();
+    await expect.poll(() => a.evaluate(() => {
+          const words: string[] = [];
+          // (The highlight registry is map-like: the tests' DOM types have no DOM.Iterable.)
+          (CSS.highlights as unknown as Map<string, Set<Range>>).get('m-comment-quote')?.forEach((range) => words.push(String(range)));
+          return words;
+        })).toEqual(['April rent']);
+    expect(await a.locator('.m-content mark', { hasText: 'April rent' }).count()).toBe(0);
     await shot(a, 'viewer-comments-editor-desktop');
 
     // Off again: Cleo's composer and reply box go, and the panel says why.

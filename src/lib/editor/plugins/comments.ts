@@ -91,3 +91,4 @@ export function registerCommentClicks(editor: LexicalEditor, onSelect: (threadId
     editor.getRootElement()?.removeEventListener('click', onClick);
   };
 }
+
