@@ -51,6 +51,16 @@ const LATER = [
   'src/lib/components/meeting/MeetingBar.svelte',
   'src/lib/search/workspace-search.svelte.ts',
   'src/lib/session/notifications.ts',
+  // Background replication's passes (digests, private documents, the queue): with the first
+  // pass, after the paint (local/replication/passes.ts); the needs board's contact details.
+  'src/lib/local/replication/passes.ts',
+  'src/lib/local/replication/queue.ts',
+  'src/lib/local/replication/private-docs.ts',
+  'src/lib/shared/model/contacts.ts',
+  // The dashboards' live set (session/live-set-of.ts) and their task actions.
+  'src/lib/local/live-set.ts',
+  'src/lib/session/live-set-of.ts',
+  'src/lib/session/work.svelte.ts',
   // Libraries: creating a document; browsers without WebCrypto's Ed25519; the socket (after the paint).
   'node_modules/@lexical/headless/dist/LexicalHeadless.prod.js',
   // Copy, cut, paste and drop: at the first idle moment or first use (editor/clipboard-lazy.ts).

@@ -26,9 +26,10 @@ export interface MemberDirectory {
   members(): readonly MemberInfo[];
   /**
    * Check a claim by `memberId` against the group's norm, across all documents; null
-   * when the workload is not known on this device yet (then the claim goes ahead).
+   * when the workload is not known on this device yet (then the claim goes ahead). May answer
+   * later: the page's check is loaded with the first claim (session/member-directory.ts).
    */
-  checkClaim?(memberId: string): NormCheck | null;
+  checkClaim?(memberId: string): NormCheck | null | Promise<NormCheck | null>;
 }
 
 /**

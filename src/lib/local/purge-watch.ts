@@ -8,7 +8,7 @@
  * the deleted content.
  */
 import type * as Y from 'yjs';
-import { getContacts } from '#shared/model/contacts';
+import { ContactKeys } from '#shared/model/schema';
 import type { DocHandle } from './handle/doc-handle.ts';
 import type { DocStorage } from './doc-storage.ts';
 
@@ -18,7 +18,8 @@ import type { DocStorage } from './doc-storage.ts';
  * the deletion must be among it, or the merged record would bring the old bytes back.
  */
 export function compactAfterContactPurges(doc: Y.Doc, handle: Pick<DocHandle, 'flush'>, storage: Pick<DocStorage, 'compact'>, workspaceId: string, docId: string): () => void {
-  const contacts = getContacts(doc);
+  // The contacts map by its key: the model's contacts module is the needs board's, not storage's.
+  const contacts = doc.getMap<unknown>(ContactKeys.contacts);
   let scheduled: Promise<unknown> | null = null;
   let stopped = false;
   const onChange = (event: Y.YMapEvent<unknown>): void => {

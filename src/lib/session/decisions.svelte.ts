@@ -12,7 +12,6 @@ import { SignatureVerifier, memberKeysOf, memberPrivateDocId, nudgeDocument, NUD
 import { deviceKey } from '$lib/local/keys';
 import type { DocHandle, DocRef, WorkspaceRecord } from '$lib/local';
 import type { ProposalEnvironment } from '$lib/editor/nodes/Proposal/environment';
-import { patchMember } from './api';
 import { relayClock } from './clock.svelte';
 import type { HistoryTarget } from './history';
 import { m } from '../paraglide/messages.js';
@@ -61,6 +60,8 @@ export class DecisionSupport {
       const { workspaceId, memberId, token } = this.session.record;
       const key = await deviceKey(workspaceId, memberId);
       if (this.keysOf(memberId).includes(key.publicKey)) return;
+      // The admin calls (api.ts) load when one is made, not with the page (issue 25).
+      const { patchMember } = await import('./api');
       await patchMember(token, workspaceId, memberId, { publicKey: key.publicKey });
     })()
       .then(() => {

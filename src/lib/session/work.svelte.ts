@@ -6,65 +6,13 @@
  * documents that are not open, offline too).
  */
 import type * as Y from 'yjs';
-import type { MemberDirectory } from '$lib/editor/members';
-import {
-  checkClaimAgainstNorm,
-  claimTask,
-  groupByDocument,
-  isModelError,
-  joinAsCoLead,
-  localDate,
-  markTaskDone,
-  readTask,
-  reassignTask,
-  releaseTasks,
-  workloadsOf,
-  type DocSummary,
-  type InDoc,
-  type Member,
-  type NormCheck,
-  type TaskRef,
-  type TaskView
-} from '$lib/shared/model';
+import { claimTask, groupByDocument, isModelError, joinAsCoLead, markTaskDone, readTask, reassignTask, releaseTasks, type TaskRef } from '$lib/shared/model';
 import type { WorkspaceSession } from './workspace.svelte';
+import { liveSetOf } from './live-set-of';
 import { m } from '../paraglide/messages.js';
 import { modelErrorText } from '../i18n/model-errors.ts';
 
-/** Members who can hold tasks (viewers cannot edit, so they never claim). */
-export function workingMembers(session: WorkspaceSession): Member[] {
-  return session.members.filter((m) => m.role !== 'viewer');
-}
-
-/**
- * The summaries of the workspace's documents (not archived), for the model's cross-document
- * views. Reads `library.version`, so calling it inside `$derived` recomputes when a document
- * changes (only that document's summary was computed again).
- */
-export function librarySummaries(session: WorkspaceSession): { summaries: DocSummary[]; tasks: InDoc<TaskView>[]; loaded: boolean; titles: Map<string, string> } {
-  const library = session.library();
-  void library.version;
-  const entries = library.entries();
-  return {
-    summaries: entries,
-    tasks: entries.flatMap((e) => e.tasks),
-    loaded: library.loaded,
-    titles: new Map(entries.map((e) => [e.docId, e.title || m.document_list_untitled()]))
-  };
-}
-
-/** The norm check for a claim by `memberId`, or null while the documents are still loading. */
-export function normCheckFor(session: WorkspaceSession, memberId: string): NormCheck | null {
-  const { tasks, loaded } = librarySummaries(session);
-  if (!loaded) return null;
-  const norm = session.settings.workloadNorm;
-  const loads = workloadsOf(tasks, workingMembers(session).map((m) => m.id), norm, localDate(Date.now()));
-  return checkClaimAgainstNorm(loads, memberId, norm);
-}
-
-/** What the document page hands to block views: names from the directory, and the norm check. */
-export function memberDirectoryFor(session: WorkspaceSession): MemberDirectory {
-  return { members: () => session.members, checkClaim: (memberId) => normCheckFor(session, memberId) };
-}
+export { librarySummaries, normCheckFor, workingMembers } from './work-check';
 
 /** A member's display name ("you" for the member on this device). */
 export function nameOf(session: WorkspaceSession, id: string | null, you = true): string {
@@ -158,7 +106,7 @@ export async function scaleBackClaims(session: WorkspaceSession, refs: readonly 
  * so the set follows what the dashboard lists.
  */
 export function keepLive(session: () => WorkspaceSession, ids: () => readonly string[]): void {
-  $effect(() => session().live.want(ids()));
+  $effect(() => liveSetOf(session()).want(ids()));
 }
 
 /**

@@ -4,7 +4,8 @@
  * actions people take on the workspace page. One per workspace per page load.
  */
 import type * as Y from 'yjs';
-import { LiveSet, type Device, type DocHandle, type DocRef, type LeaveCheck, type ReplicationStatus, type WorkspaceAccess, type WorkspaceRecord, type WorkspaceReplication } from '$lib/local';
+import type { LiveSet } from '$lib/local/live-set';
+import type { Device, DocHandle, DocRef, LeaveCheck, ReplicationStatus, WorkspaceAccess, WorkspaceRecord, WorkspaceReplication } from '$lib/local';
 import {
   addCatalogueEntry,
   DEFAULT_SETTINGS,
@@ -20,7 +21,6 @@ import {
 import type { DocKind } from '$lib/shared/model/schema';
 import { DecisionSupport } from './decisions.svelte';
 import { WorkspaceLibrary } from './library.svelte';
-import { patchMember } from './api';
 import { relayClock, serverNow } from './clock.svelte';
 import type { HistoryTarget } from './history';
 import { m } from '../paraglide/messages.js';
@@ -65,7 +65,8 @@ export class WorkspaceSession {
   readonly decisions: DecisionSupport;
   private readonly disposers: (() => void)[] = [];
   private lib: WorkspaceLibrary | null = null;
-  private liveSet: LiveSet | null = null;
+  /** The dashboards' live set, made by the first dashboard that asks (`liveSetOf`, live-set-of.ts). */
+  liveSet: LiveSet | null = null;
   private known = 0;
 
   constructor(
@@ -154,16 +155,6 @@ export class WorkspaceSession {
     return this.lib;
   }
 
-  /**
-   * The documents the dashboards on screen keep live (issue 26): each says which documents it
-   * shows with `live.want(ids)`; at most a budget of them are connected at once, the rest are
-   * caught by a digest pass every few seconds while a dashboard is on screen.
-   */
-  get live(): LiveSet {
-    this.liveSet ??= new LiveSet({ repo: this.repo, access: this.access, refresh: () => this.replication.refresh() });
-    return this.liveSet;
-  }
-
   /** Hold a document live for a page (release it when the page leaves). */
   open(docId: string): DocRef {
     return this.device.replicate(this.record).open(docId);
@@ -245,6 +236,8 @@ export class WorkspaceSession {
     if (changes.colour) patch.colour = changes.colour;
     // The member directory is written by the server only (the relay refuses client writes to
     // it: it holds roles and ballot-signing keys), so the change goes through the API.
+    // The admin calls (api.ts) load when one is made, not with the page (issue 25).
+    const { patchMember } = await import('./api');
     await patchMember(this.record.token, this.workspaceId, this.record.memberId, patch);
     await this.device.workspaces.updateProfile(this.workspaceId, { memberName: patch.name, colour: patch.colour });
   }

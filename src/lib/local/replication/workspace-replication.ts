@@ -9,6 +9,12 @@
  * Background documents go through the same {@link Repo} as everything else: a pass takes a
  * reference that wants sync, waits for the relay, and lets go, so a document nobody else holds
  * is released after its pass and memory stays bounded by what is open.
+ *
+ * This class is the replication's shell: the index, the status and when passes run. What a pass
+ * does (digests, private documents, the queue) is `passes.ts`, loaded with the first pass, which
+ * runs after the page painted; should it fail to load, that pass is skipped and the next one
+ * (network or relay back, catalogue change, the interval) loads it again. Nothing is lost
+ * meanwhile: documents stay on the device and pages hold theirs live themselves.
  */
 import { CloseCode, INDEX_DOC_ID, PRIVATE_DOC_PREFIX } from '#shared/protocol';
 import { IndexKeys } from '#shared/model/schema';
@@ -17,10 +23,13 @@ import { shallowEqual, writable, type Readable } from '../observable.ts';
 import type { DocRef, Repo } from '../repo.ts';
 import type { Refusal } from '../store.ts';
 import { compactAfterContactPurges } from '../purge-watch.ts';
-import { selectChanged, type DigestSource } from './digests.ts';
-import { PrivateDocs } from './private-docs.ts';
-import { BackgroundQueue, type StopSignal } from './queue.ts';
+import type { DigestSource } from './digests.ts';
+import type { ReplicationPasses } from './passes.ts';
 import { replicationStatus, type ReplicationStatus } from './status.ts';
+
+/** The pass machinery's module, loaded with the first pass (issue 25: not on the document page's first paint). */
+export type PassesModule = typeof import('./passes.ts');
+const importPasses = (): Promise<PassesModule> => import('./passes.ts');
 
 /** Options of {@link WorkspaceReplication}. */
 export interface ReplicationOptions {
@@ -44,6 +53,8 @@ export interface ReplicationOptions {
   onRefused?: (refusal: Refusal) => void;
   /** The index synced normally: a removal remembered earlier no longer holds. */
   onLive?: () => void;
+  /** How the pass machinery is loaded (tests: count loads, fail one). Default: `import('./passes.ts')`. */
+  loadPasses?: () => Promise<PassesModule>;
 }
 
 /** Background replication of one workspace. */
@@ -55,8 +66,11 @@ export class WorkspaceReplication {
   /** The workspace index document (catalogue, members, settings), held and live. */
   readonly index: DocHandle;
   private readonly indexRef: DocRef;
-  private readonly queue: BackgroundQueue;
-  private readonly privateDocs: PrivateDocs;
+  /** The pass machinery, once loaded (null before the first pass). */
+  private passes: ReplicationPasses | null = null;
+  private passesLoading: Promise<ReplicationPasses> | null = null;
+  /** Documents the relay refused before the passes were loaded: told to them on load. */
+  private readonly refusedEarly: [docId: string, forbidden: boolean][] = [];
   private readonly disposers: (() => void)[] = [];
   private refused: Refusal | undefined;
   private passTimer: ReturnType<typeof setTimeout> | undefined;
@@ -74,13 +88,6 @@ export class WorkspaceReplication {
     const { workspace, repo } = options;
     this.workspaceId = workspace.workspaceId;
     repo.unblock(this.workspaceId);
-    this.privateDocs = new PrivateDocs(repo.storage, this.workspaceId, workspace.memberId);
-    this.queue = new BackgroundQueue({
-      concurrency: Math.max(1, options.concurrency ?? 3),
-      run: (docId, stop) => this.syncOne(docId, stop),
-      changed: () => this.publish(),
-      failed: (docId, error) => repo.storage.report(error, this.workspaceId, docId)
-    });
     this.indexRef = repo.find(workspace, INDEX_DOC_ID, { sync: true });
     this.index = this.indexRef.handle;
     this.watch();
@@ -108,9 +115,9 @@ export class WorkspaceReplication {
 
   /** Resolves when no background pass is queued or running. */
   async whenIdle(): Promise<void> {
-    while (!this.destroyed && (this.pass || this.queue.size.queued + this.queue.size.running > 0)) {
+    while (!this.destroyed && (this.pass || this.queueSize() > 0)) {
       await this.pass;
-      await this.queue.whenIdle();
+      await this.passes?.queue.whenIdle();
     }
   }
 
@@ -120,8 +127,47 @@ export class WorkspaceReplication {
     clearTimeout(this.passTimer);
     this.passTimer = undefined;
     for (const dispose of this.disposers.splice(0)) dispose();
-    await this.queue.close();
+    // Passes still loading close their queue when they arrive (`loadPasses`).
+    await this.passes?.queue.close();
     await this.indexRef.release();
+  }
+
+  /** The pass machinery: loaded once; a failed load is tried again by the next pass. */
+  private loadPasses(): Promise<ReplicationPasses> {
+    this.passesLoading ??= (this.options.loadPasses ?? importPasses)().then(
+      ({ ReplicationPasses }) => {
+        const { repo, digests, concurrency, docTimeoutMs, workspace } = this.options;
+        const passes = new ReplicationPasses({
+          workspaceId: this.workspaceId,
+          index: this.index,
+          workspace,
+          repo,
+          digests,
+          concurrency,
+          docTimeoutMs,
+          stopped: () => this.destroyed || !!this.refused,
+          publish: () => this.publish()
+        });
+        for (const [docId, forbidden] of this.refusedEarly.splice(0)) passes.privateDocs.refused(docId, forbidden);
+        this.passes = passes;
+        if (this.destroyed) void passes.queue.close();
+        return passes;
+      },
+      (error: unknown) => {
+        this.passesLoading = null;
+        throw error;
+      }
+    );
+    return this.passesLoading;
+  }
+
+  private queueSize(): number {
+    const size = this.passes?.queue.size;
+    return size ? size.queued + size.running : 0;
+  }
+
+  private isQueued(docId: string): boolean {
+    return this.passes?.queue.isRunning(docId) ?? false;
   }
 
   private watch(): void {
@@ -133,7 +179,8 @@ export class WorkspaceReplication {
     // Becoming a coordinator (or admin) adds private documents: retry those refused before.
     const members = index.getMap(IndexKeys.members);
     const onMembers = (): void => {
-      if (this.privateDocs.membersChanged(index)) this.refresh();
+      // Before the passes are loaded, the first pass reads the directory as it is then.
+      if (!this.passes || this.passes.privateDocs.membersChanged(index)) this.refresh();
     };
     members.observeDeep(onMembers);
     let cancelStart: (() => void) | undefined;
@@ -194,7 +241,7 @@ export class WorkspaceReplication {
     // The repo reconnects and disconnects the handles; the queue follows the network here.
     return this.options.repo.onNetwork((online) => {
       if (online) this.refresh();
-      else this.queue.stopAll();
+      else this.passes?.queue.stopAll();
       this.publish();
     });
   }
@@ -203,11 +250,16 @@ export class WorkspaceReplication {
     // 4401 anywhere, or the index refused: the whole workspace is out of reach. A refused
     // change (4422) is not: only that document stops syncing, and the device keeps its copy.
     const whole = refusal.code === CloseCode.unauthorized || (docId === INDEX_DOC_ID && refusal.code !== CloseCode.changeRefused);
-    if (!whole) return this.privateDocs.refused(docId, refusal.code === CloseCode.forbidden);
+    if (!whole) {
+      const forbidden = refusal.code === CloseCode.forbidden;
+      if (this.passes) this.passes.privateDocs.refused(docId, forbidden);
+      else this.refusedEarly.push([docId, forbidden]);
+      return;
+    }
     if (this.refused) return;
     this.refused = refusal;
     this.options.repo.block(this.workspaceId, refusal);
-    this.queue.stopAll();
+    this.passes?.queue.stopAll();
     this.publish();
     try {
       this.options.onRefused?.(refusal);
@@ -218,39 +270,24 @@ export class WorkspaceReplication {
   }
 
   private async runPass(): Promise<void> {
-    const { repo, workspace } = this.options;
+    const { repo } = this.options;
     if (this.destroyed || this.refused || !repo.isOnline()) return this.publish();
-    const index = this.index.doc;
-    const held = (docId: string): boolean => !!repo.peek(this.workspaceId, docId) || this.queue.isRunning(docId);
-    this.privateDocs.forget(index, held);
-    const catalogue = [...index.getMap(IndexKeys.catalogue).keys()].sort();
-    // Documents a page holds live are synced by their own connection.
-    const live = (docId: string): boolean => !!repo.peek(this.workspaceId, docId)?.syncWanted && !this.queue.isRunning(docId);
-    const candidates = [...catalogue, ...this.privateDocs.wanted(index)].filter(
-      (docId) => docId !== INDEX_DOC_ID && !this.privateDocs.isForbidden(docId) && !live(docId)
-    );
-    const due = await selectChanged(candidates, { storage: repo.storage, workspace, digests: this.options.digests });
-    if (this.destroyed || this.refused || !repo.isOnline()) return this.publish();
-    this.queue.enqueue(due);
-  }
-
-  /** Sync one document in the background: hold it live until the relay has it (or give up), then let go. */
-  private async syncOne(docId: string, stop: StopSignal): Promise<void> {
-    const ref = this.options.repo.find(this.options.workspace, docId, { sync: true });
+    let passes: ReplicationPasses;
     try {
-      await ref.handle.whenLoaded;
-      if (stop.stopped || this.refused) return;
-      await settled(ref.handle, stop, this.options.docTimeoutMs ?? 30_000);
-      await ref.handle.flush();
-    } finally {
-      await ref.release();
+      passes = await this.loadPasses();
+    } catch {
+      // The script did not arrive (a failed request): not a problem of the device's copy, so
+      // not listed as one; the next pass (network or relay back, the interval) loads it again.
+      return this.publish();
     }
+    if (this.destroyed || this.refused || !repo.isOnline()) return this.publish();
+    await passes.run();
   }
 
   private publish(): void {
     const { repo } = this.options;
-    const open = repo.handlesOf(this.workspaceId).filter((h) => h.syncWanted && !this.queue.isRunning(h.docId));
-    const { queued, running } = this.queue.size;
+    const open = repo.handlesOf(this.workspaceId).filter((h) => h.syncWanted && !this.isQueued(h.docId));
+    const { queued, running } = this.passes?.queue.size ?? { queued: 0, running: 0 };
     this.statusStore.set(
       replicationStatus({
         online: repo.isOnline(),
@@ -261,27 +298,4 @@ export class WorkspaceReplication {
       })
     );
   }
-}
-
-/** Resolves when the document is synced, cannot sync now (offline, refused), `stop` fires, or after `timeoutMs`. */
-function settled(handle: DocHandle, stop: StopSignal, timeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    let unsubscribe: (() => void) | undefined;
-    let done = false;
-    const finish = (): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      unsubscribe?.();
-      resolve();
-    };
-    const timer = setTimeout(finish, timeoutMs);
-    stop.onStop(finish);
-    // Offline or refused: stop here; the next pass (e.g. back online) tries again.
-    unsubscribe = handle.status.subscribe(() => {
-      const tag = handle.state.tag;
-      if (tag === 'synced' || tag === 'ready' || tag === 'refused' || tag === 'released') finish();
-    });
-    if (done) unsubscribe();
-  });
 }

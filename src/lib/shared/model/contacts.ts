@@ -20,12 +20,12 @@ import { ID_PATTERN, PRIVATE_DOC_PREFIX } from '../protocol';
 import { mutate, timeOf, type Actor } from './doc';
 import { ModelError } from './errors';
 import type { NeedView } from './need';
-import { IndexKeys } from './schema';
+import { ContactKeys, IndexKeys } from './schema';
 import { IssueLog, isFiniteNumber, isString, readField, type ModelIssue, type Read } from './validate';
 import { readMembers } from './workspace';
 
-/** Top-level key of the private document. */
-export const ContactKeys = { contacts: 'contacts' } as const;
+/** Top-level key of the private document (in schema.ts, so storage code reads it without this module). */
+export { ContactKeys } from './schema';
 
 /** Fields a coordinator types in. */
 export const ContactFields = ['name', 'phone', 'address', 'notes'] as const;

@@ -18,6 +18,9 @@ export const DocKeys = {
   meta: 'meta'
 } as const;
 
+/** A private document's keys (needs boards' contact details, contacts.ts). */
+export const ContactKeys = { contacts: 'contacts' } as const;
+
 export const IndexKeys = {
   catalogue: 'catalogue',
   members: 'members',
