@@ -17,7 +17,7 @@ function sessionStub(claimed: number, loaded = true): WorkspaceSession {
       { id: 'vic', name: 'Vic', role: 'viewer', joinedAt: 0 }
     ],
     settings: { workloadNorm: 3 },
-    library: () => library
+    libraryHeld: library
   } as unknown as WorkspaceSession;
 }
 

@@ -6,6 +6,7 @@
  */
 import { checkClaimAgainstNorm, localDate, workloadsOf, type DocSummary, type InDoc, type Member, type NormCheck, type TaskView } from '$lib/shared/model';
 import type { WorkspaceSession } from './workspace.svelte';
+import { libraryOf } from './library-of';
 import { m } from '../paraglide/messages.js';
 
 /** Members who can hold tasks (viewers cannot edit, so they never claim). */
@@ -19,7 +20,7 @@ export function workingMembers(session: WorkspaceSession): Member[] {
  * changes (only that document's summary was computed again).
  */
 export function librarySummaries(session: WorkspaceSession): { summaries: DocSummary[]; tasks: InDoc<TaskView>[]; loaded: boolean; titles: Map<string, string> } {
-  const library = session.library();
+  const library = libraryOf(session);
   void library.version;
   const entries = library.entries();
   return {

@@ -20,7 +20,7 @@ import {
 } from '$lib/shared/model';
 import type { DocKind } from '$lib/shared/model/schema';
 import { DecisionSupport } from './decisions.svelte';
-import { WorkspaceLibrary } from './library.svelte';
+import type { WorkspaceLibrary } from './library.svelte';
 import { relayClock, serverNow } from './clock.svelte';
 import type { HistoryTarget } from './history';
 import { m } from '../paraglide/messages.js';
@@ -64,7 +64,8 @@ export class WorkspaceSession {
   /** Decisions glue (signing key, voters, proposal environments). */
   readonly decisions: DecisionSupport;
   private readonly disposers: (() => void)[] = [];
-  private lib: WorkspaceLibrary | null = null;
+  /** The dashboards' library, made by the first page that reads it (`libraryOf`, library-of.ts). */
+  libraryHeld: WorkspaceLibrary | null = null;
   /** The dashboards' live set, made by the first dashboard that asks (`liveSetOf`, live-set-of.ts). */
   liveSet: LiveSet | null = null;
   private known = 0;
@@ -145,14 +146,8 @@ export class WorkspaceSession {
     this.members = readMembers(doc).value;
     this.settings = readSettings(doc).value;
     if (all.length > 0 || this.members.length > 0 || this.index.loaded) this.ready = true;
-    if (this.lib && all.length !== this.known) void this.lib.sync();
+    if (this.libraryHeld && all.length !== this.known) void this.libraryHeld.sync();
     this.known = all.length;
-  }
-
-  /** Summaries of every document of the workspace, kept live (for dashboards). */
-  library(): WorkspaceLibrary {
-    this.lib ??= new WorkspaceLibrary(this);
-    return this.lib;
   }
 
   /** Hold a document live for a page (release it when the page leaves). */
@@ -269,8 +264,8 @@ export class WorkspaceSession {
     for (const d of this.disposers.splice(0)) d();
     void this.liveSet?.dispose();
     this.liveSet = null;
-    this.lib?.dispose();
-    this.lib = null;
+    this.libraryHeld?.dispose();
+    this.libraryHeld = null;
     sessions.delete(this.workspaceId);
   }
 }
