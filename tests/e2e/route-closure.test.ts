@@ -61,6 +61,11 @@ const LATER = [
   'src/lib/local/live-set.ts',
   'src/lib/session/live-set-of.ts',
   'src/lib/session/work.svelte.ts',
+  // The dashboards' library of summaries: the page starts it at its first idle moment.
+  'src/lib/session/library.svelte.ts',
+  'src/lib/session/library-of.ts',
+  // A meeting's facilitation: the agenda's view and the meeting bar.
+  'src/lib/shared/model/agenda-facilitation.ts',
   // Libraries: creating a document; browsers without WebCrypto's Ed25519; the socket (after the paint).
   'node_modules/@lexical/headless/dist/LexicalHeadless.prod.js',
   // Copy, cut, paste and drop: at the first idle moment or first use (editor/clipboard-lazy.ts).

@@ -122,6 +122,7 @@ export * from './contacts';
 export * from './needs-board';
 /** Agenda items and facilitation. */
 export * from './agenda';
+export * from './agenda-facilitation';
 /** Running a meeting (issue 11): roles, attendance, start and end, carry-over; minutes. */
 export * from './meeting';
 export { readMeetingTime, setMeetingTime, describeMeetingTime } from './meeting-time';

@@ -18,7 +18,8 @@
  * between devices whose own clocks disagree.
  */
 import type * as Y from 'yjs';
-import { agendaOrder, readFacilitation, startAgendaItem, stopFacilitation, type AgendaItemInput } from './agenda';
+import { agendaOrder, type AgendaItemInput } from './agenda';
+import { readFacilitation, startAgendaItem, stopFacilitation } from './agenda-facilitation';
 import { getMeta, mutate, requireBlock, timeOf, type Actor } from './doc';
 import { ModelError } from './errors';
 import { isFiniteNumber, isRecord, isString, orNull, type ModelIssue, type Read } from './validate';
