@@ -177,6 +177,18 @@ describe('sharing the work', () => {
     await question.getByRole('button', { name: 'Not now' }).click();
     expect(await a.getByRole('button', { name: 'Claim Phone tree' }).count()).toBe(1);
 
+    // The same question inside the document: the task's view asks the page's member directory,
+    // which loads the work check with this first claim (issue 25). Opened from the board, so the
+    // workspace's tasks are read already (until then a claim goes ahead unasked, as before).
+    await a.getByTestId('task-card').filter({ hasText: 'Phone tree' }).getByRole('link', { name: 'Phone tree' }).click();
+    const inDocument = taskBlock(a, 'Phone tree');
+    await inDocument.getByRole('button', { name: 'Claim', exact: true }).click({ timeout: 15_000 });
+    const asked = a.getByRole('alertdialog');
+    await asked.waitFor();
+    expect(await asked.textContent()).toContain("You already have 3 open tasks — the group's norm is 3. Claim anyway?");
+    await asked.getByRole('button', { name: 'Not now' }).click();
+    expect(await inDocument.getByRole('button', { name: 'Claim', exact: true }).count()).toBe(1);
+
     // Scale back: release two with a note.
     await a.goto(`${server.url}/w/${ws}/work`);
     await expect.poll(() => a.getByTestId(/^load-/).filter({ hasText: '3 of 3' }).count(), { timeout: 15_000 }).toBe(1);
