@@ -152,7 +152,9 @@ describe('secret ballots: what is published, and when', () => {
         newSince = 0;
       }
     }
-  });
+    // 4,000 publishes, each signing every current ballot again: about 3 s on an idle 2-core
+    // machine, more under the suite's parallel load (it ran past vitest's 5 s default at load 5).
+  }, 60_000);
 
   it('a ballot cast after the deadline, or not accepted by the method, does not count', () => {
     const doc = proposalDoc('majority', true);
