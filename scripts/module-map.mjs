@@ -30,7 +30,9 @@ export function moduleMap() {
     },
     generateBundle(_options, bundle) {
       if (ssr) return;
-      const rel = (/** @type {string} */ id) => path.relative(root, id.replace(/^\0/, '')).split(path.sep).join('/');
+      // Packages as `node_modules/…` even when node_modules is a link to another checkout's
+      // (a git worktree's), so the names the tests look for match.
+      const rel = (/** @type {string} */ id) => path.relative(root, id.replace(/^\0/, '')).split(path.sep).join('/').replace(/^(\.\.\/)+(?:[^/]+\/)*?node_modules\//, 'node_modules/');
       const chunks = [];
       for (const out of Object.values(bundle)) {
         if (out.type !== 'chunk') continue;
