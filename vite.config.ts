@@ -13,6 +13,8 @@ import { DOCUMENT_ROUTE, VIEW_MODULES } from './scripts/route-closure.mjs';
  * issue 25): the root layout with SvelteKit's start, the workspace layout, and the document page
  * with the block views of the kinds most documents show (loaded before the first paint by design).
  * The editor's sandbox page loads the document's chunk too, and so may lazy chunks that need Lexical.
+ * BUILD_DEFAULT_CHUNKS=1 builds with Rollup's own splitting (to compare); BUILD_CHUNKS_REPORT=1
+ * prints how many modules went to each layer and which pages kept the others out.
  */
 const FIRST_PAINT_LAYERS = [
   { name: 'boot', route: DOCUMENT_ROUTE[0] },
@@ -27,7 +29,7 @@ const FIRST_PAINT_LAYERS = [
 ];
 
 export default defineConfig({
-  plugins: [compileMessages(), lazyClipboard(), sveltekit(), mutualDevServer(), moduleMap(), pureModules([/^src\/lib\/shared\/.*\.ts$/, /^src\/lib\/paraglide\/messages\//]), firstPaintChunks({ layers: FIRST_PAINT_LAYERS, report: process.env.BUILD_CHUNKS_REPORT ? (lines) => console.log(lines.join('\n')) : undefined })],
+  plugins: [compileMessages(), lazyClipboard(), sveltekit(), mutualDevServer(), moduleMap(), pureModules([/^src\/lib\/shared\/.*\.ts$/, /^src\/lib\/paraglide\/messages\//]), ...(process.env.BUILD_DEFAULT_CHUNKS ? [] : [firstPaintChunks({ layers: FIRST_PAINT_LAYERS, report: process.env.BUILD_CHUNKS_REPORT ? (lines: string[]) => console.log(lines.join('\n')) : undefined })])],
   resolve: {
     // One copy of yjs and lexical in the bundle: two copies break instanceof checks
     // ("Yjs was already imported") between @lexical/yjs, y-websocket and app code.

@@ -15,8 +15,11 @@
 // pages, or when it is a lazy chunk that needs the layer's anchor module anyway (Lexical). A
 // module another page needs (the home page, a panel of every workspace page) is left to Rollup's
 // own splitting, so the home page never loads the editor. Modules reached only by import() stay
-// in their own lazy chunks (they are not in any layer's static closure). Entry modules stay in
-// their entry chunks (SvelteKit loads them by name).
+// in their own lazy chunks (they are not in any layer's static closure). The layer's own entry
+// modules (SvelteKit's route node, its start and app) go to the layer's chunk too, and Rollup
+// leaves a two-line file under the entry's name that SvelteKit loads: otherwise Rollup may put
+// modules the layer shares with other pages beside the entry module, and the layer's chunk and
+// that chunk would import each other.
 //
 // "Needs" is Rollup's own notion after tree-shaking (`Module.getDependenciesToBeIncluded`, what
 // its default splitting uses), not the import statements: a barrel such as the messages'
@@ -210,7 +213,7 @@ function assign(table, layers, relId) {
     /** @type {Map<string, number>} */
     const left = new Map();
     for (const m of wanted) {
-      if (taken.has(m) || staticSet.has(m)) continue;
+      if (taken.has(m) || (staticSet.has(m) && !roots.includes(m))) continue;
       const users = [.../** @type {Set<any>} */ (needers.get(m) ?? new Set())];
       // The innermost layer every entry needing it may load: this one, or an outer one (a module
       // the document page shares with other workspace pages goes to the workspace's chunk). Never

@@ -2,6 +2,8 @@
 export interface Chunk {
   file: string;
   isEntry: boolean;
+  /** The module this file is the entry of (a route node's file may only re-export a shared chunk). */
+  facade?: string | null;
   imports: string[];
   dynamicImports: string[];
   /** Module id → its rendered length (raw bytes before minifying). */

@@ -26,7 +26,7 @@ export const VIEW_MODULES = {
   agenda: 'src/lib/editor/nodes/Agenda/AgendaView.svelte'
 };
 
-/** @typedef {{ file: string, isEntry: boolean, imports: string[], dynamicImports: string[], modules: Record<string, number> }} Chunk */
+/** @typedef {{ file: string, isEntry: boolean, facade?: string | null, imports: string[], dynamicImports: string[], modules: Record<string, number> }} Chunk */
 /** @typedef {{ chunks: Chunk[], imports?: Record<string, string[]> }} ModuleMap */
 
 /** Read the module map of the build in `buildDir`. @returns {ModuleMap} */
@@ -48,7 +48,10 @@ export function routeClosure(map, extraModules = [], route = DOCUMENT_ROUTE) {
     if (!chunk) throw new Error(`no chunk holds ${id}`);
     return chunk;
   };
-  const roots = [...map.chunks.filter((c) => c.file.includes('/entry/')), ...[...route, ...extraModules].map(holding)];
+  // SvelteKit loads each route node's own file, which may only re-export a shared chunk.
+  const imports = map.imports ?? {};
+  const nodes = map.chunks.filter((c) => c.facade && /\/nodes\/\d+\.js$/.test(c.facade) && (imports[c.facade] ?? []).some((id) => route.includes(id)));
+  const roots = [...map.chunks.filter((c) => c.file.includes('/entry/')), ...nodes, ...[...route, ...extraModules].map(holding)];
   const seen = new Set();
   const stack = [...roots];
   while (stack.length) {
