@@ -60,13 +60,15 @@ export function firstPaintChunks({ layers, report }) {
       const manualChunks = (id, api) => {
         if (!assignment) {
           const modules = moduleTable(api);
-          if (!modules) {
-            console.warn('[first-paint-chunks] Rollup did not expose its module table; keeping its default chunks');
-            assignment = new Map();
-          } else {
+          try {
+            if (!modules) throw new Error('Rollup did not expose its module table');
             const result = assign(modules, layers, (/** @type {string} */ id) => rel(root, id));
             assignment = result.assignment;
             report?.(result.lines);
+          } catch (error) {
+            // Rollup's internals changed: its own splitting still makes a working app.
+            console.warn(`[first-paint-chunks] ${error instanceof Error ? error.message : error}; keeping Rollup's default chunks`);
+            assignment = new Map();
           }
         }
         return assignment.get(id) ?? null;
