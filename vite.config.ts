@@ -5,9 +5,31 @@ import { defineConfig } from 'vitest/config';
 import { mutualDevServer } from './server/dev-plugin.ts';
 import { lazyClipboard } from './scripts/lazy-clipboard.mjs';
 import { moduleMap, pureModules } from './scripts/module-map.mjs';
+import { firstPaintChunks } from './scripts/first-paint-chunks.mjs';
+import { DOCUMENT_ROUTE, VIEW_MODULES } from './scripts/route-closure.mjs';
+
+/**
+ * The route layers whose first-paint modules each go to one chunk (scripts/first-paint-chunks.mjs,
+ * issue 25): the root layout with SvelteKit's start, the workspace layout, and the document page
+ * with the block views of the kinds most documents show (loaded before the first paint by design).
+ * The editor's sandbox page loads the document's chunk too, and so may lazy chunks that need Lexical.
+ * BUILD_DEFAULT_CHUNKS=1 builds with Rollup's own splitting (to compare); BUILD_CHUNKS_REPORT=1
+ * prints how many modules went to each layer and which pages kept the others out.
+ */
+const FIRST_PAINT_LAYERS = [
+  { name: 'boot', route: DOCUMENT_ROUTE[0] },
+  { name: 'workspace', route: DOCUMENT_ROUTE[1], scope: /^src\/routes\/w\// },
+  {
+    name: 'document',
+    route: DOCUMENT_ROUTE[2],
+    scope: /^src\/routes\/(w\/\[workspaceId\]\/d\/\[docId\]|dev\/editor)\/\+page\.svelte$/,
+    also: [VIEW_MODULES.task, VIEW_MODULES.proposal, VIEW_MODULES.need],
+    anchor: 'node_modules/lexical/dist/Lexical.prod.js'
+  }
+];
 
 export default defineConfig({
-  plugins: [compileMessages(), lazyClipboard(), sveltekit(), mutualDevServer(), moduleMap(), pureModules([/^src\/lib\/shared\/.*\.ts$/, /^src\/lib\/paraglide\/messages\//])],
+  plugins: [compileMessages(), lazyClipboard(), sveltekit(), mutualDevServer(), moduleMap(), pureModules([/^src\/lib\/shared\/.*\.ts$/, /^src\/lib\/paraglide\/messages\//]), ...(process.env.BUILD_DEFAULT_CHUNKS ? [] : [firstPaintChunks({ layers: FIRST_PAINT_LAYERS, report: process.env.BUILD_CHUNKS_REPORT ? (lines: string[]) => console.log(lines.join('\n')) : undefined })])],
   resolve: {
     // One copy of yjs and lexical in the bundle: two copies break instanceof checks
     // ("Yjs was already imported") between @lexical/yjs, y-websocket and app code.

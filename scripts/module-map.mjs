@@ -42,6 +42,9 @@ export function moduleMap() {
         chunks.push({
           file: out.fileName,
           isEntry: out.isEntry,
+          // The module this file is the entry of (SvelteKit's route nodes load by file name: a
+          // node whose code went to a shared chunk leaves a file that only re-exports it).
+          facade: out.facadeModuleId ? rel(out.facadeModuleId) : null,
           imports: out.imports,
           dynamicImports: out.dynamicImports,
           modules: Object.fromEntries(Object.entries(out.modules).map(([id, m]) => [rel(id), m.renderedLength])),

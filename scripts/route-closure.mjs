@@ -15,6 +15,9 @@ import { moduleMapPath } from './module-map.mjs';
 /** The modules whose chunks start the document page (besides SvelteKit's entry chunks). */
 export const DOCUMENT_ROUTE = ['src/routes/+layout.svelte', 'src/routes/w/[workspaceId]/+layout.svelte', 'src/routes/w/[workspaceId]/d/[docId]/+page.svelte'];
 
+/** The modules whose chunks start the home page (/, the list of this device's workspaces). */
+export const HOME_ROUTE = ['src/routes/+layout.svelte', 'src/routes/+page.svelte'];
+
 /** The block views by kind, loaded with the first document that shows the kind. */
 export const VIEW_MODULES = {
   proposal: 'src/lib/editor/nodes/Proposal/ProposalView.svelte',
@@ -23,7 +26,7 @@ export const VIEW_MODULES = {
   agenda: 'src/lib/editor/nodes/Agenda/AgendaView.svelte'
 };
 
-/** @typedef {{ file: string, isEntry: boolean, imports: string[], dynamicImports: string[], modules: Record<string, number> }} Chunk */
+/** @typedef {{ file: string, isEntry: boolean, facade?: string | null, imports: string[], dynamicImports: string[], modules: Record<string, number> }} Chunk */
 /** @typedef {{ chunks: Chunk[], imports?: Record<string, string[]> }} ModuleMap */
 
 /** Read the module map of the build in `buildDir`. @returns {ModuleMap} */
@@ -34,18 +37,21 @@ export function readModuleMap(buildDir = process.env.BUILD_DIR || 'build') {
 }
 
 /**
- * The chunks loaded before the document page's first paint: the static closure of the entry
- * chunks, the route's chunks and the chunks holding `extraModules` (e.g. block views).
- * @param {ModuleMap} map @param {string[]} [extraModules] @returns {Chunk[]}
+ * The chunks loaded before the document page's first paint (or `route`'s): the static closure of
+ * the entry chunks, the route's chunks and the chunks holding `extraModules` (e.g. block views).
+ * @param {ModuleMap} map @param {string[]} [extraModules] @param {string[]} [route] @returns {Chunk[]}
  */
-export function routeClosure(map, extraModules = []) {
+export function routeClosure(map, extraModules = [], route = DOCUMENT_ROUTE) {
   const byFile = new Map(map.chunks.map((c) => [c.file, c]));
   const holding = (/** @type {string} */ id) => {
     const chunk = map.chunks.find((c) => id in c.modules);
     if (!chunk) throw new Error(`no chunk holds ${id}`);
     return chunk;
   };
-  const roots = [...map.chunks.filter((c) => c.file.includes('/entry/')), ...[...DOCUMENT_ROUTE, ...extraModules].map(holding)];
+  // SvelteKit loads each route node's own file, which may only re-export a shared chunk.
+  const imports = map.imports ?? {};
+  const nodes = map.chunks.filter((c) => c.facade && /\/nodes\/\d+\.js$/.test(c.facade) && (imports[c.facade] ?? []).some((id) => route.includes(id)));
+  const roots = [...map.chunks.filter((c) => c.file.includes('/entry/')), ...nodes, ...[...route, ...extraModules].map(holding)];
   const seen = new Set();
   const stack = [...roots];
   while (stack.length) {

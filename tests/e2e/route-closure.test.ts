@@ -10,7 +10,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildIfStale } from '../../scripts/build-if-stale.mjs';
-import { measure, readModuleMap, routeClosure, VIEW_MODULES, whyIncluded, type ModuleMap } from '../../scripts/route-closure.mjs';
+import { HOME_ROUTE, measure, readModuleMap, routeClosure, VIEW_MODULES, whyIncluded, type ModuleMap } from '../../scripts/route-closure.mjs';
 
 /** Loaded where they are used (a page, a panel, a kind of proposal, an action), never with the first paint. */
 const LATER = [
@@ -103,5 +103,30 @@ describe("the document page's first paint", () => {
     console.log(`document page before its first paint: ${gzipKb.toFixed(1)} KB gzipped in ${chunks} chunks, ${onFirstPaint} of ${all} messages`);
     expect(all).toBeGreaterThan(500);
     expect(onFirstPaint).toBeLessThan(all / 2);
+  });
+
+  // Each chunk is a request through the service worker's fetch handler and a gzip stream of its
+  // own: the route's layers come in one chunk each (scripts/first-paint-chunks.mjs), not the ≈ 50
+  // of Rollup's default splitting (issue 25, docs/performance.md "Sixth pass").
+  it('comes in few chunks', () => {
+    const chunks = firstPaint();
+    expect(chunks.length, chunks.map((c) => `${c.file}: ${Object.keys(c.modules).slice(0, 3).join(', ')}`).join('\n')).toBeLessThanOrEqual(30);
+  });
+});
+
+describe("the home page's first paint", () => {
+  let map: ModuleMap;
+  beforeAll(() => {
+    if (process.env.MUTUAL_TEST_BUILD !== 'made') buildIfStale();
+    map = readModuleMap();
+  });
+
+  it('carries no editor and comes in few chunks', () => {
+    const chunks = routeClosure(map, [], HOME_ROUTE);
+    const editor = [...rendered(chunks)].filter((id) => id.includes('node_modules/lexical/') || id.includes('node_modules/@lexical/'));
+    expect(editor).toEqual([]);
+    const { gzipKb } = measure(chunks);
+    console.log(`home page before its first paint: ${gzipKb.toFixed(1)} KB gzipped in ${chunks.length} chunks`);
+    expect(chunks.length, chunks.map((c) => c.file).join('\n')).toBeLessThanOrEqual(20);
   });
 });
