@@ -16,10 +16,11 @@ export interface ModuleMap {
 }
 export const DOCUMENT_ROUTE: string[];
 export const HOME_ROUTE: string[];
+export const WORKSPACE_ROUTE: string[];
 export const VIEW_MODULES: { proposal: string; task: string; need: string; agenda: string };
 export function readModuleMap(buildDir?: string): ModuleMap;
 export function routeClosure(map: ModuleMap, extraModules?: string[], route?: string[]): Chunk[];
-export function whyIncluded(map: ModuleMap, target: string): string[] | null;
+export function whyIncluded(map: ModuleMap, target: string, route?: string[]): string[] | null;
 export function closureModules(chunks: Chunk[]): string[];
 export function origin(id: string): string;
 export function measure(chunks: Chunk[], buildDir?: string): { gzipKb: number; chunks: number; modules: Map<string, number> };

@@ -18,6 +18,9 @@ export const DOCUMENT_ROUTE = ['src/routes/+layout.svelte', 'src/routes/w/[works
 /** The modules whose chunks start the home page (/, the list of this device's workspaces). */
 export const HOME_ROUTE = ['src/routes/+layout.svelte', 'src/routes/+page.svelte'];
 
+/** The modules whose chunks start a workspace's page (/w/<id>, its documents). */
+export const WORKSPACE_ROUTE = ['src/routes/+layout.svelte', 'src/routes/w/[workspaceId]/+layout.svelte', 'src/routes/w/[workspaceId]/+page.svelte'];
+
 /** The block views by kind, loaded with the first document that shows the kind. */
 export const VIEW_MODULES = {
   proposal: 'src/lib/editor/nodes/Proposal/ProposalView.svelte',
@@ -64,14 +67,15 @@ export function routeClosure(map, extraModules = [], route = DOCUMENT_ROUTE) {
 }
 
 /**
- * A chain of static imports from one of the document route's modules to `target` (the reason
- * it is on the first paint), or null. @param {ModuleMap} map @param {string} target
+ * A chain of static imports from one of the document route's (or `route`'s) modules to `target`
+ * (the reason it is on the first paint), or null.
+ * @param {ModuleMap} map @param {string} target @param {string[]} [route]
  */
-export function whyIncluded(map, target) {
+export function whyIncluded(map, target, route = DOCUMENT_ROUTE) {
   const imports = map.imports ?? {};
   /** @type {Map<string, string | null>} */
-  const from = new Map(DOCUMENT_ROUTE.map((id) => [id, null]));
-  const queue = [...DOCUMENT_ROUTE];
+  const from = new Map(route.map((id) => [id, null]));
+  const queue = [...route];
   while (queue.length) {
     const id = /** @type {string} */ (queue.shift());
     if (id === target) {

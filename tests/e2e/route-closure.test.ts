@@ -10,7 +10,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildIfStale } from '../../scripts/build-if-stale.mjs';
-import { HOME_ROUTE, measure, readModuleMap, routeClosure, VIEW_MODULES, whyIncluded, type ModuleMap } from '../../scripts/route-closure.mjs';
+import { HOME_ROUTE, measure, WORKSPACE_ROUTE, readModuleMap, routeClosure, VIEW_MODULES, whyIncluded, type ModuleMap } from '../../scripts/route-closure.mjs';
 
 /** Loaded where they are used (a page, a panel, a kind of proposal, an action), never with the first paint. */
 const LATER = [
@@ -114,19 +114,31 @@ describe("the document page's first paint", () => {
   });
 });
 
-describe("the home page's first paint", () => {
+const isEditor = (id: string) => id.includes('node_modules/lexical/') || id.includes('node_modules/@lexical/');
+
+describe('the first paint of the pages that show no document', () => {
   let map: ModuleMap;
   beforeAll(() => {
     if (process.env.MUTUAL_TEST_BUILD !== 'made') buildIfStale();
     map = readModuleMap();
   });
 
-  it('carries no editor and comes in few chunks', () => {
+  it('the home page carries no editor and comes in few chunks', () => {
     const chunks = routeClosure(map, [], HOME_ROUTE);
-    const editor = [...rendered(chunks)].filter((id) => id.includes('node_modules/lexical/') || id.includes('node_modules/@lexical/'));
-    expect(editor).toEqual([]);
+    expect([...rendered(chunks)].filter(isEditor)).toEqual([]);
     const { gzipKb } = measure(chunks);
     console.log(`home page before its first paint: ${gzipKb.toFixed(1)} KB gzipped in ${chunks.length} chunks`);
     expect(chunks.length, chunks.map((c) => c.file).join('\n')).toBeLessThanOrEqual(20);
+  });
+
+  // Creating a document (its template) and importing a Markdown file write through a headless
+  // Lexical editor: loaded when used (or once the page is idle), not before the list is shown.
+  it("a workspace's page carries no editor", () => {
+    const chunks = routeClosure(map, [], WORKSPACE_ROUTE);
+    const editor = [...rendered(chunks)].filter(isEditor);
+    const why = editor.slice(0, 1).map((id) => `${id}, through ${(whyIncluded(map, id, WORKSPACE_ROUTE) ?? ['?']).join(' → ')}`);
+    expect(why).toEqual([]);
+    const { gzipKb } = measure(chunks);
+    console.log(`workspace page before its first paint: ${gzipKb.toFixed(1)} KB gzipped in ${chunks.length} chunks`);
   });
 });
