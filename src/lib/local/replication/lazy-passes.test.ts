@@ -44,19 +44,18 @@ async function setUp() {
   const painted: (() => void)[] = [];
   const repo = new Repo({ storage, network: manualNetwork(true), WebSocket: NoSocket as unknown as WebSocketConstructor, disableBc: true, afterPaint: (fn) => (painted.push(fn), () => {}) });
   repos.push(repo);
-  return { repo, paint: () => painted.splice(0).forEach((fn) => fn()), painted };
+  /** Replication over `repo` with no timers, the given digests and way of loading its passes. */
+  const replicate = (options: Pick<ConstructorParameters<typeof WorkspaceReplication>[0], 'digests' | 'loadPasses'>) =>
+    new WorkspaceReplication({ workspace: access, repo, debounceMs: 0, intervalMs: 0, ...options });
+  return { repo, replicate, paint: () => painted.splice(0).forEach((fn) => fn()), painted };
 }
 
 describe('replication passes loaded after the paint', () => {
   it('are not loaded before the paint, then load once and run the pass', async () => {
-    const { repo, paint, painted } = await setUp();
+    const { replicate, paint, painted } = await setUp();
     let loads = 0;
     const asked: string[] = [];
-    const replication = new WorkspaceReplication({
-      workspace: access,
-      repo,
-      debounceMs: 0,
-      intervalMs: 0,
+    const replication = replicate({
       digests: async (w) => (asked.push(w.workspaceId), new Map()),
       loadPasses: () => (loads++, import('./passes.ts'))
     });
@@ -74,14 +73,10 @@ describe('replication passes loaded after the paint', () => {
   });
 
   it('a pass whose module failed to load is skipped, and the next pass loads it again', async () => {
-    const { repo, paint, painted } = await setUp();
+    const { repo, replicate, paint, painted } = await setUp();
     let loads = 0;
     const asked: string[] = [];
-    const replication = new WorkspaceReplication({
-      workspace: access,
-      repo,
-      debounceMs: 0,
-      intervalMs: 0,
+    const replication = replicate({
       digests: async (w) => (asked.push(w.workspaceId), new Map()),
       loadPasses: (): Promise<PassesModule> => (++loads === 1 ? Promise.reject(new TypeError('Failed to fetch dynamically imported module')) : import('./passes.ts'))
     });
@@ -99,13 +94,9 @@ describe('replication passes loaded after the paint', () => {
   });
 
   it('a document the relay refused before the passes arrived is not asked for by the first pass', async () => {
-    const { repo, paint, painted } = await setUp();
+    const { replicate, paint, painted } = await setUp();
     const candidates: string[][] = [];
-    const replication = new WorkspaceReplication({
-      workspace: access,
-      repo,
-      debounceMs: 0,
-      intervalMs: 0,
+    const replication = replicate({
       // Every document differs from the relay's, so each candidate would be queued.
       digests: async () => new Map(),
       loadPasses: async () => {
