@@ -25,6 +25,9 @@ describe('a workspace page offline', () => {
     const { page, workspaceId } = await createWorkspace(phone, server.url, 'Northside Pantry', 'Ana');
     const errors = watchErrors(page, 'Ana');
     const ws = `${server.url}/w/${workspaceId}`;
+    // The worker claims the page that registered it; a page loaded while it was activating may
+    // be missed by that claim (CI saw it once), so leave only once it controls this one.
+    await waitForServiceWorker(page);
     await page.goto(ws);
     await waitForServiceWorker(page);
 
