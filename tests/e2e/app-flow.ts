@@ -19,6 +19,11 @@ export function watchErrors(page: Page, label: string): string[] {
   return errors;
 }
 
+/** Wait until the service worker controls the page (its shell and assets are cached by then). */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 30_000 }).toBe(true);
+}
+
 /** Create a workspace on `/` and return its invite links (shown once to the creator). */
 export async function createWorkspace(ctx: BrowserContext, base: string, name: string, memberName: string): Promise<Created> {
   const page = await ctx.newPage();

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { cleanupServer, launchBrowser, shot, startServer, type RunningServer } from './harness';
-import { watchErrors } from './app-flow';
+import { waitForServiceWorker, watchErrors } from './app-flow';
 import { audit } from './axe';
 
 const CODE = 'tortilla-de-papas';
@@ -47,9 +47,6 @@ async function createInSpanish(page: Page): Promise<string> {
   return new URL(page.url()).pathname.split('/')[2]!;
 }
 
-async function waitForServiceWorker(page: Page): Promise<void> {
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 30_000 }).toBe(true);
-}
 
 describe('languages', () => {
   it('a Spanish browser gets Spanish pages, plurals, dates and server errors; member content stays as written', async () => {

@@ -6,18 +6,15 @@
  * the code coming from the service worker's cache.
  */
 import { describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { shot, type RunningServer } from './harness';
-import { createWorkspace, newDocument, waitForText, watchErrors } from './app-flow';
+import { createWorkspace, newDocument, waitForText, watchErrors, waitForServiceWorker } from './app-flow';
 import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
 useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
-async function waitForServiceWorker(page: Page): Promise<void> {
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 30_000 }).toBe(true);
-}
 
 describe('a workspace page offline', () => {
   it('starts an agenda and imports a Markdown file with the network off', async () => {

@@ -11,17 +11,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
-import { createWorkspace, join, newDocument, waitForText, watchErrors, caretAfterText } from './app-flow';
+import { createWorkspace, join, newDocument, waitForText, watchErrors, caretAfterText, waitForServiceWorker } from './app-flow';
 import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
 let browser: Browser;
 useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
-/** Wait until the service worker controls the page (its shell and assets are cached by then). */
-async function waitForServiceWorker(page: Page): Promise<void> {
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 30_000 }).toBe(true);
-}
 
 /** The page shows the app (not a blank page): the given text is visible. */
 async function expectShown(page: Page, text: string | RegExp, what: string): Promise<void> {
