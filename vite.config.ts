@@ -6,6 +6,7 @@ import { mutualDevServer } from './server/dev-plugin.ts';
 import { lazyClipboard } from './scripts/lazy-clipboard.mjs';
 import { moduleMap, pureModules } from './scripts/module-map.mjs';
 import { firstPaintChunks } from './scripts/first-paint-chunks.mjs';
+import { preloadClosure } from './scripts/preload-closure.mjs';
 import { DOCUMENT_ROUTE, VIEW_MODULES } from './scripts/route-closure.mjs';
 
 /**
@@ -29,7 +30,7 @@ const FIRST_PAINT_LAYERS = [
 ];
 
 export default defineConfig({
-  plugins: [compileMessages(), lazyClipboard(), sveltekit(), mutualDevServer(), moduleMap(), pureModules([/^src\/lib\/shared\/.*\.ts$/, /^src\/lib\/paraglide\/messages\//]), ...(process.env.BUILD_DEFAULT_CHUNKS ? [] : [firstPaintChunks({ layers: FIRST_PAINT_LAYERS, report: process.env.BUILD_CHUNKS_REPORT ? (lines: string[]) => console.log(lines.join('\n')) : undefined })])],
+  plugins: [compileMessages(), lazyClipboard(), sveltekit(), mutualDevServer(), moduleMap(), pureModules([/^src\/lib\/shared\/.*\.ts$/, /^src\/lib\/paraglide\/messages\//]), preloadClosure(), ...(process.env.BUILD_DEFAULT_CHUNKS ? [] : [firstPaintChunks({ layers: FIRST_PAINT_LAYERS, report: process.env.BUILD_CHUNKS_REPORT ? (lines: string[]) => console.log(lines.join('\n')) : undefined })])],
   resolve: {
     // One copy of yjs and lexical in the bundle: two copies break instanceof checks
     // ("Yjs was already imported") between @lexical/yjs, y-websocket and app code.

@@ -17,19 +17,32 @@ export function moduleMapPath(buildDir = process.env.BUILD_DIR || 'build') {
   return path.join(kitOutDir(buildDir), 'output', 'client-module-map.json');
 }
 
-/** @returns {import('vite').Plugin} */
-export function moduleMap() {
-  let ssr = false;
-  let root = process.cwd();
+/**
+ * A Vite plugin that runs only in builds, with `hooks` told (once the config is read) whether
+ * this build is the server's and where the project's root is.
+ * @param {string} name
+ * @param {(build: { ssr: boolean, root: string }) => Omit<import('vite').Plugin, 'name'>} hooks
+ * @returns {import('vite').Plugin}
+ */
+export function buildPlugin(name, hooks) {
+  const build = { ssr: false, root: process.cwd() };
   return {
-    name: 'mutual-module-map',
+    name,
     apply: 'build',
     configResolved(config) {
-      ssr = Boolean(config.build.ssr);
-      root = config.root;
+      build.ssr = Boolean(config.build.ssr);
+      build.root = config.root;
     },
+    ...hooks(build)
+  };
+}
+
+/** @returns {import('vite').Plugin} */
+export function moduleMap() {
+  return buildPlugin('mutual-module-map', (build) => ({
     generateBundle(_options, bundle) {
-      if (ssr) return;
+      if (build.ssr) return;
+      const root = build.root;
       // A package is named from its `node_modules/`, also when that folder is a link to another
       // checkout's (a git worktree's): the names tests/e2e/route-closure.test.ts lists stay valid.
       const rel = (/** @type {string} */ id) => {
@@ -64,7 +77,7 @@ export function moduleMap() {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, JSON.stringify({ chunks, imports }));
     }
-  };
+  }));
 }
 
 
