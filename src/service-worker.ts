@@ -23,6 +23,16 @@ const CACHE = `mutual-${version}`;
 /** The URL the shell is fetched from and stored under. Any route would do; this one is public. */
 const SHELL = '/';
 const ASSETS = [...build, ...files];
+const IS_ASSET = new Set(ASSETS);
+/**
+ * This version's cache, opened once per life of the worker: a page's first paint asks for ≈ 30
+ * scripts at once, and opening the cache for each one kept the worker's thread busy (issue 25).
+ */
+let opened: Promise<Cache> | null = null;
+const assetCache = (): Promise<Cache> => (opened ??= caches.open(CACHE).catch((error: unknown) => {
+  opened = null;
+  throw error;
+}));
 /** The browser's first language Mutual speaks (the worker cannot read the page's choice). */
 const workerLocale = (): (typeof locales)[number] => {
   for (const tag of sw.navigator.languages ?? []) {
@@ -71,8 +81,8 @@ sw.addEventListener('fetch', (event) => {
   if (url.origin !== sw.location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/sync/') || url.pathname === '/healthz') return;
 
-  if (ASSETS.includes(url.pathname)) {
-    event.respondWith(caches.open(CACHE).then((cache) => cache.match(url.pathname)).then((hit) => hit ?? fetch(req)));
+  if (IS_ASSET.has(url.pathname)) {
+    event.respondWith(assetCache().then((cache) => cache.match(url.pathname), () => undefined).then((hit) => hit ?? fetch(req)));
     return;
   }
   if (req.mode === 'navigate') {
