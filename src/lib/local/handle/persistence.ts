@@ -5,7 +5,7 @@
  * unload journal (../journal.ts) and stored by the next load.
  */
 import * as Y from 'yjs';
-import type { DocStorage, LoadedDoc } from '../doc-storage.ts';
+import { isValidUpdate, type DocStorage, type LoadedDoc } from '../doc-storage.ts';
 
 /**
  * Transaction origin of content applied from the device store. Updates with this origin are
@@ -99,32 +99,40 @@ export class DocPersistence {
   async load(): Promise<DocLoadResult> {
     const { storage, workspaceId, docId } = this;
     try {
-      const result = await storage.load(workspaceId, docId);
-      let failed: unknown = null;
-      if (result.updates.length > 0 && !this.stopped) {
-        // One transaction: one round of observers for the whole load, and no 'update' event.
-        failed = withoutUpdateEvents(this.doc, () => {
-          let error: unknown = null;
-          this.doc.transact(() => {
-            for (const update of result.updates) {
-              try {
-                Y.applyUpdate(this.doc, update, STORE_ORIGIN);
-              } catch (e) {
-                error ??= e;
-              }
-            }
-          }, STORE_ORIGIN);
-          return error;
-        });
-      }
-      // Validated bytes that still fail to apply: the rest is applied, the record is kept in
+      // Each record is decoded once, by applying it: one that fails is then checked on its own.
+      const result = await storage.load(workspaceId, docId, { check: 'bytes' });
+      const failed = result.updates.length > 0 && !this.stopped ? this.applyStored(result.updates) : [];
+      // Bytes that do not decode: skipped, reported, dropped by the next compaction.
+      const damaged = failed.filter((update) => !isValidUpdate(update)).length;
+      if (damaged > 0) await storage.damaged(workspaceId, docId);
+      // Readable bytes that still fail to apply: the rest is applied, the record is kept in
       // the store, the person is told, and the relay fills the document in.
-      if (failed !== null) await storage.unusable(workspaceId, docId);
+      if (failed.length > damaged) await storage.unusable(workspaceId, docId);
       if (!this.stopped) await this.applyJournal();
-      return { records: result.records, corrupt: result.corrupt, ...(result.error ? { error: result.error } : {}) };
+      return { records: result.records - damaged, corrupt: result.corrupt + damaged, ...(result.error ? { error: result.error } : {}) };
     } catch (error) {
       return { records: 0, corrupt: 0, error: storage.report(error, workspaceId, docId) };
     }
+  }
+
+  /**
+   * The stored records, in one transaction: one round of observers for the whole load, and no
+   * 'update' event. Returns the records that failed to apply.
+   */
+  private applyStored(updates: Uint8Array[]): Uint8Array[] {
+    return withoutUpdateEvents(this.doc, () => {
+      const failed: Uint8Array[] = [];
+      this.doc.transact(() => {
+        for (const update of updates) {
+          try {
+            Y.applyUpdate(this.doc, update, STORE_ORIGIN);
+          } catch {
+            failed.push(update);
+          }
+        }
+      }, STORE_ORIGIN);
+      return failed;
+    });
   }
 
   /**
