@@ -35,13 +35,18 @@ export class HeightBook {
     this.observer =
       typeof ResizeObserver === 'function'
         ? new ResizeObserver((entries) => {
+            // Every entry read first, then the estimates written: an estimate is a style change on
+            // the editor's root, and reading the next entry after one recomputed the style of the
+            // whole document (32 times over for the first views of a long one; issue 25).
+            const heights: [BlockDecoration, number][] = [];
             for (const entry of entries) {
               const decoration = this.watched.get(entry.target);
               // Off screen (content-visibility: auto) a view is skipped and sized by its estimate: nothing learnt.
-              if (isSkipped(entry.target)) continue;
+              if (!decoration || isSkipped(entry.target)) continue;
               const height = entry.borderBoxSize?.[0]?.blockSize ?? (entry.target as HTMLElement).offsetHeight;
-              if (decoration && height > 0) this.measured(decoration, height);
+              if (height > 0) heights.push([decoration, height]);
             }
+            for (const [decoration, height] of heights) this.measured(decoration, height);
           })
         : null;
     const start = { ...DEFAULT_HEIGHT[innerWidthOf() < 520 ? 'narrow' : 'wide'], ...remembered() };
