@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, CDPSession } from 'playwright-core';
 import { decryptPush, startPushService, testBrowser, type PushService, type TestBrowser } from '../helpers/push-service';
 import { cleanupServer, launchBrowser, newDevice, shot, startServer, type RunningServer } from './harness';
-import { createWorkspace, newDocument, watchErrors } from './app-flow';
+import { createWorkspace, newDocument, watchErrors, waitForServiceWorker } from './app-flow';
 import { startSmtp } from '../helpers/smtp';
 
 let server: RunningServer;
@@ -102,7 +102,7 @@ describe('push notifications in the browser', () => {
     await page.goto(`${server.url}/w/${workspaceId}/d/${docId}`);
     await page.locator('.m-content').waitFor();
     // The worker takes the window to the notification's page: it must control this window.
-    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 30_000 }).toBe(true);
+    await waitForServiceWorker(page);
     const cdp = await ctx.newCDPSession(page);
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId: await registrationId(cdp), data: payload });
     const shown = () => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })));

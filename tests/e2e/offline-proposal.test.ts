@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
-import { createWorkspace, newDocument, watchErrors } from './app-flow';
+import { createWorkspace, newDocument, watchErrors, waitForServiceWorker } from './app-flow';
 import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
@@ -24,7 +24,7 @@ describe('a proposal offline after a reload', () => {
     const errors = watchErrors(page, 'Ana');
     await newDocument(page, 'proposal');
     await proposal(page).getByLabel('How we decide').waitFor();
-    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 30_000 }).toBe(true);
+    await waitForServiceWorker(page);
     await page.getByTestId('doc-status').filter({ hasText: 'All changes synced' }).waitFor({ timeout: 15_000 });
 
     // No network, and a fresh page: nothing of the app's code is in memory any more.

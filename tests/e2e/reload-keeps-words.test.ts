@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
-import { createWorkspace, newDocument, waitForText, watchErrors, caretAfterText } from './app-flow';
+import { createWorkspace, newDocument, waitForText, watchErrors, caretAfterText, waitForServiceWorker } from './app-flow';
 import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
@@ -27,7 +27,7 @@ describe('a reload right after typing', () => {
     await page.keyboard.type('Shelf count:');
     await expect.poll(() => page.getByTestId('doc-status').textContent(), { timeout: 15_000 }).toBe('All changes synced');
     // The service worker serves the app shell offline.
-    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 30_000 }).toBe(true);
+    await waitForServiceWorker(page);
 
     await device.setOffline(true);
     await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('offline');

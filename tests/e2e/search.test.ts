@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
-import { caretToEnd, createWorkspace, join, newDocument, waitForText, watchErrors } from './app-flow';
+import { caretToEnd, createWorkspace, join, newDocument, waitForText, watchErrors, waitForServiceWorker } from './app-flow';
 import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
@@ -51,7 +51,7 @@ describe('search every document on the device', () => {
 
     // Offline, after a reload: the index is built again from the device's copy.
     await b.reload();
-    await expect.poll(() => b.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 20_000 }).toBe(true);
+    await waitForServiceWorker(b);
     await devB.setOffline(true);
     await b.reload();
     await b.getByTestId('open-search').waitFor();

@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
-import { createWorkspace, join, newDocument, waitForText, watchErrors, caretAfterText } from './app-flow';
+import { createWorkspace, join, newDocument, waitForText, watchErrors, caretAfterText, waitForServiceWorker } from './app-flow';
 import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
@@ -66,7 +66,7 @@ describe('a document’s sync status', () => {
     await b.goto(docUrl);
     await waitForText(b, 'Shelf count:');
     // The service worker must control the page before the network goes (for the reload below).
-    await expect.poll(() => a.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 30_000 }).toBe(true);
+    await waitForServiceWorker(a);
 
     await devA.setOffline(true);
     await expect.poll(() => statuses(a), { timeout: 15_000 }).toEqual({ doc: 'Saved on this device', pill: 'offline' });
