@@ -44,9 +44,6 @@ const LATER = [
   'src/lib/i18n/countdown.ts',
   'src/lib/i18n/results.ts',
   'src/lib/editor/nodes/Proposal/CloseConfirm.svelte',
-  // A draft's settings form: with the first draft shown (Proposal/parts.svelte.ts).
-  'src/lib/editor/nodes/Proposal/DraftSettings.svelte',
-  'src/lib/editor/nodes/Proposal/OptionsEditor.svelte',
   // Panels and boards a person opens.
   'src/routes/w/[workspaceId]/d/[docId]/HistoryPanel.svelte',
   'src/routes/w/[workspaceId]/d/[docId]/VersionView.svelte',

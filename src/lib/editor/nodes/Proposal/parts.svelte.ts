@@ -1,10 +1,9 @@
 /**
  * The parts of a proposal's view that only some proposals show, loaded when one first does
- * (issue 25): a draft's settings form, the ballot form of each decision method, and what an
- * open or decided proposal shows (ballots cast, results, outcome, follow-up, lifecycle, the
- * close confirmation; a secret ballot's panel and the code that casts and reads secret
- * ballots). A document of decided proposals loads no draft form and no ballot form; one with
- * consent proposals loads the consent form, not the ranked or score one.
+ * (issue 25): the ballot form of each decision method, and what an open or decided proposal
+ * shows (ballots cast, results, outcome, follow-up, lifecycle, the close confirmation; a
+ * secret ballot's panel and the code that casts and reads secret ballots). A document of drafts loads
+ * none of them; one with consent proposals loads the consent form, not the ranked or score one.
  *
  * The decorator bridge calls {@link prepareProposal} before mounting a proposal's view, so a
  * view shows complete from its first frame; a proposal that changes state later (opened,
@@ -16,7 +15,6 @@ import { readProposal } from '../../../shared/model/proposal-read.ts';
 import type { ProposalView } from '../../../shared/model/proposal-read.ts';
 
 const loaders = {
-  DraftSettings: () => import('./DraftSettings.svelte'),
   ChoiceBallot: () => import('./ChoiceBallot.svelte'),
   RankedBallot: () => import('./RankedBallot.svelte'),
   ScoreBallot: () => import('./ScoreBallot.svelte'),
@@ -42,8 +40,7 @@ export function ballotFormOf(methodId: string): 'ScoreBallot' | 'RankedBallot' |
 
 /** The parts a proposal in this state shows. */
 export function partsFor(view: ProposalView | null): PartName[] {
-  if (view?.status === 'draft') return ['DraftSettings'];
-  if (!view || !view.method || !getMethod(view.method)) return [];
+  if (!view || view.status === 'draft' || !view.method || !getMethod(view.method)) return [];
   const common: PartName[] = ['BallotList', 'LifecycleActions', 'History', ...(view.secret ? (['SecretPanel', 'SecretBallots'] as const) : [])];
   if (view.status === 'open') return [...common, ballotFormOf(view.method), 'CloseConfirm'];
   return [...common, 'ResultsPanel', 'OutcomePanel', 'FollowUp'];
