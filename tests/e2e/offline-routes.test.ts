@@ -115,5 +115,23 @@ describe('offline at any depth', () => {
     await devA.close();
     await devB.close();
   });
+
+  // Chromium answers the hashed files from the worker's cache itself (the worker's static route,
+  // issue 25): a first paint's ≈ 30 scripts no longer queue through the worker's fetch handler.
+  it("takes a reloaded page's scripts from the worker's cache by its static route, past the fetch handler", async () => {
+    const dev = await newDevice(browser);
+    const { page } = await createWorkspace(dev, server.url, 'Northside Pantry', 'Ana');
+    await waitForServiceWorker(page);
+    await page.reload();
+    await expectShown(page, 'Northside Pantry', 'the workspace page, reloaded');
+    const scripts = await page.evaluate(() =>
+      (performance.getEntriesByType('resource') as (PerformanceResourceTiming & { workerMatchedSourceType?: string })[])
+        .filter((e) => new URL(e.name).pathname.startsWith('/_app/immutable/') && e.name.endsWith('.js'))
+        .map((e) => ({ file: new URL(e.name).pathname, source: e.workerMatchedSourceType ?? 'none' }))
+    );
+    expect(scripts.length).toBeGreaterThan(5);
+    expect(scripts.filter((s) => s.source !== 'cache')).toEqual([]);
+    await dev.close();
+  });
 });
 
