@@ -29,6 +29,7 @@
 // that, the build warns and keeps Rollup's default splitting; `tests/e2e/route-closure.test.ts`
 // then fails on the number of first-paint chunks.
 import path from 'node:path';
+import { buildPlugin } from './module-map.mjs';
 
 /**
  * @typedef {{ name: string, route: string, scope?: RegExp, also?: string[], anchor?: string }} Layer
@@ -43,17 +44,9 @@ import path from 'node:path';
  * @returns {import('vite').Plugin}
  */
 export function firstPaintChunks({ layers, report }) {
-  let root = process.cwd();
-  let ssr = false;
-  return {
-    name: 'mutual-first-paint-chunks',
-    apply: 'build',
-    configResolved(config) {
-      root = config.root;
-      ssr = Boolean(config.build.ssr);
-    },
+  return buildPlugin('mutual-first-paint-chunks', (build) => ({
     outputOptions(options) {
-      if (ssr) return null;
+      if (build.ssr) return null;
       /** @type {Map<string, string> | null} */
       let assignment = null;
       /** @type {import('rollup').GetManualChunk} */
@@ -62,7 +55,7 @@ export function firstPaintChunks({ layers, report }) {
           const modules = moduleTable(api);
           try {
             if (!modules) throw new Error('Rollup did not expose its module table');
-            const result = assign(modules, layers, (/** @type {string} */ id) => rel(root, id));
+            const result = assign(modules, layers, (/** @type {string} */ id) => rel(build.root, id));
             assignment = result.assignment;
             report?.(result.lines);
           } catch (error) {
@@ -77,7 +70,7 @@ export function firstPaintChunks({ layers, report }) {
       // they import, used or not (the messages' barrel imports all 1,300 messages).
       return { ...options, manualChunks, onlyExplicitManualChunks: true };
     }
-  };
+  }));
 }
 
 /** @param {string} root @param {string} id */

@@ -46,15 +46,13 @@ export function staticClosure(manifest, files) {
 
 /**
  * Complete the `imports` of every server node under `outDir` (SvelteKit's output folder).
- * @param {string} outDir @returns {{ nodes: number, added: number }}
+ * @param {string} outDir
  */
 export function completeNodeImports(outDir) {
   const manifestFile = path.join(outDir, 'client', '.vite', 'manifest.json');
   const nodesDir = path.join(outDir, 'server', 'nodes');
   if (!fs.existsSync(manifestFile) || !fs.existsSync(nodesDir)) throw new Error(`no client manifest or server nodes under ${outDir}`);
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-  let nodes = 0;
-  let added = 0;
   for (const name of fs.readdirSync(nodesDir).filter((n) => n.endsWith('.js'))) {
     const file = path.join(nodesDir, name);
     const source = fs.readFileSync(file, 'utf8');
@@ -62,11 +60,8 @@ export function completeNodeImports(outDir) {
     if (!match) throw new Error(`${file} has no \`export const imports = […]\` line`);
     const listed = JSON.parse(match[1]);
     const complete = staticClosure(manifest, listed);
-    nodes += 1;
-    added += complete.length - listed.length;
     if (complete.length > listed.length) fs.writeFileSync(file, source.replace(IMPORTS, `export const imports = ${JSON.stringify(complete)};`));
   }
-  return { nodes, added };
 }
 
 /** @returns {import('vite').Plugin} */

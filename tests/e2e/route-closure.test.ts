@@ -76,14 +76,19 @@ const LATER = [
   'node_modules/y-websocket/src/y-websocket.js'
 ];
 
+/** The module map of the production build (built first unless the test runner has built it). */
+function builtModuleMap(): ModuleMap {
+  if (process.env.MUTUAL_TEST_BUILD !== 'made') buildIfStale();
+  return readModuleMap();
+}
+
 const rendered = (map: ModuleMap['chunks']) => new Set(map.flatMap((c) => Object.entries(c.modules).filter(([, n]) => n > 0).map(([id]) => id)));
 const isMessage = (id: string) => id.startsWith('src/lib/paraglide/messages/') && !id.endsWith('_index.js');
 
 describe("the document page's first paint", () => {
   let map: ModuleMap;
   beforeAll(() => {
-    if (process.env.MUTUAL_TEST_BUILD !== 'made') buildIfStale();
-    map = readModuleMap();
+    map = builtModuleMap();
   });
 
   const firstPaint = () => routeClosure(map, [VIEW_MODULES.task, VIEW_MODULES.proposal, VIEW_MODULES.need]);
@@ -122,8 +127,7 @@ describe("the document page's response", () => {
   let map: ModuleMap;
   let server: RunningServer | undefined;
   beforeAll(async () => {
-    if (process.env.MUTUAL_TEST_BUILD !== 'made') buildIfStale();
-    map = readModuleMap();
+    map = builtModuleMap();
     server = await startServer();
   }, 120_000);
   afterAll(() => cleanupServer(server));
@@ -143,8 +147,7 @@ const isEditor = (id: string) => id.includes('node_modules/lexical/') || id.incl
 describe('the first paint of the pages that show no document', () => {
   let map: ModuleMap;
   beforeAll(() => {
-    if (process.env.MUTUAL_TEST_BUILD !== 'made') buildIfStale();
-    map = readModuleMap();
+    map = builtModuleMap();
   });
 
   it('the home page carries no editor and comes in few chunks', () => {
