@@ -2,7 +2,7 @@
 declare global {
   namespace App {}
   interface Window {
-    /** The colour theme of this device (static/theme.js). */
+    /** The colour theme of this device (the inline script in src/app.html). */
     mutualTheme?: { get(): 'system' | 'light' | 'dark'; set(pref: 'system' | 'light' | 'dark'): void };
   }
 }

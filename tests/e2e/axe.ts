@@ -61,7 +61,7 @@ export async function audit(page: Page, scene: string): Promise<Violation[]> {
     await page.setViewportSize({ width: size.width, height: size.height });
     for (const theme of THEMES) {
       await page.emulateMedia({ colorScheme: theme });
-      // The page follows the device's theme (static/theme.js); axe checks the colours in it.
+      // The page follows the device's theme (app.html's inline script); axe checks the colours in it.
       await page.waitForFunction((t) => document.documentElement.dataset.theme === t, theme);
       await settle(page);
       for (const v of await runAxe(page)) {
