@@ -10,7 +10,9 @@
  *
  * Strategy: built assets are immutable (hashed names) → cache-first (the hashed ones by the
  * browser's static routes where it has them, addStaticRoutes). Navigations → network
- * first (fresh app after a deploy), falling back to the shell. The shell is fetched once, at
+ * first (fresh app after a deploy), falling back to the shell when there is no network or it
+ * has not answered in NAVIGATION_WAIT_MS (a phone on bad signal opens its documents from the
+ * device instead of waiting for a page the device already has). The shell is fetched once, at
  * install, with the assets of the same version; a navigation's response is never stored as
  * the shell (a page fetched after a deploy may name assets this worker does not hold).
  * API calls and the sync websocket are never cached.
@@ -84,6 +86,13 @@ sw.addEventListener('activate', (event) => {
   );
 });
 
+/**
+ * How long a navigation waits for the network before the device's shell opens the page. The
+ * shell is this version's own, so opening from it is never wrong; what waiting buys is a newer
+ * app after a deploy, which a network this slow would not deliver soon anyway.
+ */
+const NAVIGATION_WAIT_MS = 1500;
+
 /** The cached shell, whatever page was asked for. */
 async function shell(): Promise<Response> {
   const cache = await caches.open(CACHE);
@@ -96,17 +105,28 @@ sw.addEventListener('fetch', (event) => {
   if (req.method !== 'GET') return;
   const url = new URL(req.url);
   if (url.origin !== sw.location.origin) return;
-  if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/sync/') || url.pathname === '/healthz') return;
+  if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/sync/') || url.pathname === '/healthz' || url.pathname === '/metrics') return;
 
   if (IS_ASSET.has(url.pathname)) {
     event.respondWith(assetCache().then((cache) => cache.match(url.pathname), () => undefined).then((hit) => hit ?? fetch(req)));
     return;
   }
-  if (req.mode === 'navigate') {
-    // Network first; no network (or no server) → the one shell, for every route.
-    event.respondWith(fetch(req).catch(() => shell()));
-  }
+  if (req.mode === 'navigate') event.respondWith(networkOrShell(req));
 });
+
+/**
+ * A navigation: the network's page, unless there is no network, no server, or no answer within
+ * NAVIGATION_WAIT_MS — then the one shell, for every route. A late answer is dropped.
+ */
+function networkOrShell(req: Request): Promise<Response> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), NAVIGATION_WAIT_MS)));
+  const network = fetch(req).catch(() => null);
+  return Promise.race([network, late]).then((answer) => {
+    clearTimeout(timer);
+    return answer ?? shell();
+  });
+}
 
 /**
  * Push (issue 19): the relay sends `{title, body, url, tag}` (encrypted; the browser decrypts

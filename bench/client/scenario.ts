@@ -20,7 +20,7 @@ import type { Browser, Page } from 'playwright-core';
 import { cleanupServer, launchBrowser, newDevice, startServer, type RunningServer } from '../../tests/e2e/harness.ts';
 import type { ScenarioResult } from '../lib/results.ts';
 import { buildBare, serveBare } from './bare.ts';
-import { relayGate } from './relay-gate.ts';
+import { networkGate } from '../../tests/helpers/network-gate.ts';
 import { beforeFirstPaint, collectScripts, routeResult, routeScenario } from './route.ts';
 import { joinPage, median, r1, setUp } from './common.ts';
 import { bigTemplate, blockViews, publishDocument } from './fixtures.ts';
@@ -62,7 +62,7 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
   const { node, invite } = await setUp(server);
   // Two devices of the same person: one behind a gate that later blocks the relay's websockets,
   // one whose relay stays reachable.
-  const gate = await relayGate({ host: '127.0.0.1', port: server.port });
+  const gate = await networkGate({ host: '127.0.0.1', port: server.port });
   const devices = { blocked: await newDevice(browser), reachable: await newDevice(browser) };
   const pages = {
     blocked: await joinPage(devices.blocked, invite.replace(server.url, gate.url), 'Ana'),

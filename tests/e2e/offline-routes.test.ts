@@ -11,7 +11,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
-import { createWorkspace, join, newDocument, waitForText, watchErrors, caretAfterText, waitForServiceWorker } from './app-flow';
+import { createWorkspace, join, newDocument, waitForText, watchErrors, caretAfterText, waitForServiceWorker, waitSynced } from './app-flow';
+import { networkGate } from '../helpers/network-gate';
 import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
@@ -133,5 +134,35 @@ describe('offline at any depth', () => {
     expect(scripts.filter((s) => s.source !== 'cache')).toEqual([]);
     await dev.close();
   });
-});
 
+  // Bad signal: the connection is up, but the page itself never comes. The worker opens the
+  // device's own shell instead of waiting for it (before, the reload waited as long as the
+  // network did), and the app works over that same network: what Ana types reaches the relay.
+  it('opens a document from the device when the network holds the page back, and keeps syncing', async () => {
+    const gate = await networkGate({ host: '127.0.0.1', port: server.port });
+    const dev = await newDevice(browser);
+    try {
+      const { page } = await createWorkspace(dev, gate.url, 'Slow Signal Pantry', 'Ana');
+      const errors = watchErrors(page, 'Ana');
+      await newDocument(page, 'page');
+      await caretAfterText(page);
+      await page.keyboard.type('Rides on Thursday');
+      await waitSynced(page);
+      await waitForServiceWorker(page);
+
+      gate.holdPages();
+      await page.reload();
+      await waitForText(page, 'Rides on Thursday');
+      expect(gate.heldPages(), 'the reload asked the network for the page').toBeGreaterThan(0);
+      await caretAfterText(page);
+      await page.keyboard.type(' and Friday');
+      await waitSynced(page);
+      await shot(page, 'slow-signal-reload');
+      expect(errors).toEqual([]);
+    } finally {
+      gate.releasePages();
+      await dev.close();
+      await gate.close();
+    }
+  });
+});

@@ -1,7 +1,10 @@
 /**
- * A gate in front of the Mutual server for one browser device: HTTP passes through, and the
- * relay's websockets pass until `block()` — then every upgrade is refused at the network (the
- * connection is dropped), as on a network that lets pages through but not websockets.
+ * A gate in front of the Mutual server for one browser device (its own origin, so its own
+ * IndexedDB and service worker): HTTP passes through, and the relay's websockets pass until
+ * `block()` — then every upgrade is refused at the network (the connection is dropped), as on
+ * a network that lets pages through but not websockets. `holdPages()` holds every page
+ * navigation's request unanswered (bad signal: the connection is up, the page never comes)
+ * while everything else passes; `releasePages()` answers them.
  *
  * Why not Playwright's `routeWebSocket`: it cannot be removed again (before issue 25 the
  * bench's "reachable" opens were blocked too), and it works by injecting a script into every
@@ -11,17 +14,32 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-export interface RelayGate {
+export interface NetworkGate {
   /** The device's origin: `http://127.0.0.1:<port>` (its own IndexedDB, as another device). */
   url: string;
   block(): void;
+  holdPages(): void;
+  releasePages(): void;
+  /** Navigations held so far (each counted once). */
+  heldPages(): number;
   close(): Promise<void>;
 }
 
-export async function relayGate(target: { host: string; port: number }): Promise<RelayGate> {
+export async function networkGate(target: { host: string; port: number }): Promise<NetworkGate> {
   let blocked = false;
+  let holding = false;
+  let held: (() => void)[] = [];
+  let heldCount = 0;
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
+    if (holding && req.headers['sec-fetch-mode'] === 'navigate') {
+      heldCount++;
+      held.push(() => pass(req, res));
+      return;
+    }
+    pass(req, res);
+  });
+  const pass = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const upstream = http.request({ host: target.host, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -31,7 +49,7 @@ export async function relayGate(target: { host: string; port: number }): Promise
       res.end();
     });
     req.pipe(upstream);
-  });
+  };
   server.on('upgrade', (req, socket, head) => {
     if (blocked) {
       socket.destroy();
@@ -63,6 +81,16 @@ export async function relayGate(target: { host: string; port: number }): Promise
       // Sockets open now are cut too: the page's next open finds no relay.
       for (const s of sockets) s.destroy();
     },
+    holdPages() {
+      holding = true;
+    },
+    releasePages() {
+      holding = false;
+      const waiting = held;
+      held = [];
+      for (const go of waiting) go();
+    },
+    heldPages: () => heldCount,
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();
