@@ -97,6 +97,9 @@ function loadTimings() {
   const scripts = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((r) => r.name.endsWith('.js'));
   return {
     html: Math.round(nav.responseEnd),
+    navWorker: [Math.round(nav.workerStart), Math.round(nav.fetchStart), Math.round(nav.requestStart), Math.round(nav.responseStart)],
+    early: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((r) => !r.name.endsWith('.js') || r.name.includes('theme')).slice(0, 8).map((r) => [r.name.replace(/^.*\//, ''), Math.round(r.startTime), Math.round(r.responseEnd), (r as PerformanceResourceTiming & { workerMatchedSourceType?: string }).workerMatchedSourceType ?? '']),
+    firstScripts: scripts.slice(0, 4).map((r) => [r.name.replace(/^.*\//, ''), Math.round(r.startTime), Math.round(r.responseEnd)]),
     domContentLoaded: Math.round(nav.domContentLoadedEventEnd),
     scripts: scripts.length,
     firstScriptAsked: Math.round(Math.min(...scripts.map((r) => r.startTime))),
