@@ -13,6 +13,15 @@
  * were off, the browser keeps what is on screen in place.
  */
 import type { BlockDecoration, BlockKind } from './nodes/BlockNode.ts';
+import { m } from '$lib/paraglide/messages.js';
+
+/** What a waiting placeholder says it holds (shown by editor.css from `data-waiting-label`). */
+const WAITING_LABEL: Record<BlockKind, () => string> = {
+  task: () => m.block_waiting_task(),
+  proposal: () => m.block_waiting_proposal(),
+  need: () => m.block_waiting_need(),
+  agenda: () => m.block_waiting_agenda()
+};
 
 /** Expected heights (px) before any view of the kind was measured here: fresh views at 1280 and 360 px. */
 const DEFAULT_HEIGHT: Record<'wide' | 'narrow', Record<BlockKind, number>> = {
@@ -57,6 +66,7 @@ export class HeightBook {
   /** Hold a block's place until its view mounts. */
   reserve(element: HTMLElement, decoration: BlockDecoration): void {
     element.classList.add(WAITING);
+    element.dataset.waitingLabel = WAITING_LABEL[decoration.kind]();
     const known = this.byBlock.get(decoration.blockId);
     // Unknown: its kind's estimate (a rule of KindRules).
     if (known !== undefined) element.style.minHeight = `${known}px`;
@@ -67,11 +77,14 @@ export class HeightBook {
     if (!element.classList.contains(WAITING)) return;
     element.classList.remove(WAITING, FAILED);
     element.style.minHeight = '';
+    delete element.dataset.waitingLabel;
+    delete element.dataset.failed;
   }
 
   /** The view's code could not be loaded: say so in its place. */
   failed(element: HTMLElement): void {
     element.classList.add(FAILED);
+    element.dataset.failed = m.block_view_failed();
   }
 
   /** Measure a mounted view (for its placeholder if it waits again, and for its kind's estimate). */

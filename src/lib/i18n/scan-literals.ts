@@ -191,3 +191,18 @@ export function scanTs(source: string): Literal[] {
   if (ast.instance) walkScript(ast.instance.content, (n, text) => found.push({ line: lineOf(n.start), text: text.trim(), where: 'module' }), true);
   return found;
 }
+
+/**
+ * Words a stylesheet writes on screen: a `content:` with a quoted string holding a letter
+ * (`content: 'Task'`), in a .css file or a component's <style>. Symbols (`content: '•'`, `''`)
+ * and `attr(…)` (words put there from the messages) are not language.
+ */
+export function scanCss(source: string): Literal[] {
+  const found: Literal[] = [];
+  for (const match of source.matchAll(/content\s*:\s*(?:[^;}'"]*)(['"])((?:\\.|(?!\1).)*)\1/g)) {
+    const text = match[2]!;
+    if (!LETTER.test(text.replace(/\\[0-9a-f]{1,6}\s?/gi, ''))) continue;
+    found.push({ line: source.slice(0, match.index).split('\n').length, text, where: 'css content' });
+  }
+  return found;
+}

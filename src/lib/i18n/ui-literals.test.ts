@@ -8,7 +8,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scanSvelte, scanTs } from './scan-literals';
+import { scanCss, scanSvelte, scanTs } from './scan-literals';
 
 function svelteFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -39,6 +39,30 @@ function tsFiles(path: string): string[] {
     return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && !e.name.endsWith('.d.ts') && !ENGLISH_DEFAULTS.has(p) ? [p] : [];
   });
 }
+
+function cssAndSvelteFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'paraglide' ? [] : cssAndSvelteFiles(path);
+    return e.name.endsWith('.css') || e.name.endsWith('.svelte') ? [path] : [];
+  });
+}
+
+describe('words written by stylesheets', () => {
+  it('come from the messages (attr() of a data attribute), never a quoted literal', () => {
+    const files = cssAndSvelteFiles('src');
+    expect(files).toContain(join('src/lib/editor/editor.css'));
+    const bare = files.flatMap((file) => scanCss(readFileSync(file, 'utf8')).map((l) => `${file}:${l.line} ${JSON.stringify(l.text)}`));
+    expect(bare).toEqual([]);
+  });
+
+  it('the stylesheet scan flags quoted words in content, not symbols, empty strings or attr()', () => {
+    const flagged = (src: string) => scanCss(src).map((l) => l.text);
+    expect(flagged(".a::before { content: 'Task'; } .b::after { content: \"Could not load\" }")).toEqual(['Task', 'Could not load']);
+    expect(flagged(".a::before { content: '•'; } .b::after { content: ''; } .c::before { content: attr(data-waiting-label); }")).toEqual([]);
+    expect(flagged(".a::before { content: '\\2014'; } .b { counter-reset: x; content: counter(x) '. '; }")).toEqual([]);
+  });
+});
 
 describe('words built in TypeScript modules', () => {
   it('come from the messages, never a bare literal', () => {
