@@ -233,7 +233,9 @@ describe('scale-out: timed work once, leader lease, catch-up', () => {
     const url = await freshDatabase();
     const real = await createRedisBroadcast({ url: redis.url, logger: createLogger('silent') });
     let cut = false;
-    const one = await instance(url, {}, { broadcast: { ...real, publish: (key, frame) => void (cut || real.publish(key, frame)) } });
+    let lost = 0;
+    const publish = (key: Parameters<typeof real.publish>[0], frame: Uint8Array) => void (cut ? lost++ : real.publish(key, frame));
+    const one = await instance(url, {}, { broadcast: { ...real, publish } });
     const two = await instance(url);
     const ws = await createWorkspace(one.httpUrl);
     const a = client(one, ws.workspaceId, 'decide', ws.admin.token);
@@ -246,9 +248,14 @@ describe('scale-out: timed work once, leader lease, catch-up', () => {
     cut = true;
     closeProposal(a.doc, 'p1', { memberCount: 3, statement: 'Agreed at the meeting' }, { memberId: ws.admin.memberId });
     await waitFor(async () => readProposal(await storedDoc(url, ws.workspaceId, 'decide'), 'p1').value?.status === 'closed', { message: 'the close to be durable' });
-    expect(readProposal(b.doc, 'p1').value?.status).toBe('open');
-    // …yet its deadline check catches up with PostgreSQL first, and closes nothing more.
+    expect(lost, 'frames of the close that Redis never carried').toBeGreaterThan(0);
+    // …yet its deadline check catches up with PostgreSQL first, and closes nothing more. (Two
+    // has usually not heard of the close at this point. It is not asserted: on a loaded machine
+    // another catch-up of two's may already have brought it — its own check at load, which
+    // reads PostgreSQL first too and can run late, or a reload after b's socket dropped; CI saw
+    // 'closed' here once while benches shared the machine.)
     expect(await two.mutual.deadlines.check(ws.workspaceId, 'decide')).toEqual([]);
     expect(readProposal(a.doc, 'p1').value!.lifecycle.filter((e) => e.event.type === 'close')).toHaveLength(1);
+    await waitFor(() => readProposal(b.doc, 'p1').value?.lifecycle.filter((e) => e.event.type === 'close').length === 1, { message: 'the one close on the other instance' });
   });
 });
