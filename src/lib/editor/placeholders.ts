@@ -6,11 +6,11 @@
  * mounted in this editor (a node removed and put back by undo), else the average height of
  * the views of its kind mounted so far here (the first views of a long document mount at
  * once), else what this device measured for the kind at this window width before (kept in
- * localStorage), else a default per kind measured at 1280 and 360 px. Kind estimates are rules
- * of a stylesheet of this editor's own (KindRules), so a better estimate reaches every waiting
- * placeholder with one style change; the same rules size views skipped off screen
- * (content-visibility). Placeholders are never scroll anchors (editor.css): when estimates
- * were off, the browser keeps what is on screen in place.
+ * localStorage), else a default per kind measured at 1280 and 360 px. Kind estimates are CSS
+ * variables on the editor's root, so a better estimate reaches every waiting placeholder with
+ * one style change; the same variables size views skipped off screen (content-visibility).
+ * Placeholders are never scroll anchors (editor.css): when estimates were off, the browser
+ * keeps what is on screen in place.
  */
 import type { BlockDecoration, BlockKind } from './nodes/BlockNode.ts';
 import { m } from '$lib/paraglide/messages.js';
@@ -39,15 +39,14 @@ export class HeightBook {
   private readonly sums = new Map<BlockKind, { total: number; count: number }>();
   private readonly watched = new Map<Element, BlockDecoration>();
   private readonly observer: ResizeObserver | null;
-  private readonly rules: KindRules | null;
 
-  constructor(root: HTMLElement | null) {
+  constructor(private readonly root: HTMLElement | null) {
     this.observer =
       typeof ResizeObserver === 'function'
         ? new ResizeObserver((entries) => {
-            // Every entry read first, then the estimates written: an estimate is a style change,
-            // and reading the next entry after one recomputed the styles it touched (32 times
-            // over for the first views of a long one; issue 25).
+            // Every entry read first, then the estimates written: an estimate is a style change on
+            // the editor's root, and reading the next entry after one recomputed the style of the
+            // whole document (32 times over for the first views of a long one; issue 25).
             const heights: [BlockDecoration, number][] = [];
             for (const entry of entries) {
               const decoration = this.watched.get(entry.target);
@@ -60,7 +59,7 @@ export class HeightBook {
           })
         : null;
     const start = { ...DEFAULT_HEIGHT[innerWidthOf() < 520 ? 'narrow' : 'wide'], ...remembered() };
-    this.rules = root ? KindRules.create(root, start) : null;
+    if (root) for (const kind of KINDS) root.style.setProperty(varOf(kind), `${start[kind]}px`);
   }
 
   /** Hold a block's place until its view mounts. */
@@ -68,8 +67,7 @@ export class HeightBook {
     element.classList.add(WAITING);
     element.dataset.waitingLabel = WAITING_LABEL[decoration.kind]();
     const known = this.byBlock.get(decoration.blockId);
-    // Unknown: its kind's estimate (a rule of KindRules).
-    if (known !== undefined) element.style.minHeight = `${known}px`;
+    element.style.minHeight = known !== undefined ? `${known}px` : `var(${varOf(decoration.kind)})`;
   }
 
   /** The view mounted: its own height from now on. */
@@ -101,7 +99,6 @@ export class HeightBook {
   destroy(): void {
     this.observer?.disconnect();
     this.watched.clear();
-    this.rules?.destroy();
     this.remember();
   }
 
@@ -124,7 +121,7 @@ export class HeightBook {
     sum.count++;
     this.sums.set(decoration.kind, sum);
     // The first measurements decide; later ones (a view resized by its own changes) barely move it.
-    if (sum.count <= 32) this.rules?.set(decoration.kind, Math.round(sum.total / sum.count));
+    if (sum.count <= 32) this.root?.style.setProperty(varOf(decoration.kind), `${Math.round(sum.total / sum.count)}px`);
     if (sum.count === 8) this.remember();
   }
 }
@@ -160,53 +157,6 @@ function isSkipped(block: Element): boolean {
   return !view.checkVisibility({ contentVisibilityAuto: true });
 }
 
-let editors = 0;
-
-/**
- * One editor's estimates per kind, as rules of a stylesheet of its own: a placeholder's
- * min-height and a skipped view's intrinsic size. Not custom properties on the editor's root:
- * every element inherits those, so each new estimate recomputed the style of the whole
- * document, mounted views included (80 ms in the frame of a long document's first text;
- * issue 25). A rule's change restyles only the blocks its selector names.
- */
-class KindRules {
-  private constructor(
-    private readonly style: HTMLStyleElement,
-    private readonly byKind: Map<BlockKind, CSSStyleRule[]>,
-    private readonly last: Map<BlockKind, number>
-  ) {}
-
-  static create(root: HTMLElement, start: Record<BlockKind, number>): KindRules | null {
-    const style = root.ownerDocument.createElement('style');
-    root.ownerDocument.head.append(style);
-    const sheet = style.sheet;
-    if (!sheet) {
-      style.remove();
-      return null;
-    }
-    const scope = `m-heights-${++editors}`;
-    root.dataset.mHeights = scope;
-    const byKind = new Map<BlockKind, CSSStyleRule[]>();
-    for (const kind of KINDS) {
-      const px = `${start[kind]}px`;
-      const at = sheet.cssRules.length;
-      sheet.insertRule(`[data-m-heights='${scope}'] .m-block[data-block-kind='${kind}'] { contain-intrinsic-block-size: auto ${px}; }`, at);
-      sheet.insertRule(`[data-m-heights='${scope}'] .m-block-waiting[data-block-kind='${kind}'] { min-height: ${px}; }`, at + 1);
-      byKind.set(kind, [sheet.cssRules[at] as CSSStyleRule, sheet.cssRules[at + 1] as CSSStyleRule]);
-    }
-    return new KindRules(style, byKind, new Map(KINDS.map((kind) => [kind, start[kind]])));
-  }
-
-  /** A new estimate for `kind` (px); the same one again changes nothing. */
-  set(kind: BlockKind, height: number): void {
-    if (this.last.get(kind) === height) return;
-    this.last.set(kind, height);
-    const [intrinsic, waiting] = this.byKind.get(kind) ?? [];
-    intrinsic?.style.setProperty('contain-intrinsic-block-size', `auto ${height}px`);
-    waiting?.style.setProperty('min-height', `${height}px`);
-  }
-
-  destroy(): void {
-    this.style.remove();
-  }
+function varOf(kind: BlockKind): string {
+  return `--m-block-height-${kind}`;
 }
