@@ -206,3 +206,17 @@ export function scanCss(source: string): Literal[] {
   }
   return found;
 }
+
+/** A component's <style> contents, everything else blanked (line numbers stay the file's). */
+export function stylesOf(svelteSource: string): string {
+  let out = '';
+  let at = 0;
+  for (const match of svelteSource.matchAll(/(<style[^>]*>)([\s\S]*?)<\/style>/g)) {
+    const start = match.index + match[1]!.length;
+    out += blank(svelteSource.slice(at, start)) + match[2]!;
+    at = start + match[2]!.length;
+  }
+  return out + blank(svelteSource.slice(at));
+}
+
+const blank = (text: string): string => text.replace(/[^\n]/g, ' ');

@@ -8,15 +8,17 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scanCss, scanSvelte, scanTs } from './scan-literals';
+import { scanCss, scanSvelte, scanTs, stylesOf } from './scan-literals';
 
-function svelteFiles(dir: string): string[] {
+/** Files under `dir` whose names end in one of `endings` (generated messages aside). */
+function filesEndingIn(dir: string, endings: readonly string[]): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'paraglide' ? [] : svelteFiles(path);
-    return e.name.endsWith('.svelte') ? [path] : [];
+    if (e.isDirectory()) return e.name === 'paraglide' ? [] : filesEndingIn(path, endings);
+    return endings.some((end) => e.name.endsWith(end)) ? [path] : [];
   });
 }
+const svelteFiles = (dir: string) => filesEndingIn(dir, ['.svelte']);
 
 describe('user-facing text in components', () => {
   it('comes from the messages, never a bare literal', () => {
@@ -40,19 +42,12 @@ function tsFiles(path: string): string[] {
   });
 }
 
-function cssAndSvelteFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'paraglide' ? [] : cssAndSvelteFiles(path);
-    return e.name.endsWith('.css') || e.name.endsWith('.svelte') ? [path] : [];
-  });
-}
-
 describe('words written by stylesheets', () => {
   it('come from the messages (attr() of a data attribute), never a quoted literal', () => {
-    const files = cssAndSvelteFiles('src');
+    const files = filesEndingIn('src', ['.css', '.svelte']);
     expect(files).toContain(join('src/lib/editor/editor.css'));
-    const bare = files.flatMap((file) => scanCss(readFileSync(file, 'utf8')).map((l) => `${file}:${l.line} ${JSON.stringify(l.text)}`));
+    const sheetOf = (file: string, text: string) => (file.endsWith('.svelte') ? stylesOf(text) : text);
+    const bare = files.flatMap((file) => scanCss(sheetOf(file, readFileSync(file, 'utf8'))).map((l) => `${file}:${l.line} ${JSON.stringify(l.text)}`));
     expect(bare).toEqual([]);
   });
 
@@ -61,6 +56,11 @@ describe('words written by stylesheets', () => {
     expect(flagged(".a::before { content: 'Task'; } .b::after { content: \"Could not load\" }")).toEqual(['Task', 'Could not load']);
     expect(flagged(".a::before { content: '•'; } .b::after { content: ''; } .c::before { content: attr(data-waiting-label); }")).toEqual([]);
     expect(flagged(".a::before { content: '\\2014'; } .b { counter-reset: x; content: counter(x) '. '; }")).toEqual([]);
+  });
+
+  it("reads a component's <style> only, on its own lines", () => {
+    const component = "<script>const note = { content: 'Not a stylesheet' };</script>\n<p>{note.content}</p>\n<style>\n  p::after { content: 'Done'; }\n</style>";
+    expect(scanCss(stylesOf(component)).map((l) => [l.line, l.text])).toEqual([[4, 'Done']]);
   });
 });
 
