@@ -95,7 +95,7 @@ const NAVIGATION_WAIT_MS = 1500;
 
 /** The cached shell, whatever page was asked for. */
 async function shell(): Promise<Response> {
-  const cache = await caches.open(CACHE);
+  const cache = await assetCache();
   const hit = await cache.match(SHELL);
   return hit ?? new Response(m.sw_offline_notice({}, { locale: workerLocale() }), { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 }
