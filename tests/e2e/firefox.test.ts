@@ -7,6 +7,7 @@
  * time (the e2e project runs files one by one); it is closed at the end.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupServer, startServer, type RunningServer } from './harness';
 import { FirefoxEngine } from './engines/firefox';
@@ -45,7 +46,7 @@ describe('Mutual in Firefox', () => {
 
   it('the service worker is a classic script, registered as one (browsers without module service workers run it too)', () => {
     // `import`/`export`/`import.meta` do not parse outside a module: a classic registration would fail.
-    expect(() => new Function(readFileSync('build/client/service-worker.js', 'utf8'))).not.toThrow();
+    expect(() => new Function(readFileSync(path.join(process.env.BUILD_DIR || 'build', 'client/service-worker.js'), 'utf8'))).not.toThrow();
     expect(readFileSync('src/routes/+layout.svelte', 'utf8')).toMatch(/serviceWorker\.register\('\/service-worker\.js'\)/);
   });
 });
