@@ -9,12 +9,18 @@
  * visited too — and read its documents from IndexedDB.
  *
  * Strategy: built assets are immutable (hashed names) → cache-first (the hashed ones by the
- * browser's static routes where it has them, addStaticRoutes). Navigations → network
- * first (fresh app after a deploy), falling back to the shell when there is no network or it
- * has not answered in NAVIGATION_WAIT_MS (a phone on bad signal opens its documents from the
- * device instead of waiting for a page the device already has). The shell is fetched once, at
- * install, with the assets of the same version; a navigation's response is never stored as
- * the shell (a page fetched after a deploy may name assets this worker does not hold).
+ * browser's static routes where it has them, addStaticRoutes). Navigations → the device's own
+ * shell, at once: it is this worker's version, fetched at install with its assets, so a page
+ * opens without a round trip to the server — on a phone with bad signal that round trip was
+ * most of the wait (issue 25). Only without a stored shell does a navigation go to the network.
+ * A navigation's response is never stored as the shell (a page fetched after a deploy may name
+ * assets this worker does not hold).
+ *
+ * After a deploy: the browser checks this script on every navigation, so the first open after
+ * a deploy runs the previous version while the new worker installs. The new worker then takes
+ * over the open pages and keeps the previous version's cache (pruneCaches), so a page of the
+ * previous version still finds the views and parts it loads later; it tells those pages a new
+ * version is here (announceVersion), and they offer to reload. Two deploys back is deleted.
  * API calls and the sync websocket are never cached.
  */
 import { build, files, version } from '$service-worker';
@@ -26,6 +32,10 @@ const CACHE = `mutual-${version}`;
 /** The URL the shell is fetched from and stored under. Any route would do; this one is public. */
 const SHELL = '/';
 const ASSETS = [...build, ...files];
+/** Where the build's hashed files live: a name is never reused for other contents. */
+const IMMUTABLE = '/_app/immutable/';
+/** Every version's cache name starts so (this worker's is CACHE). */
+const PREFIX = 'mutual-';
 const IS_ASSET = new Set(ASSETS);
 /**
  * This version's cache, opened once per life of the worker: a page's first paint asks for ≈ 30
@@ -47,8 +57,8 @@ const workerLocale = (): (typeof locales)[number] => {
 };
 
 /**
- * Chromium's static routes (`InstallEvent.addRoutes`): this version's hashed files are answered
- * from its cache by the browser itself, without waking the fetch handler. A first paint asks for
+ * Chromium's static routes (`InstallEvent.addRoutes`): the hashed files are answered from the
+ * caches by the browser itself, without waking the fetch handler. A first paint asks for
  * ≈ 30 scripts at once, and through the handler they arrived over ≈ 260 ms (issue 25,
  * docs/performance.md "Seventh pass"). A file missing from the cache goes to the network, as
  * the handler would send it. Browsers without static routes use the handler below.
@@ -57,7 +67,8 @@ function addStaticRoutes(event: ExtendableEvent): void {
   const { addRoutes } = event as ExtendableEvent & { addRoutes?: (rules: unknown[]) => Promise<void> };
   const { URLPattern } = globalThis as unknown as { URLPattern?: new (init: { pathname: string }) => unknown };
   if (typeof addRoutes !== 'function' || typeof URLPattern !== 'function') return;
-  const rules = [{ condition: { urlPattern: new URLPattern({ pathname: '/_app/immutable/*' }) }, source: { cacheName: CACHE } }];
+  // Any cache of this origin ('cache'): this version's, and the previous version's while its pages may still be open.
+  const rules = [{ condition: { urlPattern: new URLPattern({ pathname: `${IMMUTABLE}*` }) }, source: 'cache' }];
   event.waitUntil(addRoutes.call(event, rules).catch(() => undefined));
 }
 
@@ -80,24 +91,50 @@ sw.addEventListener('install', (event) => {
 sw.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
-      for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key);
+      await pruneCaches();
       await sw.clients.claim();
+      await announceVersion();
     })()
   );
 });
 
 /**
- * How long a navigation waits for the network before the device's shell opens the page. The
- * shell is this version's own, so opening from it is never wrong; what waiting buys is a newer
- * app after a deploy, which a network this slow would not deliver soon anyway.
+ * Delete the caches of versions before the previous one. The previous version's stays: pages
+ * opened from its shell (the first open after a deploy) load its views and parts later, and the
+ * server no longer has them. Cache names are listed in the order they were made.
  */
-const NAVIGATION_WAIT_MS = 1500;
+async function pruneCaches(): Promise<void> {
+  const older = (await caches.keys()).filter((key) => key.startsWith(PREFIX) && key !== CACHE);
+  for (const key of older.slice(0, -1)) await caches.delete(key);
+}
 
-/** The cached shell, whatever page was asked for. */
-async function shell(): Promise<Response> {
-  const cache = await assetCache();
-  const hit = await cache.match(SHELL);
-  return hit ?? new Response(m.sw_offline_notice({}, { locale: workerLocale() }), { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+/** Tell the open pages which version now serves them; a page of another version offers to reload (UpdateNotice). */
+async function announceVersion(): Promise<void> {
+  for (const client of await sw.clients.matchAll({ type: 'window' })) client.postMessage({ kind: 'mutual-version', version });
+}
+
+/** The device's shell, whatever page was asked for; null when this worker has none. */
+async function storedShell(): Promise<Response | null> {
+  const hit = await assetCache().then((cache) => cache.match(SHELL), () => undefined);
+  return hit ?? null;
+}
+
+/** No shell and no network: say so in the browser's language. */
+const offlineNotice = (): Response =>
+  new Response(m.sw_offline_notice({}, { locale: workerLocale() }), { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+
+/** A navigation: the device's shell at once; the network's page only when the device has no shell. */
+async function shellFirst(req: Request): Promise<Response> {
+  return (await storedShell()) ?? fetch(req).catch(offlineNotice);
+}
+
+/**
+ * A hashed file: from any version's cache (a page of the previous version asks for its own),
+ * else the network. Browsers with static routes never ask the handler for these.
+ */
+async function immutableFile(req: Request, path: string): Promise<Response> {
+  const hit = await caches.match(path).catch(() => undefined);
+  return hit ?? fetch(req);
 }
 
 sw.addEventListener('fetch', (event) => {
@@ -107,26 +144,10 @@ sw.addEventListener('fetch', (event) => {
   if (url.origin !== sw.location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/sync/') || url.pathname === '/healthz' || url.pathname === '/metrics') return;
 
-  if (IS_ASSET.has(url.pathname)) {
-    event.respondWith(assetCache().then((cache) => cache.match(url.pathname), () => undefined).then((hit) => hit ?? fetch(req)));
-    return;
-  }
-  if (req.mode === 'navigate') event.respondWith(networkOrShell(req));
+  if (url.pathname.startsWith(IMMUTABLE)) event.respondWith(immutableFile(req, url.pathname));
+  else if (IS_ASSET.has(url.pathname)) event.respondWith(assetCache().then((cache) => cache.match(url.pathname), () => undefined).then((hit) => hit ?? fetch(req)));
+  else if (req.mode === 'navigate') event.respondWith(shellFirst(req));
 });
-
-/**
- * A navigation: the network's page, unless there is no network, no server, or no answer within
- * NAVIGATION_WAIT_MS — then the one shell, for every route. A late answer is dropped.
- */
-function networkOrShell(req: Request): Promise<Response> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), NAVIGATION_WAIT_MS)));
-  const network = fetch(req).catch(() => null);
-  return Promise.race([network, late]).then((answer) => {
-    clearTimeout(timer);
-    return answer ?? shell();
-  });
-}
 
 /**
  * Push (issue 19): the relay sends `{title, body, url, tag}` (encrypted; the browser decrypts

@@ -33,8 +33,8 @@ export interface RunningServer {
   child: ChildProcess;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<void>;
-  /** Start again on the same port and data directory (after stop). */
-  restart(): Promise<void>;
+  /** Start again on the same port and data directory (after stop); `env` adds to or overrides the settings (e.g. another BUILD_DIR: a deploy). */
+  restart(env?: Record<string, string>): Promise<void>;
 }
 
 async function waitHealthy(url: string, child: ChildProcess, output: () => string = () => '', timeoutMs = 60_000): Promise<void> {
@@ -60,9 +60,9 @@ export async function startServer(settings: Record<string, string> | ((url: stri
   let log = '';
   const url = `http://127.0.0.1:${port}`;
   const env = typeof settings === 'function' ? settings(url) : settings;
-  const launch = () => {
+  const launch = (more: Record<string, string> = {}) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', UNLOAD_GRACE_MS: '500', WORKSPACE_CREATION: 'open', ...env },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', UNLOAD_GRACE_MS: '500', WORKSPACE_CREATION: 'open', ...env, ...more },
       stdio: ['ignore', 'pipe', 'pipe']
     });
     child.stdout!.on('data', (d) => (log += d));
@@ -83,8 +83,8 @@ export async function startServer(settings: Record<string, string> | ((url: stri
         child.kill(signal);
       });
     },
-    async restart() {
-      server.child = launch();
+    async restart(more) {
+      server.child = launch(more);
       await waitHealthy(url, server.child, () => log);
     }
   };

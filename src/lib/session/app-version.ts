@@ -1,0 +1,19 @@
+/**
+ * Which version of Mutual serves this page. After a deploy the first open runs the previous
+ * version (the device's shell opens at once, src/service-worker.ts); the new service worker,
+ * once it takes over, tells the open pages its version, and a page of another version offers
+ * to reload (UpdateNotice.svelte).
+ */
+
+/** What the service worker posts to its pages when it takes over. */
+export interface VersionAnnouncement {
+  kind: 'mutual-version';
+  version: string;
+}
+
+/** True when `data` is the worker announcing a version other than `mine` (this page's build). */
+export function announcesOtherVersion(data: unknown, mine: string): boolean {
+  if (typeof data !== 'object' || data === null) return false;
+  const { kind, version } = data as Partial<VersionAnnouncement>;
+  return kind === 'mutual-version' && typeof version === 'string' && version !== mine;
+}

@@ -1,0 +1,126 @@
+/**
+ * A deploy while a device has Mutual open (issue 25). The device opens every page from its own
+ * shell at once (src/service-worker.ts), so the first open after a deploy runs the previous
+ * version while the new version's worker installs and takes over. That page must keep working
+ * as the version it is — the views and parts it loads later come from the previous version's
+ * cache, which the server no longer has — and it offers the new version with a Reload.
+ *
+ * The deploy is real: the same server (port, data) restarted on a copy of the build whose
+ * service worker is another version and which lacks the agenda view's file, as a later build
+ * would (its hashed files are other files).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { newDevice, shot, type RunningServer } from './harness';
+import { caretAfterText, createWorkspace, newDocument, waitForServiceWorker, waitForText, waitSynced, watchErrors } from './app-flow';
+import { useServerAndBrowser } from './setup';
+import { readModuleMap, VIEW_MODULES } from '../../scripts/route-closure.mjs';
+
+let server: RunningServer;
+let browser: Browser;
+useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
+
+interface NextBuild {
+  dir: string;
+  version: string;
+  /** The client file this build no longer has (the previous version's agenda view). */
+  removed: string;
+}
+
+/**
+ * A copy of the build as the next deploy: its worker is version `<version>-next`, and the agenda
+ * view's chunk is gone from its files and from its worker's list. Inside the repository, so the
+ * server bundle finds its dependencies in node_modules.
+ */
+function nextBuild(from: string): NextBuild {
+  const dir = path.resolve(`build-next-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(from, dir, { recursive: true });
+  const client = path.join(dir, 'client');
+  const { version: previous } = JSON.parse(readFileSync(path.join(client, '_app/version.json'), 'utf8')) as { version: string };
+  const removed = readModuleMap(from).chunks.find((c) => VIEW_MODULES.agenda in c.modules)!.file;
+  const worker = path.join(client, 'service-worker.js');
+  const source = readFileSync(worker, 'utf8');
+  // (The minifier may have joined the version to the cache name's prefix: replaced as text.)
+  if (!source.includes(previous)) throw new Error(`the worker does not name version ${previous}`);
+  if (!source.includes(JSON.stringify(`/${removed}`))) throw new Error(`the worker does not list ${removed}`);
+  const version = `${previous}-next`;
+  writeFileSync(worker, source.replaceAll(previous, version).replace(`${JSON.stringify(`/${removed}`)},`, ''));
+  // The server sends a precompressed copy when there is one: the changed worker has none, the removed file none at all.
+  for (const file of [worker, path.join(client, removed)]) for (const suffix of ['.gz', '.br']) rmSync(file + suffix, { force: true });
+  rmSync(path.join(client, removed));
+  return { dir, version, removed };
+}
+
+const cacheNames = (page: Page): Promise<string[]> => page.evaluate(() => caches.keys());
+/** Whether the page has asked for `file` (its resource timings). */
+const asked = (page: Page, file: string): Promise<boolean> =>
+  page.evaluate((f) => performance.getEntriesByType('resource').some((r) => r.name.endsWith(`/${f}`)), file);
+
+let next: NextBuild;
+beforeAll(() => {
+  next = nextBuild(process.env.BUILD_DIR || 'build');
+});
+afterAll(() => {
+  if (next) rmSync(next.dir, { recursive: true, force: true });
+});
+
+describe('a deploy while the app is open', () => {
+  it('the open page keeps loading its own views, offers the new version, and reloads into it with nothing lost', async () => {
+    const dev = await newDevice(browser);
+    try {
+      const { page } = await createWorkspace(dev, server.url, 'Deploy Day Pantry', 'Ana');
+      const errors = watchErrors(page, 'Ana');
+      await newDocument(page, 'page');
+      await caretAfterText(page);
+      await page.keyboard.type('Pickups at noon');
+      await waitSynced(page);
+      await waitForServiceWorker(page);
+      const [previous] = await cacheNames(page);
+      expect(previous).toMatch(/^mutual-/);
+      expect(await page.getByTestId('update-notice').count()).toBe(0);
+      expect(await asked(page, next.removed), 'no agenda view loaded before the deploy').toBe(false);
+
+      await server.stop();
+      await server.restart({ BUILD_DIR: next.dir });
+      // The browser checks the worker on navigations; an open page asks as a long-open tab would.
+      await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
+      const notice = page.getByTestId('update-notice');
+      await notice.waitFor({ timeout: 30_000 });
+      expect(await notice.innerText()).toContain('Mutual has been updated');
+      expect(await cacheNames(page), 'the previous version is kept beside the new one').toEqual([previous, `mutual-${next.version}`]);
+
+      // This page is still the previous version: an agenda item's view, whose file the server
+      // no longer has, comes from the previous version's cache.
+      expect((await fetch(`${server.url}/${next.removed}`)).status, 'the deployed server no longer has the previous agenda view').toBe(404);
+      // The browser's HTTP cache may still hold it (the worker's install fetched it); a phone short
+      // of space evicts that first, and it is no promise: only the worker's caches count here.
+      const cdp = await dev.newCDPSession(page);
+      await cdp.send('Network.clearBrowserCache');
+      await cdp.detach();
+      await caretAfterText(page);
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('/agenda');
+      await page.locator('#slash-item-agenda').waitFor();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('agenda-item').waitFor();
+      expect(await asked(page, next.removed), 'the agenda view was loaded after the deploy').toBe(true);
+      expect(await page.locator('.m-content [data-failed]').count(), 'no block says it could not be shown').toBe(0);
+      await waitSynced(page);
+      await shot(page, 'deploy-update-notice');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await notice.getByRole('button', { name: 'Reload' }).waitFor();
+      await shot(page, 'deploy-update-notice-phone');
+
+      await notice.getByRole('button', { name: 'Reload' }).click();
+      await waitForText(page, 'Pickups at noon');
+      await page.getByTestId('agenda-item').waitFor();
+      expect(await page.getByTestId('update-notice').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await dev.close();
+    }
+  });
+});
