@@ -113,6 +113,11 @@ async function announceVersion(): Promise<void> {
   for (const client of await sw.clients.matchAll({ type: 'window' })) client.postMessage({ kind: 'mutual-version', version });
 }
 
+// A page asks as it starts (it may have missed the announcement while loading).
+sw.addEventListener('message', (event) => {
+  if ((event.data as { kind?: unknown } | null)?.kind === 'mutual-version?') event.source?.postMessage({ kind: 'mutual-version', version });
+});
+
 /** The device's shell, whatever page was asked for; null when this worker has none. */
 async function storedShell(): Promise<Response | null> {
   const hit = await assetCache().then((cache) => cache.match(SHELL), () => undefined);

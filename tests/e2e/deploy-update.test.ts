@@ -10,7 +10,7 @@
  * would (its hashed files are other files).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
@@ -27,12 +27,26 @@ interface NextBuild {
   version: string;
   /** The client file this build no longer has (the previous version's agenda view). */
   removed: string;
+  /** The hashed client files that carry the version (the app's `version`). */
+  versioned: string[];
+}
+
+/** The hashed client files (paths from `client/`) whose text holds `text`. */
+const filesHolding = (client: string, text: string): string[] =>
+  (readdirSync(path.join(client, '_app/immutable'), { recursive: true }) as string[])
+    .map((f) => `_app/immutable/${f}`)
+    .filter((f) => f.endsWith('.js') && readFileSync(path.join(client, f), 'utf8').includes(text));
+
+/** Edit a client file, dropping its precompressed copies (the server would send those instead). */
+function rewrite(file: string, edit: (text: string) => string): void {
+  writeFileSync(file, edit(readFileSync(file, 'utf8')));
+  for (const suffix of ['.gz', '.br']) rmSync(file + suffix, { force: true });
 }
 
 /**
- * A copy of the build as the next deploy: its worker is version `<version>-next`, and the agenda
- * view's chunk is gone from its files and from its worker's list. Inside the repository, so the
- * server bundle finds its dependencies in node_modules.
+ * A copy of the build as the next deploy: version `<version>-next` (its worker and the app's
+ * own `version`), without the agenda view's chunk (in its files and its worker's list). Inside
+ * the repository, so the server bundle finds its dependencies in node_modules.
  */
 function nextBuild(from: string): NextBuild {
   const dir = path.resolve(`build-next-${process.pid}`);
@@ -40,18 +54,19 @@ function nextBuild(from: string): NextBuild {
   cpSync(from, dir, { recursive: true });
   const client = path.join(dir, 'client');
   const { version: previous } = JSON.parse(readFileSync(path.join(client, '_app/version.json'), 'utf8')) as { version: string };
+  const version = `${previous}-next`;
   const removed = readModuleMap(from).chunks.find((c) => VIEW_MODULES.agenda in c.modules)!.file;
   const worker = path.join(client, 'service-worker.js');
   const source = readFileSync(worker, 'utf8');
   // (The minifier may have joined the version to the cache name's prefix: replaced as text.)
   if (!source.includes(previous)) throw new Error(`the worker does not name version ${previous}`);
   if (!source.includes(JSON.stringify(`/${removed}`))) throw new Error(`the worker does not list ${removed}`);
-  const version = `${previous}-next`;
-  writeFileSync(worker, source.replaceAll(previous, version).replace(`${JSON.stringify(`/${removed}`)},`, ''));
-  // The server sends a precompressed copy when there is one: the changed worker has none, the removed file none at all.
-  for (const file of [worker, path.join(client, removed)]) for (const suffix of ['.gz', '.br']) rmSync(file + suffix, { force: true });
-  rmSync(path.join(client, removed));
-  return { dir, version, removed };
+  rewrite(worker, (text) => text.replaceAll(previous, version).replace(`${JSON.stringify(`/${removed}`)},`, ''));
+  const versioned = filesHolding(client, previous);
+  if (versioned.length === 0) throw new Error(`no client file carries version ${previous}`);
+  for (const file of versioned) rewrite(path.join(client, file), (text) => text.replaceAll(previous, version));
+  for (const suffix of ['', '.gz', '.br']) rmSync(path.join(client, removed + suffix), { force: true });
+  return { dir, version, removed, versioned };
 }
 
 const cacheNames = (page: Page): Promise<string[]> => page.evaluate(() => caches.keys());
@@ -85,6 +100,12 @@ describe('a deploy while the app is open', () => {
 
       await server.stop();
       await server.restart({ BUILD_DIR: next.dir });
+      // The browser's HTTP cache holds this version's files too (the worker's install fetched
+      // them). It is no promise — a phone short of space evicts it first — and a real next build's
+      // changed files have new names, which this copy's do not: only the worker's caches count.
+      const cdp = await dev.newCDPSession(page);
+      await cdp.send('Network.clearBrowserCache');
+      await cdp.detach();
       // The browser checks the worker on navigations; an open page asks as a long-open tab would.
       await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
       const notice = page.getByTestId('update-notice');
@@ -95,11 +116,6 @@ describe('a deploy while the app is open', () => {
       // This page is still the previous version: an agenda item's view, whose file the server
       // no longer has, comes from the previous version's cache.
       expect((await fetch(`${server.url}/${next.removed}`)).status, 'the deployed server no longer has the previous agenda view').toBe(404);
-      // The browser's HTTP cache may still hold it (the worker's install fetched it); a phone short
-      // of space evicts that first, and it is no promise: only the worker's caches count here.
-      const cdp = await dev.newCDPSession(page);
-      await cdp.send('Network.clearBrowserCache');
-      await cdp.detach();
       await caretAfterText(page);
       await page.keyboard.press('Enter');
       await page.keyboard.type('/agenda');
@@ -114,9 +130,27 @@ describe('a deploy while the app is open', () => {
       await notice.getByRole('button', { name: 'Reload' }).waitFor();
       await shot(page, 'deploy-update-notice-phone');
 
+      // A real next build names the files it changed anew; this copy changed the version's
+      // file in place, so the previous version's copy of it leaves the previous cache, as if
+      // its name had changed (the open page holds it in memory already).
+      await page.evaluate(async ({ cache, files }) => {
+        const previousCache = await caches.open(cache);
+        for (const file of files) await previousCache.delete(`/${file}`);
+      }, { cache: previous!, files: next.versioned });
+
       await notice.getByRole('button', { name: 'Reload' }).click();
       await waitForText(page, 'Pickups at noon');
       await page.getByTestId('agenda-item').waitFor();
+      // The reloaded page is the new version: the worker's answer to its question (asked after
+      // the notice's own, so answered after it) names the page's version, and no notice shows.
+      const answer = await page.evaluate(
+        () =>
+          new Promise<unknown>((resolve) => {
+            navigator.serviceWorker.addEventListener('message', (event) => resolve(event.data), { once: true });
+            navigator.serviceWorker.controller!.postMessage({ kind: 'mutual-version?' });
+          })
+      );
+      expect(answer).toEqual({ kind: 'mutual-version', version: next.version });
       expect(await page.getByTestId('update-notice').count()).toBe(0);
       expect(errors).toEqual([]);
     } finally {

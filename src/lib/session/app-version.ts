@@ -1,11 +1,11 @@
 /**
  * Which version of Mutual serves this page. After a deploy the first open runs the previous
  * version (the device's shell opens at once, src/service-worker.ts); the new service worker,
- * once it takes over, tells the open pages its version, and a page of another version offers
- * to reload (UpdateNotice.svelte).
+ * once it takes over, tells the open pages its version (and answers a page that asks as it
+ * starts), and a page of another version offers to reload (UpdateNotice.svelte).
  */
 
-/** What the service worker posts to its pages when it takes over. */
+/** What the service worker posts to its pages when it takes over, and to a page that asks (`{ kind: 'mutual-version?' }`). */
 export interface VersionAnnouncement {
   kind: 'mutual-version';
   version: string;
