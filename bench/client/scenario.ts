@@ -58,6 +58,9 @@ function summarise(runs: OpenTiming[]): Record<string, number | null> {
   };
 }
 
+/** A phone's round trip on bad signal: how long the slow-network open's every HTTP request waits. */
+const SLOW_NETWORK_MS = 300;
+
 async function openScenario(browser: Browser, server: RunningServer, p: ClientParams, trace: Tracer, log: (l: string) => void): Promise<ScenarioResult[]> {
   const { node, invite } = await setUp(server);
   // Two devices of the same person: one behind a gate that later blocks the relay's websockets,
@@ -101,14 +104,20 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
     log(`client: first-paint scripts, gzipped KB: ${atFirstPaint.largest}`);
     const bundle = routeResult(atFirstPaint, collected.scripts, log);
 
-    const runs: Record<'blocked' | 'reachable' | 'bare', OpenTiming[]> = { blocked: [], reachable: [], bare: [] };
+    const runs: Record<'blocked' | 'reachable' | 'slow' | 'bare', OpenTiming[]> = { blocked: [], reachable: [], slow: [], bare: [] };
     for (let i = 0; i < p.repeats; i++) {
-      // Alternated, so a busy moment of the machine hits all three alike; the first run traced.
+      // Alternated, so a busy moment of the machine hits all four alike; the first run traced.
       const timed = (name: string, pg: Page, fn: () => Promise<OpenTiming>) => (i === 0 ? trace.around(browser, pg, name, fn) : fn());
       runs.blocked.push(await timed('open-mutual-relay-blocked', pages.blocked, () => openMutual(pages.blocked, urls.blocked, 'blocked')));
       runs.reachable.push(await timed('open-mutual-relay-reachable', pages.reachable, () => openMutual(pages.reachable, urls.reachable, 'reachable')));
+      // Bad signal: every HTTP request of the blocked device waits SLOW_NETWORK_MS at the gate.
+      // (The blocked device's two opens each come two opens after the other, so neither pays
+      // more for the other's garbage.)
+      gate.slow(SLOW_NETWORK_MS);
+      runs.slow.push(await timed('open-mutual-slow-network', pages.blocked, () => openMutual(pages.blocked, urls.blocked, 'blocked')));
+      gate.slow(0);
       runs.bare.push(await timed('open-bare', barePage, () => timeOpen(barePage, bare.url, noSettle)));
-      log(`client: open ${i + 1}/${p.repeats}: relay blocked ${Math.round(runs.blocked[i]!.interactiveMs)} ms, reachable ${Math.round(runs.reachable[i]!.interactiveMs)} ms, bare Lexical ${Math.round(runs.bare[i]!.interactiveMs)} ms`);
+      log(`client: open ${i + 1}/${p.repeats}: relay blocked ${Math.round(runs.blocked[i]!.interactiveMs)} ms, reachable ${Math.round(runs.reachable[i]!.interactiveMs)} ms, bare Lexical ${Math.round(runs.bare[i]!.interactiveMs)} ms, slow network ${Math.round(runs.slow[i]!.interactiveMs)} ms`);
     }
     collected.stop();
     // The same count for the last open of the stored document with the relay reachable (what a
@@ -118,15 +127,17 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
     bundle.metrics.storedOpenScripts = stored.count;
     bundle.metrics.storedOpenGzipKb = r1(stored.gzipKb);
     const bareInteractive = median(runs.bare.map((r) => r.interactiveMs))!;
-    const open = (variant: 'blocked' | 'reachable'): ScenarioResult => {
+    const open = (variant: 'blocked' | 'reachable' | 'slow'): ScenarioResult => {
       const s = summarise(runs[variant]);
+      const slow = variant === 'slow';
       return {
         name: 'client',
         system: 'mutual',
-        params: { case: 'open-from-indexeddb', blocks: p.blocks, blockViews: views, relay: variant, repeats: p.repeats },
+        params: { case: 'open-from-indexeddb', blocks: p.blocks, blockViews: views, relay: slow ? 'blocked' : variant, ...(slow ? { networkDelayMs: SLOW_NETWORK_MS } : {}), repeats: p.repeats },
         metrics: {
           ...s,
-          vsBare: s.interactiveMs === null ? null : Math.round((s.interactiveMs / bareInteractive) * 100) / 100,
+          // (Not against the bare page on a slow network: it has no offline copy to open from.)
+          vsBare: s.interactiveMs === null || slow ? null : Math.round((s.interactiveMs / bareInteractive) * 100) / 100,
           firstOpenFromRelayMs: variant === 'reachable' ? r1(first.interactiveMs) : null
         }
       };
@@ -137,7 +148,7 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
       params: { case: 'open-from-indexeddb', blocks: p.blocks, blockViews: 0, relay: 'none', repeats: p.repeats },
       metrics: { ...summarise(runs.bare), vsBare: 1 }
     };
-    return [open('blocked'), open('reachable'), reference, bundle];
+    return [open('blocked'), open('reachable'), open('slow'), reference, bundle];
   } finally {
     await bare.close();
     await gate.close();

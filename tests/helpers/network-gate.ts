@@ -4,7 +4,8 @@
  * `block()` — then every upgrade is refused at the network (the connection is dropped), as on
  * a network that lets pages through but not websockets. `holdPages()` holds every page
  * navigation's request unanswered (bad signal: the connection is up, the page never comes)
- * while everything else passes; `releasePages()` answers them.
+ * while everything else passes; `releasePages()` answers them. `slow(ms)` delays every HTTP
+ * request by `ms` before it goes on (a phone's round trip on bad signal); `slow(0)` stops that.
  *
  * Why not Playwright's `routeWebSocket`: it cannot be removed again (before issue 25 the
  * bench's "reachable" opens were blocked too), and it works by injecting a script into every
@@ -22,6 +23,7 @@ export interface NetworkGate {
   releasePages(): void;
   /** Navigations held so far (each counted once). */
   heldPages(): number;
+  slow(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function networkGate(target: { host: string; port: number }): Promi
   let holding = false;
   let held: (() => void)[] = [];
   let heldCount = 0;
+  let delayMs = 0;
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
     if (holding && req.headers['sec-fetch-mode'] === 'navigate') {
@@ -37,7 +40,8 @@ export async function networkGate(target: { host: string; port: number }): Promi
       held.push(() => pass(req, res));
       return;
     }
-    pass(req, res);
+    if (delayMs > 0) setTimeout(() => pass(req, res), delayMs);
+    else pass(req, res);
   });
   const pass = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const upstream = http.request({ host: target.host, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
@@ -91,6 +95,9 @@ export async function networkGate(target: { host: string; port: number }): Promi
       for (const go of waiting) go();
     },
     heldPages: () => heldCount,
+    slow(ms) {
+      delayMs = ms;
+    },
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();
