@@ -26,6 +26,7 @@
 import { build, files, version } from '$service-worker';
 import { m } from '$lib/paraglide/messages.js';
 import { baseLocale, locales } from '$lib/paraglide/runtime.js';
+import { announcement, asksVersion } from '$lib/session/app-version';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `mutual-${version}`;
@@ -110,19 +111,16 @@ async function pruneCaches(): Promise<void> {
 
 /** Tell the open pages which version now serves them; a page of another version offers to reload (UpdateNotice). */
 async function announceVersion(): Promise<void> {
-  for (const client of await sw.clients.matchAll({ type: 'window' })) client.postMessage({ kind: 'mutual-version', version });
+  for (const client of await sw.clients.matchAll({ type: 'window' })) client.postMessage(announcement(version));
 }
 
 // A page asks as it starts (it may have missed the announcement while loading).
 sw.addEventListener('message', (event) => {
-  if ((event.data as { kind?: unknown } | null)?.kind === 'mutual-version?') event.source?.postMessage({ kind: 'mutual-version', version });
+  if (asksVersion(event.data)) event.source?.postMessage(announcement(version));
 });
 
-/** The device's shell, whatever page was asked for; null when this worker has none. */
-async function storedShell(): Promise<Response | null> {
-  const hit = await assetCache().then((cache) => cache.match(SHELL), () => undefined);
-  return hit ?? null;
-}
+/** `path` from this version's cache; undefined when it holds none (or the cache cannot be opened). */
+const fromAssetCache = (path: string): Promise<Response | undefined> => assetCache().then((cache) => cache.match(path), () => undefined);
 
 /** No shell and no network: say so in the browser's language. */
 const offlineNotice = (): Response =>
@@ -130,7 +128,7 @@ const offlineNotice = (): Response =>
 
 /** A navigation: the device's shell at once; the network's page only when the device has no shell. */
 async function shellFirst(req: Request): Promise<Response> {
-  return (await storedShell()) ?? fetch(req).catch(offlineNotice);
+  return (await fromAssetCache(SHELL)) ?? fetch(req).catch(offlineNotice);
 }
 
 /**
@@ -150,7 +148,7 @@ sw.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/sync/') || url.pathname === '/healthz' || url.pathname === '/metrics') return;
 
   if (url.pathname.startsWith(IMMUTABLE)) event.respondWith(immutableFile(req, url.pathname));
-  else if (IS_ASSET.has(url.pathname)) event.respondWith(assetCache().then((cache) => cache.match(url.pathname), () => undefined).then((hit) => hit ?? fetch(req)));
+  else if (IS_ASSET.has(url.pathname)) event.respondWith(fromAssetCache(url.pathname).then((hit) => hit ?? fetch(req)));
   else if (req.mode === 'navigate') event.respondWith(shellFirst(req));
 });
 
