@@ -9,7 +9,10 @@
  * line exists), with every block element in the viewport showing its view (`visibleMs`), with
  * every block view mounted (`mountedMs`), and with an `x` typed at the end (`interactiveMs`).
  * The bench clicks the last line as soon as Playwright sees it and types with real key
- * presses, so a page that is busy mounting views pays for it in `interactiveMs`.
+ * presses, so a page that is busy mounting views pays for it in `interactiveMs`. The probe also
+ * stamps when the click reached the page (`clickedMs`: Playwright found the line, scrolled to it
+ * and saw it still) and how long the page took before the first key reached it
+ * (`clickToKeyMs`), and the result counts the page's elements once every view is mounted.
  */
 import type { Browser, Page } from 'playwright-core';
 import fs from 'node:fs';
@@ -25,6 +28,12 @@ export interface OpenTiming {
   interactiveMs: number;
   /** Sum of Chromium's layout-shift scores while opening (content moving on screen by itself; 0 is none). */
   layoutShift: number;
+  /** When the bench's click reached the page (its pointerdown): Playwright saw the last line, scrolled to it and found it still. */
+  clickedMs: number | null;
+  /** From that click to the first key reaching the page: how long the page took to handle the click. */
+  clickToKeyMs: number | null;
+  /** Elements in the page once every view was mounted (the DOM every layout, hit test and selection walks). */
+  elements: number;
 }
 
 /**
@@ -32,7 +41,14 @@ export interface OpenTiming {
  * inside the page. `viewCount` block views make the document "mounted"; 0 skips that stamp.
  */
 export const probeScript = (viewCount: number) => `(() => {
-  const probe = (window.__probe = { text: null, visible: null, mounted: null, typed: null, shift: 0, shifts: [] });
+  const probe = (window.__probe = { text: null, visible: null, mounted: null, typed: null, shift: 0, shifts: [], input: [] });
+  // When the bench's input reached the page: the click's pointerdown and each keydown.
+  // Long animation frames (over 50 ms): when, how long, and how much of it was style and layout.
+  probe.frames = [];
+  try { new PerformanceObserver((list) => { for (const e of list.getEntries()) probe.frames.push([Math.round(e.startTime), Math.round(e.duration), Math.round(e.startTime + e.duration - e.styleAndLayoutStart), e.scripts.map((s) => s.invoker + ' ' + Math.round(s.duration)).join('; ').slice(0, 200)]); }).observe({ type: 'long-animation-frame', buffered: true }); } catch {}
+  // With BENCH_CPU_PROFILE, a named 1 ms marker in the profile at each input (to find it among the samples).
+  const marker = ${process.env.BENCH_CPU_PROFILE ? 1 : 0} ? function probeInputMarker() { const end = performance.now() + 1; while (performance.now() < end); } : () => {};
+  for (const type of ['pointerdown', 'keydown']) addEventListener(type, (e) => { marker(); probe.input.push([type === 'keydown' ? e.key : type, Math.round(performance.now())]); }, true);
   // Layout shifts (Chromium's CLS entries): content that moved on screen by itself while opening.
   new PerformanceObserver((list) => { for (const e of list.getEntries()) { probe.shift += e.value; probe.shifts.push([Math.round(e.startTime), Math.round(e.value * 1000) / 1000, e.hadRecentInput]); } }).observe({ type: 'layout-shift', buffered: true });
   // Cheap checks (they run every frame; the page under test pays for them): live collections,
@@ -77,14 +93,26 @@ export async function timeOpen(page: Page, url: string, settle: (page: Page) => 
   // (Predicates are inline arrows: the app's CSP forbids string eval, and named helpers would need tsx's.)
   await page.waitForFunction(() => (window as unknown as { __probe?: { typed: number | null; mounted: number | null } }).__probe?.typed != null, null, { timeout: 120_000, polling: 50 });
   await page.waitForFunction(() => (window as unknown as { __probe?: { mounted: number | null } }).__probe?.mounted != null, null, { timeout: 120_000, polling: 100 });
-  const probe = (await page.evaluate('window.__probe')) as { text: number; visible: number | null; mounted: number | null; typed: number; shift: number; shifts: unknown[] };
+  const probe = (await page.evaluate('window.__probe')) as { text: number; visible: number | null; mounted: number | null; typed: number; shift: number; shifts: unknown[]; input: [string, number][] };
+  const elements = await page.evaluate(() => document.getElementsByTagName('*').length);
   if (process.env.BENCH_DEBUG) console.log(JSON.stringify(probe), JSON.stringify(await page.evaluate(loadTimings)));
   await profiler?.stop();
   // Remove the mark again so the next run starts from the same document.
   await page.keyboard.press('Backspace');
   await page.waitForFunction(() => document.querySelector('.m-content')?.lastElementChild?.textContent === '', null, { timeout: 30_000 });
   await settle(page);
-  return { textMs: probe.text, visibleMs: probe.visible, mountedMs: probe.mounted, interactiveMs: probe.typed, layoutShift: probe.shift };
+  const clicked = probe.input.find(([type]) => type === 'pointerdown')?.[1] ?? null;
+  const key = probe.input.find(([type]) => type !== 'pointerdown')?.[1] ?? null;
+  return {
+    textMs: probe.text,
+    visibleMs: probe.visible,
+    mountedMs: probe.mounted,
+    interactiveMs: probe.typed,
+    layoutShift: probe.shift,
+    clickedMs: clicked,
+    clickToKeyMs: clicked !== null && key !== null ? key - clicked : null,
+    elements
+  };
 }
 
 /**

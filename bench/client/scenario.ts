@@ -53,6 +53,9 @@ function summarise(runs: OpenTiming[]): Record<string, number | null> {
     visibleMs: med((r) => r.visibleMs),
     mountedMs: med((r) => r.mountedMs),
     interactiveMs: med((r) => r.interactiveMs),
+    clickedMs: med((r) => r.clickedMs),
+    clickToKeyMs: med((r) => r.clickToKeyMs),
+    elements: med((r) => r.elements),
     layoutShift: r3(median(runs.map((r) => r.layoutShift))),
     worstInteractiveMs: r1(Math.max(...runs.map((r) => r.interactiveMs)))
   };
@@ -105,18 +108,33 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
     const bundle = routeResult(atFirstPaint, collected.scripts, log);
 
     const runs: Record<'blocked' | 'reachable' | 'slow' | 'bare', OpenTiming[]> = { blocked: [], reachable: [], slow: [], bare: [] };
-    for (let i = 0; i < p.repeats; i++) {
-      // Alternated, so a busy moment of the machine hits all four alike; the first run traced.
-      const timed = (name: string, pg: Page, fn: () => Promise<OpenTiming>) => (i === 0 ? trace.around(browser, pg, name, fn) : fn());
-      runs.blocked.push(await timed('open-mutual-relay-blocked', pages.blocked, () => openMutual(pages.blocked, urls.blocked, 'blocked')));
-      runs.reachable.push(await timed('open-mutual-relay-reachable', pages.reachable, () => openMutual(pages.reachable, urls.reachable, 'reachable')));
-      // Bad signal: every HTTP request of the blocked device waits SLOW_NETWORK_MS at the gate.
-      // (The blocked device's two opens each come two opens after the other, so neither pays
-      // more for the other's garbage.)
+    // Bad signal: every HTTP request of the blocked device waits SLOW_NETWORK_MS at the gate.
+    const withSlowGate = async (fn: () => Promise<OpenTiming>): Promise<OpenTiming> => {
       gate.slow(SLOW_NETWORK_MS);
-      runs.slow.push(await timed('open-mutual-slow-network', pages.blocked, () => openMutual(pages.blocked, urls.blocked, 'blocked')));
-      gate.slow(0);
-      runs.bare.push(await timed('open-bare', barePage, () => timeOpen(barePage, bare.url, noSettle)));
+      try {
+        return await fn();
+      } finally {
+        gate.slow(0);
+      }
+    };
+    // The four opens of a round, in an order that turns round by round, so each takes every place
+    // equally often: with a fixed order, the slow-network open (always third) reached
+    // DOMContentLoaded 300 ms sooner than the blocked open (always first) before any request it
+    // held could matter, and no row should carry its place. Within a round the blocked device's
+    // two opens stay two places apart, so neither pays more for the other's garbage (across the
+    // end of every second round they follow each other).
+    const variants = [
+      { run: 'blocked', trace: 'open-mutual-relay-blocked', page: pages.blocked, open: () => openMutual(pages.blocked, urls.blocked, 'blocked') },
+      { run: 'reachable', trace: 'open-mutual-relay-reachable', page: pages.reachable, open: () => openMutual(pages.reachable, urls.reachable, 'reachable') },
+      { run: 'slow', trace: 'open-mutual-slow-network', page: pages.blocked, open: () => withSlowGate(() => openMutual(pages.blocked, urls.blocked, 'blocked')) },
+      { run: 'bare', trace: 'open-bare', page: barePage, open: () => timeOpen(barePage, bare.url, noSettle) }
+    ] as const;
+    for (let i = 0; i < p.repeats; i++) {
+      for (let k = 0; k < variants.length; k++) {
+        const v = variants[(i + k) % variants.length]!;
+        // The first round traced.
+        runs[v.run].push(await (i === 0 ? trace.around(browser, v.page, v.trace, v.open) : v.open()));
+      }
       log(`client: open ${i + 1}/${p.repeats}: relay blocked ${Math.round(runs.blocked[i]!.interactiveMs)} ms, reachable ${Math.round(runs.reachable[i]!.interactiveMs)} ms, bare Lexical ${Math.round(runs.bare[i]!.interactiveMs)} ms, slow network ${Math.round(runs.slow[i]!.interactiveMs)} ms`);
     }
     collected.stop();
