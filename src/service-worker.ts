@@ -78,7 +78,10 @@ sw.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
-      await cache.addAll(ASSETS);
+      // The hashed files may come from the browser's HTTP cache (a name never holds other
+      // contents); the static ones (favicon, manifest) keep their names across versions and are
+      // served without Cache-Control, so a copy the browser kept could be the previous version's.
+      await cache.addAll([...build, ...files.map((file) => new Request(file, { cache: 'reload' }))]);
       // Without its shell this worker could not open anything offline: fail the install
       // (the browser keeps the previous worker and tries again on the next visit).
       const shell = await fetch(SHELL, { cache: 'reload' });

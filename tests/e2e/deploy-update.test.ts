@@ -10,7 +10,7 @@
  * would (its hashed files are other files).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
@@ -66,8 +66,33 @@ function nextBuild(from: string): NextBuild {
   if (versioned.length === 0) throw new Error(`no client file carries version ${previous}`);
   for (const file of versioned) rewrite(path.join(client, file), (text) => text.replaceAll(previous, version));
   for (const suffix of ['', '.gz', '.br']) rmSync(path.join(client, removed + suffix), { force: true });
+  // A static file (same name in every version) whose contents changed.
+  rewrite(path.join(client, 'manifest.webmanifest'), (text) => JSON.stringify({ ...JSON.parse(text), description: NEXT_DESCRIPTION }, null, 2));
   return { dir, version, removed, versioned };
 }
+
+/** What the next build's manifest says (the current one says nothing of the kind). */
+const NEXT_DESCRIPTION = 'Mutual, the next version';
+
+/**
+ * A copy of the build as the version before: the same files, with its manifest last modified
+ * years ago. Served without Cache-Control (static files keep their names), such a file is
+ * fresh in the browser's HTTP cache for a long time by the heuristic every browser applies.
+ */
+function previousBuild(from: string): string {
+  const dir = path.resolve(`build-prev-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(from, dir, { recursive: true });
+  const manifest = path.join(dir, 'client', 'manifest.webmanifest');
+  rewrite(manifest, (text) => text);
+  const longAgo = new Date('2020-01-01T00:00:00Z');
+  utimesSync(manifest, longAgo, longAgo);
+  return dir;
+}
+
+/** The text `url` has in the cache named `cache` (null when it holds none). */
+const cachedText = (page: Page, cache: string, url: string): Promise<string | null> =>
+  page.evaluate(async ({ cache, url }) => (await (await caches.open(cache)).match(url))?.text() ?? null, { cache, url });
 
 const cacheNames = (page: Page): Promise<string[]> => page.evaluate(() => caches.keys());
 /** Whether the page has asked for `file` (its resource timings). */
@@ -78,8 +103,13 @@ let next: NextBuild;
 beforeAll(() => {
   next = nextBuild(process.env.BUILD_DIR || 'build');
 });
+let previous: string;
+beforeAll(() => {
+  previous = previousBuild(process.env.BUILD_DIR || 'build');
+});
 afterAll(() => {
   if (next) rmSync(next.dir, { recursive: true, force: true });
+  if (previous) rmSync(previous, { recursive: true, force: true });
 });
 
 describe('a deploy while the app is open', () => {
@@ -153,6 +183,27 @@ describe('a deploy while the app is open', () => {
       expect(answer).toEqual({ kind: 'mutual-version', version: next.version });
       expect(await page.getByTestId('update-notice').count()).toBe(0);
       expect(errors).toEqual([]);
+    } finally {
+      await dev.close();
+    }
+  });
+  it('the new version stores its own static files, not the copies the browser kept of the previous version', async () => {
+    await server.stop();
+    await server.restart({ BUILD_DIR: previous });
+    const dev = await newDevice(browser);
+    try {
+      const page = await dev.newPage();
+      await page.goto(`${server.url}/`);
+      await waitForServiceWorker(page);
+      const [before] = await cacheNames(page);
+      expect(await cachedText(page, before!, '/manifest.webmanifest')).not.toContain(NEXT_DESCRIPTION);
+
+      await server.stop();
+      await server.restart({ BUILD_DIR: next.dir });
+      await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
+      await page.getByTestId('update-notice').waitFor({ timeout: 30_000 });
+      // The browser still holds the previous manifest as fresh; the new worker asked the server.
+      expect(await cachedText(page, `mutual-${next.version}`, '/manifest.webmanifest')).toContain(NEXT_DESCRIPTION);
     } finally {
       await dev.close();
     }
