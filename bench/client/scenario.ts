@@ -184,7 +184,9 @@ export async function runClient(p: ClientParams, log: (l: string) => void): Prom
   const cases = p.cases ?? [...CLIENT_CASES];
   const trace = tracer(p.trace ?? false, 'client');
   const server = await startServer({ LOG_LEVEL: 'warn' });
-  const browser = await launchBrowser();
+  // Without the back/forward cache (BENCH_BFCACHE=1 keeps it): a page left for about:blank is
+  // unloaded there, not kept and then torn down inside the next open of its device.
+  const browser = await launchBrowser(process.env.BENCH_BFCACHE ? [] : ['--disable-back-forward-cache']);
   const out: ScenarioResult[] = [];
   const guard = async (label: string, fn: () => Promise<ScenarioResult[]>) => {
     try {

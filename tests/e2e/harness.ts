@@ -98,12 +98,12 @@ export async function cleanupServer(server: RunningServer | undefined): Promise<
   rmSync(server.dataDir, { recursive: true, force: true });
 }
 
-/** Launch Debian's chromium headless with the flags this machine needs. */
-export async function launchBrowser(): Promise<Browser> {
+/** Launch Debian's chromium headless with the flags this machine needs (and `more`). */
+export async function launchBrowser(more: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', ...more]
   });
 }
 
