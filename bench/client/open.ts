@@ -42,11 +42,11 @@ export interface OpenTiming {
  */
 export const probeScript = (viewCount: number) => `(() => {
   const probe = (window.__probe = { text: null, visible: null, mounted: null, typed: null, shift: 0, shifts: [], input: [] });
-  // When the bench's input reached the page: the click's pointerdown and each keydown.
   // Long animation frames (over 50 ms): when, how long, and how much of it was style and layout.
   probe.frames = [];
   try { new PerformanceObserver((list) => { for (const e of list.getEntries()) probe.frames.push([Math.round(e.startTime), Math.round(e.duration), Math.round(e.startTime + e.duration - e.styleAndLayoutStart), e.scripts.map((s) => s.invoker + ' ' + Math.round(s.duration)).join('; ').slice(0, 200)]); }).observe({ type: 'long-animation-frame', buffered: true }); } catch {}
-  // With BENCH_CPU_PROFILE, a named 1 ms marker in the profile at each input (to find it among the samples).
+  // When the bench's input reached the page: the click's pointerdown and each keydown. With
+  // BENCH_CPU_PROFILE, a named 1 ms marker in the profile at each input (to find it among the samples).
   const marker = ${process.env.BENCH_CPU_PROFILE ? 1 : 0} ? function probeInputMarker() { const end = performance.now() + 1; while (performance.now() < end); } : () => {};
   for (const type of ['pointerdown', 'keydown']) addEventListener(type, (e) => { marker(); probe.input.push([type === 'keydown' ? e.key : type, Math.round(performance.now())]); }, true);
   // Layout shifts (Chromium's CLS entries): content that moved on screen by itself while opening.

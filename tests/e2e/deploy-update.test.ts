@@ -37,10 +37,23 @@ const filesHolding = (client: string, text: string): string[] =>
     .map((f) => `_app/immutable/${f}`)
     .filter((f) => f.endsWith('.js') && readFileSync(path.join(client, f), 'utf8').includes(text));
 
-/** Edit a client file, dropping its precompressed copies (the server would send those instead). */
+/** Drop a client file's precompressed copies (the server would send those instead of it). */
+function dropPrecompressed(file: string): void {
+  for (const suffix of ['.gz', '.br']) rmSync(file + suffix, { force: true });
+}
+
+/** Edit a client file, dropping its precompressed copies. */
 function rewrite(file: string, edit: (text: string) => string): void {
   writeFileSync(file, edit(readFileSync(file, 'utf8')));
-  for (const suffix of ['.gz', '.br']) rmSync(file + suffix, { force: true });
+  dropPrecompressed(file);
+}
+
+/** A fresh copy of the build in `build-<name>-<pid>` (inside the repository, so the server bundle finds node_modules). */
+function copyBuild(from: string, name: string): string {
+  const dir = path.resolve(`build-${name}-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(from, dir, { recursive: true });
+  return dir;
 }
 
 /**
@@ -49,9 +62,7 @@ function rewrite(file: string, edit: (text: string) => string): void {
  * the repository, so the server bundle finds its dependencies in node_modules.
  */
 function nextBuild(from: string): NextBuild {
-  const dir = path.resolve(`build-next-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true });
-  cpSync(from, dir, { recursive: true });
+  const dir = copyBuild(from, 'next');
   const client = path.join(dir, 'client');
   const { version: previous } = JSON.parse(readFileSync(path.join(client, '_app/version.json'), 'utf8')) as { version: string };
   const version = `${previous}-next`;
@@ -80,11 +91,9 @@ const NEXT_DESCRIPTION = 'Mutual, the next version';
  * fresh in the browser's HTTP cache for a long time by the heuristic every browser applies.
  */
 function previousBuild(from: string): string {
-  const dir = path.resolve(`build-prev-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true });
-  cpSync(from, dir, { recursive: true });
+  const dir = copyBuild(from, 'prev');
   const manifest = path.join(dir, 'client', 'manifest.webmanifest');
-  rewrite(manifest, (text) => text);
+  dropPrecompressed(manifest);
   const longAgo = new Date('2020-01-01T00:00:00Z');
   utimesSync(manifest, longAgo, longAgo);
   return dir;
@@ -100,12 +109,11 @@ const asked = (page: Page, file: string): Promise<boolean> =>
   page.evaluate((f) => performance.getEntriesByType('resource').some((r) => r.name.endsWith(`/${f}`)), file);
 
 let next: NextBuild;
-beforeAll(() => {
-  next = nextBuild(process.env.BUILD_DIR || 'build');
-});
 let previous: string;
 beforeAll(() => {
-  previous = previousBuild(process.env.BUILD_DIR || 'build');
+  const built = process.env.BUILD_DIR || 'build';
+  next = nextBuild(built);
+  previous = previousBuild(built);
 });
 afterAll(() => {
   if (next) rmSync(next.dir, { recursive: true, force: true });
