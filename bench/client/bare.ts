@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { build } from 'vite';
 import { BENCH_DIR } from '../lib/proc.ts';
+import { applyAppSecurityHeaders } from '../../server/http/security-headers.ts';
 
 const ROOT = path.join(BENCH_DIR, 'client', 'bare');
 /** Beside the app's builds, ignored by git like them. */
@@ -28,9 +29,14 @@ export async function buildBare(): Promise<string> {
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
-/** Serve the built page and `/doc.bin` (the document's state as one update) on loopback. */
-export async function serveBare(dir: string, docUpdate: Uint8Array): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * Serve the built page and `/doc.bin` (the document's state as one update) on loopback; with
+ * `asTheApp`, every answer carries the app's security headers (its Cross-Origin-Opener-Policy
+ * decides which renderer process the page gets, renderer.ts).
+ */
+export async function serveBare(dir: string, docUpdate: Uint8Array, options: { asTheApp: boolean }): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
+    if (options.asTheApp) applyAppSecurityHeaders(res);
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/doc.bin') {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });

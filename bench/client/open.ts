@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { shot } from '../../tests/e2e/harness.ts';
 import { PROFILES_DIR } from './trace.ts';
+import { watchRenderer, type RendererStart } from './renderer.ts';
 
 /** What one open measures (ms from navigation start). */
 export interface OpenTiming {
@@ -34,6 +35,8 @@ export interface OpenTiming {
   clickToKeyMs: number | null;
   /** Elements in the page once every view was mounted (the DOM every layout, hit test and selection walks). */
   elements: number;
+  /** Whether the open ran in a fresh renderer process or one an earlier open ran in (renderer.ts); null outside Chromium. */
+  renderer: RendererStart | null;
 }
 
 /**
@@ -85,6 +88,7 @@ export async function timeOpen(page: Page, url: string, settle: (page: Page) => 
   // starts before the navigation: the app's start is part of the open.
   await page.goto('about:blank');
   const profiler = await startCpuProfile(page);
+  const renderer = await watchRenderer(page);
   await page.goto(url);
   const last = page.locator('.m-content > p:last-child');
   await last.click({ timeout: 120_000 });
@@ -95,6 +99,7 @@ export async function timeOpen(page: Page, url: string, settle: (page: Page) => 
   await page.waitForFunction(() => (window as unknown as { __probe?: { mounted: number | null } }).__probe?.mounted != null, null, { timeout: 120_000, polling: 100 });
   const probe = (await page.evaluate('window.__probe')) as { text: number; visible: number | null; mounted: number | null; typed: number; shift: number; shifts: unknown[]; input: [string, number][] };
   const elements = await page.evaluate(() => document.getElementsByTagName('*').length);
+  const start = await renderer();
   if (process.env.BENCH_DEBUG) console.log(JSON.stringify(probe), JSON.stringify(await page.evaluate(loadTimings)));
   await profiler?.stop();
   // Remove the mark again so the next run starts from the same document.
@@ -111,7 +116,8 @@ export async function timeOpen(page: Page, url: string, settle: (page: Page) => 
     layoutShift: probe.shift,
     clickedMs: clicked,
     clickToKeyMs: clicked !== null && key !== null ? key - clicked : null,
-    elements
+    elements,
+    renderer: start
   };
 }
 

@@ -4,7 +4,8 @@
  *
  * - open (open.ts): a 1,000-block document opened from the device's IndexedDB to interactive,
  *   with the relay blocked and reachable, and the same Y.Doc in the bare Lexical +
- *   @lexical/yjs reference page (bare/), alternated run by run; Mutual / bare is the figure.
+ *   @lexical/yjs reference page (bare/), alternated run by run; Mutual / bare is the figure,
+ *   opens in a fresh renderer process against the same (renderer.ts).
  * - typing (typing.ts): keystroke-to-remote-paint with 10 typists, and where the time goes.
  * - bundle: the JavaScript the editor route loads, gzipped (route.ts; measured by the open case,
  *   or alone with `--cases route`).
@@ -25,6 +26,7 @@ import { beforeFirstPaint, collectScripts, routeResult, routeScenario } from './
 import { joinPage, median, r1, setUp } from './common.ts';
 import { bigTemplate, blockViews, publishDocument } from './fixtures.ts';
 import { openMutual, probeScript, shotsOfBigDocument, timeOpen, type OpenTiming } from './open.ts';
+import type { RendererStart } from './renderer.ts';
 import { tracer, type Tracer } from './trace.ts';
 import { typingScenario } from './typing.ts';
 
@@ -57,9 +59,28 @@ function summarise(runs: OpenTiming[]): Record<string, number | null> {
     clickToKeyMs: med((r) => r.clickToKeyMs),
     elements: med((r) => r.elements),
     layoutShift: r3(median(runs.map((r) => r.layoutShift))),
-    worstInteractiveMs: r1(Math.max(...runs.map((r) => r.interactiveMs)))
+    worstInteractiveMs: r1(Math.max(...runs.map((r) => r.interactiveMs))),
+    ...byRenderer(runs)
   };
 }
+
+/** The opens in a fresh renderer process and in one an earlier open ran in, apart (renderer.ts). */
+function byRenderer(runs: OpenTiming[]): Record<string, number | null> {
+  const of = (start: RendererStart) => runs.filter((r) => r.renderer === start);
+  const [cold, warm] = [of('cold'), of('warm')];
+  const med = (xs: OpenTiming[], pick: (r: OpenTiming) => number) => r1(median(xs.map(pick)));
+  return {
+    coldOpens: cold.length,
+    coldTextMs: med(cold, (r) => r.textMs),
+    coldInteractiveMs: med(cold, (r) => r.interactiveMs),
+    warmOpens: warm.length,
+    warmTextMs: med(warm, (r) => r.textMs),
+    warmInteractiveMs: med(warm, (r) => r.interactiveMs)
+  };
+}
+
+/** `a / b` to two places; null when either is missing. */
+const ratio = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null ? null : Math.round((a / b) * 100) / 100);
 
 /** A phone's round trip on bad signal: how long the slow-network open's every HTTP request waits. */
 const SLOW_NETWORK_MS = 300;
@@ -81,12 +102,21 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
   const views = blockViews(p.blocks);
   for (const ctx of Object.values(devices)) await ctx.addInitScript({ content: probeScript(views) });
 
-  // The reference page, in its own device (its own IndexedDB), stored once before timing.
+  // The reference page, in its own device (its own IndexedDB), stored once before timing. It is
+  // served twice: with the app's security headers, so that Chromium places it as it places
+  // Mutual (a fresh renderer process each open), and without (it keeps the blank tab's process):
+  // a cold and a warm reference for Mutual's cold and warm opens (renderer.ts).
   log('client: building the bare Lexical + @lexical/yjs reference');
-  const bare = await serveBare(await buildBare(), update);
+  const bareDir = await buildBare();
+  const bare = await serveBare(bareDir, update, { asTheApp: true });
+  const barePlain = await serveBare(bareDir, update, { asTheApp: false });
+  // One device each: a second page in the same browser context would be a background tab, its
+  // frames and timers held back (a 1 s wait after the key in most opens).
   const bareCtx = await newDevice(browser);
-  await bareCtx.addInitScript({ content: probeScript(0) });
+  const barePlainCtx = await newDevice(browser);
+  for (const ctx of [bareCtx, barePlainCtx]) await ctx.addInitScript({ content: probeScript(0) });
   const barePage = await bareCtx.newPage();
+  const barePlainPage = await barePlainCtx.newPage();
   const noSettle = async () => {};
   const synced = async (pg: Page) => {
     await pg.getByTestId('doc-status').filter({ hasText: 'All changes synced' }).waitFor({ timeout: 120_000 });
@@ -102,12 +132,14 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
     await shotsOfBigDocument(page, 'bench-client-1000-blocks');
     await timeOpen(pages.blocked, urls.blocked, synced);
     gate.block();
-    await timeOpen(barePage, bare.url, noSettle); // fetched and stored: later opens read IndexedDB only
+    // Fetched and stored: later opens read IndexedDB only.
+    await timeOpen(barePage, bare.url, noSettle);
+    await timeOpen(barePlainPage, barePlain.url, noSettle);
     const atFirstPaint = await beforeFirstPaint(page, collected.scripts);
     log(`client: first-paint scripts, gzipped KB: ${atFirstPaint.largest}`);
     const bundle = routeResult(atFirstPaint, collected.scripts, log);
 
-    const runs: Record<'blocked' | 'reachable' | 'slow' | 'bare', OpenTiming[]> = { blocked: [], reachable: [], slow: [], bare: [] };
+    const runs: Record<'blocked' | 'reachable' | 'slow' | 'bare' | 'barePlain', OpenTiming[]> = { blocked: [], reachable: [], slow: [], bare: [], barePlain: [] };
     // Bad signal: every HTTP request of the blocked device waits SLOW_NETWORK_MS at the gate.
     const withSlowGate = async (fn: () => Promise<OpenTiming>): Promise<OpenTiming> => {
       gate.slow(SLOW_NETWORK_MS);
@@ -127,7 +159,8 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
       { run: 'blocked', trace: 'open-mutual-relay-blocked', page: pages.blocked, open: () => openMutual(pages.blocked, urls.blocked, 'blocked') },
       { run: 'reachable', trace: 'open-mutual-relay-reachable', page: pages.reachable, open: () => openMutual(pages.reachable, urls.reachable, 'reachable') },
       { run: 'slow', trace: 'open-mutual-slow-network', page: pages.blocked, open: () => withSlowGate(() => openMutual(pages.blocked, urls.blocked, 'blocked')) },
-      { run: 'bare', trace: 'open-bare', page: barePage, open: () => timeOpen(barePage, bare.url, noSettle) }
+      { run: 'bare', trace: 'open-bare', page: barePage, open: () => timeOpen(barePage, bare.url, noSettle) },
+      { run: 'barePlain', trace: 'open-bare-plain', page: barePlainPage, open: () => timeOpen(barePlainPage, barePlain.url, noSettle) }
     ] as const;
     for (let i = 0; i < p.repeats; i++) {
       for (let k = 0; k < variants.length; k++) {
@@ -135,7 +168,8 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
         // The first round traced.
         runs[v.run].push(await (i === 0 ? trace.around(browser, v.page, v.trace, v.open) : v.open()));
       }
-      log(`client: open ${i + 1}/${p.repeats}: relay blocked ${Math.round(runs.blocked[i]!.interactiveMs)} ms, reachable ${Math.round(runs.reachable[i]!.interactiveMs)} ms, bare Lexical ${Math.round(runs.bare[i]!.interactiveMs)} ms, slow network ${Math.round(runs.slow[i]!.interactiveMs)} ms`);
+      const said = (run: keyof typeof runs) => `${Math.round(runs[run][i]!.interactiveMs)} ms (${runs[run][i]!.renderer ?? '?'})`;
+      log(`client: open ${i + 1}/${p.repeats}: relay blocked ${said('blocked')}, reachable ${said('reachable')}, slow network ${said('slow')}, bare Lexical ${said('bare')}, bare without the app's headers ${said('barePlain')}`);
     }
     collected.stop();
     // The same count for the last open of the stored document with the relay reachable (what a
@@ -144,7 +178,10 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
     const stored = await beforeFirstPaint(page, collected.scripts);
     bundle.metrics.storedOpenScripts = stored.count;
     bundle.metrics.storedOpenGzipKb = r1(stored.gzipKb);
-    const bareInteractive = median(runs.bare.map((r) => r.interactiveMs))!;
+    // The reference: both bare pages' opens, apart by renderer start (cold opens come from the
+    // page with the app's headers, warm ones from the other).
+    const reference = summarise([...runs.bare, ...runs.barePlain]);
+    const barePlainInteractive = median(runs.barePlain.map((r) => r.interactiveMs));
     const open = (variant: 'blocked' | 'reachable' | 'slow'): ScenarioResult => {
       const s = summarise(runs[variant]);
       const slow = variant === 'slow';
@@ -155,22 +192,30 @@ async function openScenario(browser: Browser, server: RunningServer, p: ClientPa
         metrics: {
           ...s,
           // (Not against the bare page on a slow network: it has no offline copy to open from.)
-          vsBare: s.interactiveMs === null || slow ? null : Math.round((s.interactiveMs / bareInteractive) * 100) / 100,
+          // Like with like (renderer.ts): Mutual's opens in a fresh renderer process against the
+          // reference's in a fresh process (a page opened in a new tab: the figure), and in a
+          // process that ran an earlier open against the same.
+          vsBare: slow ? null : ratio(s.coldInteractiveMs, reference.coldInteractiveMs),
+          vsBareWarm: slow ? null : ratio(s.warmInteractiveMs, reference.warmInteractiveMs),
+          // The figure of the first ten passes: every open, against the page without the app's headers.
+          vsBareMixed: slow ? null : ratio(s.interactiveMs, barePlainInteractive),
           firstOpenFromRelayMs: variant === 'reachable' ? r1(first.interactiveMs) : null
         }
       };
     };
-    const reference: ScenarioResult = {
+    const referenceResult: ScenarioResult = {
       name: 'client',
       system: 'bare-lexical-yjs',
-      params: { case: 'open-from-indexeddb', blocks: p.blocks, blockViews: 0, relay: 'none', repeats: p.repeats },
-      metrics: { ...summarise(runs.bare), vsBare: 1 }
+      params: { case: 'open-from-indexeddb', blocks: p.blocks, blockViews: 0, relay: 'none', repeats: p.repeats * 2 },
+      metrics: { ...reference, vsBare: 1 }
     };
-    return [open('blocked'), open('reachable'), open('slow'), reference, bundle];
+    return [open('blocked'), open('reachable'), open('slow'), referenceResult, bundle];
   } finally {
     await bare.close();
+    await barePlain.close();
     await gate.close();
     await bareCtx.close();
+    await barePlainCtx.close();
     for (const ctx of Object.values(devices)) await ctx.close();
   }
 }
