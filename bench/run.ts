@@ -100,7 +100,7 @@ async function main() {
   }
 
   if (args.only.includes('client')) {
-    const sizes = args.quick ? { blocks: 1000, repeats: 1, keystrokes: 30, nodeTypists: 9 } : { blocks: 1000, repeats: 5, keystrokes: 100, nodeTypists: 9 };
+    const sizes = args.quick ? { blocks: 1000, repeats: 1, keystrokes: 30, nodeTypists: 9 } : { blocks: 1000, repeats: 10, keystrokes: 100, nodeTypists: 9 };
     scenarios.push(...(await runClient({ ...sizes, cases: args.cases, trace: args.trace }, log)));
   }
 
