@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { cleanupServer, launchBrowser, newDevice, startServer, type RunningServer } from '../../tests/e2e/harness.ts';
-import type { ScenarioResult } from '../lib/results.ts';
+import { ratio, type ScenarioResult } from '../lib/results.ts';
 import { buildBare, serveBare } from './bare.ts';
 import { networkGate } from '../../tests/helpers/network-gate.ts';
 import { beforeFirstPaint, collectScripts, routeResult, routeScenario } from './route.ts';
@@ -48,8 +48,11 @@ export interface ClientParams {
 
 const r3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
 
+/** The median of `pick` over the opens that have it, to one place. */
+const medianOf = (runs: OpenTiming[], pick: (r: OpenTiming) => number | null) => r1(median(runs.map(pick).filter((x): x is number => x !== null)));
+
 function summarise(runs: OpenTiming[]): Record<string, number | null> {
-  const med = (pick: (r: OpenTiming) => number | null) => r1(median(runs.map(pick).filter((x): x is number => x !== null)));
+  const med = (pick: (r: OpenTiming) => number | null) => medianOf(runs, pick);
   return {
     textMs: med((r) => r.textMs),
     visibleMs: med((r) => r.visibleMs),
@@ -68,19 +71,15 @@ function summarise(runs: OpenTiming[]): Record<string, number | null> {
 function byRenderer(runs: OpenTiming[]): Record<string, number | null> {
   const of = (start: RendererStart) => runs.filter((r) => r.renderer === start);
   const [cold, warm] = [of('cold'), of('warm')];
-  const med = (xs: OpenTiming[], pick: (r: OpenTiming) => number) => r1(median(xs.map(pick)));
   return {
     coldOpens: cold.length,
-    coldTextMs: med(cold, (r) => r.textMs),
-    coldInteractiveMs: med(cold, (r) => r.interactiveMs),
+    coldTextMs: medianOf(cold, (r) => r.textMs),
+    coldInteractiveMs: medianOf(cold, (r) => r.interactiveMs),
     warmOpens: warm.length,
-    warmTextMs: med(warm, (r) => r.textMs),
-    warmInteractiveMs: med(warm, (r) => r.interactiveMs)
+    warmTextMs: medianOf(warm, (r) => r.textMs),
+    warmInteractiveMs: medianOf(warm, (r) => r.interactiveMs)
   };
 }
-
-/** `a / b` to two places; null when either is missing. */
-const ratio = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null ? null : Math.round((a / b) * 100) / 100);
 
 /** A phone's round trip on bad signal: how long the slow-network open's every HTTP request waits. */
 const SLOW_NETWORK_MS = 300;

@@ -117,6 +117,10 @@ export function render(results: Results): string {
   return parts.join('\n');
 }
 
+/** `a / b` to two places; null unless both are numbers and `b` is positive. */
+export const ratio = (a: MetricValue | undefined, b: MetricValue | undefined): number | null =>
+  typeof a === 'number' && typeof b === 'number' && b > 0 ? Math.round((a / b) * 100) / 100 : null;
+
 /**
  * Fan-out ratios against the reference server's same step in this run: deliveries per second
  * (higher is better) and p99 (lower is better), on every other system's results.
@@ -125,7 +129,6 @@ export function addReferenceRatios(scenarios: ScenarioResult[]): void {
   const fan = scenarios.filter((s) => s.name === 'fanout');
   const key = (s: ScenarioResult) => `${s.params.clients}/${s.params.rate}/${s.params.durationMs}`;
   const reference = new Map(fan.filter((s) => s.system === 'reference').map((s) => [key(s), s.metrics]));
-  const ratio = (a: MetricValue | undefined, b: MetricValue | undefined) => (typeof a === 'number' && typeof b === 'number' && b > 0 ? Math.round((a / b) * 100) / 100 : null);
   for (const s of fan) {
     const ref = reference.get(key(s));
     if (s.system === 'reference' || !ref) continue;

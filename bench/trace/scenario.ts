@@ -13,7 +13,7 @@ import { CONCURRENT_TRACES, type ConcurrentTraceName } from '../../tests/helpers
 import { mutualDefaultEnv } from '../fanout/scenario.ts';
 import { createWorkspace } from '../lib/mutual-api.ts';
 import { runWorker, startServer } from '../lib/proc.ts';
-import type { ScenarioResult } from '../lib/results.ts';
+import { ratio, type ScenarioResult } from '../lib/results.ts';
 import type { TargetSpec } from '../lib/systems.ts';
 import type { TraceInput, TraceResult } from './replay.ts';
 
@@ -44,9 +44,9 @@ export async function runTraces(quick: boolean, log: (line: string) => void): Pr
   const out: ScenarioResult[] = [];
   for (const trace of quick ? CONCURRENT_TRACES.slice(0, 1) : CONCURRENT_TRACES) {
     const [mutual, reference] = [await runOne('mutual', trace, quick), await runOne('reference', trace, quick)];
-    const ratio = (k: string) => (typeof mutual.metrics[k] === 'number' && typeof reference.metrics[k] === 'number' ? Math.round(((mutual.metrics[k] as number) / (reference.metrics[k] as number)) * 100) / 100 : null);
-    mutual.metrics.convergedVsReference = ratio('convergedMs');
-    mutual.metrics.controlP99VsReference = ratio('controlP99Ms');
+    const vsReference = (k: string) => ratio(mutual.metrics[k], reference.metrics[k]);
+    mutual.metrics.convergedVsReference = vsReference('convergedMs');
+    mutual.metrics.controlP99VsReference = vsReference('controlP99Ms');
     for (const r of [mutual, reference]) {
       const m = r.metrics;
       log(`trace ${trace} ${r.system}: sent in ${m.sendMs} ms, converged in ${m.convergedMs} ms, control p50 ${m.controlP50Ms} / p99 ${m.controlP99Ms} ms over ${m.controlRounds} rounds, closes ${JSON.stringify(m.closed ?? m.error)}`);
