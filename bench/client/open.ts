@@ -33,6 +33,11 @@ export interface OpenTiming {
   clickedMs: number | null;
   /** From that click to the first key reaching the page: how long the page took to handle the click. */
   clickToKeyMs: number | null;
+  /**
+   * `selectionchange` events the page received from navigation to the typed `x` (each runs the
+   * editor's document-wide selection listener; an input whose value is set by property fires one).
+   */
+  selectionEvents: number;
   /** Elements in the page once every view was mounted (the DOM every layout, hit test and selection walks). */
   elements: number;
   /** Whether the open ran in a fresh renderer process or one an earlier open ran in (renderer.ts); null outside Chromium. */
@@ -44,7 +49,8 @@ export interface OpenTiming {
  * inside the page. `viewCount` block views make the document "mounted"; 0 skips that stamp.
  */
 export const probeScript = (viewCount: number) => `(() => {
-  const probe = (window.__probe = { text: null, visible: null, mounted: null, typed: null, shift: 0, shifts: [], input: [] });
+  const probe = (window.__probe = { text: null, visible: null, mounted: null, typed: null, shift: 0, shifts: [], input: [], selectionEvents: 0 });
+  addEventListener('selectionchange', () => { if (probe.typed === null) probe.selectionEvents++; }, true);
   // Long animation frames (over 50 ms): when, how long, and how much of it was style and layout.
   probe.frames = [];
   try { new PerformanceObserver((list) => { for (const e of list.getEntries()) probe.frames.push([Math.round(e.startTime), Math.round(e.duration), Math.round(e.startTime + e.duration - e.styleAndLayoutStart), e.scripts.map((s) => s.invoker + ' ' + Math.round(s.duration)).join('; ').slice(0, 200)]); }).observe({ type: 'long-animation-frame', buffered: true }); } catch {}
@@ -97,7 +103,7 @@ export async function timeOpen(page: Page, url: string, settle: (page: Page) => 
   // (Predicates are inline arrows: the app's CSP forbids string eval, and named helpers would need tsx's.)
   await page.waitForFunction(() => (window as unknown as { __probe?: { typed: number | null; mounted: number | null } }).__probe?.typed != null, null, { timeout: 120_000, polling: 50 });
   await page.waitForFunction(() => (window as unknown as { __probe?: { mounted: number | null } }).__probe?.mounted != null, null, { timeout: 120_000, polling: 100 });
-  const probe = (await page.evaluate('window.__probe')) as { text: number; visible: number | null; mounted: number | null; typed: number; shift: number; shifts: unknown[]; input: [string, number][] };
+  const probe = (await page.evaluate('window.__probe')) as { text: number; visible: number | null; mounted: number | null; typed: number; shift: number; shifts: unknown[]; input: [string, number][]; selectionEvents: number };
   const elements = await page.evaluate(() => document.getElementsByTagName('*').length);
   const start = await renderer();
   if (process.env.BENCH_DEBUG) console.log(JSON.stringify(probe), JSON.stringify(await page.evaluate(loadTimings)));
@@ -116,6 +122,7 @@ export async function timeOpen(page: Page, url: string, settle: (page: Page) => 
     layoutShift: probe.shift,
     clickedMs: clicked,
     clickToKeyMs: clicked !== null && key !== null ? key - clicked : null,
+    selectionEvents: probe.selectionEvents,
     elements,
     renderer: start
   };

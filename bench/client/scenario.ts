@@ -60,6 +60,7 @@ function summarise(runs: OpenTiming[]): Record<string, number | null> {
     interactiveMs: med((r) => r.interactiveMs),
     clickedMs: med((r) => r.clickedMs),
     clickToKeyMs: med((r) => r.clickToKeyMs),
+    selectionEvents: med((r) => r.selectionEvents),
     elements: med((r) => r.elements),
     layoutShift: r3(median(runs.map((r) => r.layoutShift))),
     worstInteractiveMs: r1(Math.max(...runs.map((r) => r.interactiveMs))),
