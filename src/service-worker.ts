@@ -4,9 +4,10 @@
 /// <reference lib="webworker" />
 /**
  * The offline app shell. Every page is client-rendered from the same shell (ssr = false,
- * root-relative asset paths: svelte.config.js), so caching the built assets plus ONE copy
- * of the shell lets a device open any page at any depth with no network — pages it never
- * visited too — and read its documents from IndexedDB.
+ * root-relative asset paths: svelte.config.js), so caching the built assets plus the home
+ * page's shell lets a device open any page at any depth with no network — pages it never
+ * visited too — and read its documents from IndexedDB. A document and a workspace also have a
+ * shell of their own, which names their first-paint scripts (src/lib/session/shells.ts).
  *
  * Strategy: built assets are immutable (hashed names) → cache-first (the hashed ones by the
  * browser's static routes where it has them, addStaticRoutes). Navigations → the device's own
@@ -27,11 +28,10 @@ import { build, files, version } from '$service-worker';
 import { m } from '$lib/paraglide/messages.js';
 import { baseLocale, locales } from '$lib/paraglide/runtime.js';
 import { announcement, asksVersion } from '$lib/session/app-version';
+import { HOME_SHELL, ROUTE_SHELLS, shellFor } from '$lib/session/shells';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `mutual-${version}`;
-/** The URL the shell is fetched from and stored under. Any route would do; this one is public. */
-const SHELL = '/';
 const ASSETS = [...build, ...files];
 /** Where the build's hashed files live: a name is never reused for other contents. */
 const IMMUTABLE = '/_app/immutable/';
@@ -84,9 +84,12 @@ sw.addEventListener('install', (event) => {
       await cache.addAll([...build, ...files.map((file) => new Request(file, { cache: 'reload' }))]);
       // Without its shell this worker could not open anything offline: fail the install
       // (the browser keeps the previous worker and tries again on the next visit).
-      const shell = await fetch(SHELL, { cache: 'reload' });
+      const shell = await fetch(HOME_SHELL, { cache: 'reload' });
       if (!shell.ok) throw new Error(`The app shell could not be fetched (HTTP ${shell.status}).`);
-      await cache.put(SHELL, shell);
+      await cache.put(HOME_SHELL, shell);
+      // A document's and a workspace's own shells only make their first paint sooner
+      // (src/lib/session/shells.ts): one that cannot be fetched now leaves those pages to the home shell.
+      await Promise.all(ROUTE_SHELLS.map(({ url }) => storeShell(cache, url)));
       await sw.skipWaiting();
     })()
   );
@@ -129,9 +132,24 @@ const fromAssetCache = (path: string): Promise<Response | undefined> => assetCac
 const offlineNotice = (): Response =>
   new Response(m.sw_offline_notice({}, { locale: workerLocale() }), { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 
-/** A navigation: the device's shell at once; the network's page only when the device has no shell. */
+/** Fetch and store the shell served at `url`; nothing when the server cannot answer now. */
+async function storeShell(cache: Cache, url: string): Promise<void> {
+  try {
+    const response = await fetch(url, { cache: 'reload' });
+    if (response.ok) await cache.put(url, response);
+  } catch {
+    // offline during the install: the home shell answers this kind of page
+  }
+}
+
+/**
+ * A navigation: the device's shell at once — the page's own kind's, which names its first-paint
+ * scripts, else the home page's — and the network's page only when the device has no shell.
+ */
 async function shellFirst(req: Request): Promise<Response> {
-  return (await fromAssetCache(SHELL)) ?? fetch(req).catch(offlineNotice);
+  const own = shellFor(new URL(req.url).pathname);
+  const stored = (own !== HOME_SHELL ? await fromAssetCache(own) : undefined) ?? (await fromAssetCache(HOME_SHELL));
+  return stored ?? fetch(req).catch(offlineNotice);
 }
 
 /**
