@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { newDevice, type RunningServer } from './harness';
+import { newDevice, shot, type RunningServer } from './harness';
 import { caretAfterText, createWorkspace, newDocument, waitForServiceWorker, waitForText, waitSynced, watchErrors } from './app-flow';
 import { useServerAndBrowser } from './setup';
 
@@ -54,6 +54,7 @@ describe("the device's shells", () => {
       expect(response?.fromServiceWorker(), `answered by the worker (offline: ${offline})`).toBe(true);
       expect(announced((await response!.allHeaders())['link'] ?? null), `the document's scripts (offline: ${offline})`).toEqual(fromServer);
       await waitForText(page, 'Rides to the clinic on Tuesdays');
+      if (offline) await shot(page, 'route-shells-document-offline');
     }
     // The workspace's page from the workspace's shell; any other page from the home page's.
     await dev.setOffline(false);
