@@ -6,8 +6,9 @@
  * The offline app shell. Every page is client-rendered from the same shell (ssr = false,
  * root-relative asset paths: svelte.config.js), so caching the built assets plus the home
  * page's shell lets a device open any page at any depth with no network — pages it never
- * visited too — and read its documents from IndexedDB. A document and a workspace also have a
- * shell of their own, which names their first-paint scripts (src/lib/session/shells.ts).
+ * visited too — and read its documents from IndexedDB. Each page of a workspace (a document,
+ * the workspace, my work…) also has a shell of its own, which names its first-paint scripts
+ * (src/lib/session/shells.ts).
  *
  * Strategy: built assets are immutable (hashed names) → cache-first (the hashed ones by the
  * browser's static routes where it has them, addStaticRoutes). Navigations → the device's own
@@ -87,9 +88,9 @@ sw.addEventListener('install', (event) => {
       const shell = await fetch(HOME_SHELL, { cache: 'reload' });
       if (!shell.ok) throw new Error(`The app shell could not be fetched (HTTP ${shell.status}).`);
       await cache.put(HOME_SHELL, shell);
-      // A document's and a workspace's own shells only make their first paint sooner
+      // The workspace pages' own shells only make their first paint sooner
       // (src/lib/session/shells.ts): one that cannot be fetched now leaves those pages to the home shell.
-      await Promise.all(ROUTE_SHELLS.map(({ url }) => storeShell(cache, url)));
+      await Promise.all(ROUTE_SHELLS.map((url) => storeShell(cache, url)));
       await sw.skipWaiting();
     })()
   );

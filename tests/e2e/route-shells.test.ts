@@ -4,8 +4,8 @@
  * Every navigation is answered by the service worker from a stored shell. It used to store only
  * the home page's, whose response names the home page's scripts: a document's 27 scripts and its
  * stylesheets were found only once SvelteKit had started and matched the route — a round of
- * requests later, on every open. The worker now stores a document's and a workspace's shell
- * too (src/lib/session/shells.ts) and answers each navigation with its own kind's.
+ * requests later, on every open. The worker now stores a shell for each page of a workspace
+ * too (src/lib/session/shells.ts) and answers each navigation with its own.
  */
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -28,7 +28,7 @@ function storedLink(page: Page, url: string): Promise<string | null> {
 }
 
 describe("the device's shells", () => {
-  it('open a document and a workspace from shells that name their own scripts, online and offline', async () => {
+  it('open a document and the other pages of a workspace from shells that name their own scripts, online and offline', async () => {
     const dev = await newDevice(browser);
     const { page } = await createWorkspace(dev, server.url, 'Riverside Rides', 'Ana');
     const errors = watchErrors(page, 'Ana');
@@ -56,7 +56,7 @@ describe("the device's shells", () => {
       await waitForText(page, 'Rides to the clinic on Tuesdays');
       if (offline) await shot(page, 'route-shells-document-offline');
     }
-    // The workspace's page from the workspace's shell; any other page from the home page's.
+    // The workspace's pages from their own shells; a page outside workspaces from the home page's.
     await dev.setOffline(false);
     const workspaceUrl = docUrl.replace(/\/d\/[^/]+$/, '');
     const fromServerWorkspace = announced((await fetch(workspaceUrl)).headers.get('link'));
@@ -66,7 +66,10 @@ describe("the device's shells", () => {
     expect(announced((await workspace!.allHeaders())['link'] ?? null)).toEqual(fromServerWorkspace);
     const tasks = await page.goto(`${workspaceUrl}/tasks`);
     expect(tasks?.fromServiceWorker()).toBe(true);
-    expect(announced((await tasks!.allHeaders())['link'] ?? null)).toEqual(home);
+    expect(announced((await tasks!.allHeaders())['link'] ?? null)).toEqual(announced((await fetch(`${workspaceUrl}/tasks`)).headers.get('link')));
+    const help = await page.goto(`${server.url}/help/https`);
+    expect(help?.fromServiceWorker()).toBe(true);
+    expect(announced((await help!.allHeaders())['link'] ?? null)).toEqual(home);
     expect(errors).toEqual([]);
     await dev.close();
   });
