@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIfStale } from '../../scripts/build-if-stale.mjs';
 import { cleanupServer, startServer, type RunningServer } from './harness.ts';
+import { announcedScripts } from '../helpers/link-header.ts';
 import { HOME_ROUTE, measure, WORKSPACE_ROUTE, readModuleMap, routeClosure, VIEW_MODULES, whyIncluded, type ModuleMap } from '../../scripts/route-closure.mjs';
 
 /** Loaded where they are used (a page, a panel, a kind of proposal, an action), never with the first paint. */
@@ -135,7 +136,7 @@ describe("the document page's response", () => {
   it('announces every script the page imports before its first paint', async () => {
     const response = await fetch(`${server!.url}/w/UA3KM6EnHd1yOiFBMWxF2g/d/Qm9va2luZ3NBbmRSaWRlcw`);
     expect(response.status).toBe(200);
-    const announced = new Set([...(response.headers.get('link') ?? '').matchAll(/<\/([^>]+)>; rel="modulepreload"/g)].map((m) => m[1]));
+    const announced = new Set(announcedScripts(response.headers.get('link')));
     const needed = routeClosure(map).map((c) => c.file);
     expect(needed.length).toBeGreaterThan(10);
     expect(needed.filter((file) => !announced.has(file))).toEqual([]);

@@ -12,15 +12,11 @@ import type { Browser, Page } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
 import { caretAfterText, createWorkspace, newDocument, waitForServiceWorker, waitForText, waitSynced, watchErrors } from './app-flow';
 import { useServerAndBrowser } from './setup';
+import { announcedScripts } from '../helpers/link-header.ts';
 
 let server: RunningServer;
 let browser: Browser;
 useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
-
-/** The scripts a `Link` header announces (`rel="modulepreload"`), as root-relative paths. */
-function announced(link: string | null): string[] {
-  return [...(link ?? '').matchAll(/<(\/[^>]+)>; rel="modulepreload"/g)].map((m) => m[1]!);
-}
 
 /** The `Link` header of what the worker stored under `url`, in any of its caches. */
 function storedLink(page: Page, url: string): Promise<string | null> {
@@ -40,11 +36,11 @@ describe("the device's shells", () => {
     const docUrl = page.url();
 
     // What the server names for a document page is what the stored document shell names.
-    const fromServer = announced((await fetch(docUrl)).headers.get('link'));
-    const home = announced((await fetch(`${server.url}/`)).headers.get('link'));
+    const fromServer = announcedScripts((await fetch(docUrl)).headers.get('link'));
+    const home = announcedScripts((await fetch(`${server.url}/`)).headers.get('link'));
     const documentOnly = fromServer.filter((file) => !home.includes(file));
     expect(documentOnly.length, 'the document page has scripts the home page does not').toBeGreaterThan(5);
-    await expect.poll(() => storedLink(page, '/w/shell/d/shell').then(announced)).toEqual(fromServer);
+    await expect.poll(() => storedLink(page, '/w/shell/d/shell').then(announcedScripts)).toEqual(fromServer);
 
     // Opened again, online and offline, the worker answers with the document's shell: the
     // browser reads the page's scripts from the response before any of them has run.
@@ -52,24 +48,24 @@ describe("the device's shells", () => {
       await dev.setOffline(offline);
       const response = await page.goto(docUrl);
       expect(response?.fromServiceWorker(), `answered by the worker (offline: ${offline})`).toBe(true);
-      expect(announced((await response!.allHeaders())['link'] ?? null), `the document's scripts (offline: ${offline})`).toEqual(fromServer);
+      expect(announcedScripts((await response!.allHeaders())['link']), `the document's scripts (offline: ${offline})`).toEqual(fromServer);
       await waitForText(page, 'Rides to the clinic on Tuesdays');
       if (offline) await shot(page, 'route-shells-document-offline');
     }
     // The workspace's pages from their own shells; a page outside workspaces from the home page's.
     await dev.setOffline(false);
     const workspaceUrl = docUrl.replace(/\/d\/[^/]+$/, '');
-    const fromServerWorkspace = announced((await fetch(workspaceUrl)).headers.get('link'));
+    const fromServerWorkspace = announcedScripts((await fetch(workspaceUrl)).headers.get('link'));
     expect(fromServerWorkspace).not.toEqual(home);
     const workspace = await page.goto(workspaceUrl);
     expect(workspace?.fromServiceWorker()).toBe(true);
-    expect(announced((await workspace!.allHeaders())['link'] ?? null)).toEqual(fromServerWorkspace);
+    expect(announcedScripts((await workspace!.allHeaders())['link'])).toEqual(fromServerWorkspace);
     const tasks = await page.goto(`${workspaceUrl}/tasks`);
     expect(tasks?.fromServiceWorker()).toBe(true);
-    expect(announced((await tasks!.allHeaders())['link'] ?? null)).toEqual(announced((await fetch(`${workspaceUrl}/tasks`)).headers.get('link')));
+    expect(announcedScripts((await tasks!.allHeaders())['link'])).toEqual(announcedScripts((await fetch(`${workspaceUrl}/tasks`)).headers.get('link')));
     const help = await page.goto(`${server.url}/help/https`);
     expect(help?.fromServiceWorker()).toBe(true);
-    expect(announced((await help!.allHeaders())['link'] ?? null)).toEqual(home);
+    expect(announcedScripts((await help!.allHeaders())['link'])).toEqual(home);
     expect(errors).toEqual([]);
     await dev.close();
   });
