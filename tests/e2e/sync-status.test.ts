@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
-import { createWorkspace, join, newDocument, waitForText, watchErrors, caretAfterText, waitForServiceWorker } from './app-flow';
+import { createWorkspace, join, newDocument, waitForText, watchErrors, caretAfterText, caretAtEndOf, waitForServiceWorker } from './app-flow';
 import { useServerAndBrowser } from './setup';
 
 let server: RunningServer;
@@ -99,6 +99,51 @@ describe('a document’s sync status', () => {
     await shot(a, 'sync-status-back-online-phone');
     expect(errors).toEqual([]);
     await devA.close();
+    await devB.close();
+  });
+
+  it('says "Saved on this device" — not "waiting to sync" — when a synced document is reloaded offline', async () => {
+    const dev = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    const devB = await newDevice(browser);
+    const { page: a, workspaceId, editorInvite } = await createWorkspace(dev, server.url, 'Riverside Pantry', 'Ana');
+    const errors = watchErrors(a, 'A');
+    const docId = await newDocument(a, 'page');
+    const docUrl = `${server.url}/w/${workspaceId}/d/${docId}`;
+    await waitForServiceWorker(a);
+    // Another member reads along; their edits reach the phone while it only reads.
+    const b = await join(devB, editorInvite, 'Ben');
+    await b.goto(docUrl);
+    await caretAfterText(b);
+    await b.keyboard.type('Needed:');
+    await waitForText(a, 'Needed:');
+    await expect.poll(() => statuses(a), { timeout: 15_000 }).toEqual({ doc: 'All changes synced', pill: 'live' });
+
+    // The signal goes and the phone reloads the page: the device knew the relay had everything.
+    await dev.setOffline(true);
+    await a.reload();
+    await waitForText(a, 'Needed:');
+    await expect.poll(() => statuses(a), { timeout: 15_000 }).toEqual({ doc: 'Saved on this device', pill: 'offline' });
+
+    // Back online, the phone types in one go: the relay confirms each keystroke moments after the last.
+    await dev.setOffline(false);
+    await expect.poll(() => statuses(a), { timeout: 30_000 }).toEqual({ doc: 'All changes synced', pill: 'live' });
+    await caretAtEndOf(a, 'Needed:');
+    await a.keyboard.type(' rice, oil, nappies (size 4)');
+    await expect.poll(() => a.getByTestId('doc-status').getAttribute('data-unsynced'), { timeout: 15_000 }).toBe('false');
+    await waitForText(b, 'Needed: rice, oil, nappies (size 4)');
+    await dev.setOffline(true);
+    await a.reload();
+    await waitForText(a, 'Needed: rice, oil, nappies (size 4)');
+    await expect.poll(() => statuses(a), { timeout: 15_000 }).toEqual({ doc: 'Saved on this device', pill: 'offline' });
+    // And after moving to the workspace and back.
+    await a.getByRole('link', { name: /← Riverside Pantry/ }).click();
+    await a.waitForURL(`${server.url}/w/${workspaceId}`);
+    await a.goto(docUrl);
+    await waitForText(a, 'Needed: rice, oil, nappies (size 4)');
+    await expect.poll(() => statuses(a), { timeout: 15_000 }).toEqual({ doc: 'Saved on this device', pill: 'offline' });
+    await shot(a, 'sync-status-synced-reloaded-offline-phone');
+    expect(errors).toEqual([]);
+    await dev.close();
     await devB.close();
   });
 

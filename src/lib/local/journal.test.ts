@@ -4,6 +4,7 @@ import { DocStorage } from './doc-storage.ts';
 import { DocPersistence } from './handle/persistence.ts';
 import { memoryKeyValueStorage, storageJournal, type KeyValueStorage } from './journal.ts';
 import { MemoryLocalStore } from './store-memory.ts';
+import { MetaKeeper } from './handle/meta.ts';
 
 /** A store whose appends never commit while `held` (an unloading page's aborted transactions). */
 function abortingStore(): { store: MemoryLocalStore; hold: (held: boolean) => void } {
@@ -90,5 +91,55 @@ describe('the unload journal', () => {
     release();
     await persistence.flush();
     expect(storage.journal.read('w', 'd').keys).toEqual([]);
+  });
+});
+
+describe('what the relay held, noted as the page goes away', () => {
+  it('a confirmation held back by the write gap survives a reload whose store write was aborted', async () => {
+    // A browser page's lifecycle events, in Node.
+    const page = new EventTarget();
+    const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+    Object.assign(globalThis, { addEventListener: page.addEventListener.bind(page), removeEventListener: page.removeEventListener.bind(page), document: doc });
+    try {
+      const kv = memoryKeyValueStorage();
+      const store = new MemoryLocalStore();
+      const put = store.putDocMeta.bind(store);
+      let held = false;
+      store.putDocMeta = (meta) => (held ? new Promise<void>(() => {}) : put(meta));
+      const before = new DocStorage(store, { journal: storageJournal(kv, 'before') });
+      const clock = { now: 0 };
+      const keeper = new MetaKeeper(before, 'w', 'd', () => clock.now);
+      await keeper.read();
+      const relay = new Map([[7, 3]]);
+      keeper.confirmed(Y.encodeStateVector(relay)); // written at once
+      await before.getMeta('w', 'd');
+      clock.now = 100;
+      relay.set(7, 9);
+      keeper.confirmed(Y.encodeStateVector(relay)); // inside the gap: held back
+      held = true; // from here the page's store writes never commit
+      page.dispatchEvent(new Event('pagehide'));
+      keeper.stop();
+
+      held = false;
+      const after = new DocStorage(store, { journal: storageJournal(kv, 'after') });
+      const meta = await new MetaKeeper(after, 'w', 'd', () => 0).read();
+      expect(Y.decodeStateVector(meta.syncedStateVector!).get(7)).toBe(9);
+      // Stored for good, then the note is gone.
+      await after.getMeta('w', 'd');
+      expect(Y.decodeStateVector((await store.getDocMeta('w', 'd'))!.syncedStateVector!).get(7)).toBe(9);
+      expect(after.journal.readAcked('w', 'd').keys).toEqual([]);
+    } finally {
+      for (const name of ['addEventListener', 'removeEventListener', 'document']) Reflect.deleteProperty(globalThis, name);
+    }
+  });
+
+  it('keeps its notes apart from the edits journaled for the same document', () => {
+    const journal = storageJournal(memoryKeyValueStorage(), 'p');
+    journal.write('w', 'd', new Uint8Array([1]));
+    journal.writeAcked('w', 'd', new Uint8Array([2]));
+    expect(journal.read('w', 'd').updates.map((u) => [...u])).toEqual([[1]]);
+    expect(journal.readAcked('w', 'd').stateVectors.map((u) => [...u])).toEqual([[2]]);
+    journal.dropWorkspace('w');
+    expect(journal.readAcked('w', 'd').keys).toEqual([]);
   });
 });

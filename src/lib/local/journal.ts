@@ -13,6 +13,10 @@
  * One entry per document and page (a tab's id), so two tabs never overwrite each other's;
  * loading a document reads every tab's entry. Entries are removed once their content is in
  * the store, and with the workspace when the device leaves it (they hold document text).
+ *
+ * The same goes for what the relay was last known to hold of a document (its state vector,
+ * handle/meta.ts): a confirmation that came a moment before the page went away is kept here
+ * too, so the next load does not say "waiting to sync" about edits the relay has.
  */
 import { fromBase64, toBase64 } from 'lib0/buffer';
 
@@ -30,6 +34,10 @@ export interface Journal {
   clear(workspaceId: string, docId: string): void;
   /** Every page's entries for the document (damaged ones skipped). */
   read(workspaceId: string, docId: string): JournalEntries;
+  /** Replace this page's note of the state vector the relay holds of the document. */
+  writeAcked(workspaceId: string, docId: string, stateVector: Uint8Array): void;
+  /** Every page's notes of what the relay holds of the document (damaged ones skipped). */
+  readAcked(workspaceId: string, docId: string): { keys: string[]; stateVectors: Uint8Array[] };
   /** Remove entries read earlier, once their content is stored. */
   remove(keys: string[]): void;
   /** Remove every entry of a workspace (leaving it). */
@@ -41,8 +49,9 @@ export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'
 
 const PREFIX = 'mutual-journal';
 
-function docPrefix(workspaceId: string, docId: string): string {
-  return `${PREFIX}:${encodeURIComponent(workspaceId)}:${encodeURIComponent(docId)}:`;
+function docPrefix(workspaceId: string, docId: string, kind: '' | '@acked:' = ''): string {
+  // "@" is escaped in an encoded id, so no document's entries start like its acked notes.
+  return `${PREFIX}:${encodeURIComponent(workspaceId)}:${kind}${encodeURIComponent(docId)}:`;
 }
 
 function keysStartingWith(storage: KeyValueStorage, prefix: string): string[] {
@@ -56,7 +65,6 @@ function keysStartingWith(storage: KeyValueStorage, prefix: string): string[] {
 
 /** A journal over Web Storage; `pageId` tells this page's entries from other tabs'. */
 export function storageJournal(storage: KeyValueStorage, pageId: string): Journal {
-  const own = (workspaceId: string, docId: string) => docPrefix(workspaceId, docId) + pageId;
   // A full or disabled storage must never break editing: the journal is a safety net.
   const attempt = (fn: () => void): void => {
     try {
@@ -65,22 +73,32 @@ export function storageJournal(storage: KeyValueStorage, pageId: string): Journa
       // nothing to do: the write to the device store is still under way.
     }
   };
-  return {
-    write: (workspaceId, docId, update) => attempt(() => storage.setItem(own(workspaceId, docId), toBase64(update))),
-    clear: (workspaceId, docId) => attempt(() => storage.removeItem(own(workspaceId, docId))),
-    read(workspaceId, docId) {
-      const entries: JournalEntries = { keys: [], updates: [] };
-      attempt(() => {
-        for (const k of keysStartingWith(storage, docPrefix(workspaceId, docId))) {
-          entries.keys.push(k);
-          try {
-            entries.updates.push(fromBase64(storage.getItem(k) ?? ''));
-          } catch {
-            // damaged: dropped with the others once the document is stored
-          }
+  const readAll = (prefix: string) => {
+    const entries = { keys: [] as string[], values: [] as Uint8Array[] };
+    attempt(() => {
+      for (const k of keysStartingWith(storage, prefix)) {
+        entries.keys.push(k);
+        try {
+          entries.values.push(fromBase64(storage.getItem(k) ?? ''));
+        } catch {
+          // damaged: dropped with the others once the document is stored
         }
-      });
-      return entries;
+      }
+    });
+    return entries;
+  };
+  return {
+    write: (workspaceId, docId, update) => attempt(() => storage.setItem(docPrefix(workspaceId, docId) + pageId, toBase64(update))),
+    clear: (workspaceId, docId) => attempt(() => storage.removeItem(docPrefix(workspaceId, docId) + pageId)),
+    read(workspaceId, docId) {
+      const { keys, values } = readAll(docPrefix(workspaceId, docId));
+      return { keys, updates: values };
+    },
+    writeAcked: (workspaceId, docId, stateVector) =>
+      attempt(() => storage.setItem(docPrefix(workspaceId, docId, '@acked:') + pageId, toBase64(stateVector))),
+    readAcked(workspaceId, docId) {
+      const { keys, values } = readAll(docPrefix(workspaceId, docId, '@acked:'));
+      return { keys, stateVectors: values };
     },
     remove: (keys) => attempt(() => keys.forEach((k) => storage.removeItem(k))),
     dropWorkspace: (workspaceId) =>

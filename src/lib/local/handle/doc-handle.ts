@@ -264,7 +264,8 @@ export class DocHandle {
     if (this.machine.tag === 'released') return;
     const loadedBefore = this.loaded;
     if (this.receipts.pending) this.meta.pending();
-    else if (this.receipts.confirmedThisSession) this.meta.confirmed(this.doc, true);
+    else if (this.receipts.confirmedThisSession) this.meta.confirmed(this.receipts.relayStateVector(), true);
+    this.meta.stop();
     this.dispatch({ type: 'release' });
     this.firstConnect?.();
     this.progressed();
@@ -314,6 +315,8 @@ export class DocHandle {
     if (origin === STORE_ORIGIN || this.machine.tag === 'released') return;
     if (this.link && origin === this.link.provider) {
       this.receipts.relaySent(update); // came from the relay, so the relay holds it
+      // Still all confirmed: remember that the relay holds this too (a reload offline says "saved").
+      if (this.receipts.confirmedThisSession && !this.receipts.pending) this.meta.confirmed(this.receipts.relayStateVector());
       this.publish();
     } else {
       this.receipts.localEdit();
@@ -426,7 +429,7 @@ export class DocHandle {
       // The relay's state vector covers ours and no deletion is pending: nothing to send.
       this.receipts.handshakeConfirmed();
       this.meta.lastSyncedAt = this.env.now();
-      this.meta.confirmed(this.doc);
+      this.meta.confirmed(this.receipts.relayStateVector());
     }
     this.dispatch({ type: 'handshake', pending });
     if (pending) this.queueProbe();
@@ -442,7 +445,7 @@ export class DocHandle {
     const pending = this.receipts.pending;
     this.dispatch({ type: 'receipt', pending });
     if (pending) this.queueProbe();
-    else this.meta.confirmed(this.doc);
+    else this.meta.confirmed(this.receipts.relayStateVector());
     this.progressed();
   }
 

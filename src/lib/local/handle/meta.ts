@@ -4,10 +4,15 @@
  * when, and the document's digest (what the workspace digest is compared with, so background
  * replication opens only documents that differ).
  */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { documentDigest } from '#shared/digest';
 import type { DocStorage } from '../doc-storage.ts';
 import type { DocMeta } from '../store.ts';
+import { onLeavingPage } from './leaving.ts';
+import { mergedStateVectors } from './receipts.ts';
+
+/** How often a live document's confirmations rewrite the record at most (the last one always lands). */
+export const CONFIRM_WRITE_GAP_MS = 1000;
 
 /** Writes one document's meta record, sparingly. */
 export class MetaKeeper {
@@ -15,8 +20,21 @@ export class MetaKeeper {
   private storedPending: boolean | undefined;
   private needsRefetch = false;
   private lastAckWriteAt = Number.NEGATIVE_INFINITY;
+  /** The state vector last written as confirmed (to skip rewriting the same one). */
+  private writtenStateVector: Uint8Array | undefined;
+  /** A confirmation held back by the gap, and the timer that writes it. */
+  private trailing: { stateVector: Uint8Array; timer: ReturnType<typeof setTimeout> } | undefined;
   /** When the relay last confirmed this device's edits. */
   lastSyncedAt: number | undefined;
+  /**
+   * A page going away notes the confirmation held back where it can still write at once (the
+   * unload journal; its store write would be aborted): a reload a moment after a peer's edit.
+   */
+  private readonly stopLeaving = onLeavingPage(() => {
+    if (!this.trailing) return;
+    this.storage.journal.writeAcked(this.workspaceId, this.docId, this.trailing.stateVector);
+    this.write(this.trailing.stateVector);
+  });
 
   constructor(
     private readonly storage: DocStorage,
@@ -25,35 +43,68 @@ export class MetaKeeper {
     private readonly now: () => number
   ) {}
 
-  /** Read the stored record (failures are reported by the storage and read as a fresh one). */
+  /**
+   * Read the stored record (failures are reported by the storage and read as a fresh one), with
+   * what pages that went away noted of the relay's state vector (stored now, then forgotten).
+   */
   async read(): Promise<DocMeta> {
-    const meta = await this.storage.getMeta(this.workspaceId, this.docId);
+    const stored = await this.storage.getMeta(this.workspaceId, this.docId);
+    const noted = this.storage.journal.readAcked(this.workspaceId, this.docId);
+    const meta = noted.keys.length === 0 ? stored : { ...stored, syncedStateVector: mergedStateVectors([stored.syncedStateVector, ...noted.stateVectors]) };
+    if (noted.keys.length > 0) {
+      void this.storage.updateMeta(this.workspaceId, this.docId, { syncedStateVector: meta.syncedStateVector }).then((ok) => ok && this.storage.journal.remove(noted.keys));
+    }
     this.storedPending = meta.unsynced;
     this.needsRefetch = !!meta.needsRefetch;
     this.lastSyncedAt ??= meta.lastSyncedAt;
     return meta;
   }
 
-  /** Edits wait for the relay (written once, not per keystroke). */
+  /** Edits wait for the relay (written once, not per keystroke); a confirmation held back is void. */
   pending(): void {
+    this.cancelTrailing();
     if (this.storedPending === true) return;
     this.storedPending = true;
     void this.storage.updateMeta(this.workspaceId, this.docId, { unsynced: true });
   }
 
-  /** The relay confirmed everything: remember its state vector. Throttled unless `force`. */
-  confirmed(doc: Y.Doc, force = false): void {
-    // While live every keystroke is confirmed; the record need not be rewritten each time.
-    if (!force && this.storedPending === false && !this.needsRefetch && this.now() - this.lastAckWriteAt < 5000) return;
+  /**
+   * The relay holds everything this device has, up to `stateVector` (what it confirmed or
+   * sent). Written at once, or — within {@link CONFIRM_WRITE_GAP_MS} of the last write — once
+   * the gap is over, so a page reloaded a moment later still knows (unless `force`: at once).
+   */
+  confirmed(stateVector: Uint8Array, force = false): void {
+    if (!force && this.storedPending === false && !this.needsRefetch && sameBytes(stateVector, this.writtenStateVector)) return;
+    const wait = this.lastAckWriteAt + CONFIRM_WRITE_GAP_MS - this.now();
+    if (force || wait <= 0) return this.write(stateVector);
+    if (this.trailing) this.trailing.stateVector = stateVector;
+    else this.trailing = { stateVector, timer: setTimeout(() => this.trailing && this.write(this.trailing.stateVector), wait) };
+  }
+
+  /** Nothing more will be written by timer or on leaving (the handle is being released). */
+  stop(): void {
+    this.cancelTrailing();
+    this.stopLeaving();
+  }
+
+  private write(stateVector: Uint8Array): void {
+    this.cancelTrailing();
     this.storedPending = false;
     this.needsRefetch = false;
     this.lastAckWriteAt = this.now();
+    this.writtenStateVector = stateVector;
     void this.storage.updateMeta(this.workspaceId, this.docId, {
       unsynced: false,
-      syncedStateVector: Y.encodeStateVector(doc),
+      syncedStateVector: stateVector,
       ...(this.lastSyncedAt !== undefined ? { lastSyncedAt: this.lastSyncedAt } : {}),
       needsRefetch: false
     });
+  }
+
+  private cancelTrailing(): void {
+    if (!this.trailing) return;
+    clearTimeout(this.trailing.timer);
+    this.trailing = undefined;
   }
 
   /**
@@ -65,4 +116,8 @@ export class MetaKeeper {
     const digest = this.storage.hasUnsaved(this.workspaceId, this.docId) ? undefined : documentDigest(doc);
     await this.storage.updateMeta(this.workspaceId, this.docId, { digest });
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

@@ -6,6 +6,7 @@
  */
 import * as Y from 'yjs';
 import { isValidUpdate, type DocStorage, type LoadedDoc } from '../doc-storage.ts';
+import { onLeavingPage } from './leaving.ts';
 
 /**
  * Transaction origin of content applied from the device store. Updates with this origin are
@@ -78,20 +79,10 @@ export class DocPersistence {
     doc.on('update', onUpdate);
     // Leaving the page (tab closed, reload, navigation, app switched away on a phone): write now,
     // and journal what has not committed, since an unloading page's writes are aborted.
-    const onPageHide = (): void => this.leaving();
-    const onVisibility = (): void => {
-      if (document.visibilityState === 'hidden') this.leaving();
-    };
-    const inBrowser = typeof addEventListener === 'function' && typeof document !== 'undefined';
-    if (inBrowser) {
-      addEventListener('pagehide', onPageHide);
-      document.addEventListener('visibilitychange', onVisibility);
-    }
+    const stopLeaving = onLeavingPage(() => this.leaving());
     this.stopListening = () => {
       doc.off('update', onUpdate);
-      if (!inBrowser) return;
-      removeEventListener('pagehide', onPageHide);
-      document.removeEventListener('visibilitychange', onVisibility);
+      stopLeaving();
     };
   }
 

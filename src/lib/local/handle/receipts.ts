@@ -31,6 +31,19 @@ function mergeInto(target: StateVector, source: StateVector): void {
   for (const [client, clock] of source) if ((target.get(client) ?? 0) < clock) target.set(client, clock);
 }
 
+/** The state vector holding every clock of each encoded one (the relay only ever holds more); damaged ones skipped. */
+export function mergedStateVectors(encoded: (Uint8Array | undefined)[]): Uint8Array {
+  const merged: StateVector = new Map();
+  for (const one of encoded) {
+    try {
+      if (one) mergeInto(merged, Y.decodeStateVector(one));
+    } catch {
+      // damaged: what it said is not known
+    }
+  }
+  return Y.encodeStateVector(merged);
+}
+
 interface Probe {
   stateVector: StateVector;
   edits: number;
@@ -61,6 +74,11 @@ export class Receipts {
     return (this.acked.get(client) ?? 0) > clock;
   }
 
+  /** What the relay is known to hold, encoded (what the device store remembers between sessions). */
+  relayStateVector(): Uint8Array {
+    return Y.encodeStateVector(this.acked);
+  }
+
   /** Probes in flight on this connection. */
   get awaiting(): number {
     return this.probes.length;
@@ -77,10 +95,17 @@ export class Receipts {
     mergeInto(this.acked, Y.decodeStateVector(encodedStateVector));
   }
 
-  /** An update that came from the relay: the relay holds it. */
+  /**
+   * An update that came from the relay: the relay holds it. A peer's keystroke arrives as its
+   * client's clocks `from`…`to`; the relay holds them all if it was known to hold everything
+   * before `from` (an update's own state vector would name only clients it holds from clock 0).
+   */
   relaySent(update: Uint8Array): void {
     try {
-      mergeInto(this.acked, Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update)));
+      const { from, to } = Y.parseUpdateMeta(update);
+      for (const [client, end] of to) {
+        if ((this.acked.get(client) ?? 0) >= (from.get(client) ?? 0)) mergeInto(this.acked, new Map([[client, end]]));
+      }
     } catch {
       // Unreadable remote update: the doc rejected it as well; nothing to record.
     }
