@@ -6,6 +6,8 @@
  *   with the relay blocked and reachable, and the same Y.Doc in the bare Lexical +
  *   @lexical/yjs reference page (bare/), alternated run by run; Mutual / bare is the figure,
  *   opens in a fresh renderer process against the same (renderer.ts).
+ * - in-app (in-app.ts): the same document opened from the workspace's list inside the app, from
+ *   the tap on its title to the text and to an `x` typed at the end.
  * - typing (typing.ts): keystroke-to-remote-paint with 10 typists, and where the time goes.
  * - bundle: the JavaScript the editor route loads, gzipped (route.ts; measured by the open case,
  *   or alone with `--cases route`).
@@ -29,8 +31,9 @@ import { openMutual, probeScript, shotsOfBigDocument, timeOpen, type OpenTiming 
 import type { RendererStart } from './renderer.ts';
 import { tracer, type Tracer } from './trace.ts';
 import { typingScenario } from './typing.ts';
+import { inAppScenario } from './in-app.ts';
 
-export const CLIENT_CASES = ['open', 'typing', 'route'] as const;
+export const CLIENT_CASES = ['open', 'in-app', 'typing', 'route'] as const;
 export type ClientCase = (typeof CLIENT_CASES)[number];
 
 export interface ClientParams {
@@ -244,6 +247,7 @@ export async function runClient(p: ClientParams, log: (l: string) => void): Prom
     if (cases.includes('open')) await guard('open-from-indexeddb', () => openScenario(browser, server, p, trace, log));
     // The open case measures the route with its first open; `route` alone is that measurement only.
     else if (cases.includes('route')) await guard('editor-route-js', () => routeScenario(browser, server, p.blocks, log));
+    if (cases.includes('in-app')) await guard('open-from-the-list', () => inAppScenario(browser, server, p, log));
     if (cases.includes('typing')) {
       // A short document, and the same lines above the 1,000 blocks (Lexical and block views at size).
       for (const blocksBelow of [0, p.blocks]) await guard('keystroke-to-remote-paint', async () => [await typingScenario(browser, server, { ...p, blocksBelow }, trace, log)]);
