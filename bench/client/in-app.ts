@@ -14,7 +14,7 @@ import { newDevice, type RunningServer } from '../../tests/e2e/harness.ts';
 import type { ScenarioResult } from '../lib/results.ts';
 import { joinPage, median, r1, setUp } from './common.ts';
 import { bigTemplate, blockViews, publishDocument } from './fixtures.ts';
-import { openMutual, probeScript } from './open.ts';
+import { openMutual, probeScript, startCpuProfile } from './open.ts';
 
 export interface InAppParams {
   blocks: number;
@@ -49,12 +49,15 @@ async function workspaceReady(page: Page, url: string, title: string): Promise<v
 
 /** Tap the title, type `x` at the end once the last line is there, read the stamps; then remove the `x`. */
 async function openFromList(page: Page, title: string): Promise<InAppTiming> {
+  // BENCH_CPU_PROFILE=1: the page's CPU profile from just before the tap to the typed `x`.
+  const profiler = await startCpuProfile(page, 'in-app');
   await page.getByRole('link', { name: title, exact: true }).click();
   await page.locator('.m-content > p:last-child').click({ timeout: 120_000 });
   await page.keyboard.press('End');
   await page.keyboard.type('x');
   await page.waitForFunction(() => (window as unknown as { __probe?: { typed: number | null } }).__probe?.typed != null, null, { timeout: 120_000, polling: 50 });
   const probe = (await page.evaluate('window.__probe')) as Probe;
+  await profiler?.stop();
   await page.keyboard.press('Backspace');
   await page.waitForFunction(() => document.querySelector('.m-content')?.lastElementChild?.textContent === '', null, { timeout: 30_000 });
   await page.getByTestId('doc-status').filter({ hasText: 'All changes synced' }).waitFor({ timeout: 60_000 });
