@@ -111,11 +111,11 @@ describe('what the relay held, noted as the page goes away', () => {
       const keeper = new MetaKeeper(before, 'w', 'd', () => clock.now);
       await keeper.read();
       const relay = new Map([[7, 3]]);
-      keeper.confirmed(Y.encodeStateVector(relay)); // written at once
+      keeper.confirmed(() => Y.encodeStateVector(relay)); // written at once
       await before.getMeta('w', 'd');
       clock.now = 100;
       relay.set(7, 9);
-      keeper.confirmed(Y.encodeStateVector(relay)); // inside the gap: held back
+      keeper.confirmed(() => Y.encodeStateVector(relay)); // inside the gap: held back
       held = true; // from here the page's store writes never commit
       page.dispatchEvent(new Event('pagehide'));
       keeper.stop();

@@ -264,7 +264,7 @@ export class DocHandle {
     if (this.machine.tag === 'released') return;
     const loadedBefore = this.loaded;
     if (this.receipts.pending) this.meta.pending();
-    else if (this.receipts.confirmedThisSession) this.meta.confirmed(this.receipts.relayStateVector(), true);
+    else if (this.receipts.confirmedThisSession) this.meta.confirmed(this.relayHolds, true);
     this.meta.stop();
     this.dispatch({ type: 'release' });
     this.firstConnect?.();
@@ -311,12 +311,15 @@ export class DocHandle {
     this.env.statusChanged(this);
   };
 
+  /** What the relay is known to hold, encoded (for the device store's record). */
+  private readonly relayHolds = (): Uint8Array => this.receipts.relayStateVector();
+
   private onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === STORE_ORIGIN || this.machine.tag === 'released') return;
     if (this.link && origin === this.link.provider) {
       this.receipts.relaySent(update); // came from the relay, so the relay holds it
       // Still all confirmed: remember that the relay holds this too (a reload offline says "saved").
-      if (this.receipts.confirmedThisSession && !this.receipts.pending) this.meta.confirmed(this.receipts.relayStateVector());
+      if (this.receipts.confirmedThisSession && !this.receipts.pending) this.meta.confirmed(this.relayHolds);
       this.publish();
     } else {
       this.receipts.localEdit();
@@ -429,7 +432,7 @@ export class DocHandle {
       // The relay's state vector covers ours and no deletion is pending: nothing to send.
       this.receipts.handshakeConfirmed();
       this.meta.lastSyncedAt = this.env.now();
-      this.meta.confirmed(this.receipts.relayStateVector());
+      this.meta.confirmed(this.relayHolds);
     }
     this.dispatch({ type: 'handshake', pending });
     if (pending) this.queueProbe();
@@ -445,7 +448,7 @@ export class DocHandle {
     const pending = this.receipts.pending;
     this.dispatch({ type: 'receipt', pending });
     if (pending) this.queueProbe();
-    else this.meta.confirmed(this.receipts.relayStateVector());
+    else this.meta.confirmed(this.relayHolds);
     this.progressed();
   }
 

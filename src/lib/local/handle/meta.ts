@@ -23,7 +23,7 @@ export class MetaKeeper {
   /** The state vector last written as confirmed (to skip rewriting the same one). */
   private writtenStateVector: Uint8Array | undefined;
   /** A confirmation held back by the gap, and the timer that writes it. */
-  private trailing: { stateVector: Uint8Array; timer: ReturnType<typeof setTimeout> } | undefined;
+  private trailing: { relayHolds: () => Uint8Array; timer: ReturnType<typeof setTimeout> } | undefined;
   /** When the relay last confirmed this device's edits. */
   lastSyncedAt: number | undefined;
   /**
@@ -32,8 +32,9 @@ export class MetaKeeper {
    */
   private readonly stopLeaving = onLeavingPage(() => {
     if (!this.trailing) return;
-    this.storage.journal.writeAcked(this.workspaceId, this.docId, this.trailing.stateVector);
-    this.write(this.trailing.stateVector);
+    const stateVector = this.trailing.relayHolds();
+    this.storage.journal.writeAcked(this.workspaceId, this.docId, stateVector);
+    this.write(stateVector);
   });
 
   constructor(
@@ -69,16 +70,22 @@ export class MetaKeeper {
   }
 
   /**
-   * The relay holds everything this device has, up to `stateVector` (what it confirmed or
-   * sent). Written at once, or — within {@link CONFIRM_WRITE_GAP_MS} of the last write — once
-   * the gap is over, so a page reloaded a moment later still knows (unless `force`: at once).
+   * The relay holds everything this device has; `relayHolds` reads its state vector (what it
+   * confirmed or sent), when the record is written: at once, or — within
+   * {@link CONFIRM_WRITE_GAP_MS} of the last write — once the gap is over (a page reloaded a
+   * moment later still knows; a peer typing costs one write a second, not one a keystroke).
+   * `force`: at once. What the relay holds only grows, so reading it later is never wrong.
    */
-  confirmed(stateVector: Uint8Array, force = false): void {
-    if (!force && this.storedPending === false && !this.needsRefetch && sameBytes(stateVector, this.writtenStateVector)) return;
+  confirmed(relayHolds: () => Uint8Array, force = false): void {
+    if (this.trailing && !force) return; // the write waiting reads the latest
     const wait = this.lastAckWriteAt + CONFIRM_WRITE_GAP_MS - this.now();
-    if (force || wait <= 0) return this.write(stateVector);
-    if (this.trailing) this.trailing.stateVector = stateVector;
-    else this.trailing = { stateVector, timer: setTimeout(() => this.trailing && this.write(this.trailing.stateVector), wait) };
+    if (!force && wait > 0) {
+      this.trailing = { relayHolds, timer: setTimeout(() => this.trailing && this.write(this.trailing.relayHolds()), wait) };
+      return;
+    }
+    const stateVector = relayHolds();
+    if (!force && this.storedPending === false && !this.needsRefetch && sameBytes(stateVector, this.writtenStateVector)) return;
+    this.write(stateVector);
   }
 
   /** Nothing more will be written by timer or on leaving (the handle is being released). */
