@@ -142,6 +142,8 @@ describe('a document’s sync status', () => {
     await waitForText(a, 'Needed: rice, oil, nappies (size 4)');
     await expect.poll(() => statuses(a), { timeout: 15_000 }).toEqual({ doc: 'Saved on this device', pill: 'offline' });
     await shot(a, 'sync-status-synced-reloaded-offline-phone');
+    await a.setViewportSize({ width: 1280, height: 860 });
+    await shot(a, 'sync-status-synced-reloaded-offline-1280');
     expect(errors).toEqual([]);
     await dev.close();
     await devB.close();
