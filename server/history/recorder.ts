@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { equalBytes } from '#shared/bytes';
 import { AUTO_VERSION_INTERVAL_MS, type VersionInfo, type VersionReason } from '#shared/history/versions';
 import { INDEX_DOC_ID } from '#shared/protocol';
 import { isMemberPrivateDoc } from '#shared/model/private-answers';
@@ -134,8 +135,4 @@ export class History {
     this.last.set(`${workspaceId}/${docId}`, { at: info.createdAt, sv });
     return { info, stored };
   }
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);
 }

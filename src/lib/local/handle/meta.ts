@@ -5,6 +5,7 @@
  * replication opens only documents that differ).
  */
 import type * as Y from 'yjs';
+import { equalBytes } from '#shared/bytes';
 import { documentDigest } from '#shared/digest';
 import type { DocStorage } from '../doc-storage.ts';
 import type { DocMeta } from '../store.ts';
@@ -84,7 +85,7 @@ export class MetaKeeper {
       return;
     }
     const stateVector = relayHolds();
-    if (!force && this.storedPending === false && !this.needsRefetch && sameBytes(stateVector, this.writtenStateVector)) return;
+    if (!force && this.storedPending === false && !this.needsRefetch && this.writtenStateVector !== undefined && equalBytes(stateVector, this.writtenStateVector)) return;
     this.write(stateVector);
   }
 
@@ -123,8 +124,4 @@ export class MetaKeeper {
     const digest = this.storage.hasUnsaved(this.workspaceId, this.docId) ? undefined : documentDigest(doc);
     await this.storage.updateMeta(this.workspaceId, this.docId, { digest });
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array | undefined): boolean {
-  return b !== undefined && a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
