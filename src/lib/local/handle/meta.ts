@@ -50,11 +50,12 @@ export class MetaKeeper {
    * what pages that went away noted of the relay's state vector (stored now, then forgotten).
    */
   async read(): Promise<DocMeta> {
-    const stored = await this.storage.getMeta(this.workspaceId, this.docId);
+    let meta = await this.storage.getMeta(this.workspaceId, this.docId);
     const noted = this.storage.journal.readAcked(this.workspaceId, this.docId);
-    const meta = noted.keys.length === 0 ? stored : { ...stored, syncedStateVector: mergedStateVectors([stored.syncedStateVector, ...noted.stateVectors]) };
     if (noted.keys.length > 0) {
-      void this.storage.updateMeta(this.workspaceId, this.docId, { syncedStateVector: meta.syncedStateVector }).then((ok) => ok && this.storage.journal.remove(noted.keys));
+      const syncedStateVector = mergedStateVectors([meta.syncedStateVector, ...noted.stateVectors]);
+      meta = { ...meta, syncedStateVector };
+      void this.storage.updateMeta(this.workspaceId, this.docId, { syncedStateVector }).then((ok) => ok && this.storage.journal.remove(noted.keys));
     }
     this.storedPending = meta.unsynced;
     this.needsRefetch = !!meta.needsRefetch;

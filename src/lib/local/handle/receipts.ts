@@ -104,7 +104,8 @@ export class Receipts {
     try {
       const { from, to } = Y.parseUpdateMeta(update);
       for (const [client, end] of to) {
-        if ((this.acked.get(client) ?? 0) >= (from.get(client) ?? 0)) mergeInto(this.acked, new Map([[client, end]]));
+        const held = this.acked.get(client) ?? 0;
+        if (held >= (from.get(client) ?? 0) && end > held) this.acked.set(client, end);
       }
     } catch {
       // Unreadable remote update: the doc rejected it as well; nothing to record.
