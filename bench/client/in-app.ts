@@ -10,11 +10,10 @@
  * against build (before/after a change), like the route's size.
  */
 import type { Browser, Page } from 'playwright-core';
-import { newDevice, type RunningServer } from '../../tests/e2e/harness.ts';
+import type { RunningServer } from '../../tests/e2e/harness.ts';
 import type { ScenarioResult } from '../lib/results.ts';
-import { joinPage, median, r1, setUp } from './common.ts';
-import { bigTemplate, blockViews, publishDocument } from './fixtures.ts';
-import { openMutual, probeScript, startCpuProfile } from './open.ts';
+import { median, r1 } from './common.ts';
+import { oneDeviceWithBigDocument, openMutual, startCpuProfile } from './open.ts';
 
 export interface InAppParams {
   blocks: number;
@@ -72,17 +71,10 @@ async function openFromList(page: Page, title: string): Promise<InAppTiming> {
 }
 
 export async function inAppScenario(browser: Browser, server: RunningServer, p: InAppParams, log: (l: string) => void): Promise<ScenarioResult[]> {
-  const { node, invite } = await setUp(server);
-  const device = await newDevice(browser);
+  const { device, page, title, workspaceUrl, docUrl } = await oneDeviceWithBigDocument(browser, server, p.blocks);
   try {
-    const page = await joinPage(device, invite, 'Ana');
-    const docId = 'big-doc';
-    const title = `${p.blocks} blocks`;
-    await publishDocument(node, docId, title, bigTemplate(p.blocks, { memberId: node.memberId }));
-    await device.addInitScript({ content: probeScript(blockViews(p.blocks)) });
-    const workspaceUrl = `${server.url}/w/${node.workspaceId}`;
     log(`client: in-app open of ${p.blocks} blocks: stored by a first open`);
-    await openMutual(page, `${workspaceUrl}/d/${docId}`, 'reachable');
+    await openMutual(page, docUrl, 'reachable');
     const runs: InAppTiming[] = [];
     for (let i = 0; i < p.repeats; i++) {
       await workspaceReady(page, workspaceUrl, title);

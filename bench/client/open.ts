@@ -14,10 +14,12 @@
  * and saw it still) and how long the page took before the first key reached it
  * (`clickToKeyMs`), and the result counts the page's elements once every view is mounted.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { shot } from '../../tests/e2e/harness.ts';
+import { newDevice, shot, type RunningServer } from '../../tests/e2e/harness.ts';
+import { joinPage, setUp } from './common.ts';
+import { bigTemplate, blockViews, publishDocument } from './fixtures.ts';
 import { PROFILES_DIR } from './trace.ts';
 import { watchRenderer, type RendererStart } from './renderer.ts';
 
@@ -86,6 +88,24 @@ export const probeScript = (viewCount: number) => `(() => {
   };
   requestAnimationFrame(tick);
 })();`;
+
+/** One browser device of a new workspace, with its `blocks`-block document published and the probe installed (close `device` after). */
+export async function oneDeviceWithBigDocument(browser: Browser, server: RunningServer, blocks: number): Promise<{ device: BrowserContext; page: Page; title: string; workspaceUrl: string; docUrl: string }> {
+  const { node, invite } = await setUp(server);
+  const device = await newDevice(browser);
+  try {
+    const page = await joinPage(device, invite, 'Ana');
+    const docId = 'big-doc';
+    const title = `${blocks} blocks`;
+    await publishDocument(node, docId, title, bigTemplate(blocks, { memberId: node.memberId }));
+    await device.addInitScript({ content: probeScript(blockViews(blocks)) });
+    const workspaceUrl = `${server.url}/w/${node.workspaceId}`;
+    return { device, page, title, workspaceUrl, docUrl: `${workspaceUrl}/d/${docId}` };
+  } catch (error) {
+    await device.close();
+    throw error;
+  }
+}
 
 /** Navigate to `url`, type `x` at the end as soon as it is there, and read the page's stamps. */
 export async function timeOpen(page: Page, url: string, settle: (page: Page) => Promise<void>): Promise<OpenTiming> {

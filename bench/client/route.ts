@@ -8,11 +8,10 @@
  */
 import zlib from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
-import { newDevice, type RunningServer } from '../../tests/e2e/harness.ts';
+import type { RunningServer } from '../../tests/e2e/harness.ts';
 import type { ScenarioResult } from '../lib/results.ts';
-import { joinPage, r1, setUp } from './common.ts';
-import { bigTemplate, blockViews, publishDocument } from './fixtures.ts';
-import { probeScript, timeOpen } from './open.ts';
+import { r1 } from './common.ts';
+import { oneDeviceWithBigDocument, timeOpen } from './open.ts';
 import { measure, readModuleMap, routeClosure, VIEW_MODULES } from '../../scripts/route-closure.mjs';
 
 /** The editor route's JavaScript budget (issue 25). */
@@ -86,14 +85,8 @@ export function routeResult(first: { count: number; gzipKb: number; rawKb: numbe
 
 /** The `route` case alone: one device opens the big document from the relay, then reopens it stored. */
 export async function routeScenario(browser: Browser, server: RunningServer, blocks: number, log: (l: string) => void): Promise<ScenarioResult[]> {
-  const { node, invite } = await setUp(server);
-  const device = await newDevice(browser);
+  const { device, page, docUrl: url } = await oneDeviceWithBigDocument(browser, server, blocks);
   try {
-    const page = await joinPage(device, invite, 'Ana');
-    const docId = 'big-doc';
-    await publishDocument(node, docId, `${blocks} blocks`, bigTemplate(blocks, { memberId: node.memberId }));
-    await device.addInitScript({ content: probeScript(blockViews(blocks)) });
-    const url = `${server.url}/w/${node.workspaceId}/d/${docId}`;
     const synced = async (pg: Page) => {
       await pg.getByTestId('doc-status').filter({ hasText: 'All changes synced' }).waitFor({ timeout: 120_000 });
     };
