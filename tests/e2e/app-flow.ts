@@ -114,6 +114,20 @@ export async function waitSynced(page: Page): Promise<void> {
   await expect.poll(() => page.getByTestId('doc-status').textContent(), { timeout: 15_000 }).toBe('All changes synced');
 }
 
+/**
+ * A new page with `text` typed in, synced, and this app's service worker in control: the
+ * state a device must reach before its network goes (offline, or a deploy, reloads from the
+ * worker). Returns the document's id.
+ */
+export async function typedPageReadyForOffline(page: Page, text: string): Promise<string> {
+  const docId = await newDocument(page, 'page');
+  await caretAfterText(page);
+  await page.keyboard.type(text);
+  await waitSynced(page);
+  await waitForServiceWorker(page);
+  return docId;
+}
+
 /** The workspace id of the page's address (`/w/<id>/…`). */
 export const workspaceOf = (page: Page): string => new URL(page.url()).pathname.split('/')[2]!;
 

@@ -14,7 +14,7 @@ import { cpSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } 
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
-import { caretAfterText, createWorkspace, newDocument, waitForServiceWorker, waitForText, waitSynced, watchErrors } from './app-flow';
+import { caretAfterText, createWorkspace, typedPageReadyForOffline, waitForServiceWorker, waitForText, waitSynced, watchErrors } from './app-flow';
 import { useServerAndBrowser } from './setup';
 import { readModuleMap, VIEW_MODULES } from '../../scripts/route-closure.mjs';
 
@@ -126,11 +126,7 @@ describe('a deploy while the app is open', () => {
     try {
       const { page } = await createWorkspace(dev, server.url, 'Deploy Day Pantry', 'Ana');
       const errors = watchErrors(page, 'Ana');
-      await newDocument(page, 'page');
-      await caretAfterText(page);
-      await page.keyboard.type('Pickups at noon');
-      await waitSynced(page);
-      await waitForServiceWorker(page);
+      await typedPageReadyForOffline(page, 'Pickups at noon');
       const [previous] = await cacheNames(page);
       expect(previous).toMatch(/^mutual-/);
       expect(await page.getByTestId('update-notice').count()).toBe(0);

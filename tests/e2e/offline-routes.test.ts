@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
-import { createWorkspace, join, newDocument, waitForText, watchErrors, caretAfterText, waitForServiceWorker, waitSynced } from './app-flow';
+import { caretAfterText, createWorkspace, join, newDocument, typedPageReadyForOffline, waitForServiceWorker, waitForText, waitSynced, watchErrors } from './app-flow';
 import { networkGate } from '../helpers/network-gate';
 import { useServerAndBrowser } from './setup';
 
@@ -145,11 +145,7 @@ describe('offline at any depth', () => {
     try {
       const { page } = await createWorkspace(dev, gate.url, 'Slow Signal Pantry', 'Ana');
       const errors = watchErrors(page, 'Ana');
-      await newDocument(page, 'page');
-      await caretAfterText(page);
-      await page.keyboard.type('Rides on Thursday');
-      await waitSynced(page);
-      await waitForServiceWorker(page);
+      await typedPageReadyForOffline(page, 'Rides on Thursday');
 
       gate.holdPages();
       await page.reload();

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { newDevice, shot, type RunningServer } from './harness';
-import { caretAfterText, createWorkspace, newDocument, waitForServiceWorker, waitForText, waitSynced, watchErrors } from './app-flow';
+import { createWorkspace, typedPageReadyForOffline, waitForText, watchErrors } from './app-flow';
 import { useServerAndBrowser } from './setup';
 import { announcedScripts } from '../helpers/link-header.ts';
 
@@ -28,11 +28,7 @@ describe("the device's shells", () => {
     const dev = await newDevice(browser);
     const { page } = await createWorkspace(dev, server.url, 'Riverside Rides', 'Ana');
     const errors = watchErrors(page, 'Ana');
-    await newDocument(page, 'page');
-    await caretAfterText(page);
-    await page.keyboard.type('Rides to the clinic on Tuesdays');
-    await waitSynced(page);
-    await waitForServiceWorker(page);
+    await typedPageReadyForOffline(page, 'Rides to the clinic on Tuesdays');
     const docUrl = page.url();
 
     // What the server names for a document page is what the stored document shell names.
