@@ -13,7 +13,7 @@ import { onLeavingPage } from './leaving.ts';
 import { mergedStateVectors } from './receipts.ts';
 
 /** How often a live document's confirmations rewrite the record at most (the last one always lands). */
-export const CONFIRM_WRITE_GAP_MS = 1000;
+const CONFIRM_WRITE_GAP_MS = 1000;
 
 /** Writes one document's meta record, sparingly. */
 export class MetaKeeper {
