@@ -11,6 +11,7 @@ import type { DocumentPeer, LiveDocument } from './live-document.ts';
 import { MalformedFrameError, readClientFrame, writeAwarenessFrame, writeSyncStep1Frame, writeSyncStep2Frame } from './messages.ts';
 import { filterPresence, readPresenceUpdate, writePresenceUpdate } from './presence.ts';
 import { FlowControl, type FlowBudget } from './flow-control.ts';
+import { DeleteSetSchedule } from './served-state.ts';
 
 /**
  * Frames kept for a socket whose document is not ready yet (the client's step 1, presence, a
@@ -59,6 +60,8 @@ export class Connection implements DocumentPeer {
   /** Reasons the socket is not being read now; it is read again once there are none. */
   private readonly holds = new Set<ReadHold>();
   private readonly openedAt = Date.now();
+  /** Which of this socket's sync step 2 answers carry the document's whole delete set. */
+  private readonly deleteSets = new DeleteSetSchedule();
   /** Set when we close, so the log says why. */
   private closeReason: { code: number; reason: string } | null = null;
 
@@ -290,7 +293,7 @@ export class Connection implements DocumentPeer {
     }
     let reply: Uint8Array;
     try {
-      reply = writeSyncStep2Frame(doc.ydoc, stateVector);
+      reply = writeSyncStep2Frame(doc.ydoc, stateVector, this.deleteSets.next(Date.now()));
     } catch (err) {
       // The relay's own encoding failed: not the client's fault. It reconnects and asks again.
       this.logger.error('step2-encode-failed', { ...this.fields(), error: errorMessage(err) });

@@ -1,8 +1,29 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { connectClient, type TestClient } from '../helpers/clients.ts';
+import { connectClient, rawSocket, type RawSocket, type TestClient } from '../helpers/clients.ts';
 import { createWorkspace, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+
+/** A sync step 1 carrying `doc`'s state vector. */
+const stepOne = (doc: Y.Doc) => {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
+  return encoding.toUint8Array(e);
+};
+
+/** The payloads of the sync frames of `type` (1: step 2, 2: update) a raw socket received so far. */
+const syncPayloads = (socket: RawSocket, type: 1 | 2) =>
+  socket.frames.filter((f) => f[0] === 0 && f[1] === type).map((f) => decoding.readVarUint8Array(decoding.createDecoder(f.subarray(2))));
+
+/** Deleted ranges of `update` below what `device` holds (deletions it already knows). */
+const deletionsItHolds = (update: Uint8Array, device: Y.Doc) => {
+  const sv = Y.decodeStateVector(Y.encodeStateVector(device));
+  return [...Y.decodeUpdate(update).ds.clients].flatMap(([client, ranges]) => ranges.filter((r) => r.clock < (sv.get(client) ?? 0)));
+};
 
 describe('sync with stock y-websocket clients', () => {
   let server: TestServer;
@@ -125,5 +146,48 @@ describe('sync with stock y-websocket clients', () => {
       await other.close();
       removeDir(other.dataDir);
     }
+  });
+
+  it('a device asking again on a live connection gets what it lacks, not the whole delete set each time; a new connection gets it whole', async () => {
+    const writer = client('long', ws.admin.token);
+    await writer.synced();
+    const text = writer.doc.getText('t');
+    for (let i = 0; i < 300; i++) {
+      text.insert(0, `line ${i} `);
+      text.delete(2, 3);
+    }
+    const reader = client('long', ws.viewer.token);
+    await waitFor(() => reader.doc.getText('t').toString() === text.toString(), { message: 'the relay to hold the history' });
+
+    const device = new Y.Doc();
+    const socket = rawSocket(`${server.syncUrl}/${ws.workspaceId}/long?token=${ws.editor.token}`);
+    await socket.opened;
+    socket.ws.send(stepOne(device));
+    const [first] = await waitFor(() => (syncPayloads(socket, 1).length === 1 ? syncPayloads(socket, 1) : undefined), { message: 'the first answer' });
+    Y.applyUpdate(device, first);
+    expect(device.getText('t').toString()).toBe(text.toString());
+
+    // A probe from a device that holds everything: an empty update, not the 300 deletions again.
+    socket.ws.send(stepOne(device));
+    const [, second] = await waitFor(() => (syncPayloads(socket, 1).length === 2 ? syncPayloads(socket, 1) : undefined), { message: 'the second answer' });
+    const decoded = Y.decodeUpdate(second);
+    expect(decoded.structs).toEqual([]);
+    expect(decoded.ds.clients.size).toBe(0);
+    expect(second.byteLength * 20).toBeLessThan(first.byteLength);
+
+    // A deletion of what the device holds reaches it as an update.
+    text.delete(0, 4);
+    await waitFor(() => syncPayloads(socket, 2).length > 0, { message: 'the deletion relayed' });
+    for (const update of syncPayloads(socket, 2)) Y.applyUpdate(device, update);
+    expect(device.getText('t').toString()).toBe(text.toString());
+    socket.ws.close();
+
+    // A device that was away, on a new connection: the whole delete set (what it may have missed).
+    const away = rawSocket(`${server.syncUrl}/${ws.workspaceId}/long?token=${ws.editor.token}`);
+    await away.opened;
+    away.ws.send(stepOne(device));
+    const [again] = await waitFor(() => (syncPayloads(away, 1).length === 1 ? syncPayloads(away, 1) : undefined), { message: 'the answer on a new connection' });
+    expect(deletionsItHolds(again, device).length).toBeGreaterThan(100);
+    away.ws.close();
   });
 });
