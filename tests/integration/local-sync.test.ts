@@ -212,6 +212,32 @@ describe('local-first client with the real relay', () => {
     await waitFor(() => opened.doc.getText('t').toString() === 'Rent strike: vote on Tuesday', { message: 'the other device to get the edit' });
   });
 
+  it('a deletion made live is remembered as waiting until the relay confirms it (a reload offline in between says so)', async () => {
+    const { a, wa } = await twoMembers();
+    const { WebSocket: Cuttable, line } = cuttableWebSocket();
+    const repo = ownRepo({ storage: a.storage, WebSocket: Cuttable });
+    const ref = repo.find(wa, 'notes', { sync: true });
+    const handle = ref.handle;
+    await handle.whenLoaded;
+    handle.doc.getText('t').insert(0, 'Call Dana about the rent');
+    expect(await handle.whenSynced(10_000)).toBe('synced');
+    await waitFor(async () => (await a.storage.getMeta(wa.workspaceId, 'notes')).unsynced === false, { message: 'the confirmation to be stored' });
+
+    // The network dies without a word; the deletion goes into the dead socket.
+    line.cut = true;
+    handle.doc.getText('t').delete(0, 10);
+    await handle.flush();
+    expect((await a.storage.getMeta(wa.workspaceId, 'notes')).unsynced).toBe(true);
+    // The page crashes; the device reopens the document offline: still waiting, not "saved".
+    ref.release();
+    const offline = ownRepo({ storage: a.storage, network: manualNetwork(false) });
+    const reopened = offline.find(wa, 'notes', { sync: true });
+    cleanups.push(() => reopened.release());
+    await reopened.handle.whenLoaded;
+    expect(reopened.handle.doc.getText('t').toString()).toBe('about the rent');
+    expect(reopened.handle.status.get()).toMatchObject({ state: 'offline', unsynced: true });
+  });
+
   it('edits typed steadily on a live connection are confirmed as they go: never "waiting"', async () => {
     const { a, b, wa, wb } = await twoMembers();
     const repo = ownRepo({ storage: a.storage, confirmIntervalMs: 100 });

@@ -113,6 +113,8 @@ describe('what the relay held, noted as the page goes away', () => {
       const relay = new Map([[7, 3]]);
       keeper.confirmed(() => Y.encodeStateVector(relay)); // written at once
       await before.getMeta('w', 'd');
+      keeper.pending(); // a deletion, typed live: remembered as waiting until confirmed
+      expect((await before.getMeta('w', 'd')).unsynced).toBe(true);
       clock.now = 100;
       relay.set(7, 9);
       keeper.confirmed(() => Y.encodeStateVector(relay)); // inside the gap: held back
@@ -124,9 +126,12 @@ describe('what the relay held, noted as the page goes away', () => {
       const after = new DocStorage(store, { journal: storageJournal(kv, 'after') });
       const meta = await new MetaKeeper(after, 'w', 'd', () => 0).read();
       expect(Y.decodeStateVector(meta.syncedStateVector!).get(7)).toBe(9);
+      // The note is a confirmation of everything: the deletion no longer counts as waiting.
+      expect(meta.unsynced).toBe(false);
       // Stored for good, then the note is gone.
       await after.getMeta('w', 'd');
       expect(Y.decodeStateVector((await store.getDocMeta('w', 'd'))!.syncedStateVector!).get(7)).toBe(9);
+      expect((await store.getDocMeta('w', 'd'))!.unsynced).toBe(false);
       expect(after.journal.readAcked('w', 'd').keys).toEqual([]);
     } finally {
       for (const name of ['addEventListener', 'removeEventListener', 'document']) Reflect.deleteProperty(globalThis, name);

@@ -16,7 +16,7 @@ import { isLive, isLoaded, next, type HandleEvent, type HandleState } from './ma
 import { MetaKeeper } from './meta.ts';
 import { DocPersistence, STORE_ORIGIN, type DocLoadResult } from './persistence.ts';
 import { Presence } from './presence.ts';
-import { Receipts } from './receipts.ts';
+import { deletesOnly, Receipts } from './receipts.ts';
 import type { RelayLink, WebSocketConstructor } from './relay-link.ts';
 import { WaitingClock, type DocSyncStatus } from './status.ts';
 
@@ -324,7 +324,9 @@ export class DocHandle {
     } else {
       this.receipts.localEdit();
       this.dispatch({ type: 'edited' });
-      if (!isLive(this.machine)) this.meta.pending();
+      // Offline, or a deletion live (a crash before its receipt, then an offline reload, would
+      // otherwise say "saved": the stored state vector covers a document that only lost text).
+      if (!isLive(this.machine) || deletesOnly(update)) this.meta.pending();
     }
     if (isLive(this.machine)) this.queueProbe();
     this.env.changed(this);

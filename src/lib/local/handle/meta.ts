@@ -47,15 +47,17 @@ export class MetaKeeper {
 
   /**
    * Read the stored record (failures are reported by the storage and read as a fresh one), with
-   * what pages that went away noted of the relay's state vector (stored now, then forgotten).
+   * what pages that went away noted of the relay's state vector (stored now, then forgotten). A
+   * note is written only for a confirmation of everything the page had (nothing was pending
+   * after it), so it also clears a "waiting" its page wrote before that confirmation.
    */
   async read(): Promise<DocMeta> {
     let meta = await this.storage.getMeta(this.workspaceId, this.docId);
     const noted = this.storage.journal.readAcked(this.workspaceId, this.docId);
     if (noted.keys.length > 0) {
-      const syncedStateVector = mergedStateVectors([meta.syncedStateVector, ...noted.stateVectors]);
-      meta = { ...meta, syncedStateVector };
-      void this.storage.updateMeta(this.workspaceId, this.docId, { syncedStateVector }).then((ok) => ok && this.storage.journal.remove(noted.keys));
+      const confirmed = { syncedStateVector: mergedStateVectors([meta.syncedStateVector, ...noted.stateVectors]), unsynced: false };
+      meta = { ...meta, ...confirmed };
+      void this.storage.updateMeta(this.workspaceId, this.docId, confirmed).then((ok) => ok && this.storage.journal.remove(noted.keys));
     }
     this.storedPending = meta.unsynced;
     this.needsRefetch = !!meta.needsRefetch;
@@ -63,7 +65,10 @@ export class MetaKeeper {
     return meta;
   }
 
-  /** Edits wait for the relay (written once, not per keystroke); a confirmation held back is void. */
+  /**
+   * Edits wait for the relay (written once, not per keystroke; offline, or a deletion, which the
+   * stored document's state vector cannot show); a confirmation held back is void.
+   */
   pending(): void {
     this.cancelTrailing();
     if (this.storedPending === true) return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { Receipts } from './receipts.ts';
+import { deletesOnly, Receipts } from './receipts.ts';
 
 /** Two members' documents, and what each keystroke of the writer sends. */
 function writerAndReader() {
@@ -55,5 +55,22 @@ describe('what the relay is known to hold', () => {
     receipts.probeSent(0);
     expect(receipts.receiptArrived()).toBe(true);
     expect(receipts.pending).toBe(false);
+  });
+});
+
+describe('deletesOnly', () => {
+  it('tells a deletion (no state vector shows it) from an insertion or a replacement', () => {
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    const text = doc.getText('t');
+    text.insert(0, 'hello world');
+    text.delete(0, 6);
+    doc.transact(() => {
+      text.delete(0, 1);
+      text.insert(0, 'W');
+    });
+    expect(updates.map(deletesOnly)).toEqual([false, true, false]);
+    expect(deletesOnly(new Uint8Array([1, 2, 3]))).toBe(false);
   });
 });

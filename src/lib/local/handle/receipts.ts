@@ -44,6 +44,18 @@ export function mergedStateVectors(encoded: (Uint8Array | undefined)[]): Uint8Ar
   return Y.encodeStateVector(merged);
 }
 
+/**
+ * Whether an update only deletes (no new structs): the one kind of edit a state vector does not
+ * show, so the device store must be told it waits for the relay even while live.
+ */
+export function deletesOnly(update: Uint8Array): boolean {
+  try {
+    return Y.parseUpdateMeta(update).to.size === 0;
+  } catch {
+    return false;
+  }
+}
+
 interface Probe {
   stateVector: StateVector;
   edits: number;
