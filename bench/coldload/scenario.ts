@@ -9,6 +9,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { openDatabase } from '../../server/database.ts';
 import { createSqliteStore } from '../../server/store/sqlite.ts';
@@ -23,6 +26,40 @@ import { replayB4 } from './trace.ts';
 
 const LOG_DOC = 'b4-log';
 const SNAPSHOT_DOC = 'b4-compacted';
+
+/**
+ * What a device holding the whole document gets back for a sync step 1 (a Mutual device asks,
+ * once a second while its edits wait, whether the relay holds them): the first answer of a
+ * connection, and a later one on the same connection. Bytes of the step 2 payload.
+ */
+async function probeAnswerBytes(url: string, stateVector: Uint8Array): Promise<{ first: number; later: number }> {
+  const ws = new WebSocket(url, { perMessageDeflate: false });
+  const answers: number[] = [];
+  const stepOne = () => {
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint8Array(e, stateVector);
+    return encoding.toUint8Array(e);
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no probe answers within 60 s')), 60_000);
+      ws.on('error', reject);
+      ws.on('open', () => ws.send(stepOne()));
+      ws.on('message', (data: Buffer) => {
+        const d = decoding.createDecoder(data);
+        if (decoding.readVarUint(d) !== 0 || decoding.readVarUint(d) !== 1) return;
+        answers.push(decoding.readVarUint8Array(d).byteLength);
+        if (answers.length === 1) ws.send(stepOne());
+        else (clearTimeout(timer), resolve());
+      });
+    });
+  } finally {
+    ws.terminate();
+  }
+  return { first: answers[0]!, later: answers[1]! };
+}
 
 /** Load as the relay does; returns ms spent reading SQLite and applying to a Y.Doc. */
 async function timedLoad(store: DocumentStore, key: DocKey): Promise<{ readMs: number; applyMs: number; text: string }> {
@@ -86,6 +123,7 @@ export async function runColdLoad(opts: { repeats: number; limit?: number }, log
 
     // Over the relay: a fresh process per document so each first join is a cold load.
     const firstSync: Record<string, number | string> = {};
+    let probe: { first: number; later: number } | string = 'not measured';
     for (const docId of [SNAPSHOT_DOC, LOG_DOC]) {
       server = await startServer('mutual', mutualEnv(dataDir));
       try {
@@ -94,8 +132,10 @@ export async function runColdLoad(opts: { repeats: number; limit?: number }, log
         const c = await connectClient(url, dialect, { timeoutMs: 120_000 });
         firstSync[docId] = r1(performance.now() - t);
         await c.close();
+        if (docId === SNAPSHOT_DOC) probe = await probeAnswerBytes(url, Y.encodeStateVector(doc));
       } catch (err) {
         firstSync[docId] = err instanceof Error ? err.message.slice(0, 200) : String(err);
+        if (docId === SNAPSHOT_DOC) probe = firstSync[docId] as string;
       } finally {
         await server.stop();
       }
@@ -108,9 +148,14 @@ export async function runColdLoad(opts: { repeats: number; limit?: number }, log
     });
     return [
       { name: 'coldload', system: 'mutual', params: { ...base, compacted: false, repeats: raw.length }, metrics: { ...ms(raw), firstSyncMs: firstSync[LOG_DOC], appendAllMs: r1(appendMs) } },
-      { name: 'coldload', system: 'mutual', params: { ...base, compacted: true, repeats: compacted.length }, metrics: { ...ms(compacted), firstSyncMs: firstSync[SNAPSHOT_DOC], compactMs: r1(compactMs) } }
+      { name: 'coldload', system: 'mutual', params: { ...base, compacted: true, repeats: compacted.length }, metrics: { ...ms(compacted), firstSyncMs: firstSync[SNAPSHOT_DOC], compactMs: r1(compactMs), ...probeMetrics(probe) } }
     ];
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** A device's probe answers, as metrics: the first of a connection carries the whole delete set, a later one what the device lacks. */
+function probeMetrics(probe: { first: number; later: number } | string): Record<string, number | string> {
+  return typeof probe === 'string' ? { probeAnswer: probe } : { probeAnswerFirstBytes: probe.first, probeAnswerLaterBytes: probe.later };
 }
