@@ -1,8 +1,8 @@
 /**
  * @mentions in a document's text as two people use them (issue 22): Ana, on a phone, types "@"
  * and part of a name and picks Ben with the keyboard; Ben sees the mention live in the text,
- * it is in his "What needs me", it shows his new name as soon as he renames himself, and it
- * leaves "What needs me" once he opens the document at it.
+ * it is in his "What needs me", it shows his new name as soon as he renames himself (search
+ * finds it under the new name too), and it leaves "What needs me" once he opens the document at it.
  */
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -16,6 +16,19 @@ useServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 const mentions = (page: Page) => page.locator('.m-content .m-mention');
 const options = (page: Page) => page.locator('#mention-menu [role="option"]');
+const searchDialog = (page: Page) => page.getByTestId('search-dialog');
+
+/** Search every document from the workspace's bar; the first hit's highlighted words. */
+async function searchFor(page: Page, words: string): Promise<string[]> {
+  await page.getByTestId('open-search').click();
+  await searchDialog(page).getByRole('searchbox', { name: 'Search every document' }).fill(words);
+  const hit = searchDialog(page).getByTestId('search-hit').first();
+  await hit.waitFor({ timeout: 15_000 });
+  const marked = await hit.locator('mark').allTextContents();
+  await page.keyboard.press('Escape');
+  await searchDialog(page).waitFor({ state: 'detached' });
+  return marked;
+}
 
 describe('mentions in the text', () => {
   it('a member picked with "@" and the keyboard is told, sees it live under their current name, until they open it', async () => {
@@ -68,12 +81,17 @@ describe('mentions in the text', () => {
     await link.waitFor({ timeout: 15_000 });
     expect(await b.getByTestId('my-mentions').textContent()).toContain('Can @Ben bring the urn?');
 
+    // Ana's search finds the mention under his name.
+    expect(await searchFor(a, 'ben urn')).toEqual(['Ben', 'urn']);
+
     // Ben renames himself: every mention shows his new name, on both devices.
     await b.goto(`${server.url}/w/${workspaceId}`);
     await b.locator('#profile-name').fill('Benito');
     await b.locator('#profile').getByRole('button', { name: 'Save' }).click();
     for (const page of [a, bDoc]) await expect.poll(() => mentions(page).allTextContents(), { timeout: 15_000 }).toEqual(['@Benito']);
     await shot(bDoc, 'mention-renamed-desktop');
+    // Ana's search, whose index was built before the rename, finds it under the new name.
+    expect(await searchFor(a, 'benito')).toEqual(['Benito']);
     await b.goto(`${server.url}/w/${workspaceId}/me`);
     await expect.poll(() => b.getByTestId('my-mentions').textContent(), { timeout: 15_000 }).toContain('Can @Benito bring the urn?');
     await shot(b, 'mention-what-needs-me');

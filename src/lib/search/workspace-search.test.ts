@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { DocStorage, MemoryLocalStore, Repo, manualNetwork } from '$lib/local';
-import type { CatalogueEntry } from '$lib/shared/model';
+import type { CatalogueEntry, Member } from '$lib/shared/model';
 import { WorkspaceLibrary } from '$lib/session/library.svelte';
 import { searchOf, WorkspaceSearch } from './workspace-search.svelte';
 
@@ -20,6 +20,21 @@ function paragraph(doc: Y.Doc, text: string): Y.XmlText {
   p.insert(0, text);
   return p;
 }
+
+/** A paragraph "Ask @<name> about <topic>" whose mention is bound to `memberId`, written as `name`. */
+function paragraphMentioning(doc: Y.Doc, memberId: string, name: string, topic: string): void {
+  const p = paragraph(doc, 'Ask ');
+  const mention = new Y.XmlElement<Record<string, string | number>>('mention');
+  p.insertEmbed(p.length, mention);
+  mention.setAttribute('__type', 'mention');
+  mention.setAttribute('__memberId', memberId);
+  mention.setAttribute('__name', name);
+  mention.setAttribute('__by', 'ana');
+  mention.setAttribute('__at', 1);
+  p.insert(p.length, ` about ${topic}`);
+}
+
+const member = (id: string, name: string): Member => ({ id, name, colour: '#000', role: 'editor', publicKey: null, joinedAt: 0 }) as Member;
 
 async function waitUntil(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -109,6 +124,34 @@ describe('WorkspaceSearch', () => {
     expect(second.index.rowsIndexed - built).toBe(1); // only the new paragraph
     await again.release();
     second.dispose();
+    host.lib?.dispose();
+    await repo.close();
+  });
+
+  it('finds an @mention under the member’s current name, and after a rename under the new one, not the old', async () => {
+    const storage = new DocStorage(new MemoryLocalStore());
+    const written = new Y.Doc();
+    paragraphMentioning(written, 'ben1', 'Benny', 'the van'); // written before he changed his name
+    await storage.append('w', 'rides', Y.encodeStateAsUpdate(written));
+    const other = new Y.Doc();
+    paragraph(other, 'Nothing about anyone');
+    await storage.append('w', 'plain', Y.encodeStateAsUpdate(other));
+    const repo = new Repo({ storage, network: manualNetwork(false) });
+    const host = { repo, access, documents: [entry('rides', 'Rides'), entry('plain', 'Plain')], archived: [] as CatalogueEntry[], members: [member('ben1', 'Dario')], lib: null as WorkspaceLibrary | null };
+    const session = { ...host, library: () => (host.lib ??= new WorkspaceLibrary(host)) };
+    const search = new WorkspaceSearch(session);
+    await waitUntil(() => search.progress.done && search.progress.indexed === 2);
+    expect(search.search('dario').map((g) => g.title)).toEqual(['Rides']);
+    expect(search.search('benny')).toEqual([]);
+
+    const setDocument = vi.spyOn(search.index, 'setDocument');
+    host.members = [member('ben1', 'Esteban')];
+    host.lib!.membersChanged();
+    await waitUntil(() => search.search('esteban').length > 0);
+    expect(search.search('esteban').map((g) => g.title)).toEqual(['Rides']);
+    expect(search.search('dario')).toEqual([]);
+    expect(setDocument.mock.calls.map(([id]) => id)).toEqual(['rides']); // the other document is not read again
+    search.dispose();
     host.lib?.dispose();
     await repo.close();
   });

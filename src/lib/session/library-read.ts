@@ -7,6 +7,7 @@ import type * as Y from 'yjs';
 import { summariseDocument, type DocSummary } from '$lib/shared/model';
 import { searchEntriesOf, type SearchEntry } from '$lib/shared/search';
 
-export function readDocument(docId: string, doc: Y.Doc): { summary: DocSummary; texts: SearchEntry[] } {
-  return { summary: summariseDocument(docId, doc).value, texts: searchEntriesOf(doc) };
+/** `memberName`: members' current names, for the @mentions search finds (else the name they were written with). */
+export function readDocument(docId: string, doc: Y.Doc, memberName?: (memberId: string) => string | undefined): { summary: DocSummary; texts: SearchEntry[] } {
+  return { summary: summariseDocument(docId, doc).value, texts: searchEntriesOf(doc, memberName) };
 }

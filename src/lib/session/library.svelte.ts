@@ -11,7 +11,7 @@
  * background), only its summary is computed again; the views combine summaries, which is cheap.
  */
 import type { DocHandle, DocRef, Repo, WorkspaceAccess } from '$lib/local';
-import type { CatalogueEntry, DocSummary } from '$lib/shared/model';
+import type { CatalogueEntry, DocSummary, Member } from '$lib/shared/model';
 import type { SearchEntry } from '$lib/shared/search';
 
 /** What the library needs of its workspace (a WorkspaceSession; an interface keeps imports one-way). */
@@ -20,6 +20,8 @@ export interface LibraryHost {
   readonly access: WorkspaceAccess;
   readonly documents: CatalogueEntry[];
   readonly archived: CatalogueEntry[];
+  /** The member directory: @mentions are searched under members' current names. */
+  readonly members?: readonly Member[];
 }
 
 type Reader = typeof import('./library-read');
@@ -50,9 +52,13 @@ export class WorkspaceLibrary {
   private readonly disposers: (() => void)[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  /** Members' names as the documents were read with them. */
+  private names: Map<string, string>;
+  private readonly nameOf = (memberId: string): string | undefined => this.names.get(memberId);
 
   constructor(private readonly host: LibraryHost) {
     const { repo, access } = host;
+    this.names = namesOf(host.members);
     const mine = (handle: DocHandle): boolean => handle.workspaceId === access.workspaceId && this.isCatalogued(handle.docId);
     this.disposers.push(
       repo.onChange((handle) => {
@@ -84,6 +90,23 @@ export class WorkspaceLibrary {
     }
     this.loaded = true;
     this.version++;
+  }
+
+  /**
+   * The member directory changed (call when it does): documents whose search entries show a
+   * renamed member's @mention are read again, so search finds the new name and not the old.
+   */
+  membersChanged(): void {
+    const names = namesOf(this.host.members);
+    const renamed = [...this.names].filter(([id, name]) => names.has(id) && names.get(id) !== name).map(([, name]) => `@${name}`);
+    this.names = names;
+    if (renamed.length === 0) return;
+    for (const [docId, entries] of this.texts) {
+      if (!entries.some((e) => renamed.some((label) => e.text.includes(label)))) continue;
+      const handle = this.host.repo.peek(this.host.access.workspaceId, docId);
+      if (handle?.loaded) this.store(docId, handle);
+      else void this.read(docId);
+    }
   }
 
   /**
@@ -144,7 +167,7 @@ export class WorkspaceLibrary {
 
   private summarise(docId: string, doc: DocHandle['doc']): void {
     if (!reader) return;
-    const { summary, texts } = reader.readDocument(docId, doc);
+    const { summary, texts } = reader.readDocument(docId, doc, this.nameOf);
     this.summaries.set(docId, summary);
     this.texts.set(docId, texts);
   }
@@ -193,4 +216,8 @@ export class WorkspaceLibrary {
     this.version++;
     this.settle(docId);
   }
+}
+
+function namesOf(members: readonly Member[] | undefined): Map<string, string> {
+  return new Map((members ?? []).map((m) => [m.id, m.name]));
 }

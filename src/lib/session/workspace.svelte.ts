@@ -147,6 +147,7 @@ export class WorkspaceSession {
     this.settings = readSettings(doc).value;
     if (all.length > 0 || this.members.length > 0 || this.index.loaded) this.ready = true;
     if (this.libraryHeld && all.length !== this.known) void this.libraryHeld.sync();
+    this.libraryHeld?.membersChanged();
     this.known = all.length;
   }
 

@@ -180,12 +180,12 @@ function readMention(el: Y.XmlElement): MentionInline | null {
 }
 
 /** How a mention reads in text: "@" and the member's name (current when `memberName` is given). */
-export function mentionLabel(c: MentionInline, memberName?: (memberId: string) => string): string {
+export function mentionLabel(c: MentionInline, memberName?: (memberId: string) => string | undefined): string {
   return `@${memberName?.(c.memberId) ?? (c.name || c.memberId)}`;
 }
 
 /** Plain text of inline content (mentions as "@Name": current names when `memberName` is given). */
-export function inlineText(children: readonly Inline[], memberName?: (memberId: string) => string): string {
+export function inlineText(children: readonly Inline[], memberName?: (memberId: string) => string | undefined): string {
   return children
     .map((c) => {
       if (c.type === 'text') return c.text;

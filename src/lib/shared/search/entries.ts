@@ -33,7 +33,7 @@ export interface SearchEntry {
 export const MAX_ENTRY_TEXT = 4000;
 
 /** Names members mentioned in the text (default: the name the mention was written with). */
-type Namer = ((memberId: string) => string) | undefined;
+type Namer = ((memberId: string) => string | undefined) | undefined;
 
 function listText(list: ListBlock, name: Namer): string {
   return list.items.map((item) => [inlineText(item.children, name), ...item.nested.map((n) => listText(n, name))].join('\n')).join('\n');
@@ -74,7 +74,7 @@ function entryOf(doc: Y.Doc, block: Block, name: Namer): { kind: SearchEntryKind
 }
 
 /** Everything search finds in one document, in document order (@mentions as "@Name"). */
-export function searchEntriesOf(doc: Y.Doc, memberName?: (memberId: string) => string): SearchEntry[] {
+export function searchEntriesOf(doc: Y.Doc, memberName?: (memberId: string) => string | undefined): SearchEntry[] {
   const entries: SearchEntry[] = [];
   const push = (at: SearchPlace, kind: SearchEntryKind, text: string) => {
     const trimmed = text.trim();
