@@ -8,7 +8,13 @@
  */
 import { estimateOffset, type ClockSample } from '$lib/shared/clock';
 
+/** At most this many requests per estimate… */
 const SAMPLES = 5;
+/**
+ * …and no more once the estimate is this good (a round trip of 100 ms or less): countdowns
+ * show seconds, and on a phone with bad signal every request counts.
+ */
+const GOOD_ENOUGH_ERROR_MS = 50;
 /** Clocks drift, and a laptop may sleep: estimate again this often while a meeting page is open. */
 const RESAMPLE_MS = 5 * 60_000;
 
@@ -69,6 +75,7 @@ class RelayClock {
           this.offsetMs = estimate.offsetMs;
           this.errorMs = estimate.errorMs;
           remember(estimate.offsetMs);
+          if (estimate.errorMs <= GOOD_ENOUGH_ERROR_MS) break;
         }
       }
       return samples.length > 0;
