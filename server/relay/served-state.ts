@@ -61,7 +61,7 @@ function deletionsAfter(clients: DeleteRanges, stateVector: Map<number, number>)
 /**
  * What a peer holding `stateVector` lacks, with only the deletions of what it lacks — not the
  * document's whole delete set, which `Y.encodeStateAsUpdate` always writes (on a long-edited
- * document most of an answer: 8 KB on the B4 trace's, against a few bytes of structs for a
+ * document most of an answer: ≈ 10 KB on the B4 trace's, against a few bytes of structs for a
  * device that is up to date). For a later answer on a live connection, whose deletions of what
  * the peer already holds came to it as updates. Should the encoding not end as Yjs's v1 delete
  * set is written (another Yjs), the whole answer.
