@@ -292,16 +292,18 @@ export class Connection implements DocumentPeer {
       return this.close(CloseCode.badRequest, 'malformed state vector');
     }
     let reply: Uint8Array;
+    let encodedBytes: number;
     try {
-      reply = writeSyncStep2Frame(doc.ydoc, stateVector, this.deleteSets.next(Date.now()));
+      ({ frame: reply, encodedBytes } = writeSyncStep2Frame(doc.ydoc, stateVector, this.deleteSets.next(Date.now())));
     } catch (err) {
       // The relay's own encoding failed: not the client's fault. It reconnects and asks again.
       this.logger.error('step2-encode-failed', { ...this.fields(), error: errorMessage(err) });
       return this.close(CloseCode.retryLater, 'the server could not answer; reconnecting');
     }
-    // A step 1 of a few bytes asks for the whole document: charge the answer's size, or
-    // one socket repeating it could keep the relay busy encoding megabytes for nobody.
-    this.flow.charge(Math.floor(reply.byteLength / STEP2_BYTES_PER_TOKEN));
+    // A step 1 of a few bytes asks for the whole document: charge what was encoded for the
+    // answer (not what is sent: a later answer drops the delete set it encoded), or one socket
+    // repeating it could keep the relay busy encoding megabytes for nobody.
+    this.flow.charge(Math.floor(encodedBytes / STEP2_BYTES_PER_TOKEN));
     // Encoded now, sent once everything it contains is durable: nothing reaches
     // anyone before it is on disk.
     doc.afterDurable((err) => {

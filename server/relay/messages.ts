@@ -12,7 +12,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { MessageType } from '#shared/protocol';
-import { encodeServedState, encodeServedStateNewDeletions } from './served-state.ts';
+import { encodeServedState, encodeServedStateNewDeletions, type ServedAnswer } from './served-state.ts';
 
 /** Sync sub-types (y-protocols/sync). */
 export const SyncType = { step1: 0, step2: 1, update: 2 } as const;
@@ -84,15 +84,19 @@ export function writeSyncStep1Frame(doc: Y.Doc): Uint8Array {
 /**
  * Frame: sync step 2, everything in `doc` the peer with `stateVector` lacks — with the whole
  * delete set (`deletions: 'all'`), or only the deletions of what it lacks (`'new'`, see
- * {@link encodeServedStateNewDeletions}). Throws on a bad state vector.
+ * {@link encodeServedStateNewDeletions}) — and the bytes encoded to make it. Throws on a bad
+ * state vector.
  */
-export function writeSyncStep2Frame(doc: Y.Doc, stateVector: Uint8Array, deletions: 'all' | 'new' = 'all'): Uint8Array {
+export function writeSyncStep2Frame(doc: Y.Doc, stateVector: Uint8Array, deletions: 'all' | 'new' = 'all'): { frame: Uint8Array; encodedBytes: number } {
+  const answer: ServedAnswer = deletions === 'new' ? encodeServedStateNewDeletions(doc, stateVector) : wholeAnswer(encodeServedState(doc, stateVector));
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MessageType.sync);
   encoding.writeVarUint(e, SyncType.step2);
-  encoding.writeVarUint8Array(e, deletions === 'all' ? encodeServedState(doc, stateVector) : encodeServedStateNewDeletions(doc, stateVector));
-  return encoding.toUint8Array(e);
+  encoding.writeVarUint8Array(e, answer.update);
+  return { frame: encoding.toUint8Array(e), encodedBytes: answer.encodedBytes };
 }
+
+const wholeAnswer = (update: Uint8Array): ServedAnswer => ({ update, encodedBytes: update.byteLength });
 
 /** Frame: a sync update (what the relay broadcasts). */
 export function writeUpdateFrame(update: Uint8Array): Uint8Array {

@@ -75,7 +75,7 @@ describe('encodeServedStateNewDeletions (a later answer on a live connection)', 
     text.insert(0, 'fresh words');
     text.delete(0, 6); // a deletion inside what the device lacks
     const sv = Y.encodeStateVector(device);
-    const answer = encodeServedStateNewDeletions(doc, sv);
+    const answer = encodeServedStateNewDeletions(doc, sv).update;
     const whole = encodeServedState(doc, sv);
     Y.applyUpdate(device, answer);
     expect(device.getText('t').toString()).toBe(text.toString());
@@ -83,6 +83,8 @@ describe('encodeServedStateNewDeletions (a later answer on a live connection)', 
     expect(deletedBelow(whole, Y.decodeStateVector(sv)).length).toBeGreaterThan(100);
     // Falling back to the whole answer (Yjs writing its delete set otherwise) would fail this.
     expect(answer.byteLength * 10).toBeLessThan(whole.byteLength);
+    // What it cost to make is the whole encoding (what the asker's budget is charged).
+    expect(encodeServedStateNewDeletions(doc, sv).encodedBytes).toBe(whole.byteLength);
   });
 
   it('leaves a deletion of what the device holds to the update that carries it; the whole answer has it', () => {
@@ -90,7 +92,7 @@ describe('encodeServedStateNewDeletions (a later answer on a live connection)', 
     doc.getText('t').delete(0, 4);
     const sv = Y.encodeStateVector(device);
     const before = device.getText('t').toString();
-    Y.applyUpdate(device, encodeServedStateNewDeletions(doc, sv));
+    Y.applyUpdate(device, encodeServedStateNewDeletions(doc, sv).update);
     expect(device.getText('t').toString()).toBe(before);
     Y.applyUpdate(device, encodeServedState(doc, sv));
     expect(device.getText('t').toString()).toBe(doc.getText('t').toString());
@@ -99,7 +101,7 @@ describe('encodeServedStateNewDeletions (a later answer on a live connection)', 
   it('is the whole answer, byte for byte, for a device that holds nothing', () => {
     const { doc } = longEditedPair();
     const empty = Y.encodeStateVector(new Y.Doc());
-    expect(encodeServedStateNewDeletions(doc, empty)).toEqual(encodeServedState(doc, empty));
+    expect(encodeServedStateNewDeletions(doc, empty).update).toEqual(encodeServedState(doc, empty));
   });
 });
 

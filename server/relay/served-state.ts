@@ -28,6 +28,16 @@ export function encodeServedState(ydoc: Y.Doc, stateVector?: Uint8Array): Uint8A
 
 type DeleteRanges = Map<number, { clock: number; len: number }[]>;
 
+/**
+ * An answer to a sync step 1: the update sent, and how many bytes the relay encoded to make it
+ * (what the answer costs the sender's budget: a small answer cut from a large encoding costs
+ * the encoding, or repeating the ask would keep the relay busy for free).
+ */
+export interface ServedAnswer {
+  update: Uint8Array;
+  encodedBytes: number;
+}
+
 /** A delete set as Yjs's v1 encoding writes it (`writeDeleteSet`: clients in descending order). */
 function encodeDeleteSet(clients: DeleteRanges): Uint8Array {
   const e = encoding.createEncoder();
@@ -66,17 +76,17 @@ function deletionsAfter(clients: DeleteRanges, stateVector: Map<number, number>)
  * the peer already holds came to it as updates. Should the encoding not end as Yjs's v1 delete
  * set is written (another Yjs), the whole answer.
  */
-export function encodeServedStateNewDeletions(ydoc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+export function encodeServedStateNewDeletions(ydoc: Y.Doc, stateVector: Uint8Array): ServedAnswer {
   const whole = encodeServedState(ydoc, stateVector);
   const deletions = Y.createDeleteSetFromStructStore(ydoc.store).clients as DeleteRanges;
   const wholeDeleteSet = encodeDeleteSet(deletions);
   const structsLength = whole.byteLength - wholeDeleteSet.byteLength;
-  if (structsLength < 0 || !equalBytes(whole.subarray(structsLength), wholeDeleteSet)) return whole;
+  if (structsLength < 0 || !equalBytes(whole.subarray(structsLength), wholeDeleteSet)) return { update: whole, encodedBytes: whole.byteLength };
   const newDeleteSet = encodeDeleteSet(deletionsAfter(deletions, Y.decodeStateVector(stateVector)));
-  const answer = new Uint8Array(structsLength + newDeleteSet.byteLength);
-  answer.set(whole.subarray(0, structsLength));
-  answer.set(newDeleteSet, structsLength);
-  return answer;
+  const update = new Uint8Array(structsLength + newDeleteSet.byteLength);
+  update.set(whole.subarray(0, structsLength));
+  update.set(newDeleteSet, structsLength);
+  return { update, encodedBytes: whole.byteLength };
 }
 
 /** Whether `update` applies to an empty document without throwing (what a load will do). */
