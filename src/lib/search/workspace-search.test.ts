@@ -151,6 +151,16 @@ describe('WorkspaceSearch', () => {
     expect(search.search('esteban').map((g) => g.title)).toEqual(['Rides']);
     expect(search.search('dario')).toEqual([]);
     expect(setDocument.mock.calls.map(([id]) => id)).toEqual(['rides']); // the other document is not read again
+
+    // A member the directory did not name yet when the document was read (it came later).
+    const later = repo.find(access, 'rides', { sync: true });
+    await later.handle.whenLoaded;
+    paragraphMentioning(later.doc, 'cam1', 'Cami', 'the keys');
+    await waitUntil(() => search.search('cami').length > 0); // read with the name it was written with
+    host.members = [member('ben1', 'Esteban'), member('cam1', 'Camila Ruiz')];
+    host.lib!.membersChanged();
+    await waitUntil(() => search.search('ruiz').length > 0);
+    await later.release();
     search.dispose();
     host.lib?.dispose();
     await repo.close();

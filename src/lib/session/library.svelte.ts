@@ -94,19 +94,25 @@ export class WorkspaceLibrary {
 
   /**
    * The member directory changed (call when it does): documents whose search entries show a
-   * renamed member's @mention are read again, so search finds the new name and not the old.
+   * renamed member's @mention, or that mention a member the directory did not name when they
+   * were read (it arrived after them), are read again, so search finds members' current names.
    */
   membersChanged(): void {
     const names = namesOf(this.host.members);
     const renamed = [...this.names].filter(([id, name]) => names.has(id) && names.get(id) !== name).map(([, name]) => `@${name}`);
+    const named = new Set([...names.keys()].filter((id) => !this.names.has(id)));
     this.names = names;
-    if (renamed.length === 0) return;
+    if (renamed.length === 0 && named.size === 0) return;
     for (const [docId, entries] of this.texts) {
-      if (!entries.some((e) => renamed.some((label) => e.text.includes(label)))) continue;
-      const handle = this.host.repo.peek(this.host.access.workspaceId, docId);
-      if (handle?.loaded) this.store(docId, handle);
-      else void this.read(docId);
+      const stale = entries.some((e) => renamed.some((label) => e.text.includes(label))) || !!this.summaries.get(docId)?.mentions.some((m) => named.has(m.member));
+      if (stale) this.readAgain(docId);
     }
+  }
+
+  private readAgain(docId: string): void {
+    const handle = this.host.repo.peek(this.host.access.workspaceId, docId);
+    if (handle?.loaded) this.store(docId, handle);
+    else void this.read(docId);
   }
 
   /**
