@@ -89,6 +89,9 @@ describe('mentions in the text', () => {
     await b.locator('#profile-name').fill('Benito');
     await b.locator('#profile').getByRole('button', { name: 'Save' }).click();
     for (const page of [a, bDoc]) await expect.poll(() => mentions(page).allTextContents(), { timeout: 15_000 }).toEqual(['@Benito']);
+    // …and so do the names of who is here (a presence keeps the name it was announced with).
+    await expect.poll(() => bDoc.locator('.m-presence-name').allTextContents()).toEqual(['Benito (you)', 'Ana']);
+    await expect.poll(() => a.locator('.m-presence-name').allTextContents()).toContain('Benito');
     await shot(bDoc, 'mention-renamed-desktop');
     // Ana's search, whose index was built before the rename, finds it under the new name.
     expect(await searchFor(a, 'benito')).toEqual(['Benito']);
