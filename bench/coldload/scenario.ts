@@ -9,8 +9,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { openDatabase } from '../../server/database.ts';
@@ -22,6 +20,7 @@ import { createWorkspace } from '../lib/mutual-api.ts';
 import { startServer } from '../lib/proc.ts';
 import type { ScenarioResult } from '../lib/results.ts';
 import { connectInfo } from '../lib/systems.ts';
+import type { Dialect } from '../lib/wire.ts';
 import { replayB4 } from './trace.ts';
 
 const LOG_DOC = 'b4-log';
@@ -32,26 +31,19 @@ const SNAPSHOT_DOC = 'b4-compacted';
  * once a second while its edits wait, whether the relay holds them): the first answer of a
  * connection, and a later one on the same connection. Bytes of the step 2 payload.
  */
-async function probeAnswerBytes(url: string, stateVector: Uint8Array): Promise<{ first: number; later: number }> {
+async function probeAnswerBytes(url: string, dialect: Dialect, stateVector: Uint8Array): Promise<{ first: number; later: number }> {
   const ws = new WebSocket(url, { perMessageDeflate: false });
   const answers: number[] = [];
-  const stepOne = () => {
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, 0);
-    encoding.writeVarUint(e, 0);
-    encoding.writeVarUint8Array(e, stateVector);
-    return encoding.toUint8Array(e);
-  };
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no probe answers within 60 s')), 60_000);
       ws.on('error', reject);
-      ws.on('open', () => ws.send(stepOne()));
+      ws.on('open', () => ws.send(dialect.step1(stateVector)));
       ws.on('message', (data: Buffer) => {
-        const d = decoding.createDecoder(data);
-        if (decoding.readVarUint(d) !== 0 || decoding.readVarUint(d) !== 1) return;
-        answers.push(decoding.readVarUint8Array(d).byteLength);
-        if (answers.length === 1) ws.send(stepOne());
+        const message = dialect.read(data);
+        if (message.kind !== 'step2') return;
+        answers.push(message.update.byteLength);
+        if (answers.length === 1) ws.send(dialect.step1(stateVector));
         else (clearTimeout(timer), resolve());
       });
     });
@@ -132,7 +124,7 @@ export async function runColdLoad(opts: { repeats: number; limit?: number }, log
         const c = await connectClient(url, dialect, { timeoutMs: 120_000 });
         firstSync[docId] = r1(performance.now() - t);
         await c.close();
-        if (docId === SNAPSHOT_DOC) probe = await probeAnswerBytes(url, Y.encodeStateVector(doc));
+        if (docId === SNAPSHOT_DOC) probe = await probeAnswerBytes(url, dialect, Y.encodeStateVector(doc));
       } catch (err) {
         firstSync[docId] = err instanceof Error ? err.message.slice(0, 200) : String(err);
         if (docId === SNAPSHOT_DOC) probe = firstSync[docId] as string;

@@ -30,6 +30,8 @@ export interface Dialect {
   readonly name: 'y-websocket' | 'hocuspocus';
   /** Frames to send as soon as the socket opens (auth, sync step 1). */
   hello(): Uint8Array[];
+  /** Sync step 1 with a state vector: "what do I lack?" (the hello's, with an empty one). */
+  step1(stateVector: Uint8Array): Uint8Array;
   /** Reply to the server's sync step 1: our (empty) state as step 2. */
   step2(): Uint8Array;
   /** One document update frame. */
@@ -60,11 +62,11 @@ export function yWebsocketDialect(): Dialect {
     write(e);
     return encoding.toUint8Array(e);
   };
+  const step1 = (stateVector: Uint8Array) => frame((e) => writeSync(e, MSG_SYNC, SYNC_STEP1, stateVector));
   return {
     name: 'y-websocket',
-    hello: () => [
-      frame((e) => writeSync(e, MSG_SYNC, SYNC_STEP1, EMPTY_STATE_VECTOR))
-    ],
+    hello: () => [step1(EMPTY_STATE_VECTOR)],
+    step1,
     step2: () =>
       frame((e) => writeSync(e, MSG_SYNC, SYNC_STEP2, EMPTY_UPDATE)),
     update: (update) =>
@@ -88,6 +90,7 @@ export function hocuspocusDialect(documentName: string, token = 'bench'): Dialec
     write(e);
     return encoding.toUint8Array(e);
   };
+  const step1 = (stateVector: Uint8Array) => frame((e) => writeSync(e, MSG_SYNC, SYNC_STEP1, stateVector));
   return {
     name: 'hocuspocus',
     hello: () => [
@@ -96,8 +99,9 @@ export function hocuspocusDialect(documentName: string, token = 'bench'): Dialec
         encoding.writeVarUint(e, AUTH_TOKEN);
         encoding.writeVarString(e, token);
       }),
-      frame((e) => writeSync(e, MSG_SYNC, SYNC_STEP1, EMPTY_STATE_VECTOR))
+      step1(EMPTY_STATE_VECTOR)
     ],
+    step1,
     step2: () =>
       frame((e) => writeSync(e, MSG_SYNC_REPLY, SYNC_STEP2, EMPTY_UPDATE)),
     update: (update) =>
