@@ -28,7 +28,8 @@ export function frame(write: (e: encoding.Encoder) => void): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
-const syncFrame = (syncType: number, payload: Uint8Array) =>
+/** A y-websocket sync frame: 0 = step 1 (a state vector), 1 = step 2, 2 = update. */
+export const syncFrame = (syncType: 0 | 1 | 2, payload: Uint8Array) =>
   frame((e) => {
     encoding.writeVarUint(e, 0);
     encoding.writeVarUint(e, syncType);

@@ -9,13 +9,9 @@ import * as Y from 'yjs';
 import { connectClient, rawSocket, type TestClient } from '../helpers/clients.ts';
 import { createWorkspace, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { awarenessUpdate, frame } from '../fuzz/relay-fuzz-frames.ts';
+import { awarenessUpdate, frame, syncFrame } from '../fuzz/relay-fuzz-frames.ts';
 
-const step1 = frame((e) => {
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarUint8Array(e, Y.encodeStateVector(new Y.Doc()));
-});
+const step1 = syncFrame(0, Y.encodeStateVector(new Y.Doc()));
 const awarenessFrame = (entries: [number, number, string][]) =>
   frame((e) => {
     encoding.writeVarUint(e, 1);

@@ -1,19 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { connectClient, rawSocket, type RawSocket, type TestClient } from '../helpers/clients.ts';
 import { createWorkspace, removeDir, startServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { syncFrame } from '../fuzz/relay-fuzz-frames.ts';
 
 /** A sync step 1 carrying `doc`'s state vector. */
-const stepOne = (doc: Y.Doc) => {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
-  return encoding.toUint8Array(e);
-};
+const stepOne = (doc: Y.Doc) => syncFrame(0, Y.encodeStateVector(doc));
 
 /** The payloads of the sync frames of `type` (1: step 2, 2: update) a raw socket received so far. */
 const syncPayloads = (socket: RawSocket, type: 1 | 2) =>
