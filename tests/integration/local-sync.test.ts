@@ -120,6 +120,18 @@ describe('local-first client with the real relay', () => {
     return { a, b, wa, wb };
   };
 
+  /** Device A's document `docId` holding `text`, synced, in a repo of its own over A's store behind sockets that can be cut. */
+  const syncedBehindCuttable = async (docId: string, text: string) => {
+    const members = await twoMembers();
+    const { WebSocket: Cuttable, line } = cuttableWebSocket();
+    const repo = ownRepo({ storage: members.a.storage, WebSocket: Cuttable });
+    const ref = repo.find(members.wa, docId, { sync: true });
+    await ref.handle.whenLoaded;
+    ref.handle.doc.getText('t').insert(0, text);
+    expect(await ref.handle.whenSynced(10_000)).toBe('synced');
+    return { ...members, line, ref, handle: ref.handle };
+  };
+
   beforeEach(async () => {
     server = await startServer({ config: { unloadGraceMs: 50 } });
   });
@@ -182,15 +194,7 @@ describe('local-first client with the real relay', () => {
   });
 
   it('"synced" means the relay confirmed it: an edit handed to a socket that delivers nothing stays unsynced', async () => {
-    const { a, b, wa, wb } = await twoMembers();
-    const { WebSocket: Cuttable, line } = cuttableWebSocket();
-    // The same device store behind sockets that can be cut.
-    const repo = ownRepo({ storage: a.storage, WebSocket: Cuttable });
-    const ref = repo.find(wa, 'agenda', { sync: true });
-    const handle = ref.handle;
-    await handle.whenLoaded;
-    handle.doc.getText('t').insert(0, 'Rent strike');
-    expect(await handle.whenSynced(10_000)).toBe('synced');
+    const { b, wb, line, handle } = await syncedBehindCuttable('agenda', 'Rent strike');
 
     line.cut = true;
     handle.doc.getText('t').insert(11, ': vote on Tuesday');
@@ -213,14 +217,7 @@ describe('local-first client with the real relay', () => {
   });
 
   it('a deletion made live is remembered as waiting until the relay confirms it (a reload offline in between says so)', async () => {
-    const { a, wa } = await twoMembers();
-    const { WebSocket: Cuttable, line } = cuttableWebSocket();
-    const repo = ownRepo({ storage: a.storage, WebSocket: Cuttable });
-    const ref = repo.find(wa, 'notes', { sync: true });
-    const handle = ref.handle;
-    await handle.whenLoaded;
-    handle.doc.getText('t').insert(0, 'Call Dana about the rent');
-    expect(await handle.whenSynced(10_000)).toBe('synced');
+    const { a, wa, line, ref, handle } = await syncedBehindCuttable('notes', 'Call Dana about the rent');
     await waitFor(async () => (await a.storage.getMeta(wa.workspaceId, 'notes')).unsynced === false, { message: 'the confirmation to be stored' });
 
     // The network dies without a word; the deletion goes into the dead socket.
