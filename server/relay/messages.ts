@@ -87,7 +87,7 @@ export function writeSyncStep1Frame(doc: Y.Doc): Uint8Array {
  * {@link encodeServedStateNewDeletions}) — and the bytes encoded to make it. Throws on a bad
  * state vector.
  */
-export function writeSyncStep2Frame(doc: Y.Doc, stateVector: Uint8Array, deletions: 'all' | 'new' = 'all'): { frame: Uint8Array; encodedBytes: number } {
+export function writeSyncStep2Frame(doc: Y.Doc, stateVector: Uint8Array, deletions: 'all' | 'new'): { frame: Uint8Array; encodedBytes: number } {
   const answer: ServedAnswer = deletions === 'new' ? encodeServedStateNewDeletions(doc, stateVector) : wholeAnswer(encodeServedState(doc, stateVector));
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MessageType.sync);
