@@ -294,7 +294,7 @@ export class Connection implements DocumentPeer {
     let reply: Uint8Array;
     let encodedBytes: number;
     try {
-      ({ frame: reply, encodedBytes } = writeSyncStep2Frame(doc.ydoc, stateVector, this.deleteSets.next(Date.now())));
+      ({ frame: reply, encodedBytes } = writeSyncStep2Frame(doc.answers, stateVector, this.deleteSets.next(Date.now())));
     } catch (err) {
       // The relay's own encoding failed: not the client's fault. It reconnects and asks again.
       this.logger.error('step2-encode-failed', { ...this.fields(), error: errorMessage(err) });

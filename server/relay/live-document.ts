@@ -6,6 +6,7 @@ import type { WriteScope } from '#shared/model/authority';
 import { Admission, DEFAULT_ADMISSION_LIMITS, type AdmissionLimits, type AdmissionResult } from './admission.ts';
 import { awarenessFrame, writeAwarenessFrame } from './messages.ts';
 import type { PresenceOwners } from './presence.ts';
+import { StepTwoAnswers } from './step-two-answers.ts';
 
 /** One socket's view of a document, as the document needs it. Implemented by the relay's connection. */
 export interface DocumentPeer {
@@ -47,6 +48,8 @@ export class LiveDocument {
   state: 'ready' | 'failed' | 'closed' = 'ready';
   readonly peers = new Set<DocumentPeer>();
   readonly awareness: awarenessProtocol.Awareness;
+  /** Its answers to sync step 1 (the delete set kept between changes). */
+  readonly answers: StepTwoAnswers;
   /** Presence id → the local socket that set it (ids set through other instances are not here). */
   private readonly presenceOwners = new Map<number, DocumentPeer>();
 
@@ -91,6 +94,7 @@ export class LiveDocument {
     this.baseBytes = loadedLog.snapshotBytes ?? 0;
     this.admission = new Admission<DocumentPeer>(ydoc, serverRootsOf(docIdOf(key)), () => this.baseBytes + this.logBytes, admissionLimits);
     this.awareness = new awarenessProtocol.Awareness(ydoc);
+    this.answers = new StepTwoAnswers(ydoc);
     // The relay has no presence of its own.
     this.awareness.setLocalState(null);
     ydoc.on('update', this.onUpdate);
@@ -268,6 +272,7 @@ export class LiveDocument {
     this.awareness.off('update', this.onAwareness);
     this.ydoc.off('update', this.onUpdate);
     this.awareness.destroy();
+    this.answers.destroy();
     this.ydoc.destroy();
   }
 }

@@ -12,7 +12,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { MessageType } from '#shared/protocol';
-import { encodeServedState, encodeServedStateNewDeletions, type ServedAnswer } from './served-state.ts';
+import type { StepTwoAnswers } from './step-two-answers.ts';
 
 /** Sync sub-types (y-protocols/sync). */
 export const SyncType = { step1: 0, step2: 1, update: 2 } as const;
@@ -82,21 +82,18 @@ export function writeSyncStep1Frame(doc: Y.Doc): Uint8Array {
 }
 
 /**
- * Frame: sync step 2, everything in `doc` the peer with `stateVector` lacks — with the whole
- * delete set (`deletions: 'all'`), or only the deletions of what it lacks (`'new'`, see
- * {@link encodeServedStateNewDeletions}) — and the bytes encoded to make it. Throws on a bad
- * state vector.
+ * Frame: sync step 2, everything in the document the peer with `stateVector` lacks — with the
+ * whole delete set (`deletions: 'all'`), or only the deletions of what it lacks (`'new'`, see
+ * {@link StepTwoAnswers}) — and the bytes it cost to make. Throws on a bad state vector.
  */
-export function writeSyncStep2Frame(doc: Y.Doc, stateVector: Uint8Array, deletions: 'all' | 'new'): { frame: Uint8Array; encodedBytes: number } {
-  const answer: ServedAnswer = deletions === 'new' ? encodeServedStateNewDeletions(doc, stateVector) : wholeAnswer(encodeServedState(doc, stateVector));
+export function writeSyncStep2Frame(answers: StepTwoAnswers, stateVector: Uint8Array, deletions: 'all' | 'new'): { frame: Uint8Array; encodedBytes: number } {
+  const answer = answers.answer(stateVector, deletions);
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MessageType.sync);
   encoding.writeVarUint(e, SyncType.step2);
   encoding.writeVarUint8Array(e, answer.update);
   return { frame: encoding.toUint8Array(e), encodedBytes: answer.encodedBytes };
 }
-
-const wholeAnswer = (update: Uint8Array): ServedAnswer => ({ update, encodedBytes: update.byteLength });
 
 /** Frame: a sync update (what the relay broadcasts). */
 export function writeUpdateFrame(update: Uint8Array): Uint8Array {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { heldBackPoison, zeroLengthStruct } from '../../tests/helpers/hostile-updates.ts';
-import { appliesCleanly, DeleteSetSchedule, encodeServedState, encodeServedStateNewDeletions, WHOLE_DELETE_SET_EVERY_MS } from './served-state.ts';
+import { appliesCleanly, DeleteSetSchedule, encodeServedState, WHOLE_DELETE_SET_EVERY_MS } from './served-state.ts';
 
 function poisoned(): Y.Doc {
   const { held, filler } = heldBackPoison();
@@ -44,64 +44,6 @@ describe('encodeServedState', () => {
     const doc = new Y.Doc();
     Y.applyUpdate(doc, zeroLengthStruct());
     expect(appliesCleanly(encodeServedState(doc))).toBe(false);
-  });
-});
-
-/** A document two people edited for a while (thousands of deletions), and a device holding all of it. */
-function longEditedPair(): { doc: Y.Doc; device: Y.Doc } {
-  const doc = new Y.Doc();
-  const other = new Y.Doc();
-  for (let round = 0; round < 200; round++) {
-    for (const [author, at] of [[doc, 0], [other, 3]] as const) {
-      const text = author.getText('t');
-      text.insert(Math.min(at, text.length), `word ${round} `);
-      text.delete(Math.min(at, text.length - 2), 2);
-    }
-    Y.applyUpdate(doc, Y.encodeStateAsUpdate(other, Y.encodeStateVector(doc)));
-    Y.applyUpdate(other, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(other)));
-  }
-  const device = new Y.Doc();
-  Y.applyUpdate(device, Y.encodeStateAsUpdate(doc));
-  return { doc, device };
-}
-
-const deletedBelow = (update: Uint8Array, stateVector: Map<number, number>) =>
-  [...Y.decodeUpdate(update).ds.clients].flatMap(([client, ranges]) => ranges.filter((r) => r.clock < (stateVector.get(client) ?? 0)));
-
-describe('encodeServedStateNewDeletions (a later answer on a live connection)', () => {
-  it('brings a device everything it lacks, deletions among it included, without the deletions it holds: a fraction of the bytes', () => {
-    const { doc, device } = longEditedPair();
-    const text = doc.getText('t');
-    text.insert(0, 'fresh words');
-    text.delete(0, 6); // a deletion inside what the device lacks
-    const sv = Y.encodeStateVector(device);
-    const answer = encodeServedStateNewDeletions(doc, sv).update;
-    const whole = encodeServedState(doc, sv);
-    Y.applyUpdate(device, answer);
-    expect(device.getText('t').toString()).toBe(text.toString());
-    expect(deletedBelow(answer, Y.decodeStateVector(sv))).toEqual([]);
-    expect(deletedBelow(whole, Y.decodeStateVector(sv)).length).toBeGreaterThan(100);
-    // Falling back to the whole answer (Yjs writing its delete set otherwise) would fail this.
-    expect(answer.byteLength * 10).toBeLessThan(whole.byteLength);
-    // What it cost to make is the whole encoding (what the asker's budget is charged).
-    expect(encodeServedStateNewDeletions(doc, sv).encodedBytes).toBe(whole.byteLength);
-  });
-
-  it('leaves a deletion of what the device holds to the update that carries it; the whole answer has it', () => {
-    const { doc, device } = longEditedPair();
-    doc.getText('t').delete(0, 4);
-    const sv = Y.encodeStateVector(device);
-    const before = device.getText('t').toString();
-    Y.applyUpdate(device, encodeServedStateNewDeletions(doc, sv).update);
-    expect(device.getText('t').toString()).toBe(before);
-    Y.applyUpdate(device, encodeServedState(doc, sv));
-    expect(device.getText('t').toString()).toBe(doc.getText('t').toString());
-  });
-
-  it('is the whole answer, byte for byte, for a device that holds nothing', () => {
-    const { doc } = longEditedPair();
-    const empty = Y.encodeStateVector(new Y.Doc());
-    expect(encodeServedStateNewDeletions(doc, empty).update).toEqual(encodeServedState(doc, empty));
   });
 });
 

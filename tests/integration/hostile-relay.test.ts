@@ -67,6 +67,31 @@ describe('hostile peers on a shared document', () => {
     expect(JSON.parse(closeLog).member).toBe(ws.viewer.memberId);
   });
 
+  it('asking again and again for one letter of a document of 100,000 structs is slowed down (each answer costs the walk it makes)', async () => {
+    const text = a.doc.getText('letters');
+    a.doc.transact(() => {
+      for (let i = 0; i < 100_000; i++) text.insert(0, 'a'); // typed backwards: nothing merges
+    });
+    await waitFor(() => b.doc.getText('letters').length === 100_000, { timeout: 20_000 });
+    // A state vector lacking the last letter: each answer is a few bytes, and Yjs walks every
+    // struct of the document to make it. Charged by what it sends (as before), 500 asks would
+    // stay within the burst; charged by the walk, they take the socket over it.
+    const lacking = new Map(Y.decodeStateVector(Y.encodeStateVector(a.doc)));
+    lacking.set(a.doc.clientID, (lacking.get(a.doc.clientID) ?? 1) - 1);
+    const ask = syncFrame(0, Y.encodeStateVector(lacking));
+    const greedy = rawSocket(`${server.syncUrl}/${ws.workspaceId}/big?token=${ws.editor.token}`);
+    await greedy.opened;
+    for (let i = 0; i < 500; i++) greedy.ws.send(ask);
+    await stillSync('after the walker;');
+    const answers = () => greedy.frames.filter((f) => f[0] === 0 && f[1] === 1);
+    await waitFor(() => answers().length > 0, { timeout: 20_000, message: 'the first answer' });
+    expect(answers()[0].byteLength).toBeLessThan(64 * 1024);
+    expect(greedy.ws.readyState).toBe(greedy.ws.OPEN);
+    greedy.ws.terminate();
+    const closeLog = await waitFor(() => server.logs.find((l) => l.includes('"connection-close"') && l.includes('"pauses"')), { message: 'the paused socket’s close to be logged' });
+    expect(JSON.parse(closeLog).member).toBe(ws.editor.memberId);
+  });
+
   it('one connection may set at most 32 presence entries (4400); echoes and removals of others are fine', async () => {
     // The stock client forwards everyone's presence it sees: echoes with the same clock.
     a.provider.awareness.setLocalStateField('user', { name: 'Ada' });
