@@ -49,10 +49,12 @@ describe('auth over the SQLite membership store', () => {
     const created = await auth.createWorkspace({ name: 'W', memberName: 'Ada' });
     const e = await auth.join(created.workspaceId, created.invites.editor, 'Ed');
     await auth.updateMember(created.workspaceId, e.member.memberId, { coordinator: true });
-    await auth.updateMember(created.workspaceId, e.member.memberId, { name: 'Eddie' }); // no event: not access-relevant
+    await auth.updateMember(created.workspaceId, e.member.memberId, { name: 'Eddie' });
+    await auth.updateMember(created.workspaceId, e.member.memberId, { name: 'Eddie' }); // no change: no event
     await auth.revokeMember(created.workspaceId, e.member.memberId);
     expect(events).toEqual([
-      { type: 'updated', workspaceId: created.workspaceId, memberId: e.member.memberId, role: 'editor', coordinator: true },
+      { type: 'updated', workspaceId: created.workspaceId, memberId: e.member.memberId, role: 'editor', coordinator: true, name: 'Ed' },
+      { type: 'updated', workspaceId: created.workspaceId, memberId: e.member.memberId, role: 'editor', coordinator: true, name: 'Eddie' },
       { type: 'revoked', workspaceId: created.workspaceId, memberId: e.member.memberId }
     ]);
     await expect(auth.revokeMember(created.workspaceId, created.member.memberId)).rejects.toBeInstanceOf(AuthError);

@@ -233,8 +233,8 @@ export function createAuth(store: MembershipStore, options: { now?: () => number
       }
       const after = await store.updateMember(workspaceId, memberId, patch);
       if (!after) throw new AuthError('not-found', 'There is no such member in this workspace.', ErrorCode.memberNotFound);
-      if (after.role !== before.role || after.coordinator !== before.coordinator) {
-        emit({ type: 'updated', workspaceId, memberId, role: after.role, coordinator: after.coordinator });
+      if (after.role !== before.role || after.coordinator !== before.coordinator || after.name !== before.name) {
+        emit({ type: 'updated', workspaceId, memberId, role: after.role, coordinator: after.coordinator, name: after.name });
       }
       return (await withKeys(workspaceId, [after]))[0];
     },

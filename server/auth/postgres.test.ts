@@ -64,7 +64,8 @@ describe('auth over the PostgreSQL membership store', () => {
     expect(await auth.updateMember(created.workspaceId, id, { publicKey: null })).toMatchObject({ publicKey: null, name: 'Eddie' });
     await auth.revokeMember(created.workspaceId, id);
     expect(events).toEqual([
-      { type: 'updated', workspaceId: created.workspaceId, memberId: id, role: 'editor', coordinator: true },
+      { type: 'updated', workspaceId: created.workspaceId, memberId: id, role: 'editor', coordinator: true, name: 'Ed' },
+      { type: 'updated', workspaceId: created.workspaceId, memberId: id, role: 'editor', coordinator: true, name: 'Eddie' },
       { type: 'revoked', workspaceId: created.workspaceId, memberId: id }
     ]);
     await expect(auth.revokeMember(created.workspaceId, created.member.memberId)).rejects.toBeInstanceOf(AuthError);

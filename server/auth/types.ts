@@ -152,4 +152,5 @@ export interface AuthenticatedMember {
 export type MemberEvent =
   | { type: 'revoked'; workspaceId: string; memberId: string }
   | { type: 'device-revoked'; workspaceId: string; memberId: string; deviceId: string }
-  | { type: 'updated'; workspaceId: string; memberId: string; role: Role; coordinator: boolean };
+  /** Their role, coordinator flag or name changed (the relay re-stamps their presence with the name). */
+  | { type: 'updated'; workspaceId: string; memberId: string; role: Role; coordinator: boolean; name: string };

@@ -133,7 +133,7 @@ export function runBroadcastTests(name: string, setup: () => Promise<BroadcastFi
       const [ia, ib, ic] = [inbox(a), inbox(b), inbox(c)];
       const events: MemberEvent[] = [
         { type: 'revoked', workspaceId: 'ws', memberId: 'm1' },
-        { type: 'updated', workspaceId: 'ws', memberId: 'm2', role: 'viewer', coordinator: true }
+        { type: 'updated', workspaceId: 'ws', memberId: 'm2', role: 'viewer', coordinator: true, name: 'Mo' }
       ];
       for (const e of events) a.publishMemberEvent(e);
       await until(() => ib.members.length === 2 && ic.members.length === 2, 'both instances to hear both events');

@@ -9,7 +9,7 @@ import type { AuthenticatedMember } from '../auth/types.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { DocumentPeer, LiveDocument } from './live-document.ts';
 import { MalformedFrameError, readClientFrame, writeAwarenessFrame, writeSyncStep1Frame, writeSyncStep2Frame } from './messages.ts';
-import { filterPresence, readPresenceUpdate, writePresenceUpdate } from './presence.ts';
+import { filterPresence, readPresenceUpdate, restampPresence, writePresenceUpdate } from './presence.ts';
 import { FlowControl, type FlowBudget } from './flow-control.ts';
 import { DeleteSetSchedule } from './served-state.ts';
 
@@ -327,6 +327,15 @@ export class Connection implements DocumentPeer {
     } catch {
       this.close(CloseCode.badRequest, 'malformed presence update');
     }
+  }
+
+  /** Stamp this socket's presence again with its member's current name (after they renamed themselves). */
+  restampPresence(): void {
+    const doc = this.doc;
+    if (!doc || doc.state !== 'ready' || !this.member || this.awarenessClients.size === 0) return;
+    const author = { memberId: this.member.memberId, name: this.member.name };
+    const entries = restampPresence(this.awarenessClients, doc.awareness.getStates(), doc.awareness.meta, author);
+    if (entries.length > 0) doc.applyPeerAwareness(this, writePresenceUpdate(entries));
   }
 
   private onClose(code: number, reason: string): void {

@@ -67,6 +67,21 @@ export function stampPresence(state: Record<string, unknown>, author: PresenceAu
   return { ...state, name: author.name, awarenessData };
 }
 
+/**
+ * The present entries among `ids` stamped again with `author` (a member who renamed themselves),
+ * each one clock later than the one held so that every peer takes it. The client of such an id
+ * takes the later clock for its own state too, so its next change is not mistaken for an old one.
+ */
+export function restampPresence(ids: Iterable<number>, states: ReadonlyMap<number, Record<string, unknown>>, clocks: ReadonlyMap<number, { clock: number }>, author: PresenceAuthor): PresenceEntry[] {
+  const entries: PresenceEntry[] = [];
+  for (const clientId of ids) {
+    const state = states.get(clientId);
+    const held = clocks.get(clientId);
+    if (state && held) entries.push({ clientId, clock: held.clock + 1, state: stampPresence(state, author) });
+  }
+  return entries;
+}
+
 /** Who currently owns a presence id, as the filter needs to know. */
 export interface PresenceOwners<S> {
   /** The local socket that set this id, if any. */

@@ -149,9 +149,14 @@ export function createRelay(opts: RelayOptions): Relay {
       } else if (event.type === 'device-revoked') {
         if (conn.member?.deviceId === event.deviceId) conn.close(CloseCode.unauthorized, DEVICE_REVOKED_REASON);
       } else if (conn.member) {
-        conn.member = { ...conn.member, role: event.role, coordinator: event.coordinator };
+        const renamed = conn.member.name !== event.name;
+        conn.member = { ...conn.member, role: event.role, coordinator: event.coordinator, name: event.name };
         if (!mayRead(conn.member, conn.target.docId)) conn.close(CloseCode.forbidden, 'your role no longer allows opening this document');
-        else if (conn.state === 'open') void followCommentSetting(conn);
+        else if (conn.state === 'open') {
+          void followCommentSetting(conn);
+          // Their cursor and presence show the name others see: the new one, without a reconnect.
+          if (renamed) conn.restampPresence();
+        }
       }
     }
   };
@@ -168,7 +173,7 @@ export function createRelay(opts: RelayOptions): Relay {
       .then(async (m) => {
         if (!m) return;
         if (m.revoked) applyMemberEvent({ type: 'revoked', workspaceId: event.workspaceId, memberId: event.memberId });
-        else if (event.type === 'updated') applyMemberEvent({ ...event, role: m.role, coordinator: m.coordinator });
+        else if (event.type === 'updated') applyMemberEvent({ ...event, role: m.role, coordinator: m.coordinator, name: m.name });
         else if (event.type === 'device-revoked') {
           const devices = await auth.listDevices(event.workspaceId, event.memberId);
           if (devices.some((d) => d.deviceId === event.deviceId && d.revoked)) applyMemberEvent(event);

@@ -113,7 +113,7 @@ function yjsAnswersAsWeEncode(): boolean {
 export class StepTwoAnswers {
   /** The document's delete set, read at most once per change of the document. */
   private deleteSet: { ranges: DeleteRanges; encoded: Uint8Array } | null = null;
-  /** How many times the store was walked for its delete set, by this or by Yjs (for tests and metrics). */
+  /** How many times the store was walked for its delete set, by this or by Yjs (read by tests). */
   walks = 0;
 
   constructor(private readonly ydoc: Y.Doc) {

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as encoding from 'lib0/encoding';
 import { CloseCode } from '../../src/lib/shared/protocol.ts';
 import { writePresenceUpdate, type PresenceEntry } from '../../server/relay/presence.ts';
+import { api } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { Arena } from './fixture.ts';
 
@@ -55,6 +56,27 @@ describe('item 14: presence comes from the token', () => {
     s.ws.send(presenceFrame([{ clientId: 4711, clock: 1, state: { name: 'marker' } }]));
     await waitFor(() => watcher.provider.awareness.getStates().has(4711), { message: 'the marker' });
     expect((watcher.provider.awareness.getStates().get(id) as State).awarenessData?.memberId).toBe(admin.memberId);
+  });
+
+  it('a member who renames themselves is shown under the new name at once, their cursor kept, without reconnecting', async () => {
+    const { editor, admin } = arena.ws;
+    const ed = await arena.member('meeting', editor.token);
+    ed.provider.awareness.setLocalStateField('cursor', 1);
+    const watcher = await arena.member('meeting', admin.token);
+    const id = ed.doc.clientID;
+    const seen = () => watcher.provider.awareness.getStates().get(id) as (State & { cursor?: number }) | undefined;
+    await waitFor(() => seen()?.cursor === 1, { message: 'the editor’s presence at the watcher' });
+    const before = seen()?.name;
+    const renamed = await api(arena.server.httpUrl, 'PATCH', `/api/workspaces/${arena.ws.workspaceId}/members/${editor.memberId}`, { token: editor.token, body: { name: 'Edwina' } });
+    expect(renamed.status).toBe(200);
+    await waitFor(() => seen()?.name === 'Edwina', { message: 'the new name on the editor’s presence' });
+    expect(before).not.toBe('Edwina');
+    expect(seen()?.cursor).toBe(1);
+    expect(seen()?.awarenessData?.memberId).toBe(editor.memberId);
+    // The editor's next move is taken (its clock follows the relay's), still under the new name.
+    ed.provider.awareness.setLocalStateField('cursor', 2);
+    await waitFor(() => seen()?.cursor === 2, { message: 'the editor’s next move' });
+    expect(seen()?.name).toBe('Edwina');
   });
 
   it('one member’s sockets together may set at most 16 presence entries in a document', async () => {

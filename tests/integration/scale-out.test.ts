@@ -209,6 +209,20 @@ describe('scale-out: relay instances sharing PostgreSQL and Redis', () => {
     await waitFor(() => privateDoc.closes.some((c) => c.code === CloseCode.forbidden), { timeout: 2000, message: 'the private document’s socket to close with 4403' });
   });
 
+  it('a member renamed on one instance is shown under the new name by the presence their socket on another instance set', async () => {
+    const [one, two] = await Promise.all([instance(), instance()]);
+    const ws = await createWorkspace(one.httpUrl);
+    const ben = client(two, ws.workspaceId, 'agenda', ws.editor.token);
+    const ada = client(one, ws.workspaceId, 'agenda', ws.admin.token);
+    await Promise.all([ben.synced(), ada.synced()]);
+    ben.provider.awareness.setLocalStateField('cursor', 7);
+    const seen = () => ada.provider.awareness.getStates().get(ben.doc.clientID) as { name?: string; cursor?: number } | undefined;
+    await waitFor(() => seen()?.cursor === 7, { message: 'Ada to see Ben’s presence across instances' });
+    expect((await api(one.httpUrl, 'PATCH', `/api/workspaces/${ws.workspaceId}/members/${ws.editor.memberId}`, { token: ws.editor.token, body: { name: 'Benito' } })).status).toBe(200);
+    await waitFor(() => seen()?.name === 'Benito', { message: 'Ben’s presence under his new name' });
+    expect(seen()?.cursor).toBe(7);
+  });
+
   it('compaction under concurrent writers on two instances: never two at once, nothing lost', async () => {
     const stores: PostgresDocumentStore[] = [];
     // Low threshold: appends merge while one is in flight, so each instance logs fewer batches
