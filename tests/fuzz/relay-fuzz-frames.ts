@@ -81,11 +81,18 @@ function scratchUpdates(rng: Rng, n: number): Uint8Array[] {
   return out;
 }
 
-/** A valid frame of any type; presence is always the socket's own client id (`me`), clock rising. */
-function validFrame(rng: Rng, updates: Uint8Array[], me: { id: number; clock: number; askedAll?: boolean }): Uint8Array {
-  // Like a real client, ask for the whole document (step 1) once per connection.
+/**
+ * A valid frame of any type; presence is always the socket's own client id (`me`), clock rising.
+ * Like a real client, a socket asks for the whole document (step 1) once, then probes with state
+ * vectors of what it sent (every other time; no draw of `rng`, so seeds keep their sequences).
+ */
+function validFrame(rng: Rng, updates: Uint8Array[], me: { id: number; clock: number; askedAll?: boolean; probes?: number }): Uint8Array {
   const pick = rng.int(5);
-  switch (pick === 0 && me.askedAll ? 4 : pick) {
+  if (pick === 0 && me.askedAll) {
+    me.probes = (me.probes ?? 0) + 1;
+    return me.probes % 2 === 1 && updates.length > 0 ? syncFrame(0, Y.encodeStateVectorFromUpdate(updates[me.probes % updates.length])) : new Uint8Array([3]);
+  }
+  switch (pick) {
     case 0:
       me.askedAll = true;
       return syncFrame(0, Y.encodeStateVector(new Y.Doc()));
