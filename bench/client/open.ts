@@ -162,6 +162,7 @@ function loadTimings() {
     early: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((r) => !r.name.endsWith('.js') || r.name.includes('theme')).slice(0, 8).map((r) => [r.name.replace(/^.*\//, ''), Math.round(r.startTime), Math.round(r.responseEnd), (r as PerformanceResourceTiming & { workerMatchedSourceType?: string }).workerMatchedSourceType ?? '']),
     firstScripts: scripts.slice(0, 4).map((r) => [r.name.replace(/^.*\//, ''), Math.round(r.startTime), Math.round(r.responseEnd)]),
     domContentLoaded: Math.round(nav.domContentLoadedEventEnd),
+    load: Math.round(nav.loadEventStart),
     scripts: scripts.length,
     firstScriptAsked: Math.round(Math.min(...scripts.map((r) => r.startTime))),
     firstScriptsIn: Math.round(Math.max(...scripts.filter((r) => r.startTime < nav.domContentLoadedEventEnd).map((r) => r.responseEnd))),
