@@ -92,6 +92,11 @@ describe('mentions in the text', () => {
     // …and so do the names of who is here (a presence keeps the name it was announced with).
     await expect.poll(() => bDoc.locator('.m-presence-name').allTextContents()).toEqual(['Benito (you)', 'Ana']);
     await expect.poll(() => a.locator('.m-presence-name').allTextContents()).toContain('Benito');
+    // …and the label of his cursor on Ana's screen: the relay stamps the presence of his open
+    // page with his new name from the rename on (that page connected as "Ben").
+    await caretToEnd(bDoc);
+    await expect.poll(() => a.locator('.m-cursor-name').allTextContents(), { timeout: 15_000 }).toEqual(['Benito']);
+    await shot(a, 'mention-renamed-cursor');
     await shot(bDoc, 'mention-renamed-desktop');
     // Ana's search, whose index was built before the rename, finds it under the new name.
     expect(await searchFor(a, 'benito')).toEqual(['Benito']);
