@@ -28,8 +28,8 @@ const MAX_PRESENCE_IDS_PER_SOCKET = 4;
 /** …and one member across their sockets in one document (a phone, a laptop, a few tabs). */
 const MAX_PRESENCE_IDS_PER_MEMBER = 16;
 const SEND_OPTIONS = Object.freeze({ binary: true, compress: false });
-/** A sync step 2 answer costs one extra rate-limit token per this many bytes (a 1 MiB document: 64). */
-const STEP2_BYTES_PER_TOKEN = 16 * 1024;
+/** An answer (a sync step 2, every presence state) costs one extra rate-limit token per this many bytes (a 1 MiB document: 64). */
+const ANSWER_BYTES_PER_TOKEN = 16 * 1024;
 
 /** Where a connection is: refusals only ever happen in `pending`, before any byte was sent. */
 type ConnectionState = 'pending' | 'open' | 'closed';
@@ -275,9 +275,14 @@ export class Connection implements DocumentPeer {
         return;
       case 'awareness':
         return this.handlePresence(doc, frame.update);
-      case 'query-awareness':
-        this.send(writeAwarenessFrame(doc.awareness, [...doc.awareness.getStates().keys()]));
+      case 'query-awareness': {
+        // Every presence state of the document (up to 16 KiB each): an answer of a few bytes'
+        // ask, charged by its size as a step 2 is, or repeating it would be free amplification.
+        const answer = writeAwarenessFrame(doc.awareness, [...doc.awareness.getStates().keys()]);
+        this.flow.charge(Math.floor(answer.byteLength / ANSWER_BYTES_PER_TOKEN));
+        this.send(answer);
         return;
+      }
       case 'auth':
         return;
     }
@@ -303,7 +308,7 @@ export class Connection implements DocumentPeer {
     // A step 1 of a few bytes asks for the whole document: charge what was encoded for the
     // answer (not what is sent: a later answer drops the delete set it encoded), or one socket
     // repeating it could keep the relay busy encoding megabytes for nobody.
-    this.flow.charge(Math.floor(encodedBytes / STEP2_BYTES_PER_TOKEN));
+    this.flow.charge(Math.floor(encodedBytes / ANSWER_BYTES_PER_TOKEN));
     // Encoded now, sent once everything it contains is durable: nothing reaches
     // anyone before it is on disk.
     doc.afterDurable((err) => {

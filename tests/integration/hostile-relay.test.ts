@@ -92,6 +92,36 @@ describe('hostile peers on a shared document', () => {
     expect(JSON.parse(closeLog).member).toBe(ws.editor.memberId);
   });
 
+  it('asking for everyone’s presence again and again is slowed down (each answer costs its size); one ask is fine', async () => {
+    // A member fills the presence ids one socket may hold with states near the 16 KiB limit.
+    const big = rawSocket(`${server.syncUrl}/${ws.workspaceId}/big?token=${ws.editor.token}`);
+    await big.opened;
+    const padding = 'p'.repeat(15_000);
+    big.ws.send(awarenessFrame([1, 2, 3, 4].map((i): [number, number, string] => [70_000 + i, 1, JSON.stringify({ padding })])));
+    await waitFor(() => [1, 2, 3, 4].every((i) => a.provider.awareness.getStates().has(70_000 + i)), { message: 'the big presence states to arrive' });
+    const query = new Uint8Array([3]);
+    const once = rawSocket(`${server.syncUrl}/${ws.workspaceId}/big?token=${ws.viewer.token}`);
+    await once.opened;
+    const answers = (s: typeof once) => s.frames.filter((f) => f[0] === 1 && f.byteLength > 60_000);
+    await waitFor(() => answers(once).length > 0, { message: 'the presence answer on joining' });
+    const before = answers(once).length;
+    once.ws.send(query);
+    await waitFor(() => answers(once).length > before, { message: 'one asked answer' });
+    once.ws.close();
+    // A thousand asks of one byte, each answered with ≈ 60 KB: charged by size (3 tokens more
+    // each) they take the socket over its burst of 2,000; charged as one message each, never.
+    const greedy = rawSocket(`${server.syncUrl}/${ws.workspaceId}/big?token=${ws.viewer.token}`);
+    await greedy.opened;
+    for (let i = 0; i < 1_000; i++) greedy.ws.send(query);
+    await stillSync('after the presence reader;');
+    await waitFor(() => answers(greedy).length > 1, { message: 'the greedy reader’s answers' });
+    expect(greedy.ws.readyState).toBe(greedy.ws.OPEN);
+    greedy.ws.terminate();
+    const closeLog = await waitFor(() => server.logs.find((l) => l.includes('"connection-close"') && l.includes('"pauses"')), { message: 'the paused socket’s close to be logged' });
+    expect(JSON.parse(closeLog).member).toBe(ws.viewer.memberId);
+    big.ws.close();
+  });
+
   it('one connection may set at most 32 presence entries (4400); echoes and removals of others are fine', async () => {
     // The stock client forwards everyone's presence it sees: echoes with the same clock.
     a.provider.awareness.setLocalStateField('user', { name: 'Ada' });
